@@ -1,0 +1,35 @@
+// The `hartline` command: dispatches subcommands and maps errors to one line on stderr and a documented exit code.
+
+import { HartlineError, ExitCode } from '../errors';
+import { runCommand, RUN_USAGE } from './run';
+
+const USAGE = `usage: hartline <command> ...
+  ${RUN_USAGE.replace('usage: ', '')}`;
+
+const commands: Record<string, (argv: readonly string[]) => number> = {
+  run: runCommand,
+};
+
+function main(argv: readonly string[]): number {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '--help' || cmd === '-h') {
+    process.stdout.write(USAGE + '\n');
+    return cmd === undefined ? ExitCode.usage : 0;
+  }
+  const run = commands[cmd];
+  if (!run) throw new HartlineError(`unknown command '${cmd}'\n${USAGE}`);
+  return run(rest);
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (e) {
+  if (e instanceof HartlineError) {
+    process.stderr.write(`hartline: ${e.message}\n`);
+    process.exitCode = e.exitCode;
+  } else {
+    // A bug in Hartline: still one line, but say so.
+    process.stderr.write(`hartline: internal error: ${e instanceof Error ? e.message : String(e)} (please report this)\n`);
+    process.exitCode = 70;
+  }
+}

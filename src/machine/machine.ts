@@ -1,0 +1,302 @@
+// The SMP machine in the shape of QEMU's virt: harts, RAM, UART, CLINT, test finisher, HTIF and semihosting,
+// run one hart at a time under a schedule. Virtual time is a pure function of the position.
+
+import { HartlineError } from '../errors';
+import { Hart, HartRun, IRQ } from '../riscv/hart';
+import { execute, ExecOptions } from '../riscv/interpreter';
+import { enterTrap, pendingInterrupt, UnhandledTrap } from '../riscv/trap';
+import { disassembleText } from '../riscv/disassemble';
+import { Memory, RAM_BASE } from './memory';
+import { Uart } from './uart';
+import { Clint, NS_PER_TICK } from './clint';
+import { Finisher } from './finisher';
+import { Htif } from './htif';
+import { semihostCall } from './semihosting';
+import { parseElf, ElfImage } from './elf';
+import { HartSchedule, RoundRobin } from './schedule';
+import { describeCause } from './causes';
+
+export interface MachineOptions {
+  harts?: number;
+  /** RAM size in bytes (default 128 MiB). */
+  ramSize?: number;
+  /** Round-robin quantum in instructions (default 10000), used when no schedule is given. */
+  quantum?: number;
+  schedule?: HartSchedule;
+  /** Bytes the guest reads from its console (UART receive and semihosting), in order. */
+  input?: Uint8Array;
+  /** Name used in error messages about the image. */
+  name?: string;
+}
+
+export type StopReason = 'exit' | 'limit' | 'trap' | 'deadlock' | 'breakpoint';
+
+export interface RunResult {
+  reason: StopReason;
+  exitCode: number;
+  message?: string;
+}
+
+/** Host input, read through the one input door. `readByte` returns a byte, or -1 when there is none now. */
+export interface InputPort {
+  readByte(channel: 'uart' | 'semihost'): number;
+}
+
+export const DEFAULT_RAM = 128 * 1024 * 1024;
+export const MAX_HARTS = 64;
+
+export class Machine {
+  readonly harts: Hart[];
+  readonly memory: Memory;
+  readonly uart: Uart;
+  readonly clint: Clint;
+  schedule: HartSchedule;
+  /** Instructions executed by all harts together since reset. Committed at the end of each run of a hart. */
+  position = 0;
+  /** Virtual nanoseconds added to the position-derived clock (wfi skips and guest writes to mtime). */
+  timeOffsetNs = 0;
+  /** The hart that ran last, -1 before the first slice. */
+  current = -1;
+  exit: { code: number; message: string } | undefined;
+  trap: { hart: number; message: string } | undefined;
+  /** Guest console output, byte for byte. */
+  onConsole: (bytes: Uint8Array) => void = () => {};
+  /** Called when the running hart changes (recording logs these). */
+  onSwitch: ((position: number, hart: number) => void) | undefined;
+  /** Called for every byte that enters through the input door (recording logs these). */
+  onInput: ((position: number, channel: 'uart' | 'semihost', byte: number) => void) | undefined;
+  input: InputPort;
+  readonly exec: ExecOptions & { breakpoints: Set<number> };
+  readonly entry: number;
+  readonly fdtAddress: number;
+  readonly image: ElfImage;
+  // Bookkeeping for positionNow() while a hart is inside the interpreter.
+  private runHart: Hart | undefined;
+  private runStartRetired = 0;
+
+  constructor(image: ElfImage, opts: MachineOptions = {}) {
+    const harts = opts.harts ?? 1;
+    const ramSize = opts.ramSize ?? DEFAULT_RAM;
+    if (!Number.isInteger(harts) || harts < 1 || harts > MAX_HARTS) throw new HartlineError(`--harts must be 1..${MAX_HARTS}, got ${harts}`);
+    if (ramSize < 1 << 20 || ramSize > 2 ** 31 || ramSize % 4096 !== 0) throw new HartlineError('--ram must be a multiple of 4 KiB between 1 MiB and 2 GiB');
+    this.image = image;
+    this.harts = Array.from({ length: harts }, (_, k) => new Hart(k));
+    this.memory = new Memory(ramSize);
+    this.memory.harts = this.harts;
+    this.memory.clock = () => this.mtime();
+    this.schedule = opts.schedule ?? new RoundRobin(opts.quantum ?? 10000);
+    const bytes = opts.input ?? new Uint8Array(0);
+    let next = 0;
+    this.input = { readByte: () => (next < bytes.length ? bytes[next++] : -1) };
+    this.uart = new Uart((b) => this.console(new Uint8Array([b])), () => this.readInput('uart'));
+    this.clint = new Clint(this.harts, () => this.mtime(), (v) => this.setMtime(v), () => { this.memory.stop = true; });
+    this.memory.addDevice(this.uart);
+    this.memory.addDevice(this.clint);
+    this.memory.addDevice(new Finisher((code, how) => this.finish(code, how)));
+    this.memory.semihostHandler = (h) => semihostCall(h, {
+      memory: this.memory,
+      write: (b) => this.console(b),
+      readByte: () => this.readInput('semihost'),
+      nowNs: () => this.positionNow() + this.timeOffsetNs,
+      exit: (code, how) => this.finish(code, how),
+    });
+    this.exec = { breakpoints: new Set(), suppressBreakAt: -1, hit: false, onUnhandledTrap: (h, t) => this.unhandled(h, t) };
+
+    const name = opts.name ?? 'image';
+    for (const seg of image.segments) {
+      if (!this.memory.loadBytes(seg.paddr, seg.data, seg.memSize)) {
+        const end = seg.paddr + seg.memSize;
+        throw new HartlineError(`${name}: segment 0x${seg.paddr.toString(16)}-0x${end.toString(16)} is outside RAM ` +
+          `(0x${RAM_BASE.toString(16)}-0x${(RAM_BASE + ramSize).toString(16)}); link it at 0x80000000 or raise --ram`);
+      }
+    }
+    const tohost = image.symbols.get('tohost');
+    if (tohost !== undefined && tohost >= RAM_BASE && tohost + 8 <= RAM_BASE + ramSize) {
+      new Htif(this.memory, tohost, image.symbols.get('fromhost'), (b) => this.console(b), (code, how) => this.finish(code, how));
+    }
+    // As QEMU's reset vector leaves them: a0 = hartid, a1 = device tree, a2 = fw_dynamic info, t0 = entry.
+    this.entry = image.entry;
+    this.fdtAddress = Math.floor((RAM_BASE + Math.min(ramSize, 0x80000000)) / 0x200000) * 0x200000 - 0x200000;
+    for (const h of this.harts) {
+      h.pc = image.entry;
+      h.writeX(10, BigInt(h.id));
+      h.writeX(11, BigInt(this.fdtAddress));
+      h.writeX(12, 0x1028n);
+      h.writeX(5, BigInt(image.entry));
+    }
+  }
+
+  /** Builds a machine from ELF bytes; throws HartlineError on a bad image or option. */
+  static fromElf(bytes: Uint8Array, opts: MachineOptions = {}): Machine {
+    return new Machine(parseElf(bytes, opts.name ?? 'image'), opts);
+  }
+
+  /** The position right now, including instructions the running hart has executed in its current run. */
+  positionNow(): number {
+    const h = this.runHart;
+    return h ? this.position + (h.retired - this.runStartRetired) : this.position;
+  }
+
+  mtime(): bigint {
+    return BigInt(Math.floor((this.positionNow() + this.timeOffsetNs) / NS_PER_TICK));
+  }
+
+  private setMtime(v: bigint): void {
+    const target = Number(v) * NS_PER_TICK;
+    this.timeOffsetNs = target - this.positionNow();
+  }
+
+  private console(bytes: Uint8Array): void {
+    this.onConsole(bytes);
+  }
+
+  private readInput(channel: 'uart' | 'semihost'): number {
+    const b = this.input.readByte(channel);
+    if (b >= 0 && this.onInput) this.onInput(this.positionNow(), channel, b);
+    return b;
+  }
+
+  private finish(code: number, message: string): void {
+    if (!this.exit) this.exit = { code, message };
+    this.memory.stop = true;
+  }
+
+  private unhandled(h: Hart, t: UnhandledTrap): void {
+    const interrupt = t.cause >> 63n === 1n;
+    const code = Number(t.cause & 0xffffn);
+    const word = this.instructionAt(t.pc);
+    const text = word === undefined ? '' : ` (${disassembleText(word, BigInt.asUintN(64, BigInt(t.pc)))}, 0x${(word >>> 0).toString(16)})`;
+    this.trap = {
+      hart: h.id,
+      message: `hart ${h.id}: ${describeCause(code, interrupt)} at pc 0x${BigInt.asUintN(64, BigInt(t.pc)).toString(16)}${text}, ` +
+        `tval 0x${t.tval.toString(16)}, and no trap handler (mtvec = 0)`,
+    };
+    this.memory.stop = true;
+  }
+
+  /** The instruction bits at a physical pc (16 or 32 bits), or undefined outside RAM. */
+  instructionAt(pc: number): number | undefined {
+    const lo = this.memory.fetch16(pc);
+    if (lo < 0) return undefined;
+    if ((lo & 3) !== 3) return lo;
+    const hi = this.memory.fetch16(pc + 2);
+    return hi < 0 ? lo : (lo | (hi << 16)) >>> 0;
+  }
+
+  /** Timer: the position at which hart h's mtimecmp is reached (Infinity when never). */
+  timerDeadline(h: Hart): number {
+    const cmp = this.clint.mtimecmp[h.id];
+    if (cmp >= 1n << 50n) return Infinity;
+    return Number(cmp) * NS_PER_TICK - this.timeOffsetNs;
+  }
+
+  private updateTimer(h: Hart): void {
+    if (this.mtime() >= this.clint.mtimecmp[h.id]) h.mipHw |= 1 << IRQ.MTI; else h.mipHw &= ~(1 << IRQ.MTI);
+  }
+
+  /** Wakes sleeping harts with an enabled pending interrupt and returns the harts that can run. */
+  runnable(): Hart[] {
+    const out: Hart[] = [];
+    for (const h of this.harts) {
+      this.updateTimer(h);
+      if (h.run === HartRun.wfi && (h.mip & h.mie) !== 0) h.run = HartRun.running;
+      if (h.run === HartRun.running) out.push(h);
+    }
+    return out;
+  }
+
+  /** When every hart sleeps: jumps virtual time to the next timer deadline that would wake one. False if none. */
+  skipToNextDeadline(): boolean {
+    let best = Infinity;
+    for (const h of this.harts) {
+      if (h.run === HartRun.wfi && (h.mie & (1 << IRQ.MTI)) !== 0) best = Math.min(best, this.timerDeadline(h));
+    }
+    if (best === Infinity) return false;
+    if (best > this.position) this.timeOffsetNs += best - this.position;
+    return true;
+  }
+
+  /** Whether the machine has stopped for good (exit or unhandled trap). */
+  get halted(): boolean {
+    return this.exit !== undefined || this.trap !== undefined;
+  }
+
+  private result(reason: StopReason): RunResult {
+    if (this.exit) return { reason: 'exit', exitCode: this.exit.code, message: this.exit.message };
+    if (this.trap) return { reason: 'trap', exitCode: 3, message: this.trap.message };
+    if (reason === 'deadlock') return { reason, exitCode: 4, message: 'every hart is asleep in wfi and no timer is armed to wake one' };
+    return { reason, exitCode: reason === 'limit' ? 124 : 0 };
+  }
+
+  /** Runs under the schedule until exit, trap, deadlock, a breakpoint, or `limit` more instructions. */
+  run(limit: number): RunResult {
+    const end = this.position + limit;
+    while (!this.halted && this.position < end) {
+      const ready = this.runnable();
+      if (ready.length === 0) {
+        if (!this.skipToNextDeadline()) return this.result('deadlock');
+        continue;
+      }
+      const slice = this.schedule.next(ready, this.current, this.position);
+      if (!slice) return this.result('deadlock');
+      if (this.runSlice(this.harts[slice.hart], Math.min(slice.budget, end - this.position))) return this.result('breakpoint');
+    }
+    return this.result(this.halted ? 'exit' : 'limit');
+  }
+
+  /**
+   * Runs one hart for up to `budget` instructions, taking its interrupts as they become pending.
+   * Returns true when it stopped at a breakpoint.
+   */
+  runSlice(h: Hart, budget: number): boolean {
+    if (h.id !== this.current) {
+      this.current = h.id;
+      this.onSwitch?.(this.position, h.id);
+    }
+    let left = budget;
+    while (left > 0 && !this.halted) {
+      this.updateTimer(h);
+      if (h.run === HartRun.wfi) {
+        if ((h.mip & h.mie) === 0) break;
+        h.run = HartRun.running;
+      }
+      const irq = pendingInterrupt(h);
+      if (irq >= 0) {
+        const unhandled = enterTrap(h, irq, true, 0n);
+        if (unhandled) { this.unhandled(h, unhandled); break; }
+      }
+      let cap = left;
+      const deadline = this.timerDeadline(h) - this.position;
+      if (deadline > 0 && deadline < cap) cap = deadline;
+      this.runHart = h;
+      this.runStartRetired = h.retired;
+      this.exec.hit = false;
+      const n = execute(h, this.memory, cap, this.exec);
+      this.runHart = undefined;
+      this.position += n;
+      left -= n;
+      if (this.memory.stop) {
+        this.memory.stop = false;
+        if (this.exec.hit) return true;
+      }
+      if (h.run !== HartRun.running) break;
+    }
+    return false;
+  }
+
+  /** Executes exactly one instruction on one hart (or enters one trap), then takes any interrupt now pending. */
+  stepInstruction(hart = 0): boolean {
+    if (this.halted) return false;
+    const h = this.harts[hart];
+    this.runnable();
+    if (h.run !== HartRun.running) return !this.halted;
+    this.runSlice(h, 1);
+    this.updateTimer(h);
+    const irq = pendingInterrupt(h);
+    if (irq >= 0 && !this.halted) {
+      const unhandled = enterTrap(h, irq, true, 0n);
+      if (unhandled) this.unhandled(h, unhandled);
+    }
+    return !this.halted;
+  }
+}

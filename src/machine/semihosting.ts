@@ -1,0 +1,95 @@
+// RISC-V semihosting (the ARM semihosting calls behind `slli x0,x0,0x1f; ebreak; srai x0,x0,7`), as picolibc's
+// libsemihost uses it. Console calls, clock and time answer from virtual time; input comes from the input door.
+
+import type { Hart } from '../riscv/hart';
+import type { Memory } from './memory';
+
+const SLLI_X0_1F = 0x01f01013;
+const SRAI_X0_7 = 0x40705013;
+const ADP_STOPPED_APPLICATION_EXIT = 0x20026;
+const TT_STDIN = 1, TT_STDOUT = 2, TT_STDERR = 3;
+
+export interface SemihostHost {
+  memory: Memory;
+  write(bytes: Uint8Array): void;
+  /** A byte from the input door, or -1 at end of input. */
+  readByte(): number;
+  /** Virtual nanoseconds since reset. */
+  nowNs(): number;
+  exit(code: number, how: string): void;
+}
+
+/** Returns true when the ebreak at h.pc is a semihosting call (and performs it); false for a plain ebreak. */
+export function semihostCall(h: Hart, host: SemihostHost): boolean {
+  const mem = host.memory;
+  const before = mem.readBytes(h.pc - 4, 4), after = mem.readBytes(h.pc + 4, 4);
+  if (!before || !after) return false;
+  const word = (b: Uint8Array) => (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0;
+  if (word(before) !== SLLI_X0_1F || word(after) !== SRAI_X0_7) return false;
+  const op = Number(h.readX(10) & 0xffffffffn);
+  const arg = Number(h.readX(11));
+  const field = (k: number): number => {
+    const b = mem.readBytes(arg + 8 * k, 8);
+    return b ? Number(new DataView(b.buffer).getBigInt64(0, true)) : 0;
+  };
+  const ret = (v: number | bigint) => h.writeX(10, BigInt.asUintN(64, BigInt(v)));
+  switch (op) {
+    case 0x01: { // SYS_OPEN
+      const name = Buffer.from(mem.readBytes(field(0), Math.max(0, Math.min(field(2), 4096))) ?? []).toString('latin1');
+      const mode = field(1);
+      if (name !== ':tt') { ret(-1); break; }
+      ret(mode < 4 ? TT_STDIN : mode < 8 ? TT_STDOUT : TT_STDERR);
+      break;
+    }
+    case 0x02: ret(0); break; // SYS_CLOSE
+    case 0x03: host.write(mem.readBytes(arg, 1) ?? new Uint8Array(0)); break; // SYS_WRITEC
+    case 0x04: host.write(mem.readCString(arg, 1 << 20)); break; // SYS_WRITE0
+    case 0x05: { // SYS_WRITE
+      const fd = field(0), len = field(2);
+      const bytes = mem.readBytes(field(1), Math.max(0, Math.min(len, 1 << 24)));
+      if (!bytes || (fd !== TT_STDOUT && fd !== TT_STDERR)) { ret(len); break; }
+      host.write(bytes);
+      ret(0);
+      break;
+    }
+    case 0x06: { // SYS_READ: returns the number of bytes NOT read
+      const fd = field(0), buf = field(1), len = field(2);
+      if (fd !== TT_STDIN) { ret(-1); break; }
+      let got = 0;
+      while (got < len) {
+        const b = host.readByte();
+        if (b < 0) break;
+        mem.store(h, buf + got, 1, b, 0);
+        got++;
+        if (b === 10) break; // line-buffered, like a terminal
+      }
+      ret(len - got);
+      break;
+    }
+    case 0x07: ret(host.readByte()); break; // SYS_READC
+    case 0x08: ret(field(0) < 0 ? 1 : 0); break; // SYS_ISERROR
+    case 0x09: { const fd = field(0); ret(fd >= TT_STDIN && fd <= TT_STDERR ? 1 : 0); break; } // SYS_ISTTY
+    case 0x0a: ret(-1); break; // SYS_SEEK
+    case 0x0c: ret(-1); break; // SYS_FLEN
+    case 0x10: ret(Math.floor(host.nowNs() / 10_000_000)); break; // SYS_CLOCK: centiseconds
+    case 0x11: ret(Math.floor(host.nowNs() / 1_000_000_000)); break; // SYS_TIME: virtual seconds since reset
+    case 0x13: ret(0); break; // SYS_ERRNO
+    case 0x15: { // SYS_GET_CMDLINE: empty command line
+      const buf = field(0);
+      mem.store(h, buf, 1, 0, 0);
+      mem.store(h, arg + 8, 8, 0, 0);
+      ret(0);
+      break;
+    }
+    case 0x18: case 0x20: { // SYS_EXIT, SYS_EXIT_EXTENDED
+      const reason = field(0), sub = field(1);
+      if (reason === ADP_STOPPED_APPLICATION_EXIT) host.exit(sub & 0xff, `semihosting exit(${sub})`);
+      else host.exit(1, `semihosting exit, reason 0x${reason.toString(16)}`);
+      break;
+    }
+    case 0x30: ret(0); break; // SYS_ELAPSED
+    case 0x31: ret(1_000_000_000); break; // SYS_TICKFREQ
+    default: ret(-1);
+  }
+  return true;
+}
