@@ -29,7 +29,8 @@ export interface MachineOptions {
   name?: string;
 }
 
-export type StopReason = 'exit' | 'limit' | 'trap' | 'deadlock' | 'breakpoint';
+/** 'stop' means a hook called requestStop() (a watchpoint, the debugger). */
+export type StopReason = 'exit' | 'limit' | 'trap' | 'deadlock' | 'breakpoint' | 'stop';
 
 export interface RunResult {
   reason: StopReason;
@@ -73,6 +74,9 @@ export class Machine {
   // Bookkeeping for positionNow() while a hart is inside the interpreter.
   private runHart: Hart | undefined;
   private runStartRetired = 0;
+  private stopRequested = false;
+  /** A hart resuming from a breakpoint executes that one instruction before the breakpoint is armed again. */
+  private resume: { hart: number; pc: number } | undefined;
 
   constructor(image: ElfImage, opts: MachineOptions = {}) {
     const harts = opts.harts ?? 1;
@@ -216,6 +220,23 @@ export class Machine {
     return true;
   }
 
+  /** Makes the current run return with reason 'stop' after the instruction in progress (for watch hooks). */
+  requestStop(): void {
+    this.stopRequested = true;
+    this.memory.stop = true;
+  }
+
+  /** Stops execution before the instruction at physical address `pc` on any hart. */
+  addBreakpoint(pc: number): void {
+    this.exec.breakpoints.add(pc);
+    this.memory.invalidateCode(pc);
+  }
+
+  removeBreakpoint(pc: number): void {
+    this.exec.breakpoints.delete(pc);
+    this.memory.invalidateCode(pc);
+  }
+
   /** Whether the machine has stopped for good (exit or unhandled trap). */
   get halted(): boolean {
     return this.exit !== undefined || this.trap !== undefined;
@@ -228,8 +249,17 @@ export class Machine {
     return { reason, exitCode: reason === 'limit' ? 124 : 0 };
   }
 
-  /** Runs under the schedule until exit, trap, deadlock, a breakpoint, or `limit` more instructions. */
+  /**
+   * Runs under the schedule until exit, trap, deadlock, a breakpoint, a requested stop, or `limit` more instructions.
+   * A hart whose pc sits on a breakpoint when run() starts executes through it (resuming from a stop).
+   */
   run(limit: number): RunResult {
+    const resumeHart = this.current >= 0 ? this.harts[this.current] : this.harts[0];
+    this.resume = this.exec.breakpoints.has(resumeHart.pc) ? { hart: resumeHart.id, pc: resumeHart.pc } : undefined;
+    return this.runScheduled(limit);
+  }
+
+  private runScheduled(limit: number): RunResult {
     const end = this.position + limit;
     while (!this.halted && this.position < end) {
       const ready = this.runnable();
@@ -239,7 +269,9 @@ export class Machine {
       }
       const slice = this.schedule.next(ready, this.current, this.position);
       if (!slice) return this.result('deadlock');
-      if (this.runSlice(this.harts[slice.hart], Math.min(slice.budget, end - this.position))) return this.result('breakpoint');
+      const hit = this.runSlice(this.harts[slice.hart], Math.min(slice.budget, end - this.position));
+      if (this.stopRequested) { this.stopRequested = false; return this.result('stop'); }
+      if (hit) return this.result('breakpoint');
     }
     return this.result(this.halted ? 'exit' : 'limit');
   }
@@ -266,6 +298,15 @@ export class Machine {
         if (unhandled) { this.unhandled(h, unhandled); break; }
       }
       let cap = left;
+      const resume = this.resume;
+      if (resume && resume.hart === h.id) {
+        this.resume = undefined;
+        if (h.pc === resume.pc) {
+          cap = 1;
+          this.exec.suppressBreakAt = resume.pc;
+          this.memory.invalidateCode(resume.pc);
+        }
+      }
       const deadline = this.timerDeadline(h) - this.position;
       if (deadline > 0 && deadline < cap) cap = deadline;
       this.runHart = h;
@@ -273,11 +314,16 @@ export class Machine {
       this.exec.hit = false;
       const n = execute(h, this.memory, cap, this.exec);
       this.runHart = undefined;
+      if (this.exec.suppressBreakAt >= 0) {
+        this.memory.invalidateCode(this.exec.suppressBreakAt);
+        this.exec.suppressBreakAt = -1;
+      }
       this.position += n;
       left -= n;
       if (this.memory.stop) {
         this.memory.stop = false;
         if (this.exec.hit) return true;
+        if (this.stopRequested) return false;
       }
       if (h.run !== HartRun.running) break;
     }
