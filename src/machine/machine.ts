@@ -15,6 +15,7 @@ import { semihostCall } from './semihosting';
 import { parseElf, ElfImage } from './elf';
 import { HartSchedule, RoundRobin } from './schedule';
 import { describeCause } from './causes';
+import { buildDeviceTree } from './devicetree';
 
 export interface MachineOptions {
   harts?: number;
@@ -27,6 +28,10 @@ export interface MachineOptions {
   input?: Uint8Array;
   /** Name used in error messages about the image. */
   name?: string;
+  /** Kernel command line for /chosen/bootargs. */
+  bootargs?: string;
+  /** Compile hot code into JS blocks (default true); false runs the reference interpreter only. */
+  compile?: boolean;
 }
 
 /** 'stop' means a hook called requestStop() (a watchpoint, the debugger). */
@@ -104,7 +109,7 @@ export class Machine {
       nowNs: () => this.positionNow() + this.timeOffsetNs,
       exit: (code, how) => this.finish(code, how),
     });
-    this.exec = { breakpoints: new Set(), suppressBreakAt: -1, hit: false, onUnhandledTrap: (h, t) => this.unhandled(h, t) };
+    this.exec = { breakpoints: new Set(), suppressBreakAt: -1, hit: false, compile: opts.compile ?? true, onUnhandledTrap: (h, t) => this.unhandled(h, t) };
 
     const name = opts.name ?? 'image';
     for (const seg of image.segments) {
@@ -120,7 +125,10 @@ export class Machine {
     }
     // As QEMU's reset vector leaves them: a0 = hartid, a1 = device tree, a2 = fw_dynamic info, t0 = entry.
     this.entry = image.entry;
-    this.fdtAddress = Math.floor((RAM_BASE + Math.min(ramSize, 0x80000000)) / 0x200000) * 0x200000 - 0x200000;
+    // As QEMU does: the device tree goes at the top of RAM, aligned down to 2 MiB.
+    const dtb = buildDeviceTree({ harts, ramBase: RAM_BASE, ramSize, bootargs: opts.bootargs });
+    this.fdtAddress = Math.floor((RAM_BASE + ramSize - dtb.length) / 0x200000) * 0x200000;
+    this.memory.loadBytes(this.fdtAddress, dtb, dtb.length);
     for (const h of this.harts) {
       h.pc = image.entry;
       h.writeX(10, BigInt(h.id));

@@ -42,8 +42,9 @@ export function semihostCall(h: Hart, host: SemihostHost): boolean {
       break;
     }
     case 0x02: ret(0); break; // SYS_CLOSE
-    case 0x03: host.write(mem.readBytes(arg, 1) ?? new Uint8Array(0)); break; // SYS_WRITEC
-    case 0x04: host.write(mem.readCString(arg, 1 << 20)); break; // SYS_WRITE0
+    // SYS_WRITEC and SYS_WRITE0 return nothing; a0 is clobbered with 0xdeadbeef, as QEMU does.
+    case 0x03: host.write(mem.readBytes(arg, 1) ?? new Uint8Array(0)); ret(0xdeadbeef); break; // SYS_WRITEC
+    case 0x04: host.write(mem.readCString(arg, 1 << 20)); ret(0xdeadbeef); break; // SYS_WRITE0
     case 0x05: { // SYS_WRITE
       const fd = field(0), len = field(2);
       const bytes = mem.readBytes(field(1), Math.max(0, Math.min(len, 1 << 24)));

@@ -11,9 +11,16 @@ import { readCsr, writeCsr } from './csr';
 import { enterTrap, mret, sret, UnhandledTrap } from './trap';
 import { executeAtomic } from './atomics';
 import { execFp } from './fpu';
+import { Block, BlockEnv, compileBlock } from './block-compiler';
+import * as aluModule from './alu64';
 
 const TWO32 = 4294967296;
 const EMPTY = new Int32Array(4096);
+const NO_BLOCKS: (Block | null | undefined)[] = [];
+const NO_HEAT = new Uint8Array(2048);
+const blockEnv: BlockEnv = { count: 0 };
+/** How many times the interpreter reaches a pc before it compiles a block there. */
+const HOT = 16;
 
 /** Called when a trap has no handler; the machine stops and reports it. */
 export type UnhandledTrapSink = (h: Hart, trap: UnhandledTrap) => void;
@@ -55,6 +62,8 @@ export interface ExecOptions {
   onUnhandledTrap: UnhandledTrapSink;
   /** Set by the interpreter when it stopped before a breakpoint. */
   hit: boolean;
+  /** Compile hot code into blocks (false runs the pure interpreter, the reference for differential tests). */
+  compile: boolean;
 }
 
 /**
@@ -72,6 +81,10 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
   let n = 0;
   let curPg = -1;
   let cache: Int32Array = EMPTY;
+  let blocks = NO_BLOCKS;
+  let heat: Uint8Array = NO_HEAT;
+  let skipBlock = !opts.compile;
+  const compile = opts.compile;
   let trapCause = -1;
   let trapTval = 0n;
   let w = 0;
@@ -81,8 +94,29 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
     const off = pc - ramBase;
     if (!(off >= 0 && off < ramSize)) { trapCause = CAUSE.fetchAccess; trapTval = BigInt.asUintN(64, BigInt(pc)); break; }
     const pg = off >>> 12;
-    if (pg !== curPg) { curPg = pg; cache = codePages[pg] ?? bus.codePage(pg); }
+    if (pg !== curPg) {
+      curPg = pg;
+      cache = codePages[pg] ?? bus.codePage(pg);
+      if (compile) { blocks = bus.blockPages[pg]; heat = bus.heatPages[pg]; }
+    }
     const slot = off & 4094;
+    if (!skipBlock) {
+      const bi = slot >> 1;
+      const blk = blocks[bi];
+      if (blk !== undefined) {
+        if (blk !== null && blk.len <= budget - n) {
+          pc = blk.fn(x, ram8, ram16, ram32, pf, blockEnv, aluModule, watchReads);
+          n += blockEnv.count;
+          // A bail-out stops before an instruction the block cannot do; the interpreter runs that one.
+          if (blockEnv.count < blk.len) skipBlock = true;
+          continue;
+        }
+      } else if (++heat[bi] >= HOT) {
+        const made = bps.has(pc) ? null : compileBlock(bus, pc, bps);
+        if (made) bus.addBlock(pg, made); else blocks[bi] = null;
+        continue;
+      }
+    } else skipBlock = !compile;
     let op: Op = cache[slot];
     if ((op as number) === 0) op = decodeSlot(bus, cache, slot, off, pc, bps, suppress);
     w = cache[slot + 1];
@@ -219,7 +253,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.EBREAK:
         h.pc = pc; h.retired = base + n;
         if (bus.semihost(h)) { pc = npc; if (bus.stop) budget = n + 1; break; }
-        trapCause = CAUSE.breakpoint; trapTval = BigInt.asUintN(64, BigInt(pc)); break;
+        trapCause = CAUSE.breakpoint; trapTval = 0n; break; // QEMU 7.2 leaves mtval 0 for ebreak
       case Op.MRET:
         if (h.priv !== Priv.M) { trapCause = CAUSE.illegal; trapTval = BigInt(w >>> 0); break; }
         mret(h); pc = h.pc; budget = n + 1; break;
