@@ -127,7 +127,11 @@ export class Machine {
     this.entry = image.entry;
     // As QEMU does: the device tree goes at the top of RAM, aligned down to 2 MiB.
     const dtb = buildDeviceTree({ harts, ramBase: RAM_BASE, ramSize, bootargs: opts.bootargs });
-    this.fdtAddress = Math.floor((RAM_BASE + ramSize - dtb.length) / 0x200000) * 0x200000;
+    const imageEnd = Math.max(...image.segments.map((seg) => seg.paddr + seg.memSize));
+    const aligned = Math.floor((RAM_BASE + ramSize - dtb.length) / 0x200000) * 0x200000;
+    // A small RAM may not leave a 2 MiB-aligned spot above the image; then use the top of RAM.
+    this.fdtAddress = aligned >= imageEnd ? aligned : Math.floor((RAM_BASE + ramSize - dtb.length) / 8) * 8;
+    if (this.fdtAddress < imageEnd) throw new HartlineError(`${opts.name ?? 'image'}: no room for the device tree above the image; raise --ram`);
     this.memory.loadBytes(this.fdtAddress, dtb, dtb.length);
     for (const h of this.harts) {
       h.pc = image.entry;
