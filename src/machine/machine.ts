@@ -11,7 +11,7 @@ import { Uart } from './uart';
 import { Clint, NS_PER_TICK } from './clint';
 import { Finisher } from './finisher';
 import { Htif } from './htif';
-import { semihostCall } from './semihosting';
+import { semihostCall, SemihostFiles } from './semihosting';
 import { parseElf, ElfImage } from './elf';
 import { HartSchedule, RoundRobin } from './schedule';
 import { describeCause } from './causes';
@@ -56,6 +56,8 @@ export class Machine {
   readonly memory: Memory;
   readonly uart: Uart;
   readonly clint: Clint;
+  /** Open semihosting handles (machine state, like device registers). */
+  readonly semihostFiles = new SemihostFiles();
   schedule: HartSchedule;
   /** Instructions executed by all harts together since reset. Committed at the end of each run of a hart. */
   position = 0;
@@ -104,6 +106,7 @@ export class Machine {
     this.memory.addDevice(new Finisher((code, how) => this.finish(code, how)));
     this.memory.semihostHandler = (h) => semihostCall(h, {
       memory: this.memory,
+      files: this.semihostFiles,
       write: (b) => this.console(b),
       readByte: () => this.readInput('semihost'),
       nowNs: () => this.positionNow() + this.timeOffsetNs,
