@@ -45,6 +45,8 @@ export function buildDeviceTree(cfg: DeviceTreeConfig): Uint8Array {
       ['phandle', [ic]],
     ])]));
   }
+  const plicPhandle = phandle++;
+  const testPhandle = phandle++;
   const chosen: [string, Value][] = [['stdout-path', '/soc/serial@10000000']];
   if (cfg.bootargs !== undefined) chosen.push(['bootargs', cfg.bootargs]);
   const root = node('', [
@@ -56,9 +58,22 @@ export function buildDeviceTree(cfg: DeviceTreeConfig): Uint8Array {
     node('chosen', chosen),
     node(`memory@${cfg.ramBase.toString(16)}`, [['device_type', 'memory'], ['reg', [...cells64(cfg.ramBase), ...cells64(cfg.ramSize)]]]),
     node('cpus', [['#address-cells', [1]], ['#size-cells', [0]], ['timebase-frequency', [10_000_000]]], cpus),
+    node('poweroff', [['value', [0x5555]], ['offset', [0]], ['regmap', [testPhandle]], ['compatible', 'syscon-poweroff']]),
+    node('reboot', [['value', [0x7777]], ['offset', [0]], ['regmap', [testPhandle]], ['compatible', 'syscon-reboot']]),
     node('soc', [['#address-cells', [2]], ['#size-cells', [2]], ['compatible', 'simple-bus'], ['ranges', true]], [
-      node('test@100000', [['compatible', ['sifive,test1', 'sifive,test0', 'syscon']], ['reg', [0, 0x100000, 0, 0x1000]]]),
-      node('serial@10000000', [['compatible', 'ns16550a'], ['reg', [0, 0x10000000, 0, 0x100]], ['clock-frequency', [3686400]], ['interrupts', [10]]]),
+      node('test@100000', [['phandle', [testPhandle]], ['compatible', ['sifive,test1', 'sifive,test0', 'syscon']], ['reg', [0, 0x100000, 0, 0x1000]]]),
+      node('serial@10000000', [['interrupts', [10]], ['interrupt-parent', [plicPhandle]], ['clock-frequency', [3686400]],
+        ['reg', [0, 0x10000000, 0, 0x100]], ['compatible', 'ns16550a']]),
+      node('plic@c000000', [
+        ['phandle', [plicPhandle]],
+        ['riscv,ndev', [95]],
+        ['reg', [0, 0xc000000, 0, 0x600000]],
+        ['interrupts-extended', intc.flatMap((p) => [p, 11, p, 9])],
+        ['interrupt-controller', true],
+        ['compatible', ['sifive,plic-1.0.0', 'riscv,plic0']],
+        ['#address-cells', [0]],
+        ['#interrupt-cells', [1]],
+      ]),
       node('clint@2000000', [
         ['compatible', ['sifive,clint0', 'riscv,clint0']],
         ['reg', [0, 0x2000000, 0, 0x10000]],

@@ -16,6 +16,9 @@ import { parseElf, ElfImage } from './elf';
 import { HartSchedule, RoundRobin } from './schedule';
 import { describeCause } from './causes';
 import { buildDeviceTree } from './devicetree';
+import { Plic, UART_IRQ } from './plic';
+import { Rom, FW_DYNAMIC_INFO } from './rom';
+import { Mmu } from '../riscv/mmu';
 
 export interface MachineOptions {
   harts?: number;
@@ -28,6 +31,9 @@ export interface MachineOptions {
   input?: Uint8Array;
   /** Name used in error messages about the image. */
   name?: string;
+  /** Firmware image (as QEMU's -bios): harts start at its entry and the main image is its payload. */
+  bios?: ElfImage;
+  biosName?: string;
   /** Kernel command line for /chosen/bootargs. */
   bootargs?: string;
   /** Compile hot code into JS blocks (default true); false runs the reference interpreter only. */
@@ -49,6 +55,9 @@ export interface InputPort {
 }
 
 export const DEFAULT_RAM = 128 * 1024 * 1024;
+
+/** Sstc: the hart's stimecmp drives STIP once M-mode has set menvcfg.STCE. */
+const sstcEnabled = (h: Hart) => (h.menvcfg >> 63n) !== 0n;
 export const MAX_HARTS = 64;
 
 export class Machine {
@@ -56,6 +65,7 @@ export class Machine {
   readonly memory: Memory;
   readonly uart: Uart;
   readonly clint: Clint;
+  readonly plic: Plic;
   /** Open semihosting handles (machine state, like device registers). */
   readonly semihostFiles = new SemihostFiles();
   schedule: HartSchedule;
@@ -104,6 +114,10 @@ export class Machine {
     this.memory.addDevice(this.uart);
     this.memory.addDevice(this.clint);
     this.memory.addDevice(new Finisher((code, how) => this.finish(code, how)));
+    this.plic = new Plic(this.harts, () => { this.memory.stop = true; });
+    this.memory.addDevice(this.plic);
+    this.uart.onIrq = (high) => this.plic.setLevel(UART_IRQ, high);
+    for (const h of this.harts) h.mmu = new Mmu(this.memory);
     this.memory.semihostHandler = (h) => semihostCall(h, {
       memory: this.memory,
       files: this.semihostFiles,
@@ -115,33 +129,38 @@ export class Machine {
     this.exec = { breakpoints: new Set(), suppressBreakAt: -1, hit: false, compile: opts.compile ?? true, onUnhandledTrap: (h, t) => this.unhandled(h, t) };
 
     const name = opts.name ?? 'image';
-    for (const seg of image.segments) {
-      if (!this.memory.loadBytes(seg.paddr, seg.data, seg.memSize)) {
-        const end = seg.paddr + seg.memSize;
-        throw new HartlineError(`${name}: segment 0x${seg.paddr.toString(16)}-0x${end.toString(16)} is outside RAM ` +
-          `(0x${RAM_BASE.toString(16)}-0x${(RAM_BASE + ramSize).toString(16)}); link it at 0x80000000 or raise --ram`);
+    const images: [ElfImage, string][] = opts.bios ? [[opts.bios, opts.biosName ?? 'firmware'], [image, name]] : [[image, name]];
+    for (const [img, imgName] of images) {
+      for (const seg of img.segments) {
+        if (!this.memory.loadBytes(seg.paddr, seg.data, seg.memSize)) {
+          const end = seg.paddr + seg.memSize;
+          throw new HartlineError(`${imgName}: segment 0x${seg.paddr.toString(16)}-0x${end.toString(16)} is outside RAM ` +
+            `(0x${RAM_BASE.toString(16)}-0x${(RAM_BASE + ramSize).toString(16)}); link it at 0x80000000 or raise --ram`);
+        }
       }
     }
+    const start = opts.bios ? opts.bios.entry : image.entry;
     const tohost = image.symbols.get('tohost');
     if (tohost !== undefined && tohost >= RAM_BASE && tohost + 8 <= RAM_BASE + ramSize) {
       new Htif(this.memory, tohost, image.symbols.get('fromhost'), (b) => this.console(b), (code, how) => this.finish(code, how));
     }
     // As QEMU's reset vector leaves them: a0 = hartid, a1 = device tree, a2 = fw_dynamic info, t0 = entry.
-    this.entry = image.entry;
+    this.entry = start;
     // As QEMU does: the device tree goes at the top of RAM, aligned down to 2 MiB.
     const dtb = buildDeviceTree({ harts, ramBase: RAM_BASE, ramSize, bootargs: opts.bootargs });
-    const imageEnd = Math.max(...image.segments.map((seg) => seg.paddr + seg.memSize));
+    const imageEnd = Math.max(...images.flatMap(([img]) => img.segments.map((seg) => seg.paddr + seg.memSize)));
     const aligned = Math.floor((RAM_BASE + ramSize - dtb.length) / 0x200000) * 0x200000;
     // A small RAM may not leave a 2 MiB-aligned spot above the image; then use the top of RAM.
     this.fdtAddress = aligned >= imageEnd ? aligned : Math.floor((RAM_BASE + ramSize - dtb.length) / 8) * 8;
     if (this.fdtAddress < imageEnd) throw new HartlineError(`${opts.name ?? 'image'}: no room for the device tree above the image; raise --ram`);
     this.memory.loadBytes(this.fdtAddress, dtb, dtb.length);
+    this.memory.addDevice(new Rom(start, this.fdtAddress, image.entry));
     for (const h of this.harts) {
-      h.pc = image.entry;
+      h.pc = start;
       h.writeX(10, BigInt(h.id));
       h.writeX(11, BigInt(this.fdtAddress));
-      h.writeX(12, 0x1028n);
-      h.writeX(5, BigInt(image.entry));
+      h.writeX(12, BigInt(FW_DYNAMIC_INFO));
+      h.writeX(5, BigInt(start));
     }
   }
 
@@ -202,15 +221,22 @@ export class Machine {
     return hi < 0 ? lo : (lo | (hi << 16)) >>> 0;
   }
 
-  /** Timer: the position at which hart h's mtimecmp is reached (Infinity when never). */
-  timerDeadline(h: Hart): number {
-    const cmp = this.clint.mtimecmp[h.id];
+  /** The position at which mtime reaches `cmp` (Infinity when never). */
+  private deadlineOf(cmp: bigint): number {
     if (cmp >= 1n << 50n) return Infinity;
     return Number(cmp) * NS_PER_TICK - this.timeOffsetNs;
   }
 
+  /** Timer: the position at which hart h's next timer (mtimecmp, or stimecmp under Sstc) fires. */
+  timerDeadline(h: Hart): number {
+    const m = this.deadlineOf(this.clint.mtimecmp[h.id]);
+    return sstcEnabled(h) ? Math.min(m, this.deadlineOf(h.stimecmp)) : m;
+  }
+
   private updateTimer(h: Hart): void {
-    if (this.mtime() >= this.clint.mtimecmp[h.id]) h.mipHw |= 1 << IRQ.MTI; else h.mipHw &= ~(1 << IRQ.MTI);
+    const now = this.mtime();
+    if (now >= this.clint.mtimecmp[h.id]) h.mipHw |= 1 << IRQ.MTI; else h.mipHw &= ~(1 << IRQ.MTI);
+    if (sstcEnabled(h) && now >= h.stimecmp) h.mipHw |= 1 << IRQ.STI; else h.mipHw &= ~(1 << IRQ.STI);
   }
 
   /** Wakes sleeping harts with an enabled pending interrupt and returns the harts that can run. */
@@ -228,7 +254,9 @@ export class Machine {
   skipToNextDeadline(): boolean {
     let best = Infinity;
     for (const h of this.harts) {
-      if (h.run === HartRun.wfi && (h.mie & (1 << IRQ.MTI)) !== 0) best = Math.min(best, this.timerDeadline(h));
+      if (h.run !== HartRun.wfi) continue;
+      if ((h.mie & (1 << IRQ.MTI)) !== 0) best = Math.min(best, this.deadlineOf(this.clint.mtimecmp[h.id]));
+      if ((h.mie & (1 << IRQ.STI)) !== 0 && sstcEnabled(h)) best = Math.min(best, this.deadlineOf(h.stimecmp));
     }
     if (best === Infinity) return false;
     if (best > this.position) this.timeOffsetNs += best - this.position;
@@ -277,6 +305,8 @@ export class Machine {
   private runScheduled(limit: number): RunResult {
     const end = this.position + limit;
     while (!this.halted && this.position < end) {
+      // A guest waiting on receive interrupts gets the chance of input at every slice boundary.
+      if (this.uart.wantsInput) this.uart.poll();
       const ready = this.runnable();
       if (ready.length === 0) {
         if (!this.skipToNextDeadline()) return this.result('deadlock');

@@ -219,6 +219,17 @@ export class Memory implements HartBus {
     }
   }
 
+  /** The page-table walker's write of A/D bits: a plain RAM store with the usual dirty and code bookkeeping. */
+  writePte(paddr: number, lo: number, hi: number): void {
+    const off = paddr - RAM_BASE;
+    this.ram32[off >> 2] = lo;
+    this.ram32[(off >> 2) + 1] = hi;
+    const pg = off >>> PAGE_SHIFT;
+    const flags = this.pageFlags[pg];
+    this.pageFlags[pg] |= PAGE.DIRTY;
+    if (flags & PAGE.CODE) this.invalidateCode(paddr, 8);
+  }
+
   /** Copies an image into RAM; returns false when it does not fit. */
   loadBytes(paddr: number, data: Uint8Array, memSize: number): boolean {
     const off = paddr - RAM_BASE;

@@ -16,17 +16,42 @@ export class Uart implements Device {
   private dll = 0;
   private dlm = 0;
   private readonly rx: number[] = [];
+  /** Transmitter-empty interrupt pending: set when a byte has gone out, cleared by reading IIR or writing THR. */
+  private thrPending = false;
+  private irqLevel = false;
+  /** Called when the UART's interrupt line changes (wired to the PLIC). */
+  onIrq: (high: boolean) => void = () => {};
 
   constructor(private readonly transmit: (byte: number) => void, private readonly input: UartInput) {}
 
   /** Queues received bytes (the input door calls this at the position the bytes arrive). */
   receive(bytes: Iterable<number>): void {
     for (const b of bytes) this.rx.push(b & 0xff);
+    this.updateIrq();
+  }
+
+  /** Whether the guest enabled the receive-data interrupt (then input is worth offering between slices). */
+  get wantsInput(): boolean {
+    return (this.ier & 1) !== 0 && this.rx.length === 0;
   }
 
   /** Whether the UART asks for an interrupt (receive data available or transmitter empty, if enabled). */
   get interruptPending(): boolean {
-    return ((this.ier & 1) !== 0 && this.rx.length > 0) || (this.ier & 2) !== 0;
+    return ((this.ier & 1) !== 0 && this.rx.length > 0) || ((this.ier & 2) !== 0 && this.thrPending);
+  }
+
+  private updateIrq(): void {
+    const level = this.interruptPending;
+    if (level !== this.irqLevel) {
+      this.irqLevel = level;
+      this.onIrq(level);
+    }
+  }
+
+  /** Offers the input door a chance to deliver a byte now (used between slices when RX interrupts are on). */
+  poll(): void {
+    this.pull();
+    this.updateIrq();
   }
 
   private pull(): void {
@@ -37,6 +62,12 @@ export class Uart implements Device {
   }
 
   read(offset: number): bigint {
+    const v = this.readRegister(offset);
+    this.updateIrq();
+    return v;
+  }
+
+  private readRegister(offset: number): bigint {
     const dlab = (this.lcr & 0x80) !== 0;
     switch (offset) {
       case 0:
@@ -46,7 +77,8 @@ export class Uart implements Device {
       case 1: return BigInt(dlab ? this.dlm : this.ier);
       case 2: { // IIR: FIFOs enabled; report the highest-priority cause
         this.pull();
-        const id = (this.ier & 1) !== 0 && this.rx.length > 0 ? 0x4 : (this.ier & 2) !== 0 ? 0x2 : 0x1;
+        const id = (this.ier & 1) !== 0 && this.rx.length > 0 ? 0x4 : (this.ier & 2) !== 0 && this.thrPending ? 0x2 : 0x1;
+        if (id === 0x2) this.thrPending = false;
         return BigInt(0xc0 | id);
       }
       case 3: return BigInt(this.lcr);
@@ -62,23 +94,32 @@ export class Uart implements Device {
     const v = Number(value & 0xffn);
     const dlab = (this.lcr & 0x80) !== 0;
     switch (offset) {
-      case 0: if (dlab) this.dll = v; else this.transmit(v); break;
-      case 1: if (dlab) this.dlm = v; else this.ier = v & 0x0f; break;
+      case 0: if (dlab) this.dll = v; else { this.transmit(v); this.thrPending = true; } break;
+      case 1:
+        if (dlab) this.dlm = v;
+        else {
+          if ((v & 2) !== 0 && (this.ier & 2) === 0) this.thrPending = true; // enabling THRE with an empty THR
+          this.ier = v & 0x0f;
+        }
+        break;
       case 2: if (v & 2) this.rx.length = 0; break; // FCR: clear receive FIFO
       case 3: this.lcr = v; break;
       case 4: this.mcr = v; break;
       case 7: this.scr = v; break;
     }
+    this.updateIrq();
   }
 
   /** Device state for snapshots. */
   save(): number[] {
-    return [this.ier, this.lcr, this.mcr, this.scr, this.dll, this.dlm, ...this.rx];
+    return [this.ier, this.lcr, this.mcr, this.scr, this.dll, this.dlm, this.thrPending ? 1 : 0, this.irqLevel ? 1 : 0, ...this.rx];
   }
 
   restore(s: number[]): void {
     [this.ier, this.lcr, this.mcr, this.scr, this.dll, this.dlm] = s;
+    this.thrPending = s[6] === 1;
+    this.irqLevel = s[7] === 1;
     this.rx.length = 0;
-    this.rx.push(...s.slice(6));
+    this.rx.push(...s.slice(8));
   }
 }

@@ -6,20 +6,36 @@ import { HartBus, PAGE } from './bus';
 import { CAUSE, Hart } from './hart';
 import { Op } from './instructions';
 import { lt64, ltu64, toNumber } from './alu64';
+import { Access, Mmu } from './mmu';
 
 // The value each hart's LR read, as lo/hi, indexed by hart id.
 const reservedLo: number[] = [];
 const reservedHi: number[] = [];
 
+/** The value hart `id`'s LR read, as [lo, hi]: part of the machine state that snapshots save (src/replay). */
+export function reservedValue(id: number): [number, number] {
+  return [reservedLo[id] ?? 0, reservedHi[id] ?? 0];
+}
+
+/** Restores what reservedValue returned (a snapshot restore, or switching between machines in one process). */
+export function setReservedValue(id: number, lo: number, hi: number): void {
+  reservedLo[id] = lo;
+  reservedHi[id] = hi;
+}
+
 /** Executes an LR, SC or AMO. Returns -1 on success or the exception cause. */
-export function executeAtomic(h: Hart, bus: HartBus, op: Op, w: number): number {
+export function executeAtomic(h: Hart, bus: HartBus, op: Op, w: number, mmu?: Mmu): number {
   const x = h.x;
   const rs1 = (w >> 14) & 62, rs2 = (w >> 19) & 62, rd = (w >> 6) & 62;
   const double = op >= Op.LR_D;
   const size = double ? 8 : 4;
-  const addr = toNumber(x[rs1], x[rs1 + 1]);
+  let addr = toNumber(x[rs1], x[rs1 + 1]);
   const isLoad = op === Op.LR_W || op === Op.LR_D;
   if (addr % size !== 0) return isLoad ? CAUSE.loadMisaligned : CAUSE.storeMisaligned;
+  if (mmu) {
+    addr = mmu.translate(h, addr, isLoad ? Access.load : Access.store);
+    if (addr < 0) return mmu.fault;
+  }
   const off = addr - bus.ramBase;
   if (!(off >= 0 && off <= bus.ramSize - size)) return isLoad ? CAUSE.loadAccess : CAUSE.storeAccess;
   const ram32 = bus.ram32, i = off >> 2;

@@ -69,6 +69,9 @@ export function readCsr(h: Hart, num: number, clock: CsrClock): bigint | undefin
     case CSR.mcounteren: return BigInt(h.mcounteren);
     case CSR.scounteren: return BigInt(h.scounteren);
     case CSR.menvcfg: return h.menvcfg;
+    case CSR.stimecmp:
+      if (h.priv < Priv.M && ((h.mcounteren & 2) === 0 || (h.menvcfg >> 63n) === 0n)) return undefined;
+      return h.stimecmp;
     case CSR.senvcfg: return h.senvcfg;
     case CSR.mcountinhibit: return 0n;
     case CSR.mcycle: case CSR.minstret: case CSR.cycle: case CSR.instret:
@@ -114,7 +117,16 @@ export function writeCsr(h: Hart, num: number, v: bigint): boolean {
     case CSR.mideleg: h.mideleg = lo & S_INTS; return true;
     case CSR.mie: h.mie = lo & ALL_INTS; return true;
     case CSR.sie: h.mie = (h.mie & ~h.mideleg) | (lo & h.mideleg); return true;
-    case CSR.mip: h.mipSoft = (h.mipSoft & ~MIP_WRITABLE) | (lo & MIP_WRITABLE); return true;
+    case CSR.mip: {
+      // With Sstc enabled, STIP follows stimecmp and is not writable.
+      const mask = (h.menvcfg >> 63n) !== 0n ? MIP_WRITABLE & ~(1 << IRQ.STI) : MIP_WRITABLE;
+      h.mipSoft = (h.mipSoft & ~mask) | (lo & mask);
+      return true;
+    }
+    case CSR.stimecmp:
+      if (h.priv < Priv.M && ((h.mcounteren & 2) === 0 || (h.menvcfg >> 63n) === 0n)) return false;
+      h.stimecmp = BigInt.asUintN(64, v);
+      return true;
     case CSR.sip: {
       const m = h.mideleg & (1 << IRQ.SSI);
       h.mipSoft = (h.mipSoft & ~m) | (lo & m);
@@ -138,7 +150,7 @@ export function writeCsr(h: Hart, num: number, v: bigint): boolean {
     }
     case CSR.mcounteren: h.mcounteren = lo & 7; return true;
     case CSR.scounteren: h.scounteren = lo & 7; return true;
-    case CSR.menvcfg: h.menvcfg = BigInt.asUintN(64, v) & 0xf1n; return true;
+    case CSR.menvcfg: h.menvcfg = BigInt.asUintN(64, v) & (0xf1n | (1n << 63n)); return true; // STCE: Sstc
     case CSR.senvcfg: h.senvcfg = BigInt.asUintN(64, v) & 0xf1n; return true;
     case CSR.mcountinhibit: return true;
     case CSR.mcycle: case CSR.minstret: return true; // counters are positions: they cannot be rewound

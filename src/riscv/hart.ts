@@ -1,6 +1,8 @@
 // The architectural state of one hart: integer and float registers, pc, privilege, CSR storage and reservation.
 // 64-bit integer registers are kept as two Int32 halves (lo at 2*i, hi at 2*i+1), as the hot paths want them.
 
+import type { Mmu } from './mmu';
+
 export const enum Priv { U = 0, S = 1, M = 3 }
 
 // mstatus bits we keep in the low 32 bits (the high half is UXL/SXL, constant, and SD, derived from FS).
@@ -67,13 +69,16 @@ export class Hart {
   scounteren = 0;
   menvcfg = 0n;
   senvcfg = 0n;
-  stimecmp = -1n;
+  stimecmp = (1n << 64n) - 1n;
   readonly pmpcfg = new Uint8Array(16);
   readonly pmpaddr = new Array<bigint>(16).fill(0n);
 
   /** LR reservation: physical address (aligned to its size) or -1, and its size in bytes. */
   reservation = -1;
   reservationSize = 0;
+
+  /** This hart's address translation and TLB (set by the machine). */
+  mmu: Mmu | undefined;
 
   constructor(readonly id: number) {}
 

@@ -10,6 +10,7 @@ import { div64, divu64, divuw, divw, lt64, ltu64, mul64, mulh64, out, sll64, sra
 import { readCsr, writeCsr } from './csr';
 import { enterTrap, mret, sret, UnhandledTrap } from './trap';
 import { executeAtomic } from './atomics';
+import { Access, Mmu } from './mmu';
 import { execFp } from './fpu';
 import { Block, BlockEnv, compileBlock } from './block-compiler';
 import * as aluModule from './alu64';
@@ -83,15 +84,26 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
   let cache: Int32Array = EMPTY;
   let blocks = NO_BLOCKS;
   let heat: Uint8Array = NO_HEAT;
-  let skipBlock = !opts.compile;
-  const compile = opts.compile;
+  // Sv39: translation for instruction fetch and for data (MPRV can translate data while fetch is physical).
+  const mmu = h.mmu;
+  const ivm = mmu !== undefined && Mmu.fetchTranslated(h);
+  const dvm = mmu !== undefined && Mmu.dataTranslated(h);
+  if (ivm || dvm) mmu!.sync(h);
+  // Compiled blocks assume physical addressing, so they only run while translation is off.
+  const compile = opts.compile && !ivm && !dvm;
+  let skipBlock = !compile;
   let trapCause = -1;
   let trapTval = 0n;
   let w = 0;
 
   while (n < budget) {
     x[0] = 0; x[1] = 0;
-    const off = pc - ramBase;
+    let off = pc - ramBase;
+    if (ivm) {
+      const p = mmu!.translate(h, pc, Access.fetch);
+      if (p < 0) { trapCause = mmu!.fault; trapTval = BigInt.asUintN(64, BigInt(pc)); break; }
+      off = p - ramBase;
+    }
     if (!(off >= 0 && off < ramSize)) { trapCause = CAUSE.fetchAccess; trapTval = BigInt.asUintN(64, BigInt(pc)); break; }
     const pg = off >>> 12;
     if (pg !== curPg) {
@@ -120,6 +132,15 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
     let op: Op = cache[slot];
     if ((op as number) === 0) op = decodeSlot(bus, cache, slot, off, pc, bps, suppress);
     w = cache[slot + 1];
+    if (ivm && slot === 4094 && (w & 3) === 3) {
+      // A 32-bit instruction straddling two virtual pages: its upper half lives wherever the next page maps.
+      const p2 = mmu!.translate(h, pc + 2, Access.fetch);
+      if (p2 < 0) { trapCause = mmu!.fault; trapTval = BigInt.asUintN(64, BigInt(pc + 2)); break; }
+      const hiParcel = bus.fetch16(p2);
+      if (hiParcel < 0) { trapCause = CAUSE.fetchAccess; trapTval = BigInt.asUintN(64, BigInt(pc + 2)); break; }
+      w = (ram16[off >> 1] | (hiParcel << 16)) | 0;
+      op = decodeOp(w);
+    }
     const npc = pc + 2 + (w & 2);
     const rd = (w >> 6) & 62, rs1 = (w >> 14) & 62, rs2 = (w >> 19) & 62;
 
@@ -144,11 +165,16 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
 
       case Op.LB: case Op.LH: case Op.LW: case Op.LD: case Op.LBU: case Op.LHU: case Op.LWU:
       case Op.FLW: case Op.FLD: {
-        const addr = x[rs1 + 1] * TWO32 + (x[rs1] >>> 0) + (w >> 20);
-        const a = addr - ramBase;
+        const vaddr = x[rs1 + 1] * TWO32 + (x[rs1] >>> 0) + (w >> 20);
         let lo: number, hi: number;
         const size = LOAD_SIZE[op];
         if (op >= Op.FLW && !h.fpEnabled) { trapCause = CAUSE.illegal; trapTval = BigInt(w >>> 0); break; }
+        let addr = vaddr;
+        if (dvm) {
+          addr = translateData(h, mmu!, vaddr, size, Access.load);
+          if (addr < 0) { trapCause = mmu!.fault; trapTval = BigInt.asUintN(64, BigInt(vaddr)); break; }
+        }
+        const a = addr - ramBase;
         if (a >= 0 && a <= ramLast8 && (a & (size - 1)) === 0 && !(watchReads && (pf[a >>> 12] & PAGE.WATCH) !== 0)) {
           switch (op) {
             case Op.LD: case Op.FLD: lo = ram32[a >> 2]; hi = ram32[(a >> 2) + 1]; break;
@@ -161,8 +187,8 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           }
         } else {
           h.pc = pc; h.retired = base + n;
-          const r = bus.load(h, addr, size);
-          if (r >= 0) { trapCause = r; trapTval = BigInt.asUintN(64, BigInt(addr)); break; }
+          const r = dvm && addr === CROSS_PAGE ? crossPageLoad(h, bus, mmu!, vaddr, size) : bus.load(h, addr, size);
+          if (r >= 0) { trapCause = r; trapTval = BigInt.asUintN(64, BigInt(vaddr)); break; }
           lo = bus.lo; hi = bus.hi;
           if (op === Op.LB) { lo = (lo << 24) >> 24; hi = lo >> 31; } else if (op === Op.LH) { lo = (lo << 16) >> 16; hi = lo >> 31; } else if (op === Op.LW || op === Op.FLW) hi = lo >> 31;
           else if (op !== Op.LD && op !== Op.FLD) hi = 0;
@@ -177,14 +203,19 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         break;
       }
       case Op.SB: case Op.SH: case Op.SW: case Op.SD: case Op.FSW: case Op.FSD: {
-        const addr = x[rs1 + 1] * TWO32 + (x[rs1] >>> 0) + (((w >> 25) << 5) | ((w >>> 7) & 31));
-        const a = addr - ramBase;
+        const vaddr = x[rs1 + 1] * TWO32 + (x[rs1] >>> 0) + (((w >> 25) << 5) | ((w >>> 7) & 31));
         const size = STORE_SIZE[op];
         let lo: number, hi: number;
         if (op >= Op.FSW) {
           if (!h.fpEnabled) { trapCause = CAUSE.illegal; trapTval = BigInt(w >>> 0); break; }
           lo = h.fw[rs2]; hi = h.fw[rs2 + 1];
         } else { lo = x[rs2]; hi = x[rs2 + 1]; }
+        let addr = vaddr;
+        if (dvm) {
+          addr = translateData(h, mmu!, vaddr, size, Access.store);
+          if (addr < 0) { trapCause = mmu!.fault; trapTval = BigInt.asUintN(64, BigInt(vaddr)); break; }
+        }
+        const a = addr - ramBase;
         if (a >= 0 && a <= ramLast8 && (a & (size - 1)) === 0 && pf[a >>> 12] === PAGE.DIRTY) {
           switch (size) {
             case 8: ram32[a >> 2] = lo; ram32[(a >> 2) + 1] = hi; break;
@@ -194,8 +225,8 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           }
         } else {
           h.pc = pc; h.retired = base + n;
-          const r = bus.store(h, addr, size, lo, hi);
-          if (r >= 0) { trapCause = r; trapTval = BigInt.asUintN(64, BigInt(addr)); break; }
+          const r = dvm && addr === CROSS_PAGE ? crossPageStore(h, bus, mmu!, vaddr, size, lo, hi) : bus.store(h, addr, size, lo, hi);
+          if (r >= 0) { trapCause = r; trapTval = BigInt.asUintN(64, BigInt(vaddr)); break; }
           if (bus.stop) budget = n + 1;
           // A store into the page being executed may have rewritten the code ahead of us.
           if (a >= 0 && (a >>> 12) === curPg) curPg = -1;
@@ -268,6 +299,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         break;
       case Op.SFENCE_VMA:
         if (h.priv === Priv.U || (h.priv === Priv.S && (h.mstatus & MSTATUS.TVM) !== 0)) { trapCause = CAUSE.illegal; trapTval = BigInt(w >>> 0); break; }
+        mmu?.flush();
         pc = npc; budget = n + 1; break;
       case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI: {
         h.pc = pc; h.retired = base + n;
@@ -297,8 +329,9 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       default: {
         if (op >= Op.LR_W && op <= Op.AMOMAXU_D) {
           h.pc = pc; h.retired = base + n;
-          const r = executeAtomic(h, bus, op, w);
-          if (r >= 0) { trapCause = r; trapTval = BigInt.asUintN(64, BigInt(x[rs1 + 1] * TWO32 + (x[rs1] >>> 0))); break; }
+          const vaddr = x[rs1 + 1] * TWO32 + (x[rs1] >>> 0);
+          const r = executeAtomic(h, bus, op, w, dvm ? mmu! : undefined);
+          if (r >= 0) { trapCause = r; trapTval = BigInt.asUintN(64, BigInt(vaddr)); break; }
           if (bus.stop) budget = n + 1;
           pc = npc;
           break;
@@ -338,6 +371,41 @@ export function takeInterrupt(h: Hart, irq: number, opts: ExecOptions): boolean 
   const unhandled = enterTrap(h, irq, true, 0n);
   if (unhandled) { opts.onUnhandledTrap(h, unhandled); return false; }
   return true;
+}
+
+/** translateData's answer for an access that straddles two pages: the caller goes byte by byte. */
+const CROSS_PAGE = -2;
+
+/** Translates a data access; -1 on a fault (mmu.fault has the cause), CROSS_PAGE when it spans two pages. */
+function translateData(h: Hart, mmu: Mmu, vaddr: number, size: number, access: Access): number {
+  const inPage = vaddr - Math.floor(vaddr / 4096) * 4096;
+  if (inPage + size > 4096) {
+    // Check both pages up front so a fault leaves memory untouched.
+    if (mmu.translate(h, vaddr, access) < 0 || mmu.translate(h, vaddr + size - 1, access) < 0) return -1;
+    return CROSS_PAGE;
+  }
+  return mmu.translate(h, vaddr, access);
+}
+
+function crossPageLoad(h: Hart, bus: HartBus, mmu: Mmu, vaddr: number, size: number): number {
+  let lo = 0, hi = 0;
+  for (let k = size - 1; k >= 0; k--) {
+    const r = bus.load(h, mmu.translate(h, vaddr + k, Access.load), 1);
+    if (r >= 0) return r;
+    if (k >= 4) hi = (hi << 8) | (bus.lo & 255); else lo = (lo << 8) | (bus.lo & 255);
+  }
+  bus.lo = lo | 0;
+  bus.hi = hi | 0;
+  return -1;
+}
+
+function crossPageStore(h: Hart, bus: HartBus, mmu: Mmu, vaddr: number, size: number, lo: number, hi: number): number {
+  for (let k = 0; k < size; k++) {
+    const byte = k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4));
+    const r = bus.store(h, mmu.translate(h, vaddr + k, Access.store), 1, byte & 255, 0);
+    if (r >= 0) return r;
+  }
+  return -1;
 }
 
 const immB = (w: number) =>

@@ -1,0 +1,122 @@
+// Sv39 address translation with a small direct-mapped TLB per access kind. A/D bits are set by the walker,
+// as QEMU does; faults report the page-fault cause for the access, or an access fault when a PTE is not in RAM.
+
+import { CAUSE, Hart, MSTATUS, Priv } from './hart';
+
+export const enum Access { fetch = 0, load = 1, store = 2 }
+
+const PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16, PTE_A = 64, PTE_D = 128;
+const TLB_SIZE = 256;
+const PAGE_FAULT = [CAUSE.fetchPage, CAUSE.loadPage, CAUSE.storePage];
+const ACCESS_FAULT = [CAUSE.fetchAccess, CAUSE.loadAccess, CAUSE.storeAccess];
+
+/** Physical memory as the page-table walker sees it. */
+export interface WalkMemory {
+  readonly ramBase: number;
+  readonly ramSize: number;
+  readonly ram32: Int32Array;
+  /** Writes back a PTE whose A/D bits changed (keeps dirty tracking and code caches right). */
+  writePte(paddr: number, lo: number, hi: number): void;
+}
+
+export class Mmu {
+  // Per access kind: virtual page number tag (-1 = empty) and the physical page base it maps to.
+  private readonly tags = [new Float64Array(TLB_SIZE).fill(-1), new Float64Array(TLB_SIZE).fill(-1), new Float64Array(TLB_SIZE).fill(-1)];
+  private readonly bases = [new Float64Array(TLB_SIZE), new Float64Array(TLB_SIZE), new Float64Array(TLB_SIZE)];
+  /** The translation context the TLB was filled under: satp, privilege and the mstatus bits that matter. */
+  private context = '';
+  /** Set by translate(): the cause of the last failed translation. */
+  fault = 0;
+
+  constructor(private readonly mem: WalkMemory) {}
+
+  flush(): void {
+    for (const t of this.tags) t.fill(-1);
+  }
+
+  /** Whether data accesses of `h` are translated now (Sv39 active for the effective privilege). */
+  static dataTranslated(h: Hart): boolean {
+    if ((h.satp >> 60n) !== 8n) return false;
+    const priv = (h.mstatus & MSTATUS.MPRV) !== 0 && h.priv === Priv.M ? ((h.mstatus & MSTATUS.MPP) >>> MSTATUS.MPP_SHIFT) : h.priv;
+    return priv < Priv.M;
+  }
+
+  static fetchTranslated(h: Hart): boolean {
+    return h.priv < Priv.M && (h.satp >> 60n) === 8n;
+  }
+
+  /** Flushes the TLB when the translation context of `h` differs from the one it was filled under. */
+  sync(h: Hart): void {
+    const key = `${h.id}:${h.satp}:${h.priv}:${h.mstatus & (MSTATUS.MPRV | MSTATUS.MPP | MSTATUS.SUM | MSTATUS.MXR)}`;
+    if (key !== this.context) {
+      this.context = key;
+      this.flush();
+    }
+  }
+
+  /**
+   * Translates a virtual address (an exact double holding the sign-extended value). Returns the physical
+   * address, or -1 with `fault` set to the exception cause.
+   */
+  translate(h: Hart, vaddr: number, access: Access): number {
+    const vpn = Math.floor(vaddr / 4096);
+    const slot = vpn & (TLB_SIZE - 1);
+    if (this.tags[access][slot] === vpn) return this.bases[access][slot] + (vaddr - vpn * 4096);
+    const base = this.walk(h, vaddr, access);
+    if (base < 0) return -1;
+    this.tags[access][slot] = vpn;
+    this.bases[access][slot] = base;
+    return base + (vaddr - vpn * 4096);
+  }
+
+  /** Walks the Sv39 tables; returns the physical base of the 4 KiB page, or -1 with `fault` set. */
+  private walk(h: Hart, vaddr: number, access: Access): number {
+    // Bits 63..39 must all equal bit 38.
+    if (vaddr >= 2 ** 38 || vaddr < -(2 ** 38)) return this.fail(access, PAGE_FAULT);
+    const va = vaddr < 0 ? vaddr + 2 ** 39 : vaddr;
+    const vpn = [Math.floor(va / 4096) % 512, Math.floor(va / 2 ** 21) % 512, Math.floor(va / 2 ** 30) % 512];
+    const effPriv = access !== Access.fetch && (h.mstatus & MSTATUS.MPRV) !== 0 && h.priv === Priv.M
+      ? ((h.mstatus & MSTATUS.MPP) >>> MSTATUS.MPP_SHIFT) : h.priv;
+    let table = Number(h.satp & ((1n << 44n) - 1n)) * 4096;
+    for (let level = 2; level >= 0; level--) {
+      const pteAddr = table + vpn[level] * 8;
+      const off = pteAddr - this.mem.ramBase;
+      if (off < 0 || off + 8 > this.mem.ramSize) return this.fail(access, ACCESS_FAULT);
+      let lo = this.mem.ram32[off >> 2];
+      const hi = this.mem.ram32[(off >> 2) + 1];
+      if ((lo & PTE_V) === 0 || ((lo & PTE_R) === 0 && (lo & PTE_W) !== 0)) return this.fail(access, PAGE_FAULT);
+      if (hi >>> 22 !== 0) return this.fail(access, PAGE_FAULT); // reserved / PBMT / N bits are not implemented
+      const ppn = (hi & 0x3fffff) * 2 ** 22 + (lo >>> 10); // PPN[2:0], 44 bits
+      if ((lo & (PTE_R | PTE_X)) === 0) {
+        if (level === 0) return this.fail(access, PAGE_FAULT);
+        table = ppn * 4096;
+        continue;
+      }
+      // A leaf: check permissions.
+      const user = (lo & PTE_U) !== 0;
+      if (effPriv === Priv.U && !user) return this.fail(access, PAGE_FAULT);
+      if (effPriv === Priv.S && user && (access === Access.fetch || (h.mstatus & MSTATUS.SUM) === 0)) return this.fail(access, PAGE_FAULT);
+      const readable = (lo & PTE_R) !== 0 || ((h.mstatus & MSTATUS.MXR) !== 0 && (lo & PTE_X) !== 0);
+      if (access === Access.fetch ? (lo & PTE_X) === 0 : access === Access.load ? !readable : (lo & PTE_W) === 0) {
+        return this.fail(access, PAGE_FAULT);
+      }
+      // A superpage must be aligned: its low PPN fields are zero.
+      if (level > 0 && ppn % 512 ** level !== 0) return this.fail(access, PAGE_FAULT);
+      const need = PTE_A | (access === Access.store ? PTE_D : 0);
+      if ((lo & need) !== need) {
+        lo |= need;
+        this.mem.writePte(pteAddr, lo, hi);
+      }
+      // Superpages map the low VPN fields straight through.
+      let pagePpn = ppn;
+      for (let k = 0; k < level; k++) pagePpn += vpn[k] * 512 ** k;
+      return pagePpn * 4096;
+    }
+    return this.fail(access, PAGE_FAULT);
+  }
+
+  private fail(access: Access, causes: readonly number[]): number {
+    this.fault = causes[access];
+    return -1;
+  }
+}
