@@ -87,8 +87,11 @@ export function readCsr(h: Hart, num: number, clock: CsrClock): bigint | undefin
     for (let k = 7; k >= 0; k--) v = (v << 8n) | BigInt(h.pmpcfg[base + k]);
     return v;
   }
-  // Hardware performance monitors exist and read as zero, as on QEMU's virt machine.
-  if ((num > 0xb02 && num <= 0xb1f) || (num > 0x322 && num <= 0x33f) || (num > 0xc02 && num <= 0xc1f)) return 0n;
+  // Sixteen programmable counters (3..18) hold what is written, as QEMU 7.2's default PMU; they do not count
+  // events. The rest of the range reads as zero.
+  if (num > 0xb02 && num <= 0xb1f) return h.hpm[num - 0xb00] ?? 0n;
+  if (num > 0xc02 && num <= 0xc1f) return h.hpm[num - 0xc00] ?? 0n;
+  if (num > 0x322 && num <= 0x33f) return h.hpmEvent[num - 0x320] ?? 0n;
   return undefined;
 }
 
@@ -170,6 +173,13 @@ export function writeCsr(h: Hart, num: number, v: bigint): boolean {
     }
     return true;
   }
-  if ((num > 0xb02 && num <= 0xb1f) || (num > 0x322 && num <= 0x33f)) return true;
+  if (num > 0xb02 && num <= 0xb1f) {
+    if (num - 0xb00 <= 18) h.hpm[num - 0xb00] = BigInt.asUintN(64, v);
+    return true;
+  }
+  if (num > 0x322 && num <= 0x33f) {
+    if (num - 0x320 <= 18) h.hpmEvent[num - 0x320] = BigInt.asUintN(64, v);
+    return true;
+  }
   return false;
 }

@@ -71,6 +71,9 @@ export class Hart {
   senvcfg = 0n;
   stimecmp = (1n << 64n) - 1n;
   readonly pmpcfg = new Uint8Array(16);
+  /** mhpmcounter3..18 and mhpmevent3..18 (indices 3..18; they hold values but do not count). */
+  readonly hpm = new Array<bigint>(19).fill(0n);
+  readonly hpmEvent = new Array<bigint>(19).fill(0n);
   readonly pmpaddr = new Array<bigint>(16).fill(0n);
 
   /** LR reservation: physical address (aligned to its size) or -1, and its size in bytes. */

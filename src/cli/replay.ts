@@ -1,0 +1,71 @@
+// `hartline replay`: reproduces a recorded run from its log alone: the same console output, the same exit code,
+// every checksum compared. A damaged or unfinished recording replays its intact prefix, then exits 2.
+
+import { readFileSync, statSync } from 'node:fs';
+import { ExitCode, HartlineError } from '../errors';
+import { intOption, parseArgs } from './args';
+import { readImage } from './image';
+import { readRecording } from '../replay/reader';
+import { loadImages } from '../replay/images';
+import { openReplay, endOf } from '../replay/session';
+
+export const REPLAY_USAGE = 'usage: hartline replay <recording.hartrec> [--to POSITION] [--verify] [--force]';
+
+/** Recordings are read whole; the log is small next to the run it describes. */
+const MAX_RECORDING = 1 << 30;
+
+export function readRecordingFile(path: string): Uint8Array {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw new HartlineError(`${path}: is a directory, not a recording`);
+    size = st.size;
+  } catch (e) {
+    if (e instanceof HartlineError) throw e;
+    throw new HartlineError(`${path}: no such file`);
+  }
+  if (size > MAX_RECORDING) throw new HartlineError(`${path}: larger than 1 GiB, which is more than any recording this Hartline reads`);
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw new HartlineError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+export function replayCommand(argv: readonly string[]): number {
+  const p = parseArgs(argv, { values: ['--to'], flags: ['--verify', '--force'], positional: 1, usage: REPLAY_USAGE });
+  const to = intOption(p, '--to', Number.MAX_SAFE_INTEGER, 0);
+  const [path] = p.positional;
+  const rec = readRecording(readRecordingFile(path), path);
+  const images = loadImages(rec.header, readImage, p.flags.has('--force'));
+  const chunks: Buffer[] = [];
+  const flush = () => { if (chunks.length) { process.stdout.write(Buffer.concat(chunks)); chunks.length = 0; } };
+  const s = openReplay(rec, images, (b) => { chunks.push(Buffer.from(b)); if (chunks.length > 256) flush(); });
+  let a;
+  try {
+    a = s.engine.advance(to);
+  } finally {
+    flush();
+  }
+  const positions = `${a.position} position${a.position === 1 ? '' : 's'}`;
+  if (a.reason === 'target') {
+    process.stderr.write(`hartline: stopped at position ${a.position} (--to)\n`);
+    return 0;
+  }
+  if (a.reason === 'end' || !rec.trailer) {
+    const d = rec.damage;
+    const why = !d ? 'it has no trailer' : d.truncated ? `it is truncated at byte ${d.offset}` : `it is corrupt at byte ${d.offset} (${d.message})`;
+    throw new HartlineError(`${path}: recording is unfinished: ${why}, probably because the recorder was killed; replayed its first ${positions}`);
+  }
+  const end = endOf(a);
+  const t = rec.trailer;
+  if (end.reason !== t.reason || end.exitCode !== t.exitCode || a.position !== t.positions) {
+    throw new HartlineError(`${path}: replay ended with ${end.reason} ${end.exitCode} at position ${a.position}, ` +
+      `but the recording ended with ${t.reason} ${t.exitCode} at ${t.positions}`, ExitCode.divergence);
+  }
+  if (a.reason === 'trap' || a.reason === 'deadlock') process.stderr.write(`hartline: ${a.message}\n`);
+  if (p.flags.has('--verify')) {
+    process.stderr.write(`hartline: verified: ${s.engine.checksumsVerified} checksums equal, ${positions}, ${t.reason} with code ${t.exitCode} as recorded\n`);
+  }
+  return end.exitCode;
+}

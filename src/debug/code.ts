@@ -1,0 +1,44 @@
+// The program's symbols as the adapter uses them: lines, functions and frames by number-valued pcs, cached, and
+// degrading to "no source" when the ELF has no debug information.
+
+import { loadSymbols, Symbols, SourceLine } from '../symbols';
+import type { LineOracle } from './stepping';
+
+export class Code implements LineOracle {
+  private readonly keys = new Map<number, string | undefined>();
+  readonly symbols: Symbols | undefined;
+  readonly warning: string | undefined;
+
+  constructor(elf: Uint8Array, path: string) {
+    try {
+      this.symbols = loadSymbols(elf, path);
+    } catch (e) {
+      this.warning = `no symbols for ${path}: ${(e as Error).message}`;
+    }
+  }
+
+  lineAt(pc: number): SourceLine | undefined {
+    try { return this.symbols?.lineAt(BigInt(pc)); } catch { return undefined; }
+  }
+
+  lineKey(pc: number): string | undefined {
+    if (this.keys.has(pc)) return this.keys.get(pc);
+    const l = this.lineAt(pc);
+    const key = l && l.line > 0 ? `${l.file}:${l.line}` : undefined;
+    this.keys.set(pc, key);
+    return key;
+  }
+
+  bodyStart(pc: number): number {
+    const fn = this.symbols?.functionAt(BigInt(pc));
+    if (!fn || fn.lo !== BigInt(pc)) return pc;
+    try { return Number(this.symbols!.prologueEnd(fn.lo)); } catch { return pc; }
+  }
+
+  /** `name+0x10`, or the bare hex address. */
+  label(pc: number): string {
+    const s = this.symbols?.symbolAt(BigInt(pc));
+    if (!s) return '0x' + pc.toString(16);
+    return s.offset === 0n ? s.name : `${s.name}+0x${s.offset.toString(16)}`;
+  }
+}

@@ -1,0 +1,145 @@
+// Evaluates parsed debugger expressions against one hart: registers, guest memory, DWARF locals (by their printed
+// values and children) and ELF globals (by address), with C's rules for casts, pointers and indexing.
+
+import type { Variable } from '../symbols';
+import { baseType, CType, Expr, ExpressionError, parseExpression } from './expression';
+
+export type Value =
+  | { kind: 'int'; value: bigint; type: CType; addr?: number }
+  | { kind: 'var'; v: Variable };
+
+export interface EvalContext {
+  register(name: string): { value: bigint; float: boolean } | undefined;
+  read(addr: number, size: number): Uint8Array | undefined;
+  local(name: string): Variable | undefined;
+  /** Address and size of a global object from the symbol table. */
+  global(name: string): { addr: number; size: number } | undefined;
+}
+
+const U64 = baseType('uint64_t')!;
+const LONG = baseType('long')!;
+
+function fit(v: bigint, t: CType): bigint {
+  if (t.pointer) return BigInt.asUintN(64, v);
+  return t.signed ? BigInt.asIntN(t.size * 8, v) : BigInt.asUintN(t.size * 8, v);
+}
+
+function load(ctx: EvalContext, addr: number, t: CType): Value {
+  const size = t.pointer ? 8 : t.size;
+  const b = ctx.read(addr, size);
+  if (!b) throw new ExpressionError(`cannot read ${size} bytes at 0x${addr.toString(16)}: not in RAM`);
+  let v = 0n;
+  for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
+  return { kind: 'int', value: fit(v, t), type: t, addr };
+}
+
+function childNamed(v: Variable, name: string): Variable | undefined {
+  return v.children?.(0, v.childCount ?? 0).find((c) => c.name === name || c.name === `[${name}]`);
+}
+
+function asInt(x: Value, what: string): { value: bigint; type: CType; addr?: number } {
+  if (x.kind === 'int') return x;
+  const m = /^(-?\d+|0x[0-9a-f]+)\b/i.exec(x.v.value);
+  if (m) return { value: BigInt(m[1]), type: LONG };
+  throw new ExpressionError(`${what}: "${x.v.name}" is a ${x.v.type}, not a number`);
+}
+
+export function evaluateTree(e: Expr, ctx: EvalContext): Value {
+  switch (e.op) {
+    case 'num': return { kind: 'int', value: e.value, type: LONG };
+    case 'reg': {
+      const r = ctx.register(e.name);
+      if (!r) throw new ExpressionError(`no register named $${e.name}`);
+      return { kind: 'int', value: r.value, type: r.float ? baseType('double')! : U64 };
+    }
+    case 'name': {
+      const v = ctx.local(e.name);
+      if (v) return { kind: 'var', v };
+      const g = ctx.global(e.name);
+      if (g) {
+        const size = [1, 2, 4, 8].includes(g.size) ? g.size : 8;
+        return load(ctx, g.addr, baseType(`uint${size * 8}_t`)!);
+      }
+      throw new ExpressionError(`no variable named "${e.name}" here`);
+    }
+    case 'deref': {
+      const x = evaluateTree(e.arg, ctx);
+      if (x.kind === 'var') {
+        const c = x.v.children?.(0, 1)[0];
+        if (!c) throw new ExpressionError(`cannot dereference "${x.v.name}" (${x.v.type})`);
+        return { kind: 'var', v: c };
+      }
+      const target = x.type.pointer ? { ...x.type, pointer: x.type.pointer - 1 } : U64;
+      return load(ctx, Number(BigInt.asUintN(64, x.value)), target);
+    }
+    case 'addr': {
+      const x = evaluateTree(e.arg, ctx);
+      if (x.kind !== 'int' || x.addr === undefined) throw new ExpressionError('cannot take the address of that');
+      return { kind: 'int', value: BigInt(x.addr), type: { ...x.type, pointer: x.type.pointer + 1 } };
+    }
+    case 'neg': {
+      const x = asInt(evaluateTree(e.arg, ctx), 'negation');
+      return { kind: 'int', value: fit(-x.value, x.type), type: x.type };
+    }
+    case 'cast': {
+      const x = asInt(evaluateTree(e.arg, ctx), 'cast');
+      let v = x.value;
+      if (e.type.float && !e.type.pointer && !x.type.float) {
+        const dv = new DataView(new ArrayBuffer(8));
+        if (e.type.size === 4) { dv.setFloat32(0, Number(v), true); v = BigInt(dv.getUint32(0, true)); } else { dv.setFloat64(0, Number(v), true); v = dv.getBigUint64(0, true); }
+      }
+      return { kind: 'int', value: fit(v, e.type), type: e.type };
+    }
+    case 'index': {
+      const x = evaluateTree(e.arg, ctx);
+      const i = asInt(evaluateTree(e.index, ctx), 'index').value;
+      if (x.kind === 'var') {
+        const c = x.v.children?.(Number(i), 1)[0];
+        if (!c) throw new ExpressionError(`"${x.v.name}" has no element ${i}`);
+        return { kind: 'var', v: c };
+      }
+      if (!x.type.pointer) throw new ExpressionError('only arrays and pointers can be indexed');
+      const el = { ...x.type, pointer: x.type.pointer - 1 };
+      return load(ctx, Number(BigInt.asUintN(64, x.value + i * BigInt(el.pointer ? 8 : el.size))), el);
+    }
+    case 'field': {
+      const x = evaluateTree(e.arg, ctx);
+      if (x.kind !== 'var') throw new ExpressionError(`".${e.name}" needs a struct variable with debug information`);
+      let holder = x.v;
+      if (e.arrow) holder = holder.children?.(0, 1)[0] ?? holder;
+      const c = childNamed(holder, e.name);
+      if (!c) throw new ExpressionError(`"${x.v.name}" has no field "${e.name}"`);
+      return { kind: 'var', v: c };
+    }
+    case 'bin': {
+      const l = asInt(evaluateTree(e.left, ctx), 'arithmetic'), r = asInt(evaluateTree(e.right, ctx), 'arithmetic');
+      const scale = l.type.pointer ? BigInt(l.type.pointer > 1 ? 8 : l.type.size) : 1n;
+      const v = e.kind === '+' ? l.value + r.value * scale : l.value - r.value * scale;
+      return { kind: 'int', value: fit(v, l.type), type: l.type };
+    }
+  }
+}
+
+export function evaluateText(text: string, ctx: EvalContext): Value {
+  return evaluateTree(parseExpression(text), ctx);
+}
+
+/** The value as a debugger prints it: decimal integers, hex pointers, floats as numbers. */
+export function formatValue(x: Value): string {
+  if (x.kind === 'var') return x.v.value;
+  const t = x.type;
+  if (t.pointer) return '0x' + BigInt.asUintN(64, x.value).toString(16);
+  if (t.float) {
+    const dv = new DataView(new ArrayBuffer(8));
+    if (t.size === 4) { dv.setUint32(0, Number(x.value & 0xffffffffn), true); return String(dv.getFloat32(0, true)); }
+    dv.setBigUint64(0, BigInt.asUintN(64, x.value), true);
+    return String(dv.getFloat64(0, true));
+  }
+  return x.value.toString();
+}
+
+/** The address and size an lvalue occupies, for data breakpoints; undefined when it has no memory. */
+export function lvalueOf(x: Value): { addr: number; size: number } | undefined {
+  if (x.kind === 'int' && x.addr !== undefined) return { addr: x.addr, size: x.type.pointer ? 8 : x.type.size };
+  return undefined;
+}

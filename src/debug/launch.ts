@@ -1,0 +1,99 @@
+// Launch attributes of the `hartline` debug type: validation of both modes, with messages that say what to fix.
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DEFAULT_RAM } from '../machine/machine';
+import type { Policy } from '../replay/format';
+
+export interface LaunchArguments {
+  mode?: 'record' | 'replay';
+  program?: string;
+  bios?: string;
+  harts?: number;
+  ram?: number | string;
+  schedule?: Policy;
+  quantum?: number;
+  seed?: number;
+  recording?: string;
+  stopOnEntry?: boolean;
+  args?: string[];
+  bootargs?: string;
+  console?: 'internalConsole' | 'integratedTerminal';
+  startAt?: 'start' | 'end';
+  cwd?: string;
+}
+
+/** A launch problem the user can fix; the session answers the launch request with this message. */
+export class LaunchError extends Error {}
+
+export interface RecordLaunch {
+  mode: 'record';
+  program: string;
+  elf: Uint8Array;
+  harts: number;
+  ramSize: number;
+  policy: Policy;
+  quantum: number;
+  seed: number;
+  recording: string;
+  stopOnEntry: boolean;
+  bootargs?: string;
+}
+
+export interface ReplayLaunch {
+  mode: 'replay';
+  recording: string;
+  program?: string;
+  stopOnEntry: boolean;
+  startAt: 'start' | 'end';
+}
+
+function readProgram(path: string): Uint8Array {
+  if (!existsSync(path)) throw new LaunchError(`program not found: ${path}; set "program" to the ELF file to debug`);
+  if (statSync(path).isDirectory()) throw new LaunchError(`program is a directory, not an ELF file: ${path}`);
+  return new Uint8Array(readFileSync(path));
+}
+
+function parseSize(v: number | string | undefined): number {
+  if (v === undefined) return DEFAULT_RAM;
+  if (typeof v === 'number') return v;
+  const m = /^(\d+)\s*([kKmMgG]?)i?[bB]?$/.exec(v.trim());
+  if (!m) throw new LaunchError(`"ram" must be a size such as 128M, got "${v}"`);
+  const unit = { '': 1, k: 1 << 10, m: 1 << 20, g: 1 << 30 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Number(m[1]) * unit;
+}
+
+function intIn(name: string, v: unknown, def: number, lo: number, hi: number): number {
+  if (v === undefined) return def;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw new LaunchError(`"${name}" must be an integer from ${lo} to ${hi}, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+export function parseLaunch(a: LaunchArguments): RecordLaunch | ReplayLaunch {
+  const base = a.cwd ?? process.cwd();
+  const mode = a.mode ?? (a.recording && !a.program ? 'replay' : 'record');
+  if (mode === 'replay') {
+    if (!a.recording) throw new LaunchError('"mode": "replay" needs "recording", the path of a .hartrec file');
+    const recording = resolve(base, a.recording);
+    if (!existsSync(recording)) throw new LaunchError(`recording not found: ${recording}`);
+    if (a.startAt !== undefined && a.startAt !== 'start' && a.startAt !== 'end') throw new LaunchError('"startAt" must be "start" or "end"');
+    return { mode, recording, program: a.program ? resolve(base, a.program) : undefined, stopOnEntry: a.stopOnEntry ?? true, startAt: a.startAt ?? 'start' };
+  }
+  if (mode !== 'record') throw new LaunchError(`"mode" must be "record" or "replay", got ${JSON.stringify(mode)}`);
+  if (!a.program) throw new LaunchError('"mode": "record" needs "program", the path of the ELF file to run');
+  if (a.bios) throw new LaunchError('"bios" is not supported by the debugger yet; link the program to start at 0x80000000');
+  const program = resolve(base, a.program);
+  const elf = readProgram(program);
+  const policy = a.schedule ?? 'roundrobin';
+  if (policy !== 'roundrobin' && policy !== 'chaos') throw new LaunchError(`"schedule" must be "roundrobin" or "chaos", got ${JSON.stringify(policy)}`);
+  const bootargs = a.bootargs ?? (a.args && a.args.length ? a.args.join(' ') : undefined);
+  return {
+    mode, program, elf, policy, bootargs,
+    harts: intIn('harts', a.harts, 1, 1, 64),
+    ramSize: parseSize(a.ram),
+    quantum: intIn('quantum', a.quantum, 10000, 1, 1 << 30),
+    seed: intIn('seed', a.seed, 1, 0, 0xffffffff),
+    recording: resolve(base, a.recording ?? program.replace(/\.elf$/, '') + '.hartrec'),
+    stopOnEntry: a.stopOnEntry ?? false,
+  };
+}

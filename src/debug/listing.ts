@@ -1,0 +1,63 @@
+// Disassembly for the Disassembly view and for frames without source, from the one instruction table, annotated
+// with symbols and source lines.
+
+import { basename } from 'node:path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { Machine } from '../machine/machine';
+import { disassembleText } from '../riscv/disassemble';
+import type { Code } from './code';
+
+interface Decoded { addr: number; length: number; bytes: string; text: string; valid: boolean }
+
+function decodeAt(m: Machine, addr: number): Decoded {
+  const word = m.instructionAt(addr);
+  if (word === undefined) return { addr, length: 2, bytes: '', text: '??', valid: false };
+  const length = (word & 3) === 3 ? 4 : 2;
+  const bytes = (length === 4 ? (word >>> 0).toString(16).padStart(8, '0') : (word & 0xffff).toString(16).padStart(4, '0'));
+  return { addr, length, bytes, text: disassembleText(word, BigInt(addr)), valid: true };
+}
+
+/** Instructions in order, `count` of them, starting `offset` instructions from `base` (offset may be negative). */
+export function disassembleRange(m: Machine, code: Code, base: number, offset: number, count: number): DebugProtocol.DisassembledInstruction[] {
+  let list: Decoded[] = [];
+  if (offset < 0) {
+    // Walk from far enough back that compressed and full instructions resynchronise before `base`.
+    let a = base + offset * 4 - 16;
+    const before: Decoded[] = [];
+    while (a < base) { const d = decodeAt(m, a); before.push(d); a += d.length; }
+    list = before.slice(Math.max(0, before.length + offset));
+    while (list.length < -offset) list.unshift({ addr: list[0] ? list[0].addr - 2 : base - 2, length: 2, bytes: '', text: '??', valid: false });
+  }
+  let a = base;
+  for (let k = 0; k < Math.max(0, offset); k++) a += decodeAt(m, a).length;
+  while (list.length < count) { const d = decodeAt(m, a); list.push(d); a += d.length; }
+  list = list.slice(0, count);
+  let lastLine = '';
+  return list.map((d) => {
+    const out: DebugProtocol.DisassembledInstruction = { address: '0x' + d.addr.toString(16), instructionBytes: d.bytes, instruction: d.text };
+    if (!d.valid) out.presentationHint = 'invalid';
+    const sym = code.symbols?.symbolAt(BigInt(d.addr));
+    if (sym && sym.offset === 0n) out.symbol = sym.name;
+    const line = code.lineAt(d.addr);
+    if (line) {
+      const key = `${line.file}:${line.line}`;
+      if (key !== lastLine) { out.location = { name: basename(line.file), path: line.file }; out.line = line.line; }
+      lastLine = key;
+    }
+    return out;
+  });
+}
+
+/** A source document for code without source: the function (or 64 instructions) around `pc`. */
+export function sourceText(m: Machine, code: Code, pc: number): string {
+  const fn = code.symbols?.functionAt(BigInt(pc));
+  const start = fn ? Number(fn.lo) : pc;
+  const end = fn ? Number(fn.hi) : pc + 256;
+  const lines: string[] = [`; ${code.label(start)}`];
+  for (let a = start; a < end && lines.length < 4096;) {
+    const d = decodeAt(m, a);
+    lines.push(`${a === pc ? '=>' : '  '} 0x${a.toString(16)}  ${d.bytes.padEnd(8)}  ${d.text}`);
+    a += d.length;
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,66 @@
+// The recording format's vocabulary: magic, version, block and event codes, and the header, event and trailer shapes.
+// docs/recording-format.md is the normative description; this file and the reader/writer follow it.
+
+export const MAGIC = new Uint8Array([0x48, 0x41, 0x52, 0x54, 0x52, 0x45, 0x43, 0x1a]); // "HARTREC" 0x1A
+export const FORMAT_VERSION = 1;
+/** Magic, u16 version, u16 flags. */
+export const PREAMBLE_SIZE = 12;
+
+export const BLOCK = { header: 0x48, events: 0x45, trailer: 0x54 } as const; // 'H', 'E', 'T'
+
+export const EVENT = { switch: 1, input: 2, wake: 3, checksum: 4 } as const;
+export type EventKind = 'switch' | 'input' | 'wake' | 'checksum';
+
+export const CHANNELS = ['uart', 'semihost'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const END_REASONS = ['exit', 'trap', 'deadlock', 'limit', 'stopped'] as const;
+export type EndReason = (typeof END_REASONS)[number];
+
+export type Policy = 'roundrobin' | 'chaos' | 'realtime';
+
+export interface ImageRef {
+  /** 'kernel' is the ELF named on the command line; 'bios' is --bios, which then owns the entry point. */
+  role: 'kernel' | 'bios';
+  /** Absolute path at recording time. */
+  path: string;
+  /** Lower-case hex SHA-256 of the file. */
+  sha256: string;
+}
+
+export interface RecordingHeader {
+  tool: string;
+  images: ImageRef[];
+  machine: { harts: number; ramSize: number };
+  schedule: { policy: Policy; quantum: number; seed?: string };
+  /** Positions between state checksums. */
+  checksumInterval: number;
+}
+
+export interface Checksum {
+  position: number;
+  /** Per-hart register digest. */
+  harts: number[];
+  /** Digest of the RAM pages written since the previous checksum, with their contents. */
+  memory: number;
+  /** Digest of device state, virtual time and the current hart. */
+  devices: number;
+}
+
+export interface Trailer {
+  reason: EndReason;
+  exitCode: number;
+  /** Total positions (instructions by all harts) at the end. */
+  positions: number;
+  message: string;
+}
+
+/** One event as the dump shows it. */
+export interface LoggedEvent {
+  position: number;
+  kind: EventKind;
+  hart?: number;
+  channel?: Channel;
+  byte?: number;
+  checksum?: Checksum;
+}
