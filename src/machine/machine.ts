@@ -212,6 +212,14 @@ export class Machine {
     this.memory.stop = true;
   }
 
+  /** The physical address hart `h` fetches its next instruction from, or undefined when that fetch would fault. */
+  fetchAddress(h: Hart): number | undefined {
+    if (!Mmu.fetchTranslated(h) || !h.mmu) return this.memory.fetch16(h.pc) < 0 ? undefined : h.pc;
+    h.mmu.sync(h);
+    const p = h.mmu.translate(h, h.pc, 0);
+    return p < 0 || this.memory.fetch16(p) < 0 ? undefined : p;
+  }
+
   /** The instruction bits at a physical pc (16 or 32 bits), or undefined outside RAM. */
   instructionAt(pc: number): number | undefined {
     const lo = this.memory.fetch16(pc);

@@ -31,7 +31,8 @@ export class Plic implements Device {
   /** A device sets or clears its interrupt line. */
   setLevel(source: number, high: boolean): void {
     this.level[source] = high ? 1 : 0;
-    if (high && !this.claimed[source]) this.pending[source] = 1;
+    // As QEMU's PLIC: pending follows the level of an unclaimed source.
+    if (!this.claimed[source]) this.pending[source] = high ? 1 : 0;
     this.update();
   }
 

@@ -113,6 +113,7 @@ export class Engine {
   restored(sumPages: readonly number[]): void {
     this.sumPages.fill(0);
     for (const pg of sumPages) this.sumPages[pg] = 1;
+    this.reservations.leave(); // the restore put the snapshot's LR values in place; they are this machine's now
     this.lastChecksum = -1;
     this.mode = undefined;
   }

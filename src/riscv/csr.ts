@@ -183,3 +183,16 @@ export function writeCsr(h: Hart, num: number, v: bigint): boolean {
   }
   return false;
 }
+
+/** Reads a CSR as a debugger does: whatever the hart's privilege and mstatus.FS. Undefined only if it does not exist. */
+export function readCsrDebug(h: Hart, num: number, clock: CsrClock): bigint | undefined {
+  const priv = h.priv, status = h.mstatus;
+  h.priv = Priv.M;
+  if (num <= 3) h.mstatus |= MSTATUS.FS; // the float CSRs are readable even while FS is off
+  try {
+    return readCsr(h, num, clock);
+  } finally {
+    h.priv = priv;
+    h.mstatus = status;
+  }
+}

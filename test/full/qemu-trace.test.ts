@@ -8,7 +8,7 @@ import { closeSync, constants, createReadStream, mkdtempSync, openSync, readFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Machine } from '../../src/machine/machine';
-import { readCsr } from '../../src/riscv/csr';
+import { readCsrDebug } from '../../src/riscv/csr';
 import { disassembleText } from '../../src/riscv/disassemble';
 import { elfPath, Guest, QEMU, qemuArgs, readGuests } from '../guests/manifest';
 import { QemuLogParser, QemuState } from './qemu-log';
@@ -29,7 +29,7 @@ function ourState(m: Machine): OurState {
   const f: string[] = [];
   for (let i = 0; i < 32; i++) { x.push(hex(h.readX(i))); f.push(hex(h.readF(i))); }
   const csr = new Map<string, string>();
-  for (const [name, num] of CSRS) csr.set(name, hex(readCsr(h, num, m.memory) ?? -1n));
+  for (const [name, num] of CSRS) csr.set(name, hex(readCsrDebug(h, num, m.memory) ?? -1n));
   return { pc: hex(BigInt(h.pc)), x, f, csr };
 }
 
@@ -118,7 +118,7 @@ async function lockstep(g: Guest, limit: number): Promise<number> {
       if (!m.stepInstruction(0)) ended = true;
       // QEMU logs nothing for a fetch that faults: its next record is already the handler. Our machine spends
       // one position on the failed fetch, so take that step too before comparing.
-      else if (m.instructionAt(m.harts[0].pc) === undefined && !m.stepInstruction(0)) ended = true;
+      else if (m.fetchAddress(m.harts[0]) === undefined && !m.stepInstruction(0)) ended = true;
     }
     return true;
   };

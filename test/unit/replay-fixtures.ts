@@ -34,7 +34,7 @@ export function recordGuest(name: string, o: Partial<RecordOptions> = {}): Recor
     ...o, sink: (b) => chunks.push(b.slice()), onConsole: (b) => { output += Buffer.from(b).toString('latin1'); },
   });
   const trailer = recordToEnd(session, 50_000_000);
-  return { bytes: Buffer.concat(chunks), output, trailer, session };
+  return { bytes: new Uint8Array(Buffer.concat(chunks)), output, trailer, session };
 }
 
 export function readImages(rec: Recording) {

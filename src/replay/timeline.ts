@@ -1,0 +1,388 @@
+// Reverse execution over a recording (finished, or live and still growing): the one primitive is "restore the
+// nearest snapshot before a target and run forward with observers"; seek, steps, continue and lastWrite use it.
+
+import type { Hart } from '../riscv/hart';
+import type { Watch } from '../machine/memory';
+import { Advance } from './engine';
+import type { LoggedEvent } from './format';
+import { EventLog, windowStart } from './log';
+import { Snapshot, SnapshotStore } from './snapshot';
+import { enforceBudget, thinLocals, thinSpine } from './retention';
+import type { Session } from './session';
+import { Flow, flowOf } from './calls';
+
+export interface TimelineOptions {
+  /** Positions between spine snapshots (default 2^21). */
+  spineInterval?: number;
+  /** Closest spacing of snapshots taken on the way to a seek target (default 20000). */
+  localGap?: number;
+  /** Snapshot memory budget in bytes (default 512 MiB, --snapshot-budget). */
+  budget?: number;
+}
+
+export type StopReason = 'target' | 'step' | 'breakpoint' | 'watchpoint' | 'start' | 'end' | 'exit' | 'trap' | 'deadlock';
+
+export interface Stop {
+  reason: StopReason;
+  position: number;
+  /** The hart that hit the breakpoint or watchpoint, or that stepped. */
+  hart?: number;
+  pc?: number;
+  /** Watchpoints: the accessed address and kind, the position of the accessing instruction, and the bytes around it. */
+  address?: number;
+  access?: 'read' | 'write';
+  accessPosition?: number;
+  before?: Uint8Array;
+  after?: Uint8Array;
+  message?: string;
+}
+
+export interface Breakpoint {
+  pc: number;
+  /** Only this hart stops here. */
+  hart?: number;
+  /** Evaluated with the hart stopped before the instruction; false lets execution continue. */
+  condition?: (hart: Hart) => boolean;
+}
+
+export interface Watchpoint {
+  lo: number;
+  /** Exclusive. */
+  hi: number;
+  kind: 'read' | 'write' | 'access';
+  hart?: number;
+  /** For writes: stop only when the bytes change (lastWrite uses this). */
+  changesOnly?: boolean;
+}
+
+export interface Stops {
+  breakpoints?: Breakpoint[];
+  watchpoints?: Watchpoint[];
+}
+
+/** What the caller knows from the line table: whether an address starts a statement. */
+export interface Lines {
+  isLineStart(pc: number): boolean;
+}
+
+interface Hit { position: number; stop: Stop }
+
+export class Timeline {
+  readonly store: SnapshotStore;
+  private readonly sums = new Map<Snapshot, number[]>();
+  private readonly spineInterval: number;
+  private readonly localGap: number;
+  private readonly budget: number;
+  private spineMax = 0;
+  private plan: number[] = [];
+  peakSnapshotBytes = 0;
+
+  constructor(readonly session: Session, opts: TimelineOptions = {}) {
+    this.spineInterval = opts.spineInterval ?? 1 << 21;
+    this.localGap = opts.localGap ?? 20000;
+    this.budget = opts.budget ?? 512 << 20;
+    this.store = new SnapshotStore(session.machine, session.engine.dirty, (s) => session.engine.restored(this.sums.get(s) ?? []));
+    if (session.machine.position !== 0) throw new Error('a timeline starts at position 0');
+    this.snap('spine');
+  }
+
+  get position(): number {
+    return this.session.machine.position;
+  }
+
+  private get log(): EventLog {
+    return this.session.log;
+  }
+
+  /** The last position there is: the end of a finished recording, or the live frontier. */
+  get end(): number {
+    return this.log.frontier;
+  }
+
+  private snap(kind: 'spine' | 'local'): void {
+    const s = this.store.take(kind);
+    this.sums.set(s, this.session.engine.sumPageList());
+    if (kind === 'spine') thinSpine(this.store, this.spineInterval);
+    else thinLocals(this.store, this.position);
+    enforceBudget(this.store, this.budget, this.position);
+    this.peakSnapshotBytes = Math.max(this.peakSnapshotBytes, this.store.bytes);
+  }
+
+  /** Runs forward to `target`, taking spine snapshots the first time and local ones planned by goto(). */
+  private forward(target: number): Advance {
+    const e = this.session.engine, iv = this.spineInterval;
+    return e.advance(target, (pos) => {
+      let next = pos < this.spineMax ? Infinity : (Math.floor(pos / iv) + 1) * iv;
+      while (this.plan.length && this.plan[0] <= pos) this.plan.shift();
+      if (this.plan.length) next = Math.min(next, this.plan[0]);
+      return next;
+    }, (pos) => {
+      if (pos % iv === 0 && pos > this.spineMax) { this.spineMax = pos; this.snap('spine'); }
+      else if (this.plan.length && this.plan[0] === pos) { this.plan.shift(); this.snap('local'); }
+    });
+  }
+
+  /** Puts the machine at `target` (clamped to the recording), restoring a snapshot when that is shorter. */
+  private goto(target: number): Advance {
+    target = Math.max(0, target);
+    const m = this.session.machine;
+    const s = this.store.nearest(target)!;
+    if (target < m.position || target - m.position > target - s.position) {
+      this.store.restore(s);
+      // Local snapshots at halving distances before the target: the next step back starts close by.
+      this.plan = [];
+      for (let d = target - s.position; d > this.localGap; d = Math.floor(d / 2)) this.plan.unshift(target - Math.floor(d / 2));
+    } else this.plan = [];
+    const a = this.forward(target);
+    this.plan = [];
+    return a;
+  }
+
+  private stopOf(a: Advance, hart?: number): Stop {
+    const reason: StopReason = a.reason === 'target' ? 'target' : a.reason === 'end' ? 'end' : a.reason === 'stop' ? 'watchpoint' : a.reason;
+    return { reason, position: a.position, hart, message: a.reason === 'end' ? 'end of recording' : a.message };
+  }
+
+  seek(position: number): Stop {
+    if (position <= 0) { this.goto(0); return { reason: 'start', position: 0, message: 'start of recording' }; }
+    const a = this.goto(position);
+    return this.stopOf(a);
+  }
+
+  /** Back to just before `hart`'s previous instruction, or a line step backwards (see the Lines interface). */
+  stepBack(hart: number, granularity: 'instruction' | 'line', lines?: Lines): Stop {
+    if (granularity === 'line') return this.backOverLines(hart, lines!, 'over');
+    const q = this.log.previousInstructionOf(hart, this.position);
+    if (q < 0) { this.goto(0); return { reason: 'start', position: 0, hart, message: 'start of recording' }; }
+    this.goto(q);
+    return { reason: 'step', position: q, hart, pc: this.session.machine.harts[hart].pc };
+  }
+
+  reverseStepInto(hart: number, lines: Lines): Stop {
+    return this.backOverLines(hart, lines, 'into');
+  }
+
+  reverseStepOut(hart: number, lines?: Lines): Stop {
+    return this.backOverLines(hart, lines, 'out');
+  }
+
+  /**
+   * Traces `hart`'s instructions in [from, to): for each, the position, its pc, and the call depth before it
+   * relative to `from`. Other harts run at full speed in between.
+   */
+  private trace(hart: number, from: number, to: number): { pos: number[]; pc: number[]; depth: number[]; endDepth: number } {
+    const out = { pos: [] as number[], pc: [] as number[], depth: [] as number[], endDepth: 0 };
+    this.goto(from);
+    const m = this.session.machine, h = m.harts[hart];
+    let depth = 0;
+    for (;;) {
+      const q = this.log.nextInstructionOf(hart, this.position, to);
+      if (q < 0) break;
+      if (this.forward(q).reason !== 'target') break;
+      const pc = h.pc, flow = flowOf(m.instructionAt(pc));
+      const trapBefore = h.mepc + h.sepc * 3n + h.mcause * 5n + h.scause * 7n;
+      out.pos.push(q); out.pc.push(pc); out.depth.push(depth);
+      if (this.forward(q + 1).reason !== 'target') break;
+      if (flow === Flow.call) depth++;
+      else if (flow === Flow.ret) depth--;
+      else if (h.mepc + h.sepc * 3n + h.mcause * 5n + h.scause * 7n !== trapBefore) depth++; // entered a trap handler
+    }
+    out.endDepth = depth;
+    return out;
+  }
+
+  private backOverLines(hart: number, lines: Lines | undefined, mode: 'over' | 'into' | 'out'): Stop {
+    const cursor = this.position;
+    for (let n = 256; ; n *= 8) {
+      const from = windowStart(this.log, hart, cursor, n);
+      const t = this.trace(hart, from, cursor);
+      for (let i = t.pos.length - 1; i >= 0; i--) {
+        const rel = t.depth[i] - t.endDepth;
+        const ok = mode === 'out' ? rel < 0 : (mode === 'into' || rel <= 0) && lines!.isLineStart(t.pc[i]);
+        if (ok) {
+          this.goto(t.pos[i]);
+          return { reason: 'step', position: t.pos[i], hart, pc: t.pc[i] };
+        }
+      }
+      if (from === 0) { this.goto(0); return { reason: 'start', position: 0, hart, message: 'start of recording' }; }
+    }
+  }
+
+  /** Forward counterparts: one instruction of `hart`, or a line step over, into or out. */
+  stepForward(hart: number, granularity: 'instruction' | 'line', lines?: Lines): Stop {
+    if (granularity === 'line') return this.forwardLines(hart, lines, 'over');
+    const m = this.session.machine, h = m.harts[hart];
+    if (this.position >= this.end && this.session.engine.canRecord) {
+      const retired = h.retired;
+      while (h.retired === retired) {
+        const a = this.goto(this.position + 1);
+        if (a.reason !== 'target') return this.stopOf(a, hart);
+      }
+      return { reason: 'step', position: this.position, hart, pc: h.pc };
+    }
+    const q = this.log.nextInstructionOf(hart, this.position, this.end);
+    if (q < 0) return this.stopOf(this.goto(this.end), hart);
+    const a = this.goto(q + 1);
+    return a.reason === 'target' ? { reason: 'step', position: q + 1, hart, pc: h.pc } : this.stopOf(a, hart);
+  }
+
+  stepInto(hart: number, lines: Lines): Stop {
+    return this.forwardLines(hart, lines, 'into');
+  }
+
+  stepOut(hart: number, lines?: Lines): Stop {
+    return this.forwardLines(hart, lines, 'out');
+  }
+
+  private forwardLines(hart: number, lines: Lines | undefined, mode: 'over' | 'into' | 'out'): Stop {
+    const m = this.session.machine, h = m.harts[hart];
+    let depth = 0, first = true;
+    for (;;) {
+      if (!first) {
+        const ok = mode === 'out' ? depth < 0 : (mode === 'into' || depth <= 0) && lines!.isLineStart(h.pc);
+        if (ok) return { reason: 'step', position: this.position, hart, pc: h.pc };
+      }
+      first = false;
+      const pc = h.pc, flow = flowOf(m.instructionAt(pc));
+      const trapBefore = h.mepc + h.sepc * 3n + h.mcause * 5n + h.scause * 7n;
+      const s = this.stepForward(hart, 'instruction');
+      if (s.reason !== 'step') return s;
+      if (flow === Flow.call) depth++;
+      else if (flow === Flow.ret) depth--;
+      else if (h.mepc + h.sepc * 3n + h.mcause * 5n + h.scause * 7n !== trapBefore) depth++;
+    }
+  }
+
+  /** Arms breakpoints and watchpoints; hits are reported through `onHit`, which says whether to stop. */
+  private arm(stops: Stops, onHit: (stop: Stop) => boolean): () => void {
+    const m = this.session.machine;
+    const watches: Watch[] = [];
+    for (const w of stops.watchpoints ?? []) {
+      let shadow = m.memory.readBytes(w.lo, w.hi - w.lo) ?? new Uint8Array(0);
+      const watch: Watch = {
+        lo: w.lo, hi: w.hi, read: w.kind !== 'write', write: w.kind !== 'read',
+        hit: (h, addr, _size, isWrite) => {
+          const after = isWrite ? m.memory.readBytes(w.lo, w.hi - w.lo) ?? new Uint8Array(0) : shadow;
+          const before = shadow;
+          shadow = after;
+          if (w.hart !== undefined && h.id !== w.hart) return;
+          if (isWrite && w.kind === 'read') return;
+          if (!isWrite && w.kind === 'write') return;
+          if (isWrite && w.changesOnly && before.every((b, k) => b === after[k])) return;
+          const p = m.positionNow();
+          if (onHit({ reason: 'watchpoint', position: p, accessPosition: p, hart: h.id, pc: h.pc, address: addr, access: isWrite ? 'write' : 'read', before, after })) m.requestStop();
+        },
+      };
+      watches.push(watch);
+      m.memory.addWatch(watch);
+    }
+    const pcs = new Set((stops.breakpoints ?? []).map((b) => b.pc));
+    for (const pc of pcs) m.addBreakpoint(pc);
+    return () => {
+      for (const w of watches) m.memory.removeWatch(w);
+      for (const pc of pcs) m.removeBreakpoint(pc);
+    };
+  }
+
+  private breakpointHit(stops: Stops): Stop | undefined {
+    const m = this.session.machine, h = m.harts[m.current];
+    for (const b of stops.breakpoints ?? []) {
+      if (b.pc !== h.pc || (b.hart !== undefined && b.hart !== h.id)) continue;
+      if (b.condition && !b.condition(h)) continue;
+      return { reason: 'breakpoint', position: m.position, hart: h.id, pc: h.pc };
+    }
+    return undefined;
+  }
+
+  /** Runs forward or backward to the next breakpoint or watchpoint hit; the ends of the recording are stops too. */
+  continue(direction: 'forward' | 'backward', stops: Stops): Stop {
+    return direction === 'forward' ? this.continueForward(stops) : this.continueBackward(stops);
+  }
+
+  private continueForward(stops: Stops): Stop {
+    let hit: Stop | undefined;
+    const disarm = this.arm(stops, (s) => { hit = s; return true; });
+    try {
+      for (;;) {
+        hit = undefined;
+        const a = this.forward(this.session.engine.canRecord ? Number.MAX_SAFE_INTEGER : this.end);
+        if (a.reason === 'stop' && hit) return { ...(hit as Stop), position: this.position };
+        if (a.reason === 'breakpoint') {
+          const b = this.breakpointHit(stops);
+          if (b) return b;
+          continue; // a condition or hart filter said no: resuming executes through it
+        }
+        if (a.reason === 'target') return { reason: 'end', position: this.position, message: 'end of recording' };
+        return this.stopOf(a);
+      }
+    } finally {
+      disarm();
+    }
+  }
+
+  /**
+   * Searches backwards one snapshot interval at a time: restore the interval's snapshot, run to its end noting
+   * every hit before the cursor, and stop at the first interval (counting back) that has one; its last hit wins.
+   */
+  private continueBackward(stops: Stops): Stop {
+    const cursor = this.position;
+    let end = cursor;
+    while (end > 0) {
+      const s = this.store.nearest(end - 1)!;
+      const hits = this.scan(stops, s.position, end);
+      if (hits.length) {
+        const last = hits[hits.length - 1];
+        this.goto(last.position);
+        return last.stop;
+      }
+      end = s.position;
+    }
+    this.goto(0);
+    return { reason: 'start', position: 0, message: 'start of recording' };
+  }
+
+  /** Every hit with position in [from, to), in order. Watchpoint hits are at the accessing instruction. */
+  private scan(stops: Stops, from: number, to: number): Hit[] {
+    const hits: Hit[] = [];
+    this.goto(from);
+    const disarm = this.arm(stops, (s) => { if (s.position < to) hits.push({ position: s.position, stop: s }); return false; });
+    try {
+      for (;;) {
+        const a = this.forward(to);
+        if (a.reason === 'breakpoint') {
+          const b = this.breakpointHit(stops);
+          if (b && b.position < to) hits.push({ position: b.position, stop: b });
+          continue;
+        }
+        break;
+      }
+    } finally {
+      disarm();
+    }
+    return hits.sort((a, b) => a.position - b.position);
+  }
+
+  /** The position and hart of the last store before the cursor that changed any of the bytes [address, address+size). */
+  lastWrite(address: number, size: number, opts: { exceptHart?: number } = {}): { position: number; hart: number } | undefined {
+    const cursor = this.position;
+    let end = cursor;
+    const w: Watchpoint = { lo: address, hi: address + size, kind: 'write', changesOnly: true };
+    while (end > 0) {
+      const s = this.store.nearest(end - 1)!;
+      const hits = this.scan({ watchpoints: [w] }, s.position, end).filter((h) => h.stop.hart !== opts.exceptHart);
+      if (hits.length) {
+        this.goto(cursor);
+        const last = hits[hits.length - 1];
+        return { position: last.position, hart: last.stop.hart! };
+      }
+      end = s.position;
+    }
+    this.goto(cursor);
+    return undefined;
+  }
+
+  /** Logged switches, inputs and wakes with from <= position < to, for the timeline view. */
+  events(from: number, to: number): LoggedEvent[] {
+    return this.log.eventsBetween(from, to);
+  }
+}
