@@ -1,5 +1,8 @@
 // The other benchmark suites (symbols, replay, adapter), each returning JSON-ready result lines.
 
+import { benchSymbols } from './symbols';
+import { benchReplay } from './replay';
+
 export async function extraBenches(): Promise<object[]> {
-  return [];
+  return [...(await benchSymbols()), ...(await benchReplay())];
 }

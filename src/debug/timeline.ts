@@ -61,7 +61,7 @@ export class MachineTimeline implements Timeline {
         images: [{ role: 'kernel', path: setup.path, sha256: createHash('sha256').update(setup.elf).digest('hex') }],
         machine: { harts: setup.harts, ramSize: setup.ramSize },
         schedule: { policy: setup.policy, quantum: setup.quantum, seed: setup.policy === 'chaos' ? String(setup.seed) : undefined },
-        checksumInterval: 0,
+        checksumInterval: 1_000_000,
       });
     }
     this.machine = this.fresh();

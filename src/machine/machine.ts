@@ -247,13 +247,16 @@ export class Machine {
     if (sstcEnabled(h) && now >= h.stimecmp) h.mipHw |= 1 << IRQ.STI; else h.mipHw &= ~(1 << IRQ.STI);
   }
 
-  /** Wakes sleeping harts with an enabled pending interrupt and returns the harts that can run. */
+  /**
+   * The harts that can run now: running ones, and sleeping ones with an enabled interrupt pending. It changes
+   * no hart's state (a sleeping hart wakes only when it next runs), so it may be called at any boundary without
+   * changing the run: replays call it at other places than recordings do.
+   */
   runnable(): Hart[] {
     const out: Hart[] = [];
     for (const h of this.harts) {
       this.updateTimer(h);
-      if (h.run === HartRun.wfi && (h.mip & h.mie) !== 0) h.run = HartRun.running;
-      if (h.run === HartRun.running) out.push(h);
+      if (h.run === HartRun.running || (h.run === HartRun.wfi && (h.mip & h.mie) !== 0)) out.push(h);
     }
     return out;
   }
@@ -387,8 +390,7 @@ export class Machine {
   stepInstruction(hart = 0): boolean {
     if (this.halted) return false;
     const h = this.harts[hart];
-    this.runnable();
-    if (h.run !== HartRun.running) return !this.halted;
+    if (!this.runnable().includes(h)) return !this.halted;
     this.runSlice(h, 1);
     this.updateTimer(h);
     const irq = pendingInterrupt(h);

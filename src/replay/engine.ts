@@ -10,7 +10,7 @@ import type { Checksum, EndReason, Trailer } from './format';
 import { EventLog, lowerBound } from './log';
 import { ReplaySource } from './player';
 import { LiveSource } from './recorder';
-import { deviceDigest, hartDigest, pagesDigest, Reservations } from './state';
+import { deviceDigest, hartDigest, pagesDigest } from './state';
 import type { RecordingWriter } from './writer';
 
 export interface LiveOptions {
@@ -51,7 +51,6 @@ export class Engine {
   private readonly sumPages: Uint8Array;
   private lastChecksum = -1;
   private lastFlush = performance.now();
-  private readonly reservations: Reservations;
   readonly interval: number;
   checksumsVerified = 0;
   /** Set when a live recording has ended (the guest exited); the frontier then is the end. */
@@ -61,7 +60,6 @@ export class Engine {
     this.interval = opts.checksumInterval;
     this.dirty = new DirtyPages(m.memory);
     this.sumPages = this.dirty.consumer();
-    this.reservations = new Reservations(m);
     this.replay = new ReplaySource(m, log, (p, h, what) => this.diverged(p, h, what));
     if (opts.live) this.live = new LiveSource(m, log, opts.live.policy, opts.live.input, opts.live.writer);
     m.onConsole = (bytes) => opts.onConsole?.(bytes, m.positionNow());
@@ -113,7 +111,6 @@ export class Engine {
   restored(sumPages: readonly number[]): void {
     this.sumPages.fill(0);
     for (const pg of sumPages) this.sumPages[pg] = 1;
-    this.reservations.leave(); // the restore put the snapshot's LR values in place; they are this machine's now
     this.lastChecksum = -1;
     this.mode = undefined;
   }
@@ -141,7 +138,6 @@ export class Engine {
    */
   advance(target: number, boundary?: (position: number) => number, onBoundary?: (position: number) => void): Advance {
     const m = this.m, log = this.log;
-    this.reservations.enter();
     try {
       for (;;) {
         const pos = m.position;
@@ -161,7 +157,6 @@ export class Engine {
         return { reason: r.reason, position: m.position, exitCode: r.exitCode, message: r.message };
       }
     } finally {
-      this.reservations.leave();
     }
   }
 

@@ -32,20 +32,16 @@ export function loadImages(header: RecordingHeader, read: (path: string) => Uint
   });
 }
 
-/** The machine of a recording, at position 0. */
+/** The machine of a recording, at position 0: the kernel behind an optional firmware, as QEMU's -bios/-kernel. */
 export function buildMachine(header: RecordingHeader, images: LoadedImage[]): Machine {
   const bios = images.find((i) => i.ref.role === 'bios');
   const kernel = images.find((i) => i.ref.role === 'kernel');
-  const first = bios ?? kernel;
-  if (!first) throw new HartlineError('the recording names no image');
-  const m = new Machine(parseElf(first.bytes, first.ref.path), { harts: header.machine.harts, ramSize: header.machine.ramSize, name: first.ref.path });
-  if (bios && kernel) {
-    const k = parseElf(kernel.bytes, kernel.ref.path);
-    for (const seg of k.segments) {
-      if (!m.memory.loadBytes(seg.paddr, seg.data, seg.memSize)) {
-        throw new HartlineError(`${kernel.ref.path}: segment at 0x${seg.paddr.toString(16)} is outside RAM; link it inside RAM or raise --ram`);
-      }
-    }
-  }
-  return m;
+  if (!kernel) throw new HartlineError('the recording names no kernel image');
+  return new Machine(parseElf(kernel.bytes, kernel.ref.path), {
+    harts: header.machine.harts,
+    ramSize: header.machine.ramSize,
+    name: kernel.ref.path,
+    bios: bios && parseElf(bios.bytes, bios.ref.path),
+    biosName: bios?.ref.path,
+  });
 }

@@ -44,6 +44,8 @@ export class ReplaySource {
     let until = log.frontier;
     if (this.sw < log.switchPos.length) until = Math.min(until, log.switchPos[this.sw]);
     if (this.wk < log.wakePos.length) until = Math.min(until, log.wakePos[this.wk]);
+    // Input may arrive at a slice boundary (a guest waiting on receive interrupts), so make one where it arrived.
+    if (this.inp < log.inputPos.length && log.inputPos[this.inp] > position) until = Math.min(until, log.inputPos[this.inp]);
     // A zero budget happens when another switch follows at the same position; runSlice then only switches.
     return { hart, budget: Math.max(0, until - position) };
   }

@@ -1,10 +1,9 @@
-// The complete machine state outside RAM: every hart field, LR reservation values, devices and virtual time.
+// The complete machine state outside RAM: every hart field (LR reservations included), devices and virtual time.
 // Snapshots save and restore it; checksums digest it. RAM pages are handled by snapshot.ts and dirty.ts.
 
 import type { Machine } from '../machine/machine';
 import type { Hart } from '../riscv/hart';
 import { IRQ } from '../riscv/hart';
-import { reservedValue, setReservedValue } from '../riscv/atomics';
 import { PAGE, PAGE_SHIFT } from '../riscv/bus';
 
 type FieldValue = number | bigint | string | boolean | undefined | null | Int32Array | Uint8Array | bigint[] | number[];
@@ -12,7 +11,6 @@ type FieldValue = number | bigint | string | boolean | undefined | null | Int32A
 /** A hart's fields, copied generically so that fields added to Hart later are saved without touching this file. */
 export interface HartState {
   fields: [string, FieldValue][];
-  reserved: [number, number];
 }
 
 export interface MachineState {
@@ -24,6 +22,8 @@ export interface MachineState {
   trap: { hart: number; message: string } | undefined;
   uart: number[];
   mtimecmp: bigint[];
+  plic: ReturnType<Machine['plic']['save']>;
+  semihostFiles: string;
 }
 
 function copyValue(v: unknown): FieldValue {
@@ -44,7 +44,7 @@ function hartFields(h: Hart): [string, FieldValue][] {
 }
 
 export function saveHart(h: Hart): HartState {
-  return { fields: hartFields(h), reserved: reservedValue(h.id) };
+  return { fields: hartFields(h) };
 }
 
 export function restoreHart(h: Hart, s: HartState): void {
@@ -55,7 +55,6 @@ export function restoreHart(h: Hart, s: HartState): void {
     else if (Array.isArray(cur)) { cur.length = 0; cur.push(...(v as unknown[])); }
     else target[key] = v;
   }
-  setReservedValue(h.id, s.reserved[0], s.reserved[1]);
 }
 
 export function saveMachine(m: Machine): MachineState {
@@ -68,6 +67,8 @@ export function saveMachine(m: Machine): MachineState {
     trap: m.trap && { ...m.trap },
     uart: m.uart.save(),
     mtimecmp: m.clint.mtimecmp.slice(),
+    plic: m.plic.save(),
+    semihostFiles: m.semihostFiles.save(),
   };
 }
 
@@ -80,34 +81,15 @@ export function restoreMachine(m: Machine, s: MachineState): void {
   m.trap = s.trap && { ...s.trap };
   m.uart.restore(s.uart);
   for (let k = 0; k < s.mtimecmp.length; k++) m.clint.mtimecmp[k] = s.mtimecmp[k];
+  m.plic.restore(s.plic);
+  m.semihostFiles.restore(s.semihostFiles);
+  // TLBs cache translations of the state we just left.
+  for (const h of m.harts) h.mmu?.flush();
   // Reservations make their pages take the store slow path, which breaks them; rebuild those flags.
   const pf = m.memory.pageFlags;
   for (let pg = 0; pg < pf.length; pg++) if (pf[pg] & PAGE.RESERVED) pf[pg] &= ~PAGE.RESERVED;
   for (const h of m.harts) {
     if (h.reservation >= 0) pf[(h.reservation - m.memory.ramBase) >>> PAGE_SHIFT] |= PAGE.RESERVED;
-  }
-}
-
-/**
- * Module-level LR values are shared by every machine in the process (see src/riscv/atomics.ts), so a machine that
- * runs after another must put its own back first. Engines call `enter` before running and `leave` after.
- */
-export class Reservations {
-  private readonly saved: [number, number][];
-  constructor(private readonly m: Machine) {
-    this.saved = m.harts.map((h) => reservedValue(h.id));
-  }
-
-  enter(): void {
-    for (const h of this.m.harts) setReservedValue(h.id, this.saved[h.id][0], this.saved[h.id][1]);
-  }
-
-  leave(): void {
-    for (const h of this.m.harts) this.saved[h.id] = reservedValue(h.id);
-  }
-
-  set(hart: number, v: [number, number]): void {
-    this.saved[hart] = v;
   }
 }
 
@@ -128,12 +110,14 @@ function mixValue(d: number, v: FieldValue | undefined | null): number {
 }
 
 /**
- * Digest of a hart's architectural state. The timer-pending bit is left out: the machine recomputes it from the
- * clock before every use, so its stored copy depends only on when it was last refreshed.
+ * Digest of a hart's architectural state. The timer-pending bits (MTIP, and STIP under Sstc) are left out: the
+ * machine recomputes them from the clock before every use, so their stored copies depend only on when they
+ * were last refreshed.
  */
 export function hartDigest(h: Hart): number {
   let d = mix(0x2545f491, h.id);
-  for (const [key, v] of hartFields(h)) d = mixValue(d, key === 'mipHw' ? (v as number) & ~(1 << IRQ.MTI) : v);
+  const timers = (1 << IRQ.MTI) | (1 << IRQ.STI);
+  for (const [key, v] of hartFields(h)) d = mixValue(d, key === 'mipHw' ? (v as number) & ~timers : v);
   return d >>> 0;
 }
 
@@ -144,6 +128,8 @@ export function deviceDigest(m: Machine): number {
   d = mixValue(d, m.current);
   d = mixValue(d, m.uart.save());
   d = mixValue(d, m.clint.mtimecmp);
+  d = mixValue(d, JSON.stringify(m.plic.save()));
+  d = mixValue(d, m.semihostFiles.save());
   return d >>> 0;
 }
 

@@ -8,21 +8,6 @@ import { Op } from './instructions';
 import { lt64, ltu64, toNumber } from './alu64';
 import { Access, Mmu } from './mmu';
 
-// The value each hart's LR read, as lo/hi, indexed by hart id.
-const reservedLo: number[] = [];
-const reservedHi: number[] = [];
-
-/** The value hart `id`'s LR read, as [lo, hi]: part of the machine state that snapshots save (src/replay). */
-export function reservedValue(id: number): [number, number] {
-  return [reservedLo[id] ?? 0, reservedHi[id] ?? 0];
-}
-
-/** Restores what reservedValue returned (a snapshot restore, or switching between machines in one process). */
-export function setReservedValue(id: number, lo: number, hi: number): void {
-  reservedLo[id] = lo;
-  reservedHi[id] = hi;
-}
-
 /** Executes an LR, SC or AMO. Returns -1 on success or the exception cause. */
 export function executeAtomic(h: Hart, bus: HartBus, op: Op, w: number, mmu?: Mmu): number {
   const x = h.x;
@@ -45,15 +30,15 @@ export function executeAtomic(h: Hart, bus: HartBus, op: Op, w: number, mmu?: Mm
   if (isLoad) {
     h.reservation = addr;
     h.reservationSize = size;
-    reservedLo[h.id] = oldLo;
-    reservedHi[h.id] = oldHi;
+    h.reservedLo = oldLo;
+    h.reservedHi = oldHi;
     bus.pageFlags[off >>> 12] |= PAGE.RESERVED;
     x[rd] = oldLo; x[rd + 1] = oldHi;
     return -1;
   }
   if (op === Op.SC_W || op === Op.SC_D) {
     const ok = h.reservation === addr && h.reservationSize === size &&
-      reservedLo[h.id] === oldLo && reservedHi[h.id] === oldHi;
+      h.reservedLo === oldLo && h.reservedHi === oldHi;
     h.reservation = -1;
     if (ok) {
       const r = bus.store(h, addr, size, bLo, bHi);

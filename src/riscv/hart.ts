@@ -79,6 +79,9 @@ export class Hart {
   /** LR reservation: physical address (aligned to its size) or -1, and its size in bytes. */
   reservation = -1;
   reservationSize = 0;
+  /** The value LR read (lo/hi): like QEMU, SC also requires memory to still hold it. */
+  reservedLo = 0;
+  reservedHi = 0;
 
   /** This hart's address translation and TLB (set by the machine). */
   mmu: Mmu | undefined;

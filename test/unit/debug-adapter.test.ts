@@ -153,8 +153,8 @@ test('scopes, registers, evaluate, memory and disassembly', async () => {
 
     assert.equal((await c.evaluateRequest({ expression: '$pc', frameId: frame.id })).body.result, String(BigInt(frame.instructionPointerReference!)));
     const word = (await c.evaluateRequest({ expression: '*(uint32_t*)0x80000000', frameId: frame.id })).body.result;
-    const mem = await c.readMemoryRequest({ memoryReference: '0x80000000', count: 4 });
-    assert.equal(Buffer.from(mem.body!.data!, 'base64').readUInt32LE(0), Number(word));
+    const mem = await c.customRequest('readMemory', { memoryReference: '0x80000000', count: 4 });
+    assert.equal(Buffer.from(mem.body.data, 'base64').readUInt32LE(0), Number(word));
     const dis = await c.disassembleRequest({ memoryReference: frame.instructionPointerReference!, instructionCount: 8, instructionOffset: -2 });
     assert.equal(dis.body!.instructions.length, 8);
     assert.equal(dis.body!.instructions[2].address, frame.instructionPointerReference);
@@ -162,14 +162,14 @@ test('scopes, registers, evaluate, memory and disassembly', async () => {
 
     // Instruction breakpoint at the next instruction shown.
     await c.setFunctionBreakpointsRequest({ breakpoints: [] });
-    await c.setInstructionBreakpointsRequest({ breakpoints: [{ instructionReference: dis.body!.instructions[3].address }] });
+    await c.customRequest('setInstructionBreakpoints', { breakpoints: [{ instructionReference: dis.body!.instructions[3].address }] });
     const ib = await stopAfter(c, () => c.continueRequest({ threadId: 1 }));
     assert.equal(ib.body.reason, 'breakpoint');
     assert.equal((await topFrame(c, ib.body.threadId!)).instructionPointerReference, dis.body!.instructions[3].address);
 
     // Register writes only at the live frontier.
-    await c.setInstructionBreakpointsRequest({ breakpoints: [] });
-    const setReg = await c.setExpressionRequest({ expression: '$t6', value: '0x1234', frameId: (await topFrame(c, 1)).id });
+    await c.customRequest('setInstructionBreakpoints', { breakpoints: [] });
+    const setReg = await c.customRequest('setExpression', { expression: '$t6', value: '0x1234', frameId: (await topFrame(c, 1)).id });
     assert.equal(setReg.body.value, '0x1234');
   } finally { await a.close(); }
 });
@@ -189,8 +189,8 @@ test('replay: starts at 0 or at the end, refuses writes, restart goes to 0', asy
     const { position: p, end } = await position(c);
     assert.equal(p, end);
     assert.ok(end > 1000);
-    await assert.rejects(c.writeMemoryRequest({ memoryReference: '0x80000000', data: 'AAAA' }), /this is a replay/);
-    await assert.rejects(c.setExpressionRequest({ expression: '$a0', value: '1' }), /this is a replay/);
+    await assert.rejects(c.customRequest('writeMemory', { memoryReference: '0x80000000', data: 'AAAA' }), /this is a replay/);
+    await assert.rejects(c.customRequest('setExpression', { expression: '$a0', value: '1' }), /this is a replay/);
     const back = await stopAfter(c, () => c.stepBackRequest({ threadId: 1 }));
     assert.equal(back.body.allThreadsStopped, true);
     const prev = await stopAfter(c, () => c.customRequest('hartline/previousSwitch'));

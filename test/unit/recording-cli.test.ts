@@ -1,30 +1,17 @@
-// The record, replay and dump subcommands end to end, in child processes (this file doubles as a tiny CLI when
-// run with --hartline-cli, until src/cli/main.ts registers the subcommands), including a recorder killed mid-run.
+// The record, replay and dump subcommands end to end, through bin/hartline.js in child processes, including a
+// recorder killed mid-run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HartlineError } from '../../src/errors';
-import { recordCommand } from '../../src/cli/record';
-import { replayCommand } from '../../src/cli/replay';
-import { dumpCommand } from '../../src/cli/dump';
 import { elfPath, expected } from '../guests/manifest';
 
-if (process.argv[2] === '--hartline-cli') {
-  const [cmd, ...rest] = process.argv.slice(3);
-  const commands: Record<string, (a: readonly string[]) => number> = { record: recordCommand, replay: replayCommand, dump: dumpCommand };
-  try {
-    process.exitCode = commands[cmd](rest);
-  } catch (e) {
-    if (!(e instanceof HartlineError)) throw e;
-    process.stderr.write(`hartline: ${e.message}\n`);
-    process.exitCode = e.exitCode;
-  }
-} else {
+{
+  const CLI = join(__dirname, '..', '..', '..', 'bin', 'hartline.js');
   const dir = mkdtempSync(join(tmpdir(), 'hartline-rec-'));
-  const cli = (args: string[], input?: string) => spawnSync(process.execPath, [__filename, '--hartline-cli', ...args], { encoding: 'latin1', input: input ?? '' });
+  const cli = (args: string[], input?: string) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'latin1', input: input ?? '' });
 
   test('record then replay reproduces console output and exit code; dump shows header, events and trailer', () => {
     const rec = join(dir, 'smp.hartrec');
@@ -87,7 +74,7 @@ if (process.argv[2] === '--hartline-cli') {
 
   test('a killed recorder leaves a prefix that replays and is reported as unfinished', async () => {
     const rec = join(dir, 'killed.hartrec');
-    const child = spawn(process.execPath, [__filename, '--hartline-cli', 'record', elfPath('bench'), '-o', rec], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI, 'record', elfPath('bench'), '-o', rec], { stdio: 'ignore' });
     // Wait until at least one events block has been flushed after the header, then kill without warning.
     const start = Date.now();
     while (Date.now() - start < 20_000 && !(existsSync(rec) && statSync(rec).size > 600)) await new Promise((r) => setTimeout(r, 50));

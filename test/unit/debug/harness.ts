@@ -34,7 +34,7 @@ export async function startAdapter(): Promise<Adapter> {
 /** Launches and waits for the first stop; breakpoints are set in `configure` between initialized and configurationDone. */
 export async function launchAndStop(client: DebugClient, args: Record<string, unknown>, configure: () => Promise<unknown> = async () => {}): Promise<DebugProtocol.StoppedEvent> {
   const stopped = client.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
-  await client.initializeRequest({ adapterID: 'hartline', linesStartAt1: true, columnsStartAt1: true, supportsMemoryReferences: true } as DebugProtocol.InitializeRequestArguments);
+  await client.initializeRequest({ adapterID: 'hartline', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true, supportsMemoryReferences: true } as DebugProtocol.InitializeRequestArguments);
   await Promise.all([
     (async () => { await client.waitForEvent('initialized'); await configure(); await client.configurationDoneRequest(); })(),
     client.launchRequest(args as DebugProtocol.LaunchRequestArguments),

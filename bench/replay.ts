@@ -1,0 +1,89 @@
+// Replay benchmarks for `npm run bench`: record overhead against a plain run in the same process, log bytes per
+// million instructions, stepBack latency (p50/p95) and a whole-recording continue(backward), with snapshot memory.
+
+import { readFileSync } from 'node:fs';
+import { Machine } from '../src/machine/machine';
+import { startRecording, recordToEnd, openReplay } from '../src/replay/session';
+import { readRecording } from '../src/replay/reader';
+import { loadImages } from '../src/replay/images';
+import { Timeline } from '../src/replay/timeline';
+
+const BENCH = 'test/guests/bin/bench.elf';
+const RACY = 'test/guests/bin/racy_counter.elf';
+
+function plainRun(elf: Uint8Array): { seconds: number; positions: number } {
+  const m = Machine.fromElf(elf, { harts: 1 });
+  const t0 = performance.now();
+  m.run(Number.MAX_SAFE_INTEGER);
+  return { seconds: (performance.now() - t0) / 1000, positions: m.position };
+}
+
+function record(path: string, elf: Uint8Array, input?: Uint8Array): { seconds: number; bytes: Uint8Array; positions: number } {
+  const chunks: Uint8Array[] = [];
+  const s = startRecording({ images: [{ role: 'kernel', path, bytes: elf }], input, sink: (b) => chunks.push(b.slice()) });
+  const t0 = performance.now();
+  const t = recordToEnd(s);
+  return { seconds: (performance.now() - t0) / 1000, bytes: new Uint8Array(Buffer.concat(chunks)), positions: t.positions };
+}
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return +s[Math.min(s.length - 1, Math.floor(p * s.length))].toFixed(2);
+}
+
+export async function benchReplay(): Promise<object[]> {
+  const out: object[] = [];
+  const elf = new Uint8Array(readFileSync(BENCH));
+  plainRun(elf); record(BENCH, elf); // warm up
+  let plain = Infinity, rec = Infinity, recorded = record(BENCH, elf);
+  for (let k = 0; k < 3; k++) {
+    plain = Math.min(plain, plainRun(elf).seconds);
+    const r = record(BENCH, elf);
+    if (r.seconds < rec) { rec = r.seconds; recorded = r; }
+  }
+  out.push({ bench: 'replay-record-overhead', guest: BENCH, positions: recorded.positions, plainSeconds: +plain.toFixed(3), recordSeconds: +rec.toFixed(3),
+    reference: 'plain Machine.run of the same guest in this process', ratio: +(rec / plain).toFixed(3), target: 1.05 });
+  out.push({ bench: 'replay-log-bytes-cpu', guest: BENCH, bytes: recorded.bytes.length, bytesPerMillion: +(recorded.bytes.length / (recorded.positions / 1e6)).toFixed(1),
+    reference: 'QEMU rr=record: a few hundred bytes per CPU-bound run', ratio: +(recorded.bytes.length / 300).toFixed(2) });
+  const racy = new Uint8Array(readFileSync(RACY));
+  const input = new Uint8Array(20000).map((_, k) => 32 + (k % 90));
+  const withInput = record(RACY, racy, input);
+  out.push({ bench: 'replay-log-bytes-input', guest: RACY, inputBytes: input.length, bytes: withInput.bytes.length,
+    bytesPerMillion: +(withInput.bytes.length / (withInput.positions / 1e6)).toFixed(1), reference: 'bytes of console input logged', ratio: +(withInput.bytes.length / input.length).toFixed(2) });
+
+  // Reverse operations on the CPU-bound recording (its length bounds the depths we can measure).
+  const file = readRecording(recorded.bytes, 'bench.hartrec');
+  const images = loadImages(file.header, () => elf, false);
+  const t = new Timeline(openReplay(file, images));
+  const tFwd = performance.now();
+  t.continue('forward', {});
+  const forwardSeconds = (performance.now() - tFwd) / 1000;
+  const lines = { isLineStart: (pc: number) => (pc & 7) === 0 };
+  for (const depth of [10_000_000, 100_000_000, 1_000_000_000]) {
+    if (depth >= recorded.positions) { out.push({ bench: 'replay-stepback', depth, skipped: `the recording has only ${recorded.positions} positions` }); continue; }
+    const times: Record<string, number[]> = { instruction: [], line: [] };
+    t.seek(depth);
+    for (let k = 0; k < 40; k++) {
+      const g = k % 2 === 0 ? 'instruction' : 'line';
+      const t0 = performance.now();
+      t.stepBack(0, g, lines);
+      times[g].push(performance.now() - t0);
+    }
+    for (const g of ['instruction', 'line']) {
+      out.push({ bench: `replay-stepback-${g}`, depth, p50ms: pct(times[g], 0.5), p95ms: pct(times[g], 0.95), target95ms: 100,
+        reference: 'forward replay of the whole recording (ms)', referenceMs: +(forwardSeconds * 1000).toFixed(0),
+        ratio: +(pct(times[g], 0.95) / (forwardSeconds * 1000)).toFixed(4), peakSnapshotMiB: +(t.peakSnapshotBytes / 2 ** 20).toFixed(1) });
+    }
+  }
+  const entry = t.session.machine.image.entry;
+  t.seek(recorded.positions);
+  const t0 = performance.now();
+  const stop = t.continue('backward', { breakpoints: [{ pc: entry }] });
+  const backSeconds = (performance.now() - t0) / 1000;
+  out.push({ bench: 'replay-continue-backward', positions: recorded.positions, hitAt: stop.position, seconds: +backSeconds.toFixed(3),
+    reference: 'forward replay of the whole recording', ratio: +(backSeconds / forwardSeconds).toFixed(3), peakSnapshotMiB: +(t.peakSnapshotBytes / 2 ** 20).toFixed(1),
+    snapshots: t.store.list.length });
+  return out;
+}
+
+if (require.main === module) benchReplay().then((lines) => { for (const l of lines) process.stdout.write(JSON.stringify(l) + '\n'); });
