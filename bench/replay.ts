@@ -9,6 +9,8 @@ import { loadImages } from '../src/replay/images';
 import { Timeline } from '../src/replay/timeline';
 
 const BENCH = 'test/guests/bin/bench.elf';
+/** The same kernel run for about 1.08 G instructions, so reverse operations can be measured 1 G deep. */
+const LONG = 'test/guests/bin/bench_long.elf';
 const RACY = 'test/guests/bin/racy_counter.elf';
 
 function plainRun(elf: Uint8Array): { seconds: number; positions: number } {
@@ -51,16 +53,18 @@ export async function benchReplay(): Promise<object[]> {
   out.push({ bench: 'replay-log-bytes-input', guest: RACY, inputBytes: input.length, bytes: withInput.bytes.length,
     bytesPerMillion: +(withInput.bytes.length / (withInput.positions / 1e6)).toFixed(1), reference: 'bytes of console input logged', ratio: +(withInput.bytes.length / input.length).toFixed(2) });
 
-  // Reverse operations on the CPU-bound recording (its length bounds the depths we can measure).
-  const file = readRecording(recorded.bytes, 'bench.hartrec');
-  const images = loadImages(file.header, () => elf, false);
+  // Reverse operations on a 1 G-instruction recording of the same kernel.
+  const longElf = new Uint8Array(readFileSync(LONG));
+  const long = record(LONG, longElf);
+  const file = readRecording(long.bytes, 'bench_long.hartrec');
+  const images = loadImages(file.header, () => longElf, false);
   const t = new Timeline(openReplay(file, images));
   const tFwd = performance.now();
   t.continue('forward', {});
   const forwardSeconds = (performance.now() - tFwd) / 1000;
   const lines = { isLineStart: (pc: number) => (pc & 7) === 0 };
   for (const depth of [10_000_000, 100_000_000, 1_000_000_000]) {
-    if (depth >= recorded.positions) { out.push({ bench: 'replay-stepback', depth, skipped: `the recording has only ${recorded.positions} positions` }); continue; }
+    if (depth >= long.positions) { out.push({ bench: 'replay-stepback', depth, skipped: `the recording has only ${long.positions} positions` }); continue; }
     const times: Record<string, number[]> = { instruction: [], line: [] };
     t.seek(depth);
     for (let k = 0; k < 40; k++) {
@@ -76,11 +80,11 @@ export async function benchReplay(): Promise<object[]> {
     }
   }
   const entry = t.session.machine.image.entry;
-  t.seek(recorded.positions);
+  t.seek(long.positions);
   const t0 = performance.now();
   const stop = t.continue('backward', { breakpoints: [{ pc: entry }] });
   const backSeconds = (performance.now() - t0) / 1000;
-  out.push({ bench: 'replay-continue-backward', positions: recorded.positions, hitAt: stop.position, seconds: +backSeconds.toFixed(3),
+  out.push({ bench: 'replay-continue-backward', guest: LONG, positions: long.positions, hitAt: stop.position, seconds: +backSeconds.toFixed(3),
     reference: 'forward replay of the whole recording', ratio: +(backSeconds / forwardSeconds).toFixed(3), peakSnapshotMiB: +(t.peakSnapshotBytes / 2 ** 20).toFixed(1),
     snapshots: t.store.list.length });
   return out;

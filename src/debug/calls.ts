@@ -19,10 +19,11 @@ export function depthDelta(word: number | undefined, pc: number, next: number): 
     return plainFlow(word, pc, next, 2);
   }
   const op = word & 0x7f, rd = (word >>> 7) & 31, rs1 = (word >>> 15) & 31;
-  if (op === 0x6f && (rd === 1 || rd === 5)) return 1; // jal that links: a call
+  // Linking through t0 is gcc's -msave-restore millicode: part of the prologue, not a call.
+  if (op === 0x6f && rd === 1) return 1; // jal ra: a call
   if (op === 0x67) {
-    if (rd === 1 || rd === 5) return 1;
-    return rd === 0 && (rs1 === 1 || rs1 === 5) ? -1 : 0;
+    if (rd === 1) return 1;
+    return rd === 0 && rs1 === 1 ? -1 : 0;
   }
   if ((word | 0) === (MRET | 0) || (word | 0) === (SRET | 0)) return -1;
   return plainFlow(word, pc, next, 4);

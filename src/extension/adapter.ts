@@ -3,20 +3,9 @@
 
 import * as vscode from 'vscode';
 import { HartlineSession } from '../debug/session';
+import { mapPaths } from './sourceMap';
 
 type Message = { type: string; command?: string; arguments?: unknown; body?: unknown };
-
-/** Rewrites every `path` property under `v` whose value starts with a mapped prefix. */
-export function mapPaths(v: unknown, map: readonly [string, string][]): void {
-  if (!v || typeof v !== 'object' || map.length === 0) return;
-  if (Array.isArray(v)) { for (const x of v) mapPaths(x, map); return; }
-  const o = v as Record<string, unknown>;
-  for (const [k, x] of Object.entries(o)) {
-    if (k === 'path' && typeof x === 'string') {
-      for (const [from, to] of map) if (x === from || x.startsWith(from.endsWith('/') ? from : from + '/')) { o[k] = to + x.slice(from.length); break; }
-    } else if (x && typeof x === 'object') mapPaths(x, map);
-  }
-}
 
 /**
  * The inline adapter, with the launch configuration's `sourceMap` ({ "path in the ELF": "path here" }) applied to

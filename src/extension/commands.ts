@@ -3,6 +3,7 @@
 
 import * as vscode from 'vscode';
 import type { Cursor } from './cursor';
+import { parsePosition } from './positions';
 
 function session(): vscode.DebugSession | undefined {
   const s = vscode.debug.activeDebugSession;
@@ -27,15 +28,6 @@ async function send(command: string, args: Record<string, unknown> = {}): Promis
   } catch (e) {
     void vscode.window.showErrorMessage(`Hartline: ${(e as Error).message}`);
   }
-}
-
-/** Accepts `1,204,331`, `1_204_331`, `+5000` and `-5000` (relative to the cursor). */
-export function parsePosition(text: string, current: number): number | undefined {
-  const t = text.trim().replace(/[,_\s]/g, '');
-  const m = /^([+-]?)(\d+)$/.exec(t);
-  if (!m) return undefined;
-  const n = Number(m[2]);
-  return m[1] === '+' ? current + n : m[1] === '-' ? Math.max(0, current - n) : n;
 }
 
 async function goToPosition(cursor: Cursor, arg: unknown): Promise<void> {

@@ -2,18 +2,9 @@
 // current line and the stops, learned from the adapter's events (through a tracker) and a few requests after every stop.
 
 import * as vscode from 'vscode';
+import { deriveSites, Location, SwitchSite } from './sites';
 
-export interface Location { hart: number; path?: string; line?: number; pc?: string; name?: string }
-
-/** A CPU switch at `position`: `from` is switched out, `to` switched in; lines when known. */
-export interface SwitchSite {
-  position: number;
-  from?: number;
-  to: number;
-  cause?: string;
-  out?: { path?: string; line?: number };
-  in?: { path?: string; line?: number };
-}
+export type { Location, SwitchSite } from './sites';
 
 export interface Span { hart: number; from: number; to: number }
 
@@ -45,6 +36,9 @@ export class Cursor implements vscode.Disposable {
   locations: Location[] = [];
   sites: SwitchSite[] = [];
   private lastReason = '';
+  /** The optional custom requests the adapter announced in its capabilities (`hartlineRequests`). */
+  private readonly announced = new Map<string, Set<string>>();
+  private get requests(): Set<string> { return (this.session && this.announced.get(this.session.id)) || new Set(); }
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires after every stop and change of position, once the locations and sites are known. */
   readonly onDidChange = this.changed.event;
@@ -54,7 +48,7 @@ export class Cursor implements vscode.Disposable {
   constructor(private readonly range: () => number) {
     this.disposables.push(
       vscode.debug.registerDebugAdapterTrackerFactory('hartline', { createDebugAdapterTracker: (s) => this.tracker(s) }),
-      vscode.debug.onDidTerminateDebugSession((s) => { if (s === this.session) this.reset(undefined); }),
+      vscode.debug.onDidTerminateDebugSession((s) => { this.announced.delete(s.id); if (s === this.session) this.reset(undefined); }),
       vscode.debug.onDidChangeActiveDebugSession((s) => { if (s?.type === 'hartline' && s !== this.session) { this.reset(s); void this.refresh(); } }),
       this.changed,
     );
@@ -63,7 +57,12 @@ export class Cursor implements vscode.Disposable {
   private tracker(s: vscode.DebugSession): vscode.DebugAdapterTracker {
     return {
       onWillStartSession: () => { if (!this.session || vscode.debug.activeDebugSession === s) this.reset(s); },
-      onDidSendMessage: (m: { type: string; event?: string; body?: Record<string, unknown> }) => {
+      onDidSendMessage: (m: { type: string; event?: string; command?: string; body?: Record<string, unknown> }) => {
+        if (m.type === 'response' && m.command === 'initialize') {
+          // Optional custom requests are only sent when the adapter lists them: an unknown one shows the user an error.
+          const listed = m.body?.hartlineRequests;
+          this.announced.set(s.id, new Set(Array.isArray(listed) ? listed.map(String) : []));
+        }
         if (m.type !== 'event' || s !== this.session) return;
         const b = m.body ?? {};
         switch (m.event) {
@@ -108,7 +107,7 @@ export class Cursor implements vscode.Disposable {
         try {
           const st = await s.customRequest('stackTrace', { threadId: t.id, startFrame: 0, levels: 1 });
           const f = st.stackFrames?.[0];
-          return { hart: t.id - 1, path: f?.source?.path, line: f?.line, pc: f?.instructionPointerReference, name: f?.name };
+          return { hart: t.id - 1, path: localPath(f?.source?.path), line: f?.line, pc: f?.instructionPointerReference, name: f?.name };
         } catch { return { hart: t.id - 1 }; }
       }));
       const sites = await this.fetchSites(s, locations);
@@ -123,16 +122,20 @@ export class Cursor implements vscode.Disposable {
   }
 
   private async fetchSites(s: vscode.DebugSession, locations: Location[]): Promise<SwitchSite[]> {
-    try {
+    if (this.requests.has('hartline/switchSites')) try {
       const r = await s.customRequest('hartline/switchSites', { position: this.position, count: this.range() });
-      if (Array.isArray(r?.sites)) return r.sites as SwitchSite[];
+      if (Array.isArray(r?.sites)) {
+        const sites = r.sites as SwitchSite[];
+        for (const x of sites) for (const at of [x.in, x.out]) if (at) at.path = localPath(at.path);
+        return sites;
+      }
     } catch { /* an adapter without the request: derive what the current lines tell */ }
     return deriveSites([...this.switches].map(([position, hart]) => ({ position, hart })).sort((a, b) => a.position - b.position),
       this.position, this.focus, locations, this.range());
   }
 
   private async fetchTimeline(s: vscode.DebugSession): Promise<void> {
-    try {
+    if (this.requests.has('hartline/timeline')) try {
       const r = await s.customRequest('hartline/timeline', {});
       for (const sw of r?.switches ?? []) this.switches.set(sw.position, sw.hart);
       this.extra = { wfi: r?.wfi ?? [], interrupts: r?.interrupts ?? [] };
@@ -151,26 +154,8 @@ export class Cursor implements vscode.Disposable {
   dispose(): void { for (const d of this.disposables) d.dispose(); }
 }
 
-/**
- * Switch sites that the harts' current lines reveal without help from the adapter: a hart that is not running sits
- * where it was last switched out, and will be switched in there again. `switches` is sorted; each entry names the
- * hart that starts. Only the nearest switch out and in of each waiting hart within `range` switches is returned.
- */
-export function deriveSites(switches: { position: number; hart: number }[], position: number, running: number,
-  locations: Location[], range: number): SwitchSite[] {
-  const sites: SwitchSite[] = [];
-  let k = switches.findIndex((s) => s.position > position);
-  if (k < 0) k = switches.length;
-  const lo = Math.max(1, k - range), hi = Math.min(switches.length, k + range);
-  for (const loc of locations) {
-    if (loc.hart === running || !loc.path || !loc.line) continue;
-    const where = { path: loc.path, line: loc.line };
-    for (let j = k - 1; j >= lo; j--) {
-      if (switches[j - 1].hart === loc.hart && switches[j].hart !== loc.hart) { sites.push({ position: switches[j].position, from: loc.hart, to: switches[j].hart, out: where }); break; }
-    }
-    for (let j = k; j < hi; j++) {
-      if (switches[j].hart === loc.hart) { sites.push({ position: switches[j].position, from: j > 0 ? switches[j - 1].hart : undefined, to: loc.hart, in: where }); break; }
-    }
-  }
-  return sites.sort((a, b) => a.position - b.position);
+/** Source paths in DAP messages arrive as URIs when the extension host is remote (code-server): make them file paths. */
+export function localPath(p: string | undefined): string | undefined {
+  if (!p || !/^[a-z][\w+.-]+:\/\//i.test(p)) return p;
+  return vscode.Uri.parse(p).fsPath;
 }

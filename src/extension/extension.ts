@@ -11,7 +11,13 @@ import { Markers } from './markers';
 import { statusBar } from './statusbar';
 import { registerTimeline } from './timelineView';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate returns: read by the extension-host test suite (test/e2e/suite/), not a public API. */
+export interface HartlineApi {
+  cursor: Cursor;
+  markers: Markers;
+}
+
+export function activate(context: vscode.ExtensionContext): HartlineApi {
   const range = () => vscode.workspace.getConfiguration('hartline').get<number>('markers.range', 8);
   const cursor = new Cursor(range);
   const markers = new Markers(context, cursor);
@@ -41,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): void {
       void vscode.commands.executeCommand('setContext', 'hartline.hasTimeline', true);
     }),
   );
+  return { cursor, markers };
 }
 
 export function deactivate(): void {}

@@ -2,17 +2,11 @@
 // an editor becomes visible (editors forget decorations when hidden); decoration types are created once and cached.
 
 import * as vscode from 'vscode';
-import type { Cursor, SwitchSite } from './cursor';
+import type { Cursor } from './cursor';
+import { describeSwitch } from './sites';
 import { hartColor, HART_COLORS, markerIcon, shade } from './colors';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
-
-/** The hover text of one switch, e.g. `hart 1 → hart 3 at position 1,204,331 (chaos slice)`, with a link to go there. */
-export function describeSwitch(s: SwitchSite, cause: string | undefined): string {
-  const from = s.from === undefined ? 'start' : `hart ${s.from}`;
-  const why = s.cause ?? cause;
-  return `${from} → hart ${s.to} at position ${fmt(s.position)}${why ? ` (${why})` : ''}`;
-}
 
 export class Markers implements vscode.Disposable {
   private readonly types = new Map<string, vscode.TextEditorDecorationType>();
@@ -99,6 +93,13 @@ export class Markers implements vscode.Disposable {
       }
     }
     this.apply();
+  }
+
+  /** What is marked, for tests and the e2e suite: one entry per decoration. */
+  marked(): { path: string; kind: string; line: number }[] {
+    const out: { path: string; kind: string; line: number }[] = [];
+    for (const [path, m] of this.byFile) for (const [key, list] of m) for (const o of list) out.push({ path, kind: key, line: o.range.start.line + 1 });
+    return out;
   }
 
   /** Puts the ranges on every visible editor; called on every visibility change as well. */

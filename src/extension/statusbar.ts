@@ -2,10 +2,8 @@
 
 import * as vscode from 'vscode';
 import type { Cursor } from './cursor';
+import { positionText } from './positions';
 
-export function positionText(position: number, end: number): string {
-  return `⏱ ${position.toLocaleString('en-US')} / ${end.toLocaleString('en-US')}`;
-}
 
 export function statusBar(cursor: Cursor): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('hartline.position', vscode.StatusBarAlignment.Left, 50);

@@ -1,0 +1,47 @@
+// Where CPU switches happened in the source: the sites the markers draw, and how to find some of them from nothing
+// but the harts' current lines when the adapter offers no `hartline/switchSites` request. No vscode import.
+
+import { formatPosition } from './positions';
+
+export interface Location { hart: number; path?: string; line?: number; pc?: string; name?: string }
+
+/** A CPU switch at `position`: `from` is switched out, `to` switched in; lines when known. */
+export interface SwitchSite {
+  position: number;
+  from?: number;
+  to: number;
+  cause?: string;
+  out?: { path?: string; line?: number };
+  in?: { path?: string; line?: number };
+}
+
+/**
+ * Switch sites that the harts' current lines reveal without help from the adapter: a hart that is not running sits
+ * where it was last switched out, and will be switched in there again. `switches` is sorted; each entry names the
+ * hart that starts. Only the nearest switch out and in of each waiting hart within `range` switches is returned.
+ */
+export function deriveSites(switches: { position: number; hart: number }[], position: number, running: number,
+  locations: Location[], range: number): SwitchSite[] {
+  const sites: SwitchSite[] = [];
+  let k = switches.findIndex((s) => s.position > position);
+  if (k < 0) k = switches.length;
+  const lo = Math.max(1, k - range), hi = Math.min(switches.length, k + range);
+  for (const loc of locations) {
+    if (loc.hart === running || !loc.path || !loc.line) continue;
+    const where = { path: loc.path, line: loc.line };
+    for (let j = k - 1; j >= lo; j--) {
+      if (switches[j - 1].hart === loc.hart && switches[j].hart !== loc.hart) { sites.push({ position: switches[j].position, from: loc.hart, to: switches[j].hart, out: where }); break; }
+    }
+    for (let j = k; j < hi; j++) {
+      if (switches[j].hart === loc.hart) { sites.push({ position: switches[j].position, from: j > 0 ? switches[j - 1].hart : undefined, to: loc.hart, in: where }); break; }
+    }
+  }
+  return sites.sort((a, b) => a.position - b.position);
+}
+
+/** The hover text of one switch, e.g. `hart 1 → hart 3 at position 1,204,331 (chaos slice)`, with a link to go there. */
+export function describeSwitch(s: SwitchSite, cause: string | undefined): string {
+  const from = s.from === undefined ? 'start' : `hart ${s.from}`;
+  const why = s.cause ?? cause;
+  return `${from} → hart ${s.to} at position ${formatPosition(s.position)}${why ? ` (${why})` : ''}`;
+}
