@@ -6,18 +6,16 @@ import { Hart, HartRun, IRQ } from '../riscv/hart';
 import { execute, ExecOptions } from '../riscv/interpreter';
 import { enterTrap, pendingInterrupt, UnhandledTrap } from '../riscv/trap';
 import { disassembleText } from '../riscv/disassemble';
-import { Memory, RAM_BASE } from './memory';
+import { Memory } from './memory';
 import { Uart } from './uart';
 import { Clint, NS_PER_TICK } from './clint';
 import { Finisher } from './finisher';
-import { Htif } from './htif';
 import { semihostCall, SemihostFiles } from './semihosting';
 import { parseElf, ElfImage } from './elf';
 import { HartSchedule, RoundRobin } from './schedule';
 import { describeCause } from './causes';
-import { buildDeviceTree } from './devicetree';
 import { Plic, UART_IRQ } from './plic';
-import { Rom, FW_DYNAMIC_INFO } from './rom';
+import { bootImages } from './boot';
 import { Mmu } from '../riscv/mmu';
 
 export interface MachineOptions {
@@ -128,40 +126,9 @@ export class Machine {
     });
     this.exec = { breakpoints: new Set(), suppressBreakAt: -1, hit: false, compile: opts.compile ?? true, onUnhandledTrap: (h, t) => this.unhandled(h, t) };
 
-    const name = opts.name ?? 'image';
-    const images: [ElfImage, string][] = opts.bios ? [[opts.bios, opts.biosName ?? 'firmware'], [image, name]] : [[image, name]];
-    for (const [img, imgName] of images) {
-      for (const seg of img.segments) {
-        if (!this.memory.loadBytes(seg.paddr, seg.data, seg.memSize)) {
-          const end = seg.paddr + seg.memSize;
-          throw new HartlineError(`${imgName}: segment 0x${seg.paddr.toString(16)}-0x${end.toString(16)} is outside RAM ` +
-            `(0x${RAM_BASE.toString(16)}-0x${(RAM_BASE + ramSize).toString(16)}); link it at 0x80000000 or raise --ram`);
-        }
-      }
-    }
-    const start = opts.bios ? opts.bios.entry : image.entry;
-    const tohost = image.symbols.get('tohost');
-    if (tohost !== undefined && tohost >= RAM_BASE && tohost + 8 <= RAM_BASE + ramSize) {
-      new Htif(this.memory, tohost, image.symbols.get('fromhost'), (b) => this.console(b), (code, how) => this.finish(code, how));
-    }
-    // As QEMU's reset vector leaves them: a0 = hartid, a1 = device tree, a2 = fw_dynamic info, t0 = entry.
-    this.entry = start;
-    // As QEMU does: the device tree goes at the top of RAM, aligned down to 2 MiB.
-    const dtb = buildDeviceTree({ harts, ramBase: RAM_BASE, ramSize, bootargs: opts.bootargs });
-    const imageEnd = Math.max(...images.flatMap(([img]) => img.segments.map((seg) => seg.paddr + seg.memSize)));
-    const aligned = Math.floor((RAM_BASE + ramSize - dtb.length) / 0x200000) * 0x200000;
-    // A small RAM may not leave a 2 MiB-aligned spot above the image; then use the top of RAM.
-    this.fdtAddress = aligned >= imageEnd ? aligned : Math.floor((RAM_BASE + ramSize - dtb.length) / 8) * 8;
-    if (this.fdtAddress < imageEnd) throw new HartlineError(`${opts.name ?? 'image'}: no room for the device tree above the image; raise --ram`);
-    this.memory.loadBytes(this.fdtAddress, dtb, dtb.length);
-    this.memory.addDevice(new Rom(start, this.fdtAddress, image.entry));
-    for (const h of this.harts) {
-      h.pc = start;
-      h.writeX(10, BigInt(h.id));
-      h.writeX(11, BigInt(this.fdtAddress));
-      h.writeX(12, BigInt(FW_DYNAMIC_INFO));
-      h.writeX(5, BigInt(start));
-    }
+    const boot = bootImages(this, image, opts, ramSize);
+    this.entry = boot.entry;
+    this.fdtAddress = boot.fdtAddress;
   }
 
   /** Builds a machine from ELF bytes; throws HartlineError on a bad image or option. */
@@ -184,7 +151,8 @@ export class Machine {
     this.timeOffsetNs = target - this.positionNow();
   }
 
-  private console(bytes: Uint8Array): void {
+  /** Guest console output from any device. */
+  console(bytes: Uint8Array): void {
     this.onConsole(bytes);
   }
 
@@ -194,7 +162,8 @@ export class Machine {
     return b;
   }
 
-  private finish(code: number, message: string): void {
+  /** Ends the run with the guest's exit code. */
+  finish(code: number, message: string): void {
     if (!this.exit) this.exit = { code, message };
     this.memory.stop = true;
   }

@@ -11,6 +11,7 @@ import { readCsr, writeCsr } from './csr';
 import { enterTrap, mret, sret, UnhandledTrap } from './trap';
 import { executeAtomic } from './atomics';
 import { Access, Mmu } from './mmu';
+import { CROSS_PAGE, crossPageLoad, crossPageStore, translateData } from './vm-access';
 import { execFp } from './fpu';
 import { Block, BlockEnv, compileBlock } from './block-compiler';
 import * as aluModule from './alu64';
@@ -371,41 +372,6 @@ export function takeInterrupt(h: Hart, irq: number, opts: ExecOptions): boolean 
   const unhandled = enterTrap(h, irq, true, 0n);
   if (unhandled) { opts.onUnhandledTrap(h, unhandled); return false; }
   return true;
-}
-
-/** translateData's answer for an access that straddles two pages: the caller goes byte by byte. */
-const CROSS_PAGE = -2;
-
-/** Translates a data access; -1 on a fault (mmu.fault has the cause), CROSS_PAGE when it spans two pages. */
-function translateData(h: Hart, mmu: Mmu, vaddr: number, size: number, access: Access): number {
-  const inPage = vaddr - Math.floor(vaddr / 4096) * 4096;
-  if (inPage + size > 4096) {
-    // Check both pages up front so a fault leaves memory untouched.
-    if (mmu.translate(h, vaddr, access) < 0 || mmu.translate(h, vaddr + size - 1, access) < 0) return -1;
-    return CROSS_PAGE;
-  }
-  return mmu.translate(h, vaddr, access);
-}
-
-function crossPageLoad(h: Hart, bus: HartBus, mmu: Mmu, vaddr: number, size: number): number {
-  let lo = 0, hi = 0;
-  for (let k = size - 1; k >= 0; k--) {
-    const r = bus.load(h, mmu.translate(h, vaddr + k, Access.load), 1);
-    if (r >= 0) return r;
-    if (k >= 4) hi = (hi << 8) | (bus.lo & 255); else lo = (lo << 8) | (bus.lo & 255);
-  }
-  bus.lo = lo | 0;
-  bus.hi = hi | 0;
-  return -1;
-}
-
-function crossPageStore(h: Hart, bus: HartBus, mmu: Mmu, vaddr: number, size: number, lo: number, hi: number): number {
-  for (let k = 0; k < size; k++) {
-    const byte = k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4));
-    const r = bus.store(h, mmu.translate(h, vaddr + k, Access.store), 1, byte & 255, 0);
-    if (r >= 0) return r;
-  }
-  return -1;
 }
 
 const immB = (w: number) =>

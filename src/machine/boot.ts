@@ -1,0 +1,48 @@
+// Boot as QEMU's virt machine does with -bios none -kernel ELF, or -bios FW -kernel PAYLOAD: load the images,
+// place the device tree at the top of RAM, fill the mask ROM, and set each hart's reset registers.
+
+import { HartlineError } from '../errors';
+import type { Machine, MachineOptions } from './machine';
+import type { ElfImage } from './elf';
+import { RAM_BASE } from './memory';
+import { Htif } from './htif';
+import { buildDeviceTree } from './devicetree';
+import { Rom, FW_DYNAMIC_INFO } from './rom';
+
+/** Loads the images into `m` and sets the harts up at reset; returns the start address and the device tree's. */
+export function bootImages(m: Machine, image: ElfImage, opts: MachineOptions, ramSize: number): { entry: number; fdtAddress: number } {
+  const name = opts.name ?? 'image';
+  const images: [ElfImage, string][] = opts.bios ? [[opts.bios, opts.biosName ?? 'firmware'], [image, name]] : [[image, name]];
+  for (const [img, imgName] of images) {
+    for (const seg of img.segments) {
+      if (!m.memory.loadBytes(seg.paddr, seg.data, seg.memSize)) {
+        const end = seg.paddr + seg.memSize;
+        throw new HartlineError(`${imgName}: segment 0x${seg.paddr.toString(16)}-0x${end.toString(16)} is outside RAM ` +
+          `(0x${RAM_BASE.toString(16)}-0x${(RAM_BASE + ramSize).toString(16)}); link it at 0x80000000 or raise --ram`);
+      }
+    }
+  }
+  const entry = opts.bios ? opts.bios.entry : image.entry;
+  const tohost = image.symbols.get('tohost');
+  if (tohost !== undefined && tohost >= RAM_BASE && tohost + 8 <= RAM_BASE + ramSize) {
+    new Htif(m.memory, tohost, image.symbols.get('fromhost'), (b) => m.console(b), (code, how) => m.finish(code, how));
+  }
+  // As QEMU does: the device tree goes at the top of RAM, aligned down to 2 MiB.
+  const dtb = buildDeviceTree({ harts: m.harts.length, ramBase: RAM_BASE, ramSize, bootargs: opts.bootargs });
+  const imageEnd = Math.max(...images.flatMap(([img]) => img.segments.map((seg) => seg.paddr + seg.memSize)));
+  const aligned = Math.floor((RAM_BASE + ramSize - dtb.length) / 0x200000) * 0x200000;
+  // A small RAM may not leave a 2 MiB-aligned spot above the image; then use the top of RAM.
+  const fdtAddress = aligned >= imageEnd ? aligned : Math.floor((RAM_BASE + ramSize - dtb.length) / 8) * 8;
+  if (fdtAddress < imageEnd) throw new HartlineError(`${name}: no room for the device tree above the image; raise --ram`);
+  m.memory.loadBytes(fdtAddress, dtb, dtb.length);
+  m.memory.addDevice(new Rom(entry, fdtAddress, image.entry));
+  // As QEMU's reset vector leaves them: a0 = hartid, a1 = device tree, a2 = fw_dynamic info, t0 = entry.
+  for (const h of m.harts) {
+    h.pc = entry;
+    h.writeX(10, BigInt(h.id));
+    h.writeX(11, BigInt(fdtAddress));
+    h.writeX(12, BigInt(FW_DYNAMIC_INFO));
+    h.writeX(5, BigInt(entry));
+  }
+  return { entry, fdtAddress };
+}
