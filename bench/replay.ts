@@ -90,4 +90,5 @@ export async function benchReplay(): Promise<object[]> {
   return out;
 }
 
-if (require.main === module) benchReplay().then((lines) => { for (const l of lines) process.stdout.write(JSON.stringify(l) + '\n'); });
+// Standalone: node out/bench/replay.js (bundled into run.js too, where this must not fire).
+if (/[\/]replay\.js$/.test(process.argv[1] ?? '')) benchReplay().then((lines) => { for (const l of lines) process.stdout.write(JSON.stringify(l) + '\n'); });

@@ -106,4 +106,5 @@ export async function benchSymbols(): Promise<object[]> {
   return results;
 }
 
-if (require.main === module) benchSymbols().then((r) => console.log(JSON.stringify(r, null, 2)));
+// Standalone: node out/bench/symbols.js (bundled into run.js too, where this must not fire).
+if (/[\/]symbols\.js$/.test(process.argv[1] ?? '')) benchSymbols().then((r) => { for (const l of r) process.stdout.write(JSON.stringify(l) + '\n'); });

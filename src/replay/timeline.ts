@@ -127,12 +127,11 @@ export class Timeline {
     target = Math.max(0, target);
     const m = this.session.machine;
     const s = this.store.nearest(target)!;
-    if (target < m.position || target - m.position > target - s.position) {
-      this.store.restore(s);
-      // Local snapshots at halving distances before the target: the next step back starts close by.
-      this.plan = [];
-      for (let d = target - s.position; d > this.localGap; d = Math.floor(d / 2)) this.plan.unshift(target - Math.floor(d / 2));
-    } else this.plan = [];
+    if (target < m.position || target - m.position > target - s.position) this.store.restore(s);
+    // Local snapshots at halving distances before the target, whether we restored or just run on from here:
+    // the next step back then starts close by.
+    this.plan = [];
+    for (let d = target - m.position; d > this.localGap; d = Math.floor(d / 2)) this.plan.unshift(target - Math.floor(d / 2));
     const a = this.forward(target);
     this.plan = [];
     return a;
