@@ -13,6 +13,7 @@ import { Rom, FW_DYNAMIC_INFO } from './rom';
 export function bootImages(m: Machine, image: ElfImage, opts: MachineOptions, ramSize: number): { entry: number; fdtAddress: number } {
   const name = opts.name ?? 'image';
   const images: [ElfImage, string][] = opts.bios ? [[opts.bios, opts.biosName ?? 'firmware'], [image, name]] : [[image, name]];
+  if (opts.bios) refuseOverlap(opts.bios, opts.biosName ?? 'firmware', image, name);
   for (const [img, imgName] of images) {
     for (const seg of img.segments) {
       if (!m.memory.loadBytes(seg.paddr, seg.data, seg.memSize)) {
@@ -45,4 +46,17 @@ export function bootImages(m: Machine, image: ElfImage, opts: MachineOptions, ra
     h.writeX(5, BigInt(entry));
   }
   return { entry, fdtAddress };
+}
+
+/** Firmware and payload must not overlap: one would silently overwrite the other. */
+function refuseOverlap(a: ElfImage, aName: string, b: ElfImage, bName: string): void {
+  for (const x of a.segments) {
+    for (const y of b.segments) {
+      if (x.paddr < y.paddr + y.memSize && y.paddr < x.paddr + x.memSize) {
+        const hex = (v: number) => '0x' + v.toString(16);
+        throw new HartlineError(`${bName}: segment ${hex(y.paddr)}-${hex(y.paddr + y.memSize)} overlaps ${aName}'s ` +
+          `${hex(x.paddr)}-${hex(x.paddr + x.memSize)}; link the payload at 0x80200000 or above the firmware`);
+      }
+    }
+  }
 }

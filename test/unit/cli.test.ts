@@ -86,6 +86,17 @@ test('bad files give one line and exit 2', () => {
   assertBadInput(run(['run', file('big.elf', big)]), /outside RAM.*raise --ram/);
 });
 
+test('a payload that overlaps the firmware is refused; a firmware that spins is stopped by the limit', () => {
+  const fw = file('fw.elf', buildElf({ entry: RAM, segments: [{ paddr: RAM, bytes: words(LOOP), memSize: 0x40000 }] }));
+  const clash = file('clash.elf', buildElf({ entry: RAM + 0x1000, segments: [{ paddr: RAM + 0x1000, bytes: words(LOOP) }] }));
+  assertBadInput(run(['run', '--bios', fw, clash]), /clash\.elf: segment 0x80001000-0x80001004 overlaps .*fw\.elf's 0x80000000-0x80040000/);
+  const payload = file('payload.elf', buildElf({ entry: RAM + 0x200000, segments: [{ paddr: RAM + 0x200000, bytes: words(LOOP) }] }));
+  const r = run(['run', '--bios', fw, payload, '--max-instructions', '5000', '--harts', '2']);
+  assert.equal(r.code, 124);
+  assert.match(r.stderr, /--max-instructions 5000/);
+  assertBadInput(run(['run', '--bios', join(dir, 'nofw.elf'), payload]), /nofw\.elf: no such file/);
+});
+
 test('bad options give one line and exit 2', () => {
   const g = 'test/guests/bin/hello.elf';
   assertBadInput(run(['run', g, '--harts', '0']), /--harts: expected an integer from 1 to 64/);
