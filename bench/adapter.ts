@@ -49,4 +49,5 @@ export async function benchAdapter(): Promise<object[]> {
   return lines;
 }
 
-if (require.main === module) void benchAdapter().then((l) => { for (const x of l) process.stdout.write(JSON.stringify(x) + '\n'); });
+// Standalone: node out/bench/adapter.js (bundled into run.js too, where this must not fire).
+if (/[\/]adapter\.js$/.test(process.argv[1] ?? '')) void benchAdapter().then((l) => { for (const x of l) process.stdout.write(JSON.stringify(x) + '\n'); });

@@ -2,7 +2,8 @@
 
 import { benchSymbols } from './symbols';
 import { benchReplay } from './replay';
+import { benchAdapter } from './adapter';
 
 export async function extraBenches(): Promise<object[]> {
-  return [...(await benchSymbols()), ...(await benchReplay())];
+  return [...(await benchSymbols()), ...(await benchReplay()), ...(await benchAdapter())];
 }

@@ -36,4 +36,5 @@ function main(): void {
   session.start(process.stdin, process.stdout);
 }
 
-if (require.main === module) main();
+// Only as dist/debugAdapter.js itself: bundles that import serve() (the tests) must not grab stdin.
+if (/debugAdapter\.js$/.test(process.argv[1] ?? '')) main();
