@@ -38,6 +38,7 @@ export function contributes(): Record<string, unknown> {
       { id: 'riscv', aliases: ['RISC-V Assembly', 'riscv'], extensions: ['.S', '.s'] },
       { id: DUMP_LANGUAGE, aliases: ['Hartline Recording Dump'], extensions: ['.hartdump'] },
     ],
+    configurationDefaults: { [`[${DUMP_LANGUAGE}]`]: { 'editor.guides.indentation': false, 'editor.wordWrap': 'off', 'editor.renderWhitespace': 'none' } },
     grammars: [{ language: DUMP_LANGUAGE, scopeName: 'source.hartline-dump', path: './syntaxes/hartline-dump.tmLanguage.json' }],
     commands: COMMANDS.map((c) => ({ command: c.id, title: c.title, category: CATEGORY, icon: icon(c.icon), enablement: c.when === 'true' ? undefined : c.when })),
     menus: menus(),

@@ -2,6 +2,8 @@
 // current line and the stops, learned from the adapter's events (through a tracker) and a few requests after every stop.
 
 import * as vscode from 'vscode';
+import { readFileSync, statSync } from 'node:fs';
+import { readRecording } from '../replay/reader';
 import { deriveSites, Location, SwitchSite } from './sites';
 
 export type { Location, SwitchSite } from './sites';
@@ -86,7 +88,7 @@ export class Cursor implements vscode.Disposable {
   private reset(s: vscode.DebugSession | undefined): void {
     this.session = s;
     this.position = 0; this.end = 0; this.focus = 0; this.harts = 0; this.stopped = false;
-    this.switches.clear(); this.stops.length = 0; this.inputs.length = 0;
+    this.switches.clear(); this.stops.length = 0; this.recordingStamp = ''; this.inputs.length = 0;
     this.extra = { wfi: [], interrupts: [] };
     this.locations = []; this.sites = [];
     this.changed.fire();
@@ -134,7 +136,31 @@ export class Cursor implements vscode.Disposable {
       this.position, this.focus, locations, this.range());
   }
 
+  /** Size and mtime of the recording last read, so a stop re-reads it only when it grew. */
+  private recordingStamp = '';
+
+  /**
+   * Every switch and input of the session's recording file: the adapter's events carry only those near the cursor.
+   * A live recording is flushed as it goes, and its prefix reads as a recording, so this works while recording too.
+   */
+  private readRecordingFile(s: vscode.DebugSession): void {
+    const c = s.configuration;
+    const path = typeof c.recording === 'string' ? c.recording : typeof c.program === 'string' ? c.program.replace(/\.elf$/, '') + '.hartrec' : undefined;
+    if (!path || path.includes('${')) return;
+    try {
+      const st = statSync(path);
+      const stamp = `${path}:${st.size}:${st.mtimeMs}`;
+      if (stamp === this.recordingStamp) return;
+      const log = readRecording(new Uint8Array(readFileSync(path)), path).log;
+      this.recordingStamp = stamp;
+      log.switchPos.forEach((p, k) => this.switches.set(p, log.switchHart[k]));
+      this.inputs.length = 0;
+      for (const p of log.inputPos) this.inputs.push({ position: p });
+    } catch { /* no file yet, or a write in progress: the next stop tries again */ }
+  }
+
   private async fetchTimeline(s: vscode.DebugSession): Promise<void> {
+    this.readRecordingFile(s);
     if (this.requests.has('hartline/timeline')) try {
       const r = await s.customRequest('hartline/timeline', {});
       for (const sw of r?.switches ?? []) this.switches.set(sw.position, sw.hart);

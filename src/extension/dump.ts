@@ -50,7 +50,8 @@ export class DumpDocuments implements vscode.TextDocumentContentProvider, vscode
     const lenses: vscode.CodeLens[] = [];
     for (let i = 0; i < doc.lineCount && lenses.length < MAX_LENSES; i++) {
       const m = EVENT.exec(doc.lineAt(i).text);
-      if (m && m[3] !== 'checksum') lenses.push(new vscode.CodeLens(new vscode.Range(i, 0, i, 0), goto(Number(m[1]))));
+      // Links make every position clickable; lenses mark only the rare events (input, wake), to stay readable.
+      if (m && (m[3] === 'input' || m[3] === 'wake')) lenses.push(new vscode.CodeLens(new vscode.Range(i, 0, i, 0), goto(Number(m[1]))));
     }
     return lenses;
   }

@@ -1,6 +1,8 @@
 // The `sourceMap` launch attribute: source folders named in an ELF's debug information mapped to folders here,
 // applied to every `path` in DAP messages. No vscode import.
 
+import { normalize } from 'node:path';
+
 /** Rewrites every `path` property under `v` whose value starts with a mapped prefix. */
 export function mapPaths(v: unknown, map: readonly [string, string][]): void {
   if (!v || typeof v !== 'object' || map.length === 0) return;
@@ -8,7 +10,7 @@ export function mapPaths(v: unknown, map: readonly [string, string][]): void {
   const o = v as Record<string, unknown>;
   for (const [k, x] of Object.entries(o)) {
     if (k === 'path' && typeof x === 'string') {
-      for (const [from, to] of map) if (x === from || x.startsWith(from.endsWith('/') ? from : from + '/')) { o[k] = to + x.slice(from.length); break; }
+      for (const [from, to] of map) if (x === from || x.startsWith(from.endsWith('/') ? from : from + '/')) { o[k] = normalize(to + x.slice(from.length)); break; }
     } else if (x && typeof x === 'object') mapPaths(x, map);
   }
 }

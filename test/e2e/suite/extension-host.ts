@@ -1,0 +1,132 @@
+// The extension-host test suite: runs inside VS Code's extension host, through @vscode/test-electron (scripts/e2e/
+// electron.mjs) or code-server (test/e2e/workbench.test.mjs). It records, replays, steps back and checks the markers.
+// It writes its results to HARTLINE_E2E_RESULTS when set, because code-server's browser window reports no exit code.
+
+import * as assert from 'node:assert/strict';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { HartlineApi } from '../../../src/extension/extension';
+
+type Stop = { threadId: number; reason: string };
+
+/** Waits for the next `stopped` event of a hartline session, seen through a tracker. */
+class Stops {
+  private waiters: ((s: Stop) => void)[] = [];
+  readonly disposable = vscode.debug.registerDebugAdapterTrackerFactory('hartline', {
+    createDebugAdapterTracker: () => ({
+      onDidSendMessage: (m: { type: string; event?: string; body?: Stop }) => {
+        if (m.type === 'event' && m.event === 'stopped') for (const w of this.waiters.splice(0)) w(m.body!);
+      },
+    }),
+  });
+  next(ms = 60_000): Promise<Stop> {
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no stop within ${ms} ms`)), ms);
+      this.waiters.push((s) => { clearTimeout(t); resolve(s); });
+    });
+  }
+}
+
+async function until<T>(what: string, f: () => T | undefined | Promise<T | undefined>, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function topLine(s: vscode.DebugSession, threadId: number): Promise<string> {
+  const st = await s.customRequest('stackTrace', { threadId, startFrame: 0, levels: 1 });
+  const f = st.stackFrames[0];
+  return `${f.source?.path ?? f.name}:${f.line}`;
+}
+
+const steps: { name: string; ok: boolean; error?: string; ms: number }[] = [];
+
+async function step(name: string, body: () => Promise<void>): Promise<void> {
+  const t0 = Date.now();
+  try {
+    await body();
+    steps.push({ name, ok: true, ms: Date.now() - t0 });
+  } catch (e) {
+    steps.push({ name, ok: false, error: (e as Error).stack ?? String(e), ms: Date.now() - t0 });
+    throw e;
+  }
+}
+
+export async function run(): Promise<void> {
+  const results = process.env.HARTLINE_E2E_RESULTS;
+  try {
+    await suite();
+  } finally {
+    if (results) writeFileSync(results, JSON.stringify({ steps, ok: steps.length > 0 && steps.every((s) => s.ok) }, null, 2));
+  }
+}
+
+async function suite(): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the example workspace is open');
+  const recording = join(folder.uri.fsPath, 'racy_counter.hartrec');
+  rmSync(recording, { force: true });
+  const ext = vscode.extensions.all.find((e) => e.packageJSON.name === 'hartline' && e.packageJSON.contributes?.debuggers);
+  assert.ok(ext, 'the Hartline extension is installed');
+  const stops = new Stops();
+  try {
+    let session: vscode.DebugSession | undefined;
+
+    await step('record: one thread per hart', async () => {
+      const stopped = stops.next();
+      assert.ok(await vscode.debug.startDebugging(folder, 'Record (chaos)'), 'the record configuration starts');
+      await stopped;
+      session = vscode.debug.activeDebugSession;
+      assert.equal(session?.type, 'hartline');
+      const { threads } = await session!.customRequest('threads');
+      assert.deepEqual(threads.map((t: { id: number }) => t.id), [1, 2, 3, 4]);
+      await vscode.debug.stopDebugging(session);
+      await until('the record session to end', () => !vscode.debug.activeDebugSession);
+      assert.ok(existsSync(recording), 'the recording was written');
+    });
+
+    await step('replay: Step Back moves the current line back', async () => {
+      const stopped = stops.next();
+      assert.ok(await vscode.debug.startDebugging(folder, 'Replay'));
+      const first = await stopped;
+      session = vscode.debug.activeDebugSession!;
+      const before = await session.customRequest('hartline/position');
+      const lineBefore = await topLine(session, first.threadId);
+      // From the end the program spins in its exit loop: a step back may stay on the line, so step up to 4 times.
+      let line = lineBefore;
+      for (let press = 0; press < 4 && line === lineBefore; press++) {
+        const back = stops.next();
+        await vscode.commands.executeCommand('workbench.action.debug.stepBack');
+        line = await topLine(session, (await back).threadId);
+      }
+      const now = await session.customRequest('hartline/position');
+      assert.ok(now.position < before.position, `position went back: ${before.position} -> ${now.position}`);
+      assert.notEqual(line, lineBefore);
+    });
+
+    await step('markers: CPU switches and other harts are marked', async () => {
+      const api = ext.exports as HartlineApi;
+      const marked = await until('markers', () => { const m = api.markers.marked(); return m.length ? m : undefined; });
+      assert.ok(marked.some((m) => /^(in|out):/.test(m.kind)), `a CPU-switch marker among ${JSON.stringify(marked)}`);
+      assert.ok(marked.some((m) => m.kind.startsWith('hart:')), 'another hart\'s current line is shaded');
+      assert.equal(api.cursor.timeline().harts, 4);
+    });
+
+    await step('disassembly: the view opens and the adapter disassembles', async () => {
+      const { stackFrames } = await session!.customRequest('stackTrace', { threadId: 1, startFrame: 0, levels: 1 });
+      const { instructions } = await session!.customRequest('disassemble', { memoryReference: stackFrames[0].instructionPointerReference, instructionCount: 8 });
+      assert.ok(instructions.length === 8 && instructions.every((i: { instruction: string }) => i.instruction.length > 0));
+      await vscode.commands.executeCommand('debug.action.openDisassemblyView');
+      await until('the Disassembly tab', () => vscode.window.tabGroups.activeTabGroup.activeTab?.label === 'Disassembly');
+    });
+
+    await vscode.debug.stopDebugging();
+  } finally {
+    stops.disposable.dispose();
+  }
+}
