@@ -52,7 +52,8 @@ try {
       const path = f?.source?.path?.replace(/^\/hartline\/examples\//, join(ROOT, 'examples') + '/');
       return path ? `${relative(ROOT, path)}:${f.line}` : f?.name ?? '?';
     };
-    console.log(`   at the end, counter = ${await value()} (4 harts × 500 increments should make 2000)`);
+    const tally = (await dc.evaluateRequest({ expression: 'tally', context: 'watch' })).body.result;
+    console.log(`   at the end, counter = ${await value()}, but the harts added ${tally} (the atomic tally)`);
     let later;
     let collisions = 0;
     for (let n = 0; n < MAX_WRITES && collisions < MAX_COLLISIONS; n++) {
