@@ -1,4 +1,4 @@
-/* Boot code for the examples: per-hart stack, TLS and mtvec, FPU on; hart 0 runs main, the others hart_main. */
+/* Boot code for Hartline guests and examples: per-hart stack, TLS and mtvec, FPU on; hart 0 runs main, the others hart_main. */
 #include "guest.h"
 
   .section .text.start, "ax"

@@ -1,4 +1,4 @@
-/* Shared definitions for the examples: virt machine addresses (CLINT, UART, finisher), CSR helpers, runtime calls. */
+/* Shared definitions for Hartline guests and examples: virt machine addresses, CSR bits, trap frame and runtime calls. */
 #ifndef GUEST_H
 #define GUEST_H
 
