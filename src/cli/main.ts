@@ -27,6 +27,13 @@ function main(argv: readonly string[]): number {
   return run(rest);
 }
 
+// A reader that goes away (`hartline dump x | head`) is not an error: stop quietly.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  process.stderr.write(`hartline: cannot write to standard output (${e.code ?? e.message})\n`);
+  process.exit(74);
+});
+
 try {
   process.exitCode = main(process.argv.slice(2));
 } catch (e) {

@@ -1,7 +1,8 @@
 // `hartline replay`: reproduces a recorded run from its log alone: the same console output, the same exit code,
 // every checksum compared. A damaged or unfinished recording replays its intact prefix, then exits 2.
 
-import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { ExitCode, HartlineError } from '../errors';
 import { intOption, parseArgs } from './args';
 import { readImage } from './image';
@@ -37,7 +38,11 @@ export function replayCommand(argv: readonly string[]): number {
   const to = intOption(p, '--to', Number.MAX_SAFE_INTEGER, 0);
   const [path] = p.positional;
   const rec = readRecording(readRecordingFile(path), path);
-  const images = loadImages(rec.header, readImage, p.flags.has('--force'));
+  // An image that is not at its recorded path is looked for next to the recording (a recording committed or moved
+  // with its ELF); its SHA-256 still has to match.
+  const beside = (image: string) => join(dirname(path), basename(image));
+  const read = (image: string) => readImage(existsSync(image) || !existsSync(beside(image)) ? image : beside(image));
+  const images = loadImages(rec.header, read, p.flags.has('--force'));
   const chunks: Buffer[] = [];
   const flush = () => { if (chunks.length) { process.stdout.write(Buffer.concat(chunks)); chunks.length = 0; } };
   const s = openReplay(rec, images, (b) => { chunks.push(Buffer.from(b)); if (chunks.length > 256) flush(); });
