@@ -95,8 +95,12 @@ export class LineIndex {
    */
   rangesFor(file: string, line: number): AddressRange[] {
     const byLine = new Map<number, AddressRange[]>();
+    // A checkout moved since the ELF was built (a CI clone, another machine) has other absolute paths; then the
+    // files sharing the most trailing path components with the query match, the basename at least.
+    const exact = this.programs.some((p) => p.files.some((f) => f.path !== '' && pathMatches(f.path, file)));
+    const best = exact ? 0 : Math.max(0, ...this.programs.flatMap((p) => p.files.map((f) => trailingMatch(f.path, file))));
     for (const p of this.programs) {
-      const matching = p.files.map((f) => f.path !== '' && pathMatches(f.path, file));
+      const matching = p.files.map((f) => f.path !== '' && (exact ? pathMatches(f.path, file) : best > 0 && trailingMatch(f.path, file) === best));
       if (!matching.some(Boolean)) continue;
       const t = p.table;
       for (let i = 0; i + 1 < t.length; i++) {
@@ -108,10 +112,10 @@ export class LineIndex {
         list.push({ lo: t.addr(i), hi: t.addr(i + 1), line: t.line[i] });
       }
     }
-    let best = -1;
-    for (const l of byLine.keys()) if (l >= line && (best < 0 || l < best)) best = l;
-    if (best < 0) return [];
-    const ranges = byLine.get(best)!.sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
+    let nearest = -1;
+    for (const l of byLine.keys()) if (l >= line && (nearest < 0 || l < nearest)) nearest = l;
+    if (nearest < 0) return [];
+    const ranges = byLine.get(nearest)!.sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
     const merged: AddressRange[] = [];
     for (const r of ranges) {
       const last = merged[merged.length - 1];
@@ -139,6 +143,14 @@ export class LineIndex {
   }
 
   files(prog: number): LineFile[] { return this.programs[prog].files; }
+}
+
+/** How many trailing path components two paths share (0 when even the basenames differ). */
+export function trailingMatch(full: string, query: string): number {
+  const a = normalise(full.replace(/\\/g, '/')).split('/'), b = normalise(query.replace(/\\/g, '/')).split('/');
+  let n = 0;
+  while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
+  return n;
 }
 
 export function pathMatches(full: string, query: string): boolean {
