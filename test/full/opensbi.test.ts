@@ -16,6 +16,11 @@ const EXPLAINED: [RegExp, string][] = [
   [/^Boot HART Base ISA\s*:/, 'QEMU 7.2 enables the H extension by default (rv64imafdch); Hartline has no hypervisor extension'],
   [/^Boot HART MIDELEG\s*:/, 'the H extension adds delegable VS-level and guest-external interrupts (bits 2, 6, 10, 12)'],
   [/^Boot HART MEDELEG\s*:/, 'the H extension adds delegable VS ecalls and guest page faults (bits 10, 20-23)'],
+  // OpenSBI's boot hart is whichever hart wins its lottery first. On QEMU that depends on host thread timing and
+  // changes from run to run; on Hartline it is fixed by the schedule.
+  [/^Domain0 Boot HART\s*:/, 'the boot-hart lottery winner'],
+  [/^Boot HART ID\s*:/, 'the boot-hart lottery winner'],
+  [/^Domain0 HARTs\s*:/, 'the boot-hart lottery winner is marked with *'],
 ];
 
 test('OpenSBI and QEMU are installed (the firmware tests below need them)', () => {
