@@ -1,9 +1,33 @@
 // Every kind of breakpoint the adapter supports (source, function, instruction, data) as one table that turns into
 // the probes a forward or backward run honours; conditions, hit counts and logpoints are applied in `accept`.
+//
+// Hit counts are ordinals from the start of the recording: the Nth time the breakpoint is hit (with its condition
+// true) is the same hit whichever way the user travels. Each breakpoint keeps the positions of its hits up to
+// `known`; the session fills the gap up to the cursor with a silent counting run before a run that needs it.
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { lowerBound } from '../replay/log';
 import type { Hit, Probes, WatchRange } from './engine';
 import type { Code } from './code';
+import { ExpressionError, parseExpression } from './expression';
+
+/** The hits of one breakpoint, by position; complete below `known`. */
+class HitLog {
+  readonly positions: number[] = [];
+  known = 0;
+
+  /** The ordinal of the hit at `p`; a hit past `known` is appended when the run counts, else assumed next. */
+  ordinal(p: number, counting: boolean): number {
+    if (p < this.known) {
+      const k = lowerBound(this.positions, p);
+      return k + 1;
+    }
+    if (!counting) return this.positions.length + 1;
+    if (this.positions.length === 0 || this.positions[this.positions.length - 1] < p) this.positions.push(p);
+    this.known = p + 1;
+    return this.positions.length;
+  }
+}
 
 export interface Breakpoint {
   id: number;
@@ -12,7 +36,8 @@ export interface Breakpoint {
   condition?: string;
   hitCondition?: string;
   logMessage?: string;
-  hits: number;
+  /** Present when there is a hit condition. */
+  hits?: HitLog;
 }
 
 /** What the table needs from the session: evaluating an expression on a hart, and printing a logpoint. */
@@ -24,10 +49,8 @@ export interface BreakpointHost {
 
 export class BreakpointError extends Error {}
 
-function hitMatches(cond: string | undefined, hits: number): boolean {
-  if (!cond) return true;
-  const m = /^\s*(>=|<=|==|>|<|%)?\s*(\d+)\s*$/.exec(cond);
-  if (!m) return true;
+function hitMatches(cond: string, hits: number): boolean {
+  const m = /^\s*(>=|<=|==|>|<|%)?\s*(\d+)\s*$/.exec(cond)!;
   const n = Number(m[2]);
   switch (m[1]) {
     case '>=': return hits >= n;
@@ -39,28 +62,53 @@ function hitMatches(cond: string | undefined, hits: number): boolean {
   }
 }
 
+const HIT_CONDITION = /^\s*(>=|<=|==|>|<|%)?\s*(\d+)\s*$/;
+
 export class BreakpointTable {
   private nextId = 1;
   private readonly bySource = new Map<string, Breakpoint[]>();
   private functions: Breakpoint[] = [];
   private instructions: Breakpoint[] = [];
   private data: Breakpoint[] = [];
+  /** Hit logs by what a breakpoint is, so that setting a file's breakpoints again keeps their counts. */
+  private readonly logs = new Map<string, HitLog>();
+  /** Whether hits past a log's `known` are appended: only in runs that start at or before every log's `known`. */
+  private counting = false;
   /** The breakpoints that stopped the last accepted hit, for the stopped event. */
   lastHit: number[] = [];
 
   constructor(private readonly code: Code, private readonly host: BreakpointHost) {}
 
+  private make(kind: string, pcs: number[], watch: WatchRange | undefined, b: { condition?: string; hitCondition?: string; logMessage?: string }): Breakpoint | string {
+    const hitCondition = b.hitCondition?.trim() ? b.hitCondition : undefined;
+    if (hitCondition && !HIT_CONDITION.test(hitCondition)) return `hit count "${hitCondition}" is not N, >=N, >N, <=N, <N, ==N or %N`;
+    const condition = b.condition?.trim() ? b.condition : undefined;
+    if (condition) {
+      try { parseExpression(condition); } catch (e) { if (e instanceof ExpressionError) return `condition: ${e.message}`; throw e; }
+    }
+    const bp: Breakpoint = { id: this.nextId++, pcs, watch, condition, hitCondition, logMessage: b.logMessage };
+    if (hitCondition) {
+      const key = `${kind}|${pcs.join(',')}|${watch ? `${watch.lo}-${watch.hi}-${watch.read}-${watch.write}` : ''}|${bp.condition ?? ''}`;
+      let log = this.logs.get(key);
+      if (!log) { log = new HitLog(); this.logs.set(key, log); }
+      bp.hits = log;
+    }
+    return bp;
+  }
+
   setSource(path: string, wanted: DebugProtocol.SourceBreakpoint[]): DebugProtocol.Breakpoint[] {
     const s = this.code.symbols;
     const found = wanted.map((b) => (s ? s.addressesForLine(path, b.line) : []));
     if (wanted.length > 0 && found.every((r) => r.length === 0)) {
+      this.bySource.delete(path);
       throw new BreakpointError(`no code from ${path} is in the program (is it compiled with -g, and part of this ELF?)`);
     }
     const list: Breakpoint[] = [];
-    const out = wanted.map((b, k) => {
+    const out = wanted.map((b, k): DebugProtocol.Breakpoint => {
       const ranges = found[k];
       if (ranges.length === 0) return { verified: false, line: b.line, message: 'no code at or after this line' };
-      const bp: Breakpoint = { id: this.nextId++, pcs: ranges.map((r) => Number(r.lo)), condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage, hits: 0 };
+      const bp = this.make('source', ranges.map((r) => Number(r.lo)), undefined, b);
+      if (typeof bp === 'string') return { verified: false, line: b.line, message: bp };
       list.push(bp);
       return { id: bp.id, verified: true, line: ranges[0].line, source: { path } };
     });
@@ -70,12 +118,13 @@ export class BreakpointTable {
 
   setFunctions(wanted: DebugProtocol.FunctionBreakpoint[]): DebugProtocol.Breakpoint[] {
     this.functions = [];
-    return wanted.map((b) => {
+    return wanted.map((b): DebugProtocol.Breakpoint => {
       const s = this.code.symbols;
       const addr = s?.addressOf(b.name);
       if (addr === undefined) return { verified: false, message: `no function named ${b.name}` };
       const pc = Number(s!.prologueEnd(addr));
-      const bp: Breakpoint = { id: this.nextId++, pcs: [pc], condition: b.condition, hitCondition: b.hitCondition, hits: 0 };
+      const bp = this.make('function', [pc], undefined, b);
+      if (typeof bp === 'string') return { verified: false, message: bp };
       this.functions.push(bp);
       const line = this.code.lineAt(pc);
       return { id: bp.id, verified: true, instructionReference: '0x' + pc.toString(16), line: line?.line, source: line ? { path: line.file } : undefined };
@@ -84,27 +133,30 @@ export class BreakpointTable {
 
   setInstructions(wanted: DebugProtocol.InstructionBreakpoint[]): DebugProtocol.Breakpoint[] {
     this.instructions = [];
-    return wanted.map((b) => {
-      const pc = Number(BigInt(b.instructionReference) + BigInt(b.offset ?? 0));
+    return wanted.map((b): DebugProtocol.Breakpoint => {
+      let pc: number;
+      try { pc = Number(BigInt(b.instructionReference) + BigInt(b.offset ?? 0)); } catch { pc = NaN; }
       if (!Number.isSafeInteger(pc)) return { verified: false, message: `bad instruction reference ${b.instructionReference}` };
-      const bp: Breakpoint = { id: this.nextId++, pcs: [pc], condition: b.condition, hitCondition: b.hitCondition, hits: 0 };
+      const bp = this.make('instruction', [pc], undefined, b);
+      if (typeof bp === 'string') return { verified: false, message: bp };
       this.instructions.push(bp);
       return { id: bp.id, verified: true, instructionReference: '0x' + pc.toString(16) };
     });
   }
 
-  /** Data ids are "ADDR/SIZE" in hex and decimal, from dataBreakpointInfo. */
+  /** Data ids are "0xADDR/SIZE" (address in hex, size in decimal), from dataBreakpointInfo. */
   setData(wanted: DebugProtocol.DataBreakpoint[]): DebugProtocol.Breakpoint[] {
     this.data = [];
-    return wanted.map((b) => {
+    return wanted.map((b): DebugProtocol.Breakpoint => {
       const m = /^0x([0-9a-f]+)\/(\d+)$/i.exec(b.dataId);
-      if (!m) return { verified: false, message: `unknown data id ${b.dataId}` };
+      if (!m || Number(m[2]) < 1) return { verified: false, message: `unknown data id ${b.dataId}` };
       const lo = parseInt(m[1], 16), size = Number(m[2]);
       const access = b.accessType ?? 'write';
       const watch = { lo, hi: lo + size, read: access !== 'write', write: access !== 'read' };
-      const bp: Breakpoint = { id: this.nextId++, pcs: [], watch, condition: b.condition, hitCondition: b.hitCondition, hits: 0 };
+      const bp = this.make('data', [], watch, b);
+      if (typeof bp === 'string') return { verified: false, message: bp };
       this.data.push(bp);
-      return { id: bp.id, verified: true, description: `${access} of ${size} bytes at 0x${lo.toString(16)}` };
+      return { id: bp.id, verified: true, description: `${access} of ${size} bytes at 0x${lo.toString(16)}` } as DebugProtocol.Breakpoint;
     });
   }
 
@@ -112,9 +164,24 @@ export class BreakpointTable {
     return [...[...this.bySource.values()].flat(), ...this.functions, ...this.instructions, ...this.data];
   }
 
-  /** Forgets hit counts: a backward search counts again from the start of the recording. */
-  resetCounts(): void {
-    for (const b of this.all()) b.hits = 0;
+  /** The earliest position from which hit counts are unknown, when some run needs them and it lies before `cursor`. */
+  countsNeededFrom(cursor: number): number | undefined {
+    let from: number | undefined;
+    for (const b of this.all()) if (b.hits && b.hits.known < cursor) from = Math.min(from ?? Infinity, b.hits.known);
+    return from;
+  }
+
+  /**
+   * Declares the next run: `counting` runs (continue forward, counting scans) start where every hit log is complete
+   * and append the hits they meet; others (backward searches, steps) only look counts up.
+   */
+  startRun(counting: boolean): void {
+    this.counting = counting;
+  }
+
+  /** After a counting run from `from` to `to` that honoured every breakpoint: no hits were missed up to `to`. */
+  ranTo(from: number, to: number): void {
+    for (const b of this.all()) if (b.hits && b.hits.known >= from && b.hits.known < to) b.hits.known = to;
   }
 
   probes(): Probes {
@@ -125,7 +192,15 @@ export class BreakpointTable {
     return { pcs, watches, accept: (hit, replaying) => this.accept(all, hit, replaying) };
   }
 
-  private accept(all: Breakpoint[], hit: Hit, replaying: boolean): boolean {
+  /** Probes of the hit-counted breakpoints only, which count and never stop: the silent run that fills the logs. */
+  countingProbes(): Probes {
+    const counted = this.all().filter((b) => b.hits);
+    const pcs = new Set<number>();
+    for (const b of counted) for (const pc of b.pcs) pcs.add(pc);
+    return { pcs, watches: counted.filter((b) => b.watch).map((b) => b.watch!), accept: (hit) => { this.accept(counted, hit, true, false); return false; } };
+  }
+
+  private accept(all: Breakpoint[], hit: Hit, replaying: boolean, stop = true): boolean {
     const ids: number[] = [];
     for (const b of all) {
       const matches = hit.kind === 'pc'
@@ -134,15 +209,14 @@ export class BreakpointTable {
           (hit.write ? b.watch.write : b.watch.read);
       if (!matches) continue;
       if (b.condition && !this.host.truthy(b.condition, hit.hart)) continue;
-      b.hits++;
-      if (!hitMatches(b.hitCondition, b.hits)) continue;
+      if (b.hits && !hitMatches(b.hitCondition!, b.hits.ordinal(hit.position, this.counting))) continue;
       if (b.logMessage !== undefined) {
         if (!replaying) this.host.log(this.host.interpolate(b.logMessage, hit.hart) + '\n');
         continue;
       }
       ids.push(b.id);
     }
-    if (ids.length) this.lastHit = ids;
+    if (ids.length && stop) this.lastHit = ids;
     return ids.length > 0;
   }
 }

@@ -29,6 +29,14 @@ export function depthDelta(word: number | undefined, pc: number, next: number): 
   return plainFlow(word, pc, next, 4);
 }
 
+/** Where a call instruction returns to (the next instruction), or undefined when `word` does not link ra. */
+export function returnAddress(word: number | undefined, pc: number): number | undefined {
+  if (word === undefined) return undefined;
+  if ((word & 3) !== 3) return (word & 0xf07f) === 0x9002 && ((word >>> 7) & 31) !== 0 ? pc + 2 : undefined; // c.jalr
+  const op = word & 0x7f, rd = (word >>> 7) & 31;
+  return (op === 0x6f || op === 0x67) && rd === 1 ? pc + 4 : undefined;
+}
+
 function targetOf(word: number, pc: number): number | undefined {
   const t = disassemble(word, BigInt(pc)).target;
   return t === undefined ? undefined : Number(t);

@@ -35,6 +35,16 @@ export class Code implements LineOracle {
     try { return Number(this.symbols!.prologueEnd(fn.lo)); } catch { return pc; }
   }
 
+  /** How many inlined calls are active at `pc` (0 outside inlined code). */
+  inlineDepth(pc: number): number {
+    try { return this.symbols?.functionAt(BigInt(pc))?.inlined.length ?? 0; } catch { return 0; }
+  }
+
+  /** The entry of the (physical) function containing `pc`, or undefined outside any. */
+  functionStart(pc: number): number | undefined {
+    try { const f = this.symbols?.functionAt(BigInt(pc)); return f ? Number(f.lo) : undefined; } catch { return undefined; }
+  }
+
   /** `name+0x10`, or the bare hex address. */
   label(pc: number): string {
     const s = this.symbols?.symbolAt(BigInt(pc));

@@ -2,6 +2,7 @@
 // written against, so the reverse-execution engine behind it can change without touching the protocol code.
 
 import type { Machine } from '../machine/machine';
+import type { Edit } from '../replay/format';
 
 /** A place where execution stopped for a breakpoint: a pc about to execute, or a data access just completed. */
 export interface Hit {
@@ -9,6 +10,7 @@ export interface Hit {
   hart: number;
   /** The hart's pc (for a data hit, the pc after the accessing instruction). */
   pc: number;
+  /** Where the stop is: before the instruction (pc), or just after the accessing instruction (data). */
   position: number;
   addr?: number;
   size?: number;
@@ -22,7 +24,7 @@ export interface WatchRange { lo: number; hi: number; read: boolean; write: bool
 export interface Probes {
   pcs: ReadonlySet<number>;
   watches: readonly WatchRange[];
-  /** `replaying` is true while a backward search re-executes: logpoints must stay silent then. */
+  /** `replaying` is true while a search re-executes (backwards, or counting hits): logpoints stay silent then. */
   accept(hit: Hit, replaying: boolean): boolean;
 }
 
@@ -34,13 +36,17 @@ export type Outcome =
   | { kind: 'paused' }
   | { kind: 'arrived' };
 
-/** Hart states sampled while a hart steps: what the line-stepping logic needs, nothing more. */
+/** A hart's state before one of its instructions: what the line-stepping logic needs, nothing more. */
 export interface HartSample {
+  /** The position at which the hart executes the instruction at `pc` (for the last sample of a walk: its end). */
   position: number;
   pc: number;
   /** Call depth relative to the first sample of a walk: calls and traps add one, returns take one away. */
   depth: number;
 }
+
+/** The running hart changes at `position` to `hart`. */
+export interface Switch { position: number; hart: number }
 
 /**
  * The reverse-execution engine as the adapter sees it. Positions count instructions of all harts together.
@@ -51,22 +57,36 @@ export interface Timeline {
   readonly position: number;
   /** The furthest position known: the end of a replayed recording, or the live frontier while recording. */
   readonly end: number;
-  /** True while recording: execution past `end` is live, and state may be changed at the frontier. */
+  /** True while recording and the program has not ended: execution past `end` is live, and state may be changed at `end`. */
   readonly live: boolean;
-  /** Positions at which the running hart changes, with the hart that starts, in order. */
-  switches(): { position: number; hart: number }[];
+  /** Up to `n` switches on each side of `position`, in order. */
+  switchesNear(position: number, n: number): Switch[];
+  /** The first switch after `position`, or the last one before it; the hart is the one that runs from there. */
+  switchAfter(position: number): Switch | undefined;
+  switchBefore(position: number): Switch | undefined;
+  /** Console input bytes in the recording, with their positions (for the timeline view). */
+  inputs(from: number, to: number): { position: number; byte: number }[];
   seek(position: number): Outcome;
-  /** Runs forward until a probe accepts, the end, or `pause()`. */
-  forward(probes: Probes): Promise<Outcome>;
+  /**
+   * Runs forward until a probe accepts, the end, `pause()`, or (arriving) the position `until`. `resume` (default
+   * true) steps over a breakpoint at the current position, as continuing from a stop there must.
+   */
+  forward(probes: Probes, opts?: { resume?: boolean; until?: number }): Promise<Outcome>;
   /** Finds the last accepted probe hit before the current position and moves there, or to position 0. */
   backward(probes: Probes): Outcome;
-  /** Executes instructions until `hart` has executed one; false at the end. */
+  /** Executes until `hart` has executed one instruction; false when it cannot (the end, or the hart never runs). */
   stepHart(hart: number): boolean;
-  /** States of `hart` after each of its instructions in [from, to), preceded by its state at `from`. Leaves the machine at `to`. */
+  /** The position of `hart`'s last instruction before the current position, or -1. */
+  previousInstruction(hart: number): number;
+  /** The latest position from which `hart` executes at least `n` instructions before `before`, or 0. */
+  windowStart(hart: number, before: number, n: number): number;
+  /** Samples of `hart` before each of its instructions in [from, to), then its state at `to`. Leaves the machine at `to`. */
   hartSamples(hart: number, from: number, to: number): HartSample[];
   pause(): void;
   /** Bytes typed by the user, for the guest's UART; recorded when they are read. */
   sendInput(bytes: Uint8Array): void;
+  /** Changes the machine at the live frontier and records the change; throws EditError when it cannot. */
+  edit(e: Edit): void;
   /** Stops recording and writes the trailer; returns the recording's path, if one was written. */
   finish(): string | undefined;
   onConsole: (text: string) => void;

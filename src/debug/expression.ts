@@ -1,5 +1,6 @@
 // Debugger expressions: variables, *ptr, arr[3], s.field, ptr->field, casts to base types, $registers, memory such
-// as *(uint32_t*)0x80001000, and + - between integers. Parsed to a tree, then evaluated against one hart.
+// as *(uint32_t*)0x80001000, and C's arithmetic, comparison and logical operators (for breakpoint conditions).
+// Parsed to a tree, then evaluated against one hart.
 
 export class ExpressionError extends Error {}
 
@@ -13,7 +14,16 @@ export type Expr =
   | { op: 'cast'; type: CType; arg: Expr }
   | { op: 'index'; arg: Expr; index: Expr }
   | { op: 'field'; arg: Expr; name: string; arrow: boolean }
-  | { op: 'bin'; kind: '+' | '-'; left: Expr; right: Expr };
+  | { op: 'not'; arg: Expr }
+  | { op: 'bin'; kind: BinaryOp; left: Expr; right: Expr };
+
+export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '<<' | '>>' | '<' | '>' | '<=' | '>=' | '==' | '!=' | '&' | '^' | '|' | '&&' | '||';
+
+/** Binding strength of each binary operator, as in C. */
+const PRECEDENCE: Record<BinaryOp, number> = {
+  '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7,
+  '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
+};
 
 /** A base type or a pointer to one (depth counts the stars). */
 export interface CType { base: string; size: number; signed: boolean; float: boolean; pointer: number }
@@ -25,7 +35,7 @@ const BASE: Record<string, [number, boolean, boolean]> = {
   'long long': [8, true, false], 'unsigned long long': [8, false, false],
   int8_t: [1, true, false], uint8_t: [1, false, false], int16_t: [2, true, false], uint16_t: [2, false, false],
   int32_t: [4, true, false], uint32_t: [4, false, false], int64_t: [8, true, false], uint64_t: [8, false, false],
-  size_t: [8, false, false], uintptr_t: [8, false, false], float: [4, true, true], double: [8, true, true],
+  size_t: [8, false, false], uintptr_t: [8, false, false], _Bool: [1, false, false], bool: [1, false, false], float: [4, true, true], double: [8, true, true],
 };
 
 export function baseType(name: string, pointer = 0): CType | undefined {
@@ -37,7 +47,7 @@ type Tok = { t: string; at: number };
 
 function lex(src: string): Tok[] {
   const out: Tok[] = [];
-  const re = /\s*(0[xX][0-9a-fA-F]+|\d+|\$?[A-Za-z_][A-Za-z0-9_]*|->|[()*&\-+[\].])/y;
+  const re = /\s*(0[xX][0-9a-fA-F]+|\d+|\$?[A-Za-z_][A-Za-z0-9_]*|->|<<|>>|<=|>=|==|!=|&&|\|\||[()*&\-+[\].\/%<>^|!~])/y;
   let at = 0;
   while (at < src.length) {
     if (/^\s*$/.test(src.slice(at))) break;
@@ -71,19 +81,24 @@ export function parseExpression(src: string): Expr {
     if (ty) k = j + 1;
     return ty;
   };
-  const sum = (): Expr => {
+  // Precedence climbing over the binary operators; unary ones bind tighter.
+  const binary = (min: number): Expr => {
     let left = unary();
-    while (peek() === '+' || peek() === '-') {
-      const kind = toks[k++].t as '+' | '-';
-      left = { op: 'bin', kind, left, right: unary() };
+    for (;;) {
+      const t = peek() as BinaryOp | undefined;
+      const p = t !== undefined && Object.hasOwn(PRECEDENCE, t) ? PRECEDENCE[t] : undefined;
+      if (p === undefined || p < min) return left;
+      k++;
+      left = { op: 'bin', kind: t!, left, right: binary(p + 1) };
     }
-    return left;
   };
+  const sum = (): Expr => binary(1);
   const unary = (): Expr => {
     const t = peek();
     if (t === '*') { k++; return { op: 'deref', arg: unary() }; }
     if (t === '&') { k++; return { op: 'addr', arg: unary() }; }
     if (t === '-') { k++; return { op: 'neg', arg: unary() }; }
+    if (t === '!') { k++; return { op: 'not', arg: unary() }; }
     if (t === '(') {
       const ty = typeAhead();
       if (ty) return { op: 'cast', type: ty, arg: unary() };

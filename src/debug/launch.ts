@@ -21,6 +21,8 @@ export interface LaunchArguments {
   console?: 'internalConsole' | 'integratedTerminal';
   startAt?: 'start' | 'end';
   cwd?: string;
+  /** Snapshot memory in MiB (the extension's hartline.snapshotBudget setting). */
+  snapshotBudget?: number;
 }
 
 /** A launch problem the user can fix; the session answers the launch request with this message. */
@@ -38,6 +40,10 @@ export interface RecordLaunch {
   recording: string;
   stopOnEntry: boolean;
   bootargs?: string;
+  /** Firmware run before the program (QEMU's -bios); the program is its payload. */
+  bios?: { path: string; bytes: Uint8Array };
+  /** Snapshot memory budget in bytes. */
+  budget?: number;
 }
 
 export interface ReplayLaunch {
@@ -46,12 +52,18 @@ export interface ReplayLaunch {
   program?: string;
   stopOnEntry: boolean;
   startAt: 'start' | 'end';
+  budget?: number;
 }
 
-function readProgram(path: string): Uint8Array {
-  if (!existsSync(path)) throw new LaunchError(`program not found: ${path}; set "program" to the ELF file to debug`);
-  if (statSync(path).isDirectory()) throw new LaunchError(`program is a directory, not an ELF file: ${path}`);
+function readProgram(path: string, what = 'program', hint = 'set "program" to the ELF file to debug'): Uint8Array {
+  if (!existsSync(path)) throw new LaunchError(`${what} not found: ${path}; ${hint}`);
+  if (statSync(path).isDirectory()) throw new LaunchError(`${what} is a directory, not an ELF file: ${path}`);
   return new Uint8Array(readFileSync(path));
+}
+
+function budgetOf(a: LaunchArguments): number | undefined {
+  if (a.snapshotBudget === undefined) return undefined;
+  return intIn('snapshotBudget', a.snapshotBudget, 256, 16, 16384) * (1 << 20);
 }
 
 function parseSize(v: number | string | undefined): number {
@@ -77,18 +89,22 @@ export function parseLaunch(a: LaunchArguments): RecordLaunch | ReplayLaunch {
     const recording = resolve(base, a.recording);
     if (!existsSync(recording)) throw new LaunchError(`recording not found: ${recording}`);
     if (a.startAt !== undefined && a.startAt !== 'start' && a.startAt !== 'end') throw new LaunchError('"startAt" must be "start" or "end"');
-    return { mode, recording, program: a.program ? resolve(base, a.program) : undefined, stopOnEntry: a.stopOnEntry ?? true, startAt: a.startAt ?? 'start' };
+    return { mode, recording, program: a.program ? resolve(base, a.program) : undefined, stopOnEntry: a.stopOnEntry ?? true, startAt: a.startAt ?? 'start', budget: budgetOf(a) };
   }
   if (mode !== 'record') throw new LaunchError(`"mode" must be "record" or "replay", got ${JSON.stringify(mode)}`);
   if (!a.program) throw new LaunchError('"mode": "record" needs "program", the path of the ELF file to run');
-  if (a.bios) throw new LaunchError('"bios" is not supported by the debugger yet; link the program to start at 0x80000000');
   const program = resolve(base, a.program);
   const elf = readProgram(program);
+  let bios: RecordLaunch['bios'];
+  if (a.bios) {
+    const path = resolve(base, a.bios);
+    bios = { path, bytes: readProgram(path, 'bios', 'set "bios" to the firmware ELF (such as OpenSBI\'s fw_dynamic.elf)') };
+  }
   const policy = a.schedule ?? 'roundrobin';
   if (policy !== 'roundrobin' && policy !== 'chaos') throw new LaunchError(`"schedule" must be "roundrobin" or "chaos", got ${JSON.stringify(policy)}`);
   const bootargs = a.bootargs ?? (a.args && a.args.length ? a.args.join(' ') : undefined);
   return {
-    mode, program, elf, policy, bootargs,
+    mode, program, elf, policy, bootargs, bios, budget: budgetOf(a),
     harts: intIn('harts', a.harts, 1, 1, 64),
     ramSize: parseSize(a.ram),
     quantum: intIn('quantum', a.quantum, 10000, 1, 1 << 30),

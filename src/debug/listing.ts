@@ -48,11 +48,21 @@ export function disassembleRange(m: Machine, code: Code, base: number, offset: n
   });
 }
 
+/** The furthest address up to `back` bytes before `pc` from which decoding lands exactly on `pc`. */
+function alignedBefore(m: Machine, pc: number, back: number): number {
+  for (let start = pc - back; start < pc; start += 2) {
+    let a = start;
+    while (a < pc) { const d = decodeAt(m, a); if (!d.valid) break; a += d.length; }
+    if (a === pc) return start;
+  }
+  return pc;
+}
+
 /** A source document for code without source: the function (or 64 instructions) around `pc`. */
 export function sourceText(m: Machine, code: Code, pc: number): string {
   const fn = code.symbols?.functionAt(BigInt(pc));
-  const start = fn ? Number(fn.lo) : pc;
-  const end = fn ? Number(fn.hi) : pc + 256;
+  const start = fn ? Number(fn.lo) : alignedBefore(m, pc, 64);
+  const end = fn ? Number(fn.hi) : pc + 192;
   const lines: string[] = [`; ${code.label(start)}`];
   for (let a = start; a < end && lines.length < 4096;) {
     const d = decodeAt(m, a);

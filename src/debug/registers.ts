@@ -2,7 +2,8 @@
 // and the hart's privilege, retired count and reservation. Also register lookup by name for evaluate and setVariable.
 
 import type { Machine } from '../machine/machine';
-import { readCsr, writeCsr } from '../riscv/csr';
+import { readCsr } from '../riscv/csr';
+import { REGISTER } from '../replay/format';
 import { CSR } from '../riscv/csr-names';
 import { F_NAMES, X_NAMES } from '../riscv/disassemble';
 import type { Hart } from '../riscv/hart';
@@ -71,24 +72,24 @@ export function hartSummary(h: Hart): string {
   return `${PRIV[h.priv]}`;
 }
 
-/** Resolves a register name (ABI, xN, fN, pc or a CSR) to a reader and writer. */
-export function registerByName(m: Machine, h: Hart, raw: string): { read(): bigint; write(v: bigint): void; float?: boolean } | undefined {
+/**
+ * Resolves a register name (ABI, xN, fN, pc or a CSR, with or without `$` and a trailing " (xN)") to a reader and
+ * its number in recorded edits (src/replay/format.ts REGISTER).
+ */
+export function registerByName(m: Machine, h: Hart, raw: string): { read(): bigint; number: number; float?: boolean } | undefined {
   const name = raw.replace(/^\$/, '').replace(/\s*\(.*\)$/, '');
-  if (name === 'pc') return { read: () => h.pc64, write: (v) => { h.pc = Number(BigInt.asIntN(64, v)); } };
+  if (name === 'pc') return { read: () => h.pc64, number: REGISTER.pc };
   let i = X_NAMES.indexOf(name);
   if (i < 0 && /^x([0-9]|[12][0-9]|3[01])$/.test(name)) i = Number(name.slice(1));
   if (name === 'fp') i = 8;
-  if (i >= 0) return { read: () => h.readX(i), write: (v) => h.writeX(i, BigInt.asUintN(64, v)) };
+  if (i >= 0) return { read: () => h.readX(i), number: REGISTER.x + i };
   let f = F_NAMES.indexOf(name);
   if (f < 0 && /^f([0-9]|[12][0-9]|3[01])$/.test(name)) f = Number(name.slice(1));
-  if (f >= 0) return { read: () => h.readF(f), write: (v) => h.writeF(f, BigInt.asUintN(64, v)), float: true };
-  if (name in CSR) {
+  if (f >= 0) return { read: () => h.readF(f), number: REGISTER.f + f, float: true };
+  if (Object.hasOwn(CSR, name)) {
     const num = CSR[name as keyof typeof CSR];
     const clock = { mtime: () => m.mtime() };
-    return {
-      read: () => readCsrAnyPriv(h, num, clock) ?? 0n,
-      write: (v) => { const saved = h.priv; h.priv = 3; try { writeCsr(h, num, BigInt.asUintN(64, v)); } finally { h.priv = saved; } },
-    };
+    return { read: () => readCsrAnyPriv(h, num, clock) ?? 0n, number: REGISTER.csr + num };
   }
   return undefined;
 }

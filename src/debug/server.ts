@@ -8,6 +8,9 @@ import { HartlineSession } from './session';
 export function serve(port: number): Promise<Server> {
   return new Promise((resolve) => {
     const server = createServer((socket) => {
+      // A stop is a response and then an event: without this, Nagle's algorithm holds the event for the client's
+      // delayed ACK (about 40 ms).
+      socket.setNoDelay(true);
       const session = new HartlineSession();
       session.setRunAsServer(true);
       session.start(socket, socket);

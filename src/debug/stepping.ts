@@ -1,8 +1,9 @@
-// Line and instruction stepping of one hart, forwards and backwards, with gdb's rules: step over calls by call depth,
-// stop where a line is entered (a new line, or a jump back to a line's start), and step back to the start of a line.
+// Line and instruction stepping of one hart, forwards and backwards, with gdb's rules: step over calls by running to
+// their return address (a "step-resume" breakpoint with the stack pointer as a guard against recursion), stop where
+// a line is entered (a new line, or a jump back to a line's start), and step back to the start of a line.
 
-import { depthDelta } from './calls';
-import type { HartSample, Outcome, Timeline } from './engine';
+import { depthDelta, returnAddress } from './calls';
+import type { HartSample, Outcome, Probes, Timeline } from './engine';
 
 export type StepKind = 'over' | 'in' | 'out';
 export type Granularity = 'line' | 'instruction';
@@ -13,12 +14,28 @@ export interface LineOracle {
   lineKey(pc: number): string | undefined;
   /** Where a function entered at `pc` has set up its frame (gdb's prologue skip); `pc` itself when unknown. */
   bodyStart(pc: number): number;
+  /** How many inlined calls are active at `pc`: stepping out of one ends where that count drops. */
+  inlineDepth(pc: number): number;
+  /** The entry of the physical function containing `pc`. */
+  functionStart(pc: number): number | undefined;
 }
 
-/** Backward windows start this wide (in positions) and grow until the answer lies inside. */
-const FIRST_WINDOW = 4096;
-/** A forward step gives up after this many instructions of the hart, so a step never hangs the session. */
-const MAX_FORWARD = 20_000_000;
+export interface StepContext {
+  t: Timeline;
+  lines: LineOracle;
+  /** The user's breakpoints: a forward step that runs through a call stops at them, as in gdb. */
+  probes: Probes;
+  /** Where the function `hart` is in returns to, and its canonical frame address (the caller's sp), from the unwinder. */
+  caller(hart: number): { pc: number; cfa?: bigint } | undefined;
+}
+
+/** Backward windows start this many instructions of the hart wide and grow until the answer lies inside. */
+const FIRST_WINDOW = 256;
+/** A forward step gives up after this many single-stepped instructions, so a step never hangs the session. */
+const MAX_STEPS = 2_000_000;
+const SP = 2;
+
+const ARRIVED: Outcome = { kind: 'arrived' };
 
 function endOf(t: Timeline): Outcome {
   const m = t.machine;
@@ -37,53 +54,124 @@ function enters(lines: LineOracle, last: HartSample, cur: HartSample): boolean {
   return key !== lines.lineKey(last.pc) || cur.pc <= last.pc;
 }
 
-/** Steps one hart forward. 'arrived' means the step completed. */
-export function stepForward(t: Timeline, lines: LineOracle, hart: number, kind: StepKind, granularity: Granularity): Outcome {
-  if (granularity === 'instruction' && kind !== 'out') return t.stepHart(hart) ? { kind: 'arrived' } : endOf(t);
-  const pcOf = () => t.machine.harts[hart].pc;
-  let last: HartSample = { position: t.position, pc: pcOf(), depth: 0 };
-  let depth = 0, ref = 0;
-  let bodyTarget: number | undefined;
-  for (let n = 0; n < MAX_FORWARD; n++) {
-    const pc = pcOf();
-    const word = t.machine.instructionAt(pc);
-    if (!t.stepHart(hart)) return endOf(t);
-    depth += depthDelta(word, pc, pcOf());
-    const cur: HartSample = { position: t.position, pc: pcOf(), depth };
-    if (kind === 'out') {
-      if (depth < 0) return { kind: 'arrived' };
-      continue;
-    }
-    if (bodyTarget !== undefined) {
-      if (cur.pc === bodyTarget && depth === ref) return { kind: 'arrived' };
-      if (depth < ref) { bodyTarget = undefined; ref = depth; last = cur; }
-      continue;
-    }
-    if (depth > ref) {
-      // Into a call: step-in stops in it when it has source; step-over, and code without source, run through it.
-      if (kind === 'in' && depth === ref + 1 && lines.lineKey(cur.pc) !== undefined) {
-        ref = depth;
-        const body = lines.bodyStart(cur.pc);
-        if (body === cur.pc) return { kind: 'arrived' };
-        bodyTarget = body;
+/**
+ * Runs on until `hart` reaches `pc` with its sp at least `sp` (back in the same frame, not a deeper recursion).
+ * Returns undefined when it got there, or how the run ended instead (a user breakpoint, the end, a pause).
+ */
+async function resumeAt(c: StepContext, hart: number, pc: number, sp?: bigint): Promise<Outcome | undefined> {
+  const { t, probes } = c;
+  let there = false;
+  const run: Probes = {
+    pcs: new Set([...probes.pcs, pc]),
+    watches: probes.watches,
+    accept: (hit, replaying) => {
+      if (hit.kind === 'pc' && hit.pc === pc && hit.hart === hart && (sp === undefined || t.machine.harts[hart].readX(SP) >= sp)) {
+        there = true;
+        return true;
       }
+      if (hit.kind === 'pc' && !probes.pcs.has(hit.pc)) return false;
+      return probes.accept(hit, replaying);
+    },
+  };
+  const out = await t.forward(run);
+  return there && out.kind === 'hit' ? undefined : out;
+}
+
+/** Just stepped into a function with source: on to the end of its prologue, where its arguments are in place. */
+function intoBody(c: StepContext, hart: number): Outcome {
+  const { t, lines } = c;
+  const h = () => t.machine.harts[hart];
+  const body = lines.bodyStart(h().pc);
+  let depth = 0;
+  for (let n = 0; n < 100_000 && h().pc !== body; n++) {
+    const pc = h().pc, word = t.machine.instructionAt(pc);
+    if (!t.stepHart(hart)) return endOf(t);
+    depth += depthDelta(word, pc, h().pc);
+    if (depth < 0) break;
+  }
+  return ARRIVED;
+}
+
+/** Out of an inlined call: on until the hart leaves it (calls it makes run through at full speed). */
+async function outOfInline(c: StepContext, hart: number, depth0: number): Promise<Outcome> {
+  const { t, lines } = c;
+  const h = () => t.machine.harts[hart];
+  for (let n = 0; n < MAX_STEPS; n++) {
+    const pc = h().pc, word = t.machine.instructionAt(pc), sp = h().readX(SP);
+    if (!t.stepHart(hart)) return endOf(t);
+    const delta = depthDelta(word, pc, h().pc);
+    const ret = delta > 0 ? returnAddress(word, pc) : undefined;
+    if (ret !== undefined) {
+      const out = await resumeAt(c, hart, ret, sp);
+      if (out) return out;
+    } else if (delta !== 0) return ARRIVED; // a return or a trap: out of the physical function too
+    if (lines.inlineDepth(h().pc) < depth0) return ARRIVED;
+  }
+  return ARRIVED;
+}
+
+async function stepOut(c: StepContext, hart: number): Promise<Outcome> {
+  const { t } = c;
+  const depth0 = c.lines.inlineDepth(t.machine.harts[hart].pc);
+  if (depth0 > 0) return outOfInline(c, hart, depth0);
+  const caller = c.caller(hart);
+  if (caller) return (await resumeAt(c, hart, caller.pc, caller.cfa)) ?? ARRIVED;
+  // Without unwind information: follow calls and returns one instruction at a time.
+  const h = () => t.machine.harts[hart];
+  let depth = 0;
+  for (let n = 0; n < MAX_STEPS; n++) {
+    const pc = h().pc, word = t.machine.instructionAt(pc);
+    if (!t.stepHart(hart)) return endOf(t);
+    depth += depthDelta(word, pc, h().pc);
+    if (depth < 0) return ARRIVED;
+  }
+  return ARRIVED;
+}
+
+/** Steps one hart forward. 'arrived' means the step completed; a user breakpoint met on the way stops it too. */
+export async function stepForward(c: StepContext, hart: number, kind: StepKind, granularity: Granularity): Promise<Outcome> {
+  const { t, lines } = c;
+  if (kind === 'out') return stepOut(c, hart);
+  if (granularity === 'instruction') return t.stepHart(hart) ? ARRIVED : endOf(t);
+  const h = () => t.machine.harts[hart];
+  let last: HartSample = { position: t.position, pc: h().pc, depth: 0 };
+  // Depth relative to the frame being stepped: above zero inside a trap handler entered from it.
+  let depth = 0;
+  for (let n = 0; n < MAX_STEPS; n++) {
+    const pc = h().pc, word = t.machine.instructionAt(pc), sp = h().readX(SP);
+    if (!t.stepHart(hart)) return endOf(t);
+    const next = h().pc;
+    const delta = depthDelta(word, pc, next);
+    const ret = delta > 0 ? returnAddress(word, pc) : undefined;
+    if (ret !== undefined) {
+      if (kind === 'in' && depth === 0 && lines.lineKey(next) !== undefined) return intoBody(c, hart);
+      const out = await resumeAt(c, hart, ret, sp);
+      if (out) return out;
+      if (depth > 0) continue;
+      const cur: HartSample = { position: t.position, pc: h().pc, depth: 0 };
+      if (enters(lines, last, cur)) return ARRIVED;
+      last = cur;
       continue;
     }
-    if (depth < ref) { ref = depth; last = cur; continue; } // returned: mid-line in the caller, go on to its next line
-    if (enters(lines, last, cur)) return { kind: 'arrived' };
+    depth += delta;
+    if (delta > 0 && depth === 1 && kind === 'in' && lines.lineKey(next) !== undefined) return intoBody(c, hart);
+    if (depth > 0) continue;
+    const cur: HartSample = { position: t.position, pc: next, depth: 0 };
+    // Returned to the caller, in the middle of its line: go on to the caller's next line.
+    if (depth < 0) { depth = 0; last = cur; continue; }
+    if (enters(lines, last, cur)) return ARRIVED;
     last = cur;
   }
-  return { kind: 'arrived' };
+  return ARRIVED;
 }
 
 /**
  * Picks the target sample of a backward step among `s` (the hart's states in a window, the last one being now).
  * Returns undefined when the window is too short to decide.
  */
-export function pickBackward(s: HartSample[], lines: LineOracle, kind: StepKind, granularity: Granularity, atStart: boolean): number | undefined {
+export function pickBackward(s: HartSample[], lines: LineOracle, kind: StepKind, atStart: boolean): number | undefined {
   const n = s.length - 1;
   if (n === 0) return atStart ? 0 : undefined;
-  if (granularity === 'instruction' && kind !== 'out') return n - 1 > 0 || atStart ? n - 1 : undefined;
   let ref = s[n].depth;
   if (kind === 'out') {
     for (let i = n - 1; i >= 0; i--) if (s[i].depth < ref) return i;
@@ -110,18 +198,58 @@ export function pickBackward(s: HartSample[], lines: LineOracle, kind: StepKind,
   }
 }
 
-/** Steps one hart backward, searching growing windows behind the current position. */
-export function stepBackward(t: Timeline, lines: LineOracle, hart: number, kind: StepKind, granularity: Granularity): Outcome {
+const START: Outcome = { kind: 'start' };
+
+/** Reverse step out with the unwinder: back to the call that entered this frame (the call instruction, not yet run). */
+function reverseOut(c: StepContext, hart: number): Outcome | undefined {
+  const { t, lines } = c;
+  const pc0 = t.machine.harts[hart].pc;
+  const depth0 = lines.inlineDepth(pc0), fn = lines.functionStart(pc0);
+  if (depth0 > 0) {
+    // Out of an inlined call, backwards: to the last instruction of the same function before the call began
+    // (instructions of functions it called do not count).
+    for (let n = 0; n < 100_000; n++) {
+      const q = t.previousInstruction(hart);
+      if (q < 0) { t.seek(0); return START; }
+      t.seek(q);
+      const pc = t.machine.harts[hart].pc;
+      if (lines.functionStart(pc) === fn && lines.inlineDepth(pc) < depth0) return ARRIVED;
+    }
+    return ARRIVED;
+  }
+  const caller = c.caller(hart);
+  if (!caller) return undefined;
+  const sites = [caller.pc - 4, caller.pc - 2].filter((a) => returnAddress(t.machine.instructionAt(a), a) === caller.pc);
+  if (sites.length === 0) return undefined;
+  const out = t.backward({
+    pcs: new Set(sites), watches: [],
+    accept: (hit) => hit.hart === hart && (caller.cfa === undefined || t.machine.harts[hart].readX(SP) === caller.cfa),
+  });
+  return out.kind === 'hit' ? ARRIVED : out;
+}
+
+/** Steps one hart backward: one of its instructions, or a line (over or into calls), or out to the call. */
+export function stepBackward(c: StepContext, hart: number, kind: StepKind, granularity: Granularity): Outcome {
+  const { t, lines } = c;
+  if (t.position === 0) return START;
+  if (granularity === 'instruction' && kind !== 'out') {
+    const q = t.previousInstruction(hart);
+    t.seek(Math.max(0, q));
+    return q <= 0 ? START : ARRIVED;
+  }
+  if (kind === 'out') {
+    const out = reverseOut(c, hart);
+    if (out) return out;
+  }
   const now = t.position;
-  if (now === 0) return { kind: 'start' };
-  for (let width = FIRST_WINDOW; ; width *= 4) {
-    const from = Math.max(0, now - width);
+  for (let n = FIRST_WINDOW; ; n *= 8) {
+    const from = t.windowStart(hart, now, n);
     const s = t.hartSamples(hart, from, now);
-    const k = pickBackward(s, lines, kind, granularity, from === 0);
+    const k = pickBackward(s, lines, kind, from === 0);
     if (k !== undefined) {
       t.seek(s[k].position);
-      return s[k].position === 0 ? { kind: 'start' } : { kind: 'arrived' };
+      return s[k].position === 0 ? START : ARRIVED;
     }
-    if (from === 0) { t.seek(0); return { kind: 'start' }; }
+    if (from === 0) { t.seek(0); return START; }
   }
 }

@@ -1,225 +1,215 @@
-// The adapter's reverse-execution engine over the Machine: deterministic re-execution from reset, with the live
-// recording's switches and inputs replayed, so going back and coming forward again always agree with the recording.
-// It stands in until src/replay offers seek and snapshots; the Timeline interface in engine.ts is the seam.
+// The adapter's Timeline on the replay engine: a live recording (written to its file as it goes, reversible while it
+// is made) or a replay of a .hartrec file. Seeks, runs and searches use src/replay's snapshots; this file adds what
+// a debugger needs on top: chunked forward runs that can be paused, probes with conditions, console and input.
 
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { Machine } from '../machine/machine';
-import type { HartSchedule } from '../machine/schedule';
-import { RecordingWriter } from '../replay/writer';
-import type { Channel, Policy } from '../replay/format';
+import type { InputPort } from '../machine/machine';
+import type { Hart } from '../riscv/hart';
+import type { Edit, Policy } from '../replay/format';
+import { lowerBound, upperBound, windowStart } from '../replay/log';
+import type { LoadedImage } from '../replay/images';
+import type { Recording } from '../replay/reader';
+import { openReplay, Session, startRecording } from '../replay/session';
+import { Breakpoint, Stop, Stops, Timeline as ReplayTimeline, Watchpoint } from '../replay/timeline';
 import { depthDelta } from './calls';
-import type { HartSample, Hit, Outcome, Probes, Timeline } from './engine';
-import { LoggedSchedule, SteadyChaos, SteadyRoundRobin } from './slices';
+import type { HartSample, Outcome, Probes, Switch, Timeline } from './engine';
 
-export interface MachineSetup {
-  elf: Uint8Array;
-  /** The image's path, for messages and the recording header. */
-  path: string;
+/** Instructions a forward run executes between looks at pause requests, input and console output. */
+const CHUNK = 4_000_000;
+/** A single instruction step of a hart records at most this far ahead looking for the hart's next instruction. */
+const MAX_WAIT = 20_000_000;
+
+export interface RecordSetup {
+  images: { role: 'kernel' | 'bios'; path: string; bytes: Uint8Array }[];
   harts: number;
   ramSize: number;
-  quantum: number;
   policy: Policy;
+  quantum: number;
   seed: number;
   bootargs?: string;
+  /** Path of the .hartrec file to write. */
+  recording: string;
+  /** Snapshot memory budget in bytes. */
+  budget?: number;
 }
 
-/** The events that make a run reproducible; a live recording appends, a loaded one is complete. */
-export interface EventLog {
-  switches: { position: number; hart: number }[];
-  inputs: { position: number; channel: Channel; byte: number }[];
-  /** For a loaded recording: where it ends and how. */
-  end?: { positions: number; reason: string; exitCode: number; message: string };
-}
-
-/** How many instructions a forward run executes before it lets pause requests and input in. */
-const CHUNK = 2_000_000;
-
-export class MachineTimeline implements Timeline {
-  machine: Machine;
+export class RecordingTimeline implements Timeline {
   onConsole: (text: string) => void = () => {};
-  private frontier = 0;
-  private switchCursor = 0;
-  private inputCursor = 0;
-  /** Console bytes already shown to the user; re-execution prints nothing it printed before. */
-  private shownBytes = 0;
-  private producedBytes = 0;
+  private readonly t: ReplayTimeline;
+  private readonly s: Session;
   private readonly typed: number[] = [];
   private pauseRequested = false;
-  private writer: RecordingWriter | undefined;
+  /** Console output up to this position has been shown; re-execution shows nothing twice. */
+  private shownTo = 0;
+  private consoleBuffer: number[] = [];
+  /** How a live recording ended, once it has (a deadlock leaves no mark on the machine). */
+  private deadlock: string | undefined;
   private fd: number | undefined;
-  private liveEnd: Outcome | undefined;
+  private finished = false;
+  /** A replayed recording's trailer: how the run it holds ended. */
+  private trailer: Recording['trailer'];
 
-  constructor(private readonly setup: MachineSetup, private readonly log: EventLog, readonly live: boolean,
-    private readonly recordingPath?: string) {
-    if (!live && log.end) this.frontier = log.end.positions;
-    if (live && recordingPath) {
-      this.fd = openSync(recordingPath, 'w');
-      const fd = this.fd;
-      this.writer = new RecordingWriter((b) => writeSync(fd, b), {
-        tool: 'hartline debug adapter',
-        images: [{ role: 'kernel', path: setup.path, sha256: createHash('sha256').update(setup.elf).digest('hex') }],
-        machine: { harts: setup.harts, ramSize: setup.ramSize },
-        schedule: { policy: setup.policy, quantum: setup.quantum, seed: setup.policy === 'chaos' ? String(setup.seed) : undefined },
-        checksumInterval: 1_000_000,
-      });
-    }
-    this.machine = this.fresh();
+  private constructor(make: (onConsole: (bytes: Uint8Array, position: number) => void, input: InputPort) => Session,
+    private readonly recordingPath: string | undefined, budget: number | undefined) {
+    const input: InputPort = { readByte: () => (this.typed.length ? this.typed.shift()! : -1) };
+    this.s = make((bytes, position) => this.console(bytes, position), input);
+    this.t = new ReplayTimeline(this.s, { budget });
   }
 
-  get position(): number { return this.machine.position; }
-  get end(): number { return this.frontier; }
-
-  switches(): { position: number; hart: number }[] { return this.log.switches.slice(); }
-
-  /** A machine at reset whose hooks replay the log behind the frontier and extend it beyond. */
-  private fresh(): Machine {
-    const s = this.setup;
-    const policy: HartSchedule = s.policy === 'chaos' ? new SteadyChaos(s.quantum, s.seed) : new SteadyRoundRobin(s.quantum);
-    const schedule = this.live ? policy : new LoggedSchedule(this.log.switches.map((e) => e.position), this.log.switches.map((e) => e.hart), policy);
-    const m = Machine.fromElf(this.setup.elf, { harts: s.harts, ramSize: s.ramSize, schedule, name: s.path, bootargs: s.bootargs });
-    this.switchCursor = 0;
-    this.inputCursor = 0;
-    this.producedBytes = 0;
-    m.onConsole = (bytes) => {
-      const skip = Math.max(0, Math.min(bytes.length, this.shownBytes - this.producedBytes));
-      this.producedBytes += bytes.length;
-      if (skip < bytes.length) {
-        this.shownBytes += bytes.length - skip;
-        this.onConsole(Buffer.from(bytes.subarray(skip)).toString('latin1'));
-      }
-    };
-    m.onSwitch = (position, hart) => {
-      if (this.switchCursor < this.log.switches.length) { this.switchCursor++; return; }
-      if (!this.live) return;
-      this.log.switches.push({ position, hart });
-      this.switchCursor++;
-      this.writer?.switchHart(position, hart);
-    };
-    m.input = { readByte: (channel) => this.readInput(m, channel) };
-    return m;
+  /** A new live recording, written to `setup.recording` as it goes. */
+  static record(setup: RecordSetup): RecordingTimeline {
+    const fd = openSync(setup.recording, 'w');
+    try {
+      const tl = new RecordingTimeline((onConsole, input) => startRecording({
+        images: setup.images, harts: setup.harts, ramSize: setup.ramSize, policy: setup.policy, quantum: setup.quantum,
+        seed: setup.policy === 'chaos' ? String(setup.seed) : undefined, bootargs: setup.bootargs, input, onConsole,
+        sink: (b) => writeSync(fd, b),
+      }), setup.recording, setup.budget);
+      tl.fd = fd;
+      return tl;
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
   }
 
-  private readInput(m: Machine, channel: Channel): number {
-    const now = m.positionNow();
-    const inputs = this.log.inputs;
-    if (this.inputCursor < inputs.length) {
-      const e = inputs[this.inputCursor];
-      if (e.position === now && e.channel === channel) { this.inputCursor++; return e.byte; }
-      return -1;
-    }
-    if (!this.live || now < this.frontier) return -1;
-    const b = this.typed.shift();
-    if (b === undefined) return -1;
-    inputs.push({ position: now, channel, byte: b });
-    this.inputCursor++;
-    this.writer?.input(now, channel, b);
-    return b;
+  /** A replay of a recording whose images are loaded. */
+  static replay(rec: Recording, images: LoadedImage[], budget?: number): RecordingTimeline {
+    const tl = new RecordingTimeline((onConsole) => openReplay(rec, images, onConsole), undefined, budget);
+    tl.trailer = rec.trailer;
+    return tl;
+  }
+
+  get machine() { return this.s.machine; }
+  get position(): number { return this.s.machine.position; }
+  get end(): number { return this.t.end; }
+  get live(): boolean { return this.s.engine.canRecord && !this.finished; }
+
+  // ---- console and input ----
+
+  private console(bytes: Uint8Array, position: number): void {
+    if (position < this.shownTo) return;
+    this.shownTo = position + 1;
+    for (const b of bytes) this.consoleBuffer.push(b);
+  }
+
+  /** Hands buffered console output to the session. */
+  private flushConsole(): void {
+    if (this.consoleBuffer.length === 0) return;
+    const text = Buffer.from(this.consoleBuffer).toString('latin1');
+    this.consoleBuffer = [];
+    this.onConsole(text);
   }
 
   sendInput(bytes: Uint8Array): void {
     for (const b of bytes) this.typed.push(b);
   }
 
-  pause(): void { this.pauseRequested = true; }
-
-  /** After any run: extend the frontier and let the recording catch up. */
-  private advanced(): void {
-    if (this.machine.position > this.frontier) this.frontier = this.machine.position;
-    if (this.writer && (this.writer.full || true)) this.writer.flush(this.frontier);
+  inputs(from: number, to: number): { position: number; byte: number }[] {
+    const log = this.s.log, out: { position: number; byte: number }[] = [];
+    for (let k = lowerBound(log.inputPos, from); k < log.inputPos.length && log.inputPos[k] < to; k++) out.push({ position: log.inputPos[k], byte: log.inputByte[k] });
+    return out;
   }
 
-  /** How the machine's end looks to the user, or undefined while it can go on. */
-  private endOutcome(): Outcome | undefined {
+  // ---- switches ----
+
+  private switchAt(k: number): Switch {
+    const log = this.s.log, p = log.switchPos[k];
+    return { position: p, hart: log.hartAt(p) };
+  }
+
+  switchesNear(position: number, n: number): Switch[] {
+    const log = this.s.log;
+    const k = upperBound(log.switchPos, position);
+    const out: Switch[] = [];
+    for (let j = Math.max(0, k - n); j < Math.min(log.switchPos.length, k + n); j++) {
+      // Several switches at one position (zero-length slices) are one change: the last one names the hart.
+      if (j + 1 < log.switchPos.length && log.switchPos[j + 1] === log.switchPos[j]) continue;
+      out.push(this.switchAt(j));
+    }
+    return out;
+  }
+
+  switchAfter(position: number): Switch | undefined {
+    const log = this.s.log, k = upperBound(log.switchPos, position);
+    return k < log.switchPos.length ? this.switchAt(k) : undefined;
+  }
+
+  switchBefore(position: number): Switch | undefined {
+    const log = this.s.log, k = lowerBound(log.switchPos, position) - 1;
+    return k >= 0 ? this.switchAt(k) : undefined;
+  }
+
+  // ---- moving ----
+
+  /** How a stop at the end of what there is looks to the user. */
+  private endOutcome(): Outcome {
     const m = this.machine;
     if (m.exit) return { kind: 'end', reason: 'exit', message: m.exit.message, exitCode: m.exit.code };
     if (m.trap) return { kind: 'end', reason: 'trap', message: m.trap.message };
-    if (!this.live && m.position >= this.frontier) {
-      const e = this.log.end;
-      return { kind: 'end', reason: 'frontier', message: e ? e.message : 'end of recording', exitCode: e?.exitCode };
+    if (this.position >= this.end) {
+      const deadlock = this.deadlock ?? (this.trailer?.reason === 'deadlock' ? this.trailer.message : undefined);
+      if (deadlock !== undefined) return { kind: 'end', reason: 'deadlock', message: deadlock };
     }
-    return undefined;
+    return { kind: 'end', reason: 'frontier', message: 'end of recording' };
   }
 
-  /** The furthest a run may go: the end of a replayed recording, or anywhere while live. */
-  private get limit(): number { return this.live ? Number.MAX_SAFE_INTEGER : this.frontier; }
+  private outcomeOf(s: Stop): Outcome {
+    this.flushConsole();
+    this.s.engine.flush();
+    switch (s.reason) {
+      case 'start': return { kind: 'start' };
+      case 'breakpoint': return { kind: 'hit', hit: { kind: 'pc', hart: s.hart!, pc: s.pc!, position: s.position } };
+      case 'watchpoint': {
+        const h = this.machine.harts[s.hart!];
+        return { kind: 'hit', hit: { kind: 'data', hart: s.hart!, pc: h.pc, position: this.position, addr: s.address, size: s.size, write: s.access === 'write' } };
+      }
+      case 'deadlock':
+        this.deadlock ??= s.message ?? 'every hart is asleep and nothing can wake one';
+        return this.endOutcome();
+      case 'exit': case 'trap': case 'end': return this.endOutcome();
+      default: return this.position === 0 ? { kind: 'start' } : { kind: 'arrived' };
+    }
+  }
 
   seek(position: number): Outcome {
-    const target = Math.max(0, Math.min(position, this.live ? Number.MAX_SAFE_INTEGER : this.frontier));
-    if (target < this.machine.position) this.machine = this.fresh();
-    while (this.machine.position < target && !this.machine.halted) {
-      const r = this.machine.run(target - this.machine.position);
-      if (r.reason === 'deadlock') { this.liveEnd = { kind: 'end', reason: 'deadlock', message: r.message ?? 'deadlock' }; break; }
-    }
-    this.advanced();
-    if (this.machine.position === 0) return { kind: 'start' };
-    return this.endOutcome() ?? { kind: 'arrived' };
+    const target = Math.max(0, this.live ? position : Math.min(position, this.end));
+    const s = this.t.seek(target);
+    if (s.reason === 'start') return this.outcomeOf(s);
+    if (s.reason !== 'target' || this.position < target) return this.outcomeOf(s);
+    this.flushConsole();
+    this.s.engine.flush();
+    if (!this.live && this.position >= this.end) return this.endOutcome();
+    return { kind: 'arrived' };
   }
 
-  /** Arms breakpoints and watches on the current machine; returns the function that disarms them. */
-  private arm(probes: Probes, pending: Hit[]): () => void {
+  /** The replay engine's stops for the adapter's probes; `before` keeps only data hits that complete before it. */
+  private stopsOf(probes: Probes, replaying: boolean, before = Infinity): Stops {
     const m = this.machine;
-    for (const pc of probes.pcs) m.addBreakpoint(pc);
-    const watches = probes.watches.map((w) => ({
-      ...w,
-      hit: (h: { id: number; pc: number }, addr: number, size: number, write: boolean) => {
-        pending.push({ kind: 'data' as const, hart: h.id, pc: h.pc, position: -1, addr, size, write });
-        m.requestStop();
-      },
+    const breakpoints: Breakpoint[] = [...probes.pcs].map((pc) => ({
+      pc, condition: (h: Hart) => probes.accept({ kind: 'pc', hart: h.id, pc, position: m.position }, replaying),
     }));
-    for (const w of watches) m.memory.addWatch(w);
-    return () => {
-      for (const pc of probes.pcs) m.removeBreakpoint(pc);
-      for (const w of watches) m.memory.removeWatch(w);
-    };
+    const watchpoints: Watchpoint[] = probes.watches.map((w) => ({
+      lo: w.lo, hi: w.hi, kind: w.read && w.write ? 'access' : w.read ? 'read' : 'write',
+      condition: (s: Stop) => s.accessPosition! + 1 < before &&
+        probes.accept({ kind: 'data', hart: s.hart!, pc: s.pc!, position: s.accessPosition! + 1, addr: s.address, size: s.size, write: s.access === 'write' }, replaying),
+    }));
+    return { breakpoints, watchpoints };
   }
 
-  /**
-   * One bounded stretch of execution with probes armed. Returns the accepted hit, an end, or undefined when the
-   * stretch ran out. `skipAt` ignores a pc hit at the position a continue starts from (the stop being resumed).
-   */
-  private stretch(probes: Probes, until: number, replaying: boolean, skipAt: number, onHit?: (h: Hit) => void): Outcome | undefined {
-    const m = this.machine;
-    const pending: Hit[] = [];
-    const disarm = this.arm(probes, pending);
-    try {
-      while (m.position < until) {
-        const r = m.run(until - m.position);
-        this.advanced();
-        if (r.reason === 'breakpoint') {
-          const h = m.harts[m.current];
-          if (m.position === skipAt) continue;
-          const hit: Hit = { kind: 'pc', hart: h.id, pc: h.pc, position: m.position };
-          if (probes.accept(hit, replaying)) { if (!onHit) return { kind: 'hit', hit }; onHit(hit); }
-          continue;
-        }
-        if (r.reason === 'stop') {
-          for (const p of pending.splice(0)) {
-            const hit = { ...p, pc: m.harts[p.hart].pc, position: m.position };
-            if (probes.accept(hit, replaying)) { if (!onHit) return { kind: 'hit', hit }; onHit(hit); break; }
-          }
-          continue;
-        }
-        if (r.reason === 'deadlock') return { kind: 'end', reason: 'deadlock', message: r.message ?? 'deadlock' };
-        if (r.reason === 'exit' || r.reason === 'trap') return this.endOutcome();
-      }
-      return undefined;
-    } finally {
-      disarm();
-    }
-  }
-
-  async forward(probes: Probes): Promise<Outcome> {
+  async forward(probes: Probes, opts: { resume?: boolean; until?: number } = {}): Promise<Outcome> {
     this.pauseRequested = false;
-    const start = this.machine.position;
-    const done = this.endOutcome() ?? this.liveEnd;
-    if (done) return done;
+    const until = opts.until ?? Number.MAX_SAFE_INTEGER;
+    let resume = opts.resume ?? true;
     for (;;) {
-      const until = Math.min(this.limit, this.machine.position + CHUNK);
-      const out = this.stretch(probes, until, false, start);
-      if (out) return out;
-      const end = this.endOutcome();
-      if (end) return end;
+      // Breakpoints changed while running take effect from the next chunk.
+      const stops = this.stopsOf(probes, false);
+      const s = this.t.continue('forward', stops, { limit: Math.min(until, this.position + CHUNK), resume });
+      resume = false;
+      if (s.reason !== 'target') return this.outcomeOf(s);
+      if (this.position >= until) return this.outcomeOf(s);
+      this.flushConsole();
+      this.s.engine.flush();
       // Let pause, input and other requests in between chunks.
       await new Promise((r) => setImmediate(r));
       if (this.pauseRequested) { this.pauseRequested = false; return { kind: 'paused' }; }
@@ -227,63 +217,86 @@ export class MachineTimeline implements Timeline {
   }
 
   backward(probes: Probes): Outcome {
-    const target = this.machine.position;
-    if (target === 0) return { kind: 'start' };
-    this.machine = this.fresh();
-    let last: Hit | undefined;
-    this.stretch(probes, target, true, -1, (hit) => { if (hit.position < target) last = hit; });
-    if (!last) return this.seek(0);
-    this.seek(last.position);
-    return { kind: 'hit', hit: last };
+    const cursor = this.position;
+    if (cursor === 0) return { kind: 'start' };
+    const s = this.t.continue('backward', this.stopsOf(probes, true, cursor));
+    // A data hit stops just after the accessing instruction, as it does going forward.
+    if (s.reason === 'watchpoint') this.t.seek(s.accessPosition! + 1);
+    return this.outcomeOf(s);
   }
 
+  pause(): void { this.pauseRequested = true; }
+
   stepHart(hart: number): boolean {
-    const m = this.machine;
-    // A hart asleep for good would spin here forever; a bounded wait keeps the adapter answering.
-    for (let guard = 0; guard < 50_000_000; guard++) {
-      if (m.halted || m.position >= this.limit) return false;
-      const before = m.position;
-      const r = m.run(1);
-      this.advanced();
-      if (r.reason === 'deadlock') return false;
-      if (m.position > before && m.current === hart) return true;
+    const log = this.s.log, start = this.position;
+    for (let ahead = 1; ;) {
+      const q = log.nextInstructionOf(hart, start, this.end);
+      if (q >= 0) {
+        const s = this.t.seek(q + 1);
+        this.flushConsole();
+        return s.reason === 'target' && this.position === q + 1;
+      }
+      // Not in the log yet: record on until the hart has run, then step to just after its instruction.
+      if (!this.live || this.end - start > MAX_WAIT) { this.t.seek(Math.min(start, this.end)); return false; }
+      const s = this.t.seek(this.end + ahead);
+      if (s.reason !== 'target') {
+        if (s.reason === 'deadlock') this.deadlock ??= s.message;
+        if (log.nextInstructionOf(hart, start, this.end) < 0) { this.flushConsole(); return false; }
+      }
+      ahead = Math.min(ahead * 4, 1 << 20);
     }
-    return false;
+  }
+
+  previousInstruction(hart: number): number {
+    return this.s.log.previousInstructionOf(hart, this.position);
+  }
+
+  windowStart(hart: number, before: number, n: number): number {
+    return windowStart(this.s.log, hart, before, n);
   }
 
   hartSamples(hart: number, from: number, to: number): HartSample[] {
-    this.seek(from);
-    const m = this.machine;
-    const h = m.harts[hart];
+    const log = this.s.log, m = this.machine, h = m.harts[hart];
+    const out: HartSample[] = [];
     let depth = 0;
-    const out: HartSample[] = [{ position: m.position, pc: h.pc, depth }];
-    let pc = h.pc;
-    while (m.position < to && !m.halted) {
-      const before = m.position;
-      const word = m.instructionAt(pc);
-      const r = m.run(1);
-      if (r.reason === 'deadlock') break;
-      if (m.position > before && m.current === hart) {
-        depth += depthDelta(word, pc, h.pc);
-        pc = h.pc;
-        out.push({ position: m.position, pc, depth });
-      } else if (h.pc !== pc) {
-        // An interrupt taken before the hart ran moves its pc without retiring anything.
-        depth += 1;
-        pc = h.pc;
-      }
+    this.t.seek(from);
+    for (;;) {
+      const q = log.nextInstructionOf(hart, this.position, to);
+      if (q < 0) break;
+      if (q > this.position && this.t.seek(q).reason !== 'target') break;
+      const pc = h.pc, word = m.instructionAt(pc);
+      out.push({ position: q, pc, depth });
+      if (this.t.seek(q + 1).reason !== 'target') break;
+      depth += depthDelta(word, pc, h.pc);
     }
-    this.advanced();
+    if (this.position !== to) this.t.seek(to);
+    out.push({ position: to, pc: h.pc, depth });
     return out;
   }
 
+  edit(e: Edit): void {
+    this.s.engine.edit(e);
+    this.s.engine.flush();
+  }
+
   finish(): string | undefined {
-    if (this.writer && !this.writer.finished) {
+    if (this.finished) return this.recordingPath;
+    this.finished = true;
+    if (this.fd === undefined) return undefined;
+    try {
+      const engine = this.s.engine;
+      // The trailer describes the frontier, so the machine goes there first.
+      if (this.position !== this.end) this.t.seek(this.end);
       const m = this.machine;
-      const reason = m.exit ? 'exit' : m.trap ? 'trap' : 'stopped';
-      this.writer.finish({ reason, exitCode: m.exit?.code ?? 0, positions: this.frontier, message: m.exit?.message ?? m.trap?.message ?? 'recording stopped by the debugger' });
+      if (m.exit) engine.finish('exit', m.exit.code, m.exit.message);
+      else if (m.trap) engine.finish('trap', 3, m.trap.message);
+      else if (this.deadlock !== undefined) engine.finish('deadlock', 4, this.deadlock);
+      else engine.finish('stopped', 0, 'recording stopped by the debugger');
+      this.flushConsole();
+    } finally {
+      closeSync(this.fd);
+      this.fd = undefined;
     }
-    if (this.fd !== undefined) { closeSync(this.fd); this.fd = undefined; }
     return this.recordingPath;
   }
 }

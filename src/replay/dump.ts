@@ -1,8 +1,8 @@
 // The human-readable dump of a recording (documented in docs/recording-format.md, highlighted by the extension):
 // the header, one line per event (position, hart, kind, details), then the trailer or why the file ends early.
 
-import type { Checksum, LoggedEvent } from './format';
-import { FORMAT_VERSION } from './format';
+import type { Checksum, Edit, LoggedEvent } from './format';
+import { REGISTER } from './format';
 import { readRecording } from './reader';
 
 const hex = (v: number) => (v >>> 0).toString(16).padStart(8, '0');
@@ -20,7 +20,19 @@ function details(e: LoggedEvent): string {
       const c = e.checksum as Checksum;
       return c.harts.map((v, k) => `h${k}=${hex(v)}`).join(' ') + ` mem=${hex(c.memory)} dev=${hex(c.devices)}`;
     }
+    case 'edit': return editDetails(e.edit as Edit);
   }
+}
+
+/** `mem 0x80001a70 2a 00 00 00` (at most 16 bytes shown, then the count), or `reg x10 0x000000000000002a`. */
+function editDetails(e: Edit): string {
+  if (e.target === 'memory') {
+    const shown = [...e.bytes.subarray(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+    return `mem 0x${e.address.toString(16)} ${shown}${e.bytes.length > 16 ? ` ... (${e.bytes.length} bytes)` : ''}`;
+  }
+  const r = e.register;
+  const name = r < REGISTER.f ? `x${r}` : r < REGISTER.pc ? `f${r - REGISTER.f}` : r === REGISTER.pc ? 'pc' : `csr 0x${(r - REGISTER.csr).toString(16).padStart(3, '0')}`;
+  return `reg ${name} 0x${BigInt.asUintN(64, e.value).toString(16).padStart(16, '0')}`;
 }
 
 /** One event line: position right-aligned in 14 columns, hart, kind in 8 columns, details. */
@@ -36,7 +48,7 @@ export function dumpRecording(bytes: Uint8Array, name: string): string[] {
   const h = rec.header;
   const lines = [
     `hartline recording ${name}`,
-    `format        ${FORMAT_VERSION}`,
+    `format        ${rec.version}`,
     `size          ${rec.size} bytes`,
     `tool          ${h.tool}`,
     ...h.images.map((i) => `image         ${i.role} ${i.path} sha256=${i.sha256}`),

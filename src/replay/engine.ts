@@ -6,8 +6,9 @@ import type { HartSchedule } from '../machine/schedule';
 import { HartRun, Hart } from '../riscv/hart';
 import { DirtyPages } from './dirty';
 import { Divergence } from './divergence';
-import type { Checksum, EndReason, Trailer } from './format';
-import { EventLog, lowerBound } from './log';
+import type { Checksum, Edit, EndReason, Trailer } from './format';
+import { EventLog, lowerBound, upperBound } from './log';
+import { applyEdit, EditError } from './edits';
 import { ReplaySource } from './player';
 import { LiveSource } from './recorder';
 import { deviceDigest, hartDigest, pagesDigest } from './state';
@@ -55,6 +56,8 @@ export class Engine {
   checksumsVerified = 0;
   /** Set when a live recording has ended (the guest exited); the frontier then is the end. */
   liveEnded = false;
+  /** Index of the first logged edit not yet applied to the machine. */
+  private editNext = 0;
 
   constructor(readonly m: Machine, readonly log: EventLog, private readonly opts: EngineOptions) {
     this.interval = opts.checksumInterval;
@@ -113,6 +116,8 @@ export class Engine {
     for (const pg of sumPages) this.sumPages[pg] = 1;
     this.lastChecksum = -1;
     this.mode = undefined;
+    // Edits at the snapshot's own position are applied again: they are absolute, so that is harmless either way.
+    this.editNext = lowerBound(this.log.editPos, this.m.position);
   }
 
   /** The checksum page set, for a snapshot (after the snapshot store has collected dirty pages). */
@@ -134,12 +139,15 @@ export class Engine {
 
   /**
    * Runs forward to `target` (or the first stop). `boundary(position)` may name an earlier position at which the
-   * caller wants control back (to take a snapshot); `onBoundary` is then called there.
+   * caller wants control back (to take a snapshot); `onBoundary` is then called there. `resume` (default true)
+   * steps over a breakpoint at the current hart's pc, as resuming from a stop there must; the runs that continue
+   * where the engine cut a stretch itself (checksums, snapshots, live chunks) never do.
    */
-  advance(target: number, boundary?: (position: number) => number, onBoundary?: (position: number) => void): Advance {
+  advance(target: number, boundary?: (position: number) => number, onBoundary?: (position: number) => void, resume = true): Advance {
     const m = this.m, log = this.log;
     try {
       for (;;) {
+        this.applyEdits();
         const pos = m.position;
         if (m.halted) return this.halt(m.exit ? 'exit' : 'trap');
         if (pos >= target) return { reason: 'target', position: pos, exitCode: 0 };
@@ -148,16 +156,36 @@ export class Engine {
         this.use(live ? 'live' : 'replay');
         let limit = Math.min(target, (Math.floor(pos / this.interval) + 1) * this.interval);
         limit = live ? Math.min(limit, pos + LIVE_CHUNK) : Math.min(limit, log.frontier);
+        // Replay stops wherever the log holds a checksum or an edit (edits come only at such stops while recording).
+        if (!live) {
+          const kc = upperBound(log.checksumPos, pos);
+          if (kc < log.checksumPos.length) limit = Math.min(limit, log.checksumPos[kc]);
+        }
+        if (this.editNext < log.editPos.length) limit = Math.min(limit, log.editPos[this.editNext]);
         if (boundary) limit = Math.min(limit, Math.max(pos + 1, boundary(pos)));
-        const r: RunResult = m.run(limit - pos);
+        const r: RunResult = this.runFrom(limit - pos, resume);
+        resume = false;
         if (live) this.afterLiveChunk();
         this.atBoundary(live);
+        this.applyEdits();
         if (r.reason === 'limit') { onBoundary?.(m.position); continue; }
         if (live && (r.reason === 'exit' || r.reason === 'trap' || r.reason === 'deadlock')) this.liveEnded = true;
         return { reason: r.reason, position: m.position, exitCode: r.exitCode, message: r.message };
       }
     } finally {
     }
+  }
+
+  /**
+   * Machine.run() steps over a breakpoint at the current hart's pc. A run that does not resume from a stop goes to
+   * the scheduler directly, so a breakpoint exactly where a stretch was cut is still hit. (Machine.run() has no
+   * option for this yet; until it has, this reaches past its `private`.)
+   */
+  private runFrom(limit: number, resume: boolean): RunResult {
+    if (resume || this.m.exec.breakpoints.size === 0) return this.m.run(limit);
+    const m = this.m as unknown as { resume: unknown; runScheduled(limit: number): RunResult };
+    m.resume = undefined;
+    return m.runScheduled(limit);
   }
 
   private halt(reason: 'exit' | 'trap'): Advance {
@@ -176,13 +204,57 @@ export class Engine {
     }
   }
 
-  /** At interval multiples, and where the machine stopped for good, a checksum is logged (live) or compared. */
+  /** Applies the logged edits at the current position (and steps past any behind it). */
+  private applyEdits(): void {
+    const log = this.log, pos = this.m.position;
+    while (this.editNext < log.editPos.length && log.editPos[this.editNext] <= pos) {
+      if (log.editPos[this.editNext] === pos) {
+        try {
+          applyEdit(this.m, log.edits[this.editNext]);
+        } catch (e) {
+          if (!(e instanceof EditError)) throw e;
+          this.diverged(pos, -1, `the debugger edit recorded here cannot be applied: ${e.message}`);
+        }
+      }
+      this.editNext++;
+    }
+  }
+
+  /**
+   * A debugger edit at the live frontier: logged after a checksum of the state before it (a replay compares that
+   * checksum before applying the edit), then applied. Throws EditError when it cannot be applied.
+   */
+  edit(e: Edit): void {
+    const m = this.m, log = this.log, pos = m.position;
+    if (!this.canRecord || pos !== log.frontier) throw new EditError(`state can only be changed at the end of a live recording (position ${log.frontier})`);
+    if (pos > 0 && log.checksumPos[log.checksumPos.length - 1] !== pos) this.checksumHere(true);
+    applyEdit(m, e);
+    log.addEdit(pos, e);
+    this.live!.writer?.edit(pos, e);
+    this.editNext = log.editPos.length;
+  }
+
+  /** Writes the events logged so far to the recording file (a live recording that is paused flushes nothing on its own). */
+  flush(): void {
+    if (this.canRecord) this.live!.writer?.flush(this.log.frontier);
+  }
+
+  /**
+   * At interval multiples, where the machine stopped for good, and (replaying) wherever the log holds a checksum,
+   * a checksum is logged (live) or compared.
+   */
   private atBoundary(live: boolean): void {
     const m = this.m, pos = m.position;
-    if (pos === this.lastChecksum) return;
-    const end = m.halted || (!live && pos === this.log.frontier && this.log.checksumPos[this.log.checksumPos.length - 1] === pos);
-    if (pos % this.interval !== 0 && !end) return;
-    // A deadlock is not `halted`; the recorder adds its final checksum through finish().
+    // Never at position 0: its page set is the loaded images, which the first interval's checksum covers (a run
+    // may stop at 0 at a breakpoint on the entry, replaying or recording, and must not start a new interval there).
+    if (pos === this.lastChecksum || pos === 0) return;
+    const logged = !live && this.log.checksumPos[lowerBound(this.log.checksumPos, pos)] === pos;
+    if (pos % this.interval !== 0 && !m.halted && !logged) return;
+    this.checksumHere(live);
+  }
+
+  private checksumHere(live: boolean): void {
+    const m = this.m, pos = m.position;
     this.dirty.collect();
     const c: Checksum = { position: pos, harts: m.harts.map(hartDigest), memory: pagesDigest(m, this.sumPages), devices: deviceDigest(m) };
     this.sumPages.fill(0);
@@ -217,7 +289,7 @@ export class Engine {
     if (this.mode === 'live' || this.live) {
       this.mode = 'live';
       this.log.frontier = Math.max(this.log.frontier, m.position);
-      if (this.lastChecksum !== m.position) this.atBoundary(true);
+      if (m.position > 0 && this.log.checksumPos[this.log.checksumPos.length - 1] !== m.position) this.checksumHere(true);
     }
     const t: Trailer = { reason, exitCode, positions: m.position, message };
     this.live?.writer?.finish(t);

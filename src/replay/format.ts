@@ -2,14 +2,27 @@
 // docs/recording-format.md is the normative description; this file and the reader/writer follow it.
 
 export const MAGIC = new Uint8Array([0x48, 0x41, 0x52, 0x54, 0x52, 0x45, 0x43, 0x1a]); // "HARTREC" 0x1A
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+/** Version 1 lacks the edit event; its files read as before. */
+export const OLDEST_VERSION = 1;
 /** Magic, u16 version, u16 flags. */
 export const PREAMBLE_SIZE = 12;
 
 export const BLOCK = { header: 0x48, events: 0x45, trailer: 0x54 } as const; // 'H', 'E', 'T'
 
-export const EVENT = { switch: 1, input: 2, wake: 3, checksum: 4 } as const;
-export type EventKind = 'switch' | 'input' | 'wake' | 'checksum';
+export const EVENT = { switch: 1, input: 2, wake: 3, checksum: 4, edit: 5 } as const;
+export type EventKind = 'switch' | 'input' | 'wake' | 'checksum' | 'edit';
+
+/** Register numbers of register edits: x0-x31, f0-f31 (raw bits), the pc, and CSR n as CSR_BASE + n. */
+export const REGISTER = { x: 0, f: 32, pc: 64, csr: 0x1000 } as const;
+
+/**
+ * A change the debugger made while recording, at the live frontier. It takes effect before the instruction at its
+ * position executes, and a replay applies it at the same place, so the run stays the one that was recorded.
+ */
+export type Edit =
+  | { target: 'memory'; address: number; bytes: Uint8Array }
+  | { target: 'register'; hart: number; register: number; value: bigint };
 
 export const CHANNELS = ['uart', 'semihost'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -31,7 +44,8 @@ export interface ImageRef {
 export interface RecordingHeader {
   tool: string;
   images: ImageRef[];
-  machine: { harts: number; ramSize: number };
+  /** `bootargs` (optional) is the kernel command line placed in the device tree's /chosen node. */
+  machine: { harts: number; ramSize: number; bootargs?: string };
   schedule: { policy: Policy; quantum: number; seed?: string };
   /** Positions between state checksums. */
   checksumInterval: number;
@@ -63,4 +77,5 @@ export interface LoggedEvent {
   channel?: Channel;
   byte?: number;
   checksum?: Checksum;
+  edit?: Edit;
 }

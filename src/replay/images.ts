@@ -43,5 +43,6 @@ export function buildMachine(header: RecordingHeader, images: LoadedImage[]): Ma
     name: kernel.ref.path,
     bios: bios && parseElf(bios.bytes, bios.ref.path),
     biosName: bios?.ref.path,
+    bootargs: header.machine.bootargs,
   });
 }

@@ -1,7 +1,7 @@
 // The in-memory event log that drives a replay: switches, inputs, wakes and checksums, each sorted by position.
 // The reader fills it from a file; a live recorder appends to it, so reverse execution works while recording.
 
-import type { Channel, Checksum, LoggedEvent } from './format';
+import type { Channel, Checksum, Edit, LoggedEvent } from './format';
 import { CHANNELS } from './format';
 
 /** Index of the first element of sorted `a` that is >= v. */
@@ -35,6 +35,9 @@ export class EventLog {
   readonly wakeHart: number[] = [];
   readonly checksums: Checksum[] = [];
   readonly checksumPos: number[] = [];
+  /** Debugger edits made while recording, in the order they were made. */
+  readonly editPos: number[] = [];
+  readonly edits: Edit[] = [];
   /** Execution up to this position is fully described by the log. */
   frontier = 0;
 
@@ -57,6 +60,11 @@ export class EventLog {
   addChecksum(c: Checksum): void {
     this.checksums.push(c);
     this.checksumPos.push(c.position);
+  }
+
+  addEdit(position: number, e: Edit): void {
+    this.editPos.push(position);
+    this.edits.push(e);
   }
 
   /** The hart that executes the instruction at `position` (the last switch at or before it), or -1 before any. */
@@ -94,7 +102,7 @@ export class EventLog {
     }
   }
 
-  /** Switches, inputs and wakes with from <= position < to, in position order (switches first at a tie). */
+  /** Switches, inputs, wakes and edits with from <= position < to, in position order (switches first at a tie). */
   eventsBetween(from: number, to: number): LoggedEvent[] {
     const out: LoggedEvent[] = [];
     for (let k = lowerBound(this.switchPos, from); k < this.switchPos.length && this.switchPos[k] < to; k++) {
@@ -108,7 +116,11 @@ export class EventLog {
       out.push({ position: this.inputPos[k], kind: 'input', hart: hart >= 0 ? hart : undefined,
         channel: CHANNELS[this.inputChannel[k]] as Channel, byte: this.inputByte[k] });
     }
-    const order = { switch: 0, wake: 1, input: 2, checksum: 3 };
+    for (let k = lowerBound(this.editPos, from); k < this.editPos.length && this.editPos[k] < to; k++) {
+      const e = this.edits[k];
+      out.push({ position: this.editPos[k], kind: 'edit', hart: e.target === 'register' ? e.hart : undefined, edit: e });
+    }
+    const order = { switch: 0, wake: 1, input: 2, edit: 3, checksum: 4 };
     return out.sort((a, b) => a.position - b.position || order[a.kind] - order[b.kind]);
   }
 }

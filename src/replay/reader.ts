@@ -4,7 +4,7 @@
 import { HartlineError } from '../errors';
 import { ByteReader, CorruptRecording, crc32 } from './codec';
 import {
-  BLOCK, CHANNELS, END_REASONS, EVENT, FORMAT_VERSION, LoggedEvent, MAGIC, PREAMBLE_SIZE, RecordingHeader, Trailer,
+  BLOCK, CHANNELS, Edit, END_REASONS, EVENT, FORMAT_VERSION, LoggedEvent, MAGIC, OLDEST_VERSION, PREAMBLE_SIZE, RecordingHeader, REGISTER, Trailer,
 } from './format';
 import { EventLog } from './log';
 
@@ -21,6 +21,8 @@ export interface Recording {
   damage?: { offset: number; truncated: boolean; message: string };
   /** Size of the file in bytes. */
   size: number;
+  /** The format version in the preamble. */
+  version: number;
 }
 
 export interface ReadOptions {
@@ -38,7 +40,7 @@ export function readRecording(bytes: Uint8Array, name: string, opts: ReadOptions
   if (version > FORMAT_VERSION) {
     throw new HartlineError(`${name}: recording format version ${version} is newer than this Hartline reads (${FORMAT_VERSION}); upgrade Hartline`);
   }
-  if (version !== FORMAT_VERSION || bytes[10] !== 0 || bytes[11] !== 0) {
+  if (version < OLDEST_VERSION || bytes[10] !== 0 || bytes[11] !== 0) {
     throw new HartlineError(`${name}: corrupt recording: bad version or flags in the preamble`);
   }
   const blocks = new BlockCursor(bytes, PREAMBLE_SIZE);
@@ -55,7 +57,7 @@ export function readRecording(bytes: Uint8Array, name: string, opts: ReadOptions
   }
 
   const log = new EventLog();
-  const rec: Recording = { header, log, size: bytes.length };
+  const rec: Recording = { header, log, size: bytes.length, version };
   let end = 0;
   for (;;) {
     const start = blocks.pos;
@@ -124,7 +126,8 @@ function parseHeader(payload: Uint8Array, offset: number): RecordingHeader {
       typeof im.path !== 'string' || typeof im.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(im.sha256)) bad('image entry');
   }
   const m = h.machine;
-  if (typeof m !== 'object' || m === null || !isInt(m.harts, 1, 64) || !isInt(m.ramSize, 1 << 20, 2 ** 31) || m.ramSize % 4096 !== 0) bad('machine');
+  if (typeof m !== 'object' || m === null || !isInt(m.harts, 1, 64) || !isInt(m.ramSize, 1 << 20, 2 ** 31) || m.ramSize % 4096 !== 0 ||
+    (m.bootargs !== undefined && typeof m.bootargs !== 'string')) bad('machine');
   const s = h.schedule;
   if (typeof s !== 'object' || s === null || !['roundrobin', 'chaos', 'realtime'].includes(s.policy) || !isInt(s.quantum, 1, 2 ** 40) ||
     (s.seed !== undefined && typeof s.seed !== 'string')) bad('schedule');
@@ -170,11 +173,35 @@ function parseEvents(payload: Uint8Array, offset: number, header: RecordingHeade
         onEvent?.({ position: pos, kind: 'checksum', checksum: c });
         break;
       }
+      case EVENT.edit: {
+        const e = parseEdit(r, harts);
+        log.addEdit(pos, e);
+        onEvent?.({ position: pos, kind: 'edit', hart: e.target === 'register' ? e.hart : undefined, edit: e });
+        break;
+      }
       default:
         r.fail(`unknown event kind ${kind}`);
     }
   }
   return end;
+}
+
+/** Largest memory edit: the debugger writes a variable or a memory view's bytes, never more. */
+const MAX_EDIT_BYTES = 1 << 20;
+
+function parseEdit(r: ByteReader, harts: number): Edit {
+  const target = r.u8();
+  if (target === 0) {
+    const address = r.varint(), n = r.varint();
+    if (n < 1 || n > MAX_EDIT_BYTES) r.fail('memory edit of a bad length');
+    return { target: 'memory', address, bytes: r.bytes(n).slice() };
+  }
+  if (target !== 1) r.fail('unknown edit target');
+  const hart = r.varint(), register = r.varint();
+  if (hart >= harts) r.fail(`hart ${hart} out of range`);
+  if (register > REGISTER.pc && (register < REGISTER.csr || register >= REGISTER.csr + 4096)) r.fail(`unknown register number ${register}`);
+  const lo = r.u32(), hi = r.u32();
+  return { target: 'register', hart, register, value: (BigInt(hi) << 32n) | BigInt(lo) };
 }
 
 function parseTrailer(payload: Uint8Array, offset: number, end: number): Trailer {

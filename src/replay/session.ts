@@ -29,6 +29,8 @@ export interface RecordOptions {
   /** Receives the file's bytes as they are written; absent for a recording kept only in memory. */
   sink?: RecordingSink;
   onConsole?: (bytes: Uint8Array, position: number) => void;
+  /** Kernel command line for the device tree's /chosen node, kept in the header. */
+  bootargs?: string;
 }
 
 export interface Session {
@@ -51,7 +53,7 @@ export function startRecording(o: RecordOptions): Session {
   const header: RecordingHeader = {
     tool: TOOL,
     images: o.images.map((i) => ({ role: i.role, path: i.path, sha256: sha256(i.bytes) })),
-    machine: { harts: o.harts ?? 1, ramSize: o.ramSize ?? DEFAULT_RAM },
+    machine: o.bootargs === undefined ? { harts: o.harts ?? 1, ramSize: o.ramSize ?? DEFAULT_RAM } : { harts: o.harts ?? 1, ramSize: o.ramSize ?? DEFAULT_RAM, bootargs: o.bootargs },
     schedule: seed === undefined ? { policy, quantum } : { policy, quantum, seed },
     checksumInterval: o.checksumInterval ?? DEFAULT_CHECKSUM_INTERVAL,
   };

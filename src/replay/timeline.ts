@@ -2,7 +2,6 @@
 // nearest snapshot before a target and run forward with observers"; seek, steps, continue and lastWrite use it.
 
 import type { Hart } from '../riscv/hart';
-import type { Watch } from '../machine/memory';
 import { Advance } from './engine';
 import type { LoggedEvent } from './format';
 import { EventLog, windowStart } from './log';
@@ -10,6 +9,7 @@ import { Snapshot, SnapshotStore } from './snapshot';
 import { enforceBudget, thinLocals, thinSpine } from './retention';
 import type { Session } from './session';
 import { Flow, flowOf } from './calls';
+import { arm, breakpointHit, Pending, settle } from './stops';
 
 export interface TimelineOptions {
   /** Positions between spine snapshots (default 2^21). */
@@ -30,6 +30,8 @@ export interface Stop {
   pc?: number;
   /** Watchpoints: the accessed address and kind, the position of the accessing instruction, and the bytes around it. */
   address?: number;
+  /** Watchpoints: the size of the access in bytes. */
+  size?: number;
   access?: 'read' | 'write';
   accessPosition?: number;
   before?: Uint8Array;
@@ -53,12 +55,18 @@ export interface Watchpoint {
   hart?: number;
   /** For writes: stop only when the bytes change (lastWrite uses this). */
   changesOnly?: boolean;
+  /**
+   * Evaluated once the accessing instruction has completed (the machine is then just after it); false ignores the
+   * hit. The stop passed in still names the accessing instruction's position.
+   */
+  condition?: (stop: Stop) => boolean;
 }
 
 export interface Stops {
   breakpoints?: Breakpoint[];
   watchpoints?: Watchpoint[];
 }
+
 
 /** What the caller knows from the line table: whether an address starts a statement. */
 export interface Lines {
@@ -109,7 +117,7 @@ export class Timeline {
   }
 
   /** Runs forward to `target`, taking spine snapshots the first time and local ones planned by goto(). */
-  private forward(target: number): Advance {
+  private forward(target: number, resume = true): Advance {
     const e = this.session.engine, iv = this.spineInterval;
     return e.advance(target, (pos) => {
       let next = pos < this.spineMax ? Infinity : (Math.floor(pos / iv) + 1) * iv;
@@ -119,7 +127,7 @@ export class Timeline {
     }, (pos) => {
       if (pos % iv === 0 && pos > this.spineMax) { this.spineMax = pos; this.snap('spine'); }
       else if (this.plan.length && this.plan[0] === pos) { this.plan.shift(); this.snap('local'); }
-    });
+    }, resume);
   }
 
   /** Puts the machine at `target` (clamped to the recording), restoring a snapshot when that is shorter. */
@@ -131,7 +139,8 @@ export class Timeline {
     // Local snapshots at halving distances before the target, whether we restored or just run on from here:
     // the next step back then starts close by.
     this.plan = [];
-    for (let d = target - m.position; d > this.localGap; d = Math.floor(d / 2)) this.plan.unshift(target - Math.floor(d / 2));
+    // (In ascending order: forward() takes them from the front.)
+    for (let d = target - m.position; d > this.localGap; d = Math.floor(d / 2)) this.plan.push(target - Math.floor(d / 2));
     const a = this.forward(target);
     this.plan = [];
     return a;
@@ -252,66 +261,39 @@ export class Timeline {
     }
   }
 
-  /** Arms breakpoints and watchpoints; hits are reported through `onHit`, which says whether to stop. */
-  private arm(stops: Stops, onHit: (stop: Stop) => boolean): () => void {
-    const m = this.session.machine;
-    const watches: Watch[] = [];
-    for (const w of stops.watchpoints ?? []) {
-      let shadow = m.memory.readBytes(w.lo, w.hi - w.lo) ?? new Uint8Array(0);
-      const watch: Watch = {
-        lo: w.lo, hi: w.hi, read: w.kind !== 'write', write: w.kind !== 'read',
-        hit: (h, addr, _size, isWrite) => {
-          const after = isWrite ? m.memory.readBytes(w.lo, w.hi - w.lo) ?? new Uint8Array(0) : shadow;
-          const before = shadow;
-          shadow = after;
-          if (w.hart !== undefined && h.id !== w.hart) return;
-          if (isWrite && w.kind === 'read') return;
-          if (!isWrite && w.kind === 'write') return;
-          if (isWrite && w.changesOnly && before.every((b, k) => b === after[k])) return;
-          const p = m.positionNow();
-          if (onHit({ reason: 'watchpoint', position: p, accessPosition: p, hart: h.id, pc: h.pc, address: addr, access: isWrite ? 'write' : 'read', before, after })) m.requestStop();
-        },
-      };
-      watches.push(watch);
-      m.memory.addWatch(watch);
-    }
-    const pcs = new Set((stops.breakpoints ?? []).map((b) => b.pc));
-    for (const pc of pcs) m.addBreakpoint(pc);
-    return () => {
-      for (const w of watches) m.memory.removeWatch(w);
-      for (const pc of pcs) m.removeBreakpoint(pc);
-    };
+  /**
+   * Runs forward or backward to the next breakpoint or watchpoint hit; the ends of the recording are stops too.
+   * Forward, `limit` (a position) bounds the run: reaching it stops with reason 'target', so a caller can let
+   * other work in between stretches of a long run.
+   */
+  continue(direction: 'forward' | 'backward', stops: Stops, opts: { limit?: number; resume?: boolean } = {}): Stop {
+    return direction === 'forward' ? this.continueForward(stops, opts.limit, opts.resume) : this.continueBackward(stops);
   }
 
-  private breakpointHit(stops: Stops): Stop | undefined {
-    const m = this.session.machine, h = m.harts[m.current];
-    for (const b of stops.breakpoints ?? []) {
-      if (b.pc !== h.pc || (b.hart !== undefined && b.hart !== h.id)) continue;
-      if (b.condition && !b.condition(h)) continue;
-      return { reason: 'breakpoint', position: m.position, hart: h.id, pc: h.pc };
-    }
-    return undefined;
-  }
-
-  /** Runs forward or backward to the next breakpoint or watchpoint hit; the ends of the recording are stops too. */
-  continue(direction: 'forward' | 'backward', stops: Stops): Stop {
-    return direction === 'forward' ? this.continueForward(stops) : this.continueBackward(stops);
-  }
-
-  private continueForward(stops: Stops): Stop {
+  /** `resume` (default true) steps over a breakpoint at the current position; false after a stop at a limit. */
+  private continueForward(stops: Stops, limit = Number.MAX_SAFE_INTEGER, resume = true): Stop {
     let hit: Stop | undefined;
-    const disarm = this.arm(stops, (s) => { hit = s; return true; });
+    const pending: Pending = [];
+    const onHit = (s: Stop) => { hit ??= s; return true; };
+    const disarm = arm(this.session.machine, stops, onHit, pending);
+    const canRecord = this.session.engine.canRecord;
     try {
       for (;;) {
         hit = undefined;
-        const a = this.forward(this.session.engine.canRecord ? Number.MAX_SAFE_INTEGER : this.end);
+        const a = this.forward(Math.min(limit, canRecord ? Number.MAX_SAFE_INTEGER : this.end), resume);
+        resume = a.reason === 'breakpoint';
+        if (a.reason === 'stop') settle(this.session.machine, pending, onHit);
         if (a.reason === 'stop' && hit) return { ...(hit as Stop), position: this.position };
+        if (a.reason === 'stop') continue; // only conditional hits whose condition said no
         if (a.reason === 'breakpoint') {
-          const b = this.breakpointHit(stops);
+          const b = breakpointHit(this.session.machine, stops);
           if (b) return b;
           continue; // a condition or hart filter said no: resuming executes through it
         }
-        if (a.reason === 'target') return { reason: 'end', position: this.position, message: 'end of recording' };
+        if (a.reason === 'target') {
+          if (this.position >= limit && (canRecord || this.position < this.end)) return { reason: 'target', position: this.position };
+          return { reason: 'end', position: this.position, message: 'end of recording' };
+        }
         return this.stopOf(a);
       }
     } finally {
@@ -344,15 +326,21 @@ export class Timeline {
   private scan(stops: Stops, from: number, to: number): Hit[] {
     const hits: Hit[] = [];
     this.goto(from);
-    const disarm = this.arm(stops, (s) => { if (s.position < to) hits.push({ position: s.position, stop: s }); return false; });
+    const pending: Pending = [];
+    const onHit = (s: Stop) => { if (s.position < to) hits.push({ position: s.position, stop: s }); return false; };
+    const disarm = arm(this.session.machine, stops, onHit, pending);
     try {
+      // A breakpoint at `from` itself is a hit of this interval: the first run must not step over it.
+      let resume = false;
       for (;;) {
-        const a = this.forward(to);
+        const a = this.forward(to, resume);
+        resume = a.reason === 'breakpoint';
         if (a.reason === 'breakpoint') {
-          const b = this.breakpointHit(stops);
+          const b = breakpointHit(this.session.machine, stops);
           if (b && b.position < to) hits.push({ position: b.position, stop: b });
           continue;
         }
+        if (a.reason === 'stop') { settle(this.session.machine, pending, onHit); continue; }
         break;
       }
     } finally {

@@ -2,7 +2,7 @@
 // flushes, then the trailer. Each block carries a CRC, so a killed recorder leaves a readable prefix.
 
 import { ByteWriter, crc32 } from './codec';
-import { BLOCK, CHANNELS, Channel, Checksum, END_REASONS, EVENT, FORMAT_VERSION, MAGIC, RecordingHeader, Trailer } from './format';
+import { BLOCK, CHANNELS, Channel, Checksum, Edit, END_REASONS, EVENT, FORMAT_VERSION, MAGIC, RecordingHeader, Trailer } from './format';
 
 /** Where finished bytes go (a file descriptor, a buffer in tests). Called once per block. */
 export type RecordingSink = (bytes: Uint8Array) => void;
@@ -67,6 +67,23 @@ export class RecordingWriter {
   wake(position: number, hart: number): void {
     this.delta(EVENT.wake, position);
     this.events.varint(hart);
+  }
+
+  edit(position: number, e: Edit): void {
+    this.delta(EVENT.edit, position);
+    if (e.target === 'memory') {
+      this.events.u8(0);
+      this.events.varint(e.address);
+      this.events.varint(e.bytes.length);
+      this.events.bytes(e.bytes);
+    } else {
+      this.events.u8(1);
+      this.events.varint(e.hart);
+      this.events.varint(e.register);
+      const v = BigInt.asUintN(64, e.value);
+      this.events.u32(Number(v & 0xffffffffn));
+      this.events.u32(Number(v >> 32n));
+    }
   }
 
   checksum(c: Checksum): void {

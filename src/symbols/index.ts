@@ -22,6 +22,9 @@ import { CallFrameInfo } from './cfi';
 import { Frame, unwindStack } from './unwind';
 import { TypeReader } from './types';
 import { Variable, VariableReader } from './variables';
+import { GlobalIndex } from './globals';
+import { STT_OBJECT } from './elf';
+import { sizeOf, typeName } from './types';
 
 export { SymbolError } from './errors';
 export type { Frame } from './unwind';
@@ -31,6 +34,17 @@ export type RegisterReader = (dwarfRegNo: number) => bigint | undefined;
 export type MemoryReader = (addr: bigint, size: number) => Uint8Array | undefined;
 
 export interface SourceLine { file: string; line: number; column: number; isStmt: boolean }
+
+/** A variable with static storage, found by name: where it is, how big, its C type, and its value. */
+export interface GlobalVariable {
+  name: string;
+  address: bigint;
+  size: number;
+  /** The C type as gdb spells it. */
+  type: string;
+  /** Its value and children, read through the MemoryReader given to `globalVariable`. */
+  variable: Variable;
+}
 export interface InlineLocation { function?: string; file?: string; line?: number; column?: number; inlined: boolean }
 
 export interface Symbols {
@@ -61,8 +75,16 @@ export interface Symbols {
    * entry with signal-frame CFI is a 'trap' frame, and by default the walk stops at main, as gdb's does.
    */
   unwind(pc: bigint, regs: RegisterReader, mem: MemoryReader, options?: { maxFrames?: number; pastMain?: boolean }): Frame[];
-  /** Parameters and locals visible in a frame from `unwind`, innermost block first; values read through `mem`. */
+  /**
+   * Parameters and locals visible in a frame from `unwind`, innermost block first; values read through `mem`.
+   * A variable wholly in memory (and each member or element of it) carries its `address` and `size`.
+   */
   variables(frame: Frame, mem: MemoryReader): Variable[];
+  /**
+   * A global or file-scope static by name, from DWARF; without DWARF for it, an ELF object symbol gives the address
+   * and size and the type is unknown (`variable` undefined). Undefined when the name is neither.
+   */
+  globalVariable(name: string, mem: MemoryReader): GlobalVariable | { name: string; address: bigint; size: number; type: undefined; variable: undefined } | undefined;
 }
 
 export function loadSymbols(elf: Uint8Array, path?: string): Symbols {
@@ -73,7 +95,20 @@ export function loadSymbols(elf: Uint8Array, path?: string): Symbols {
 class SymbolsImpl implements Symbols {
   private cfiCache: CallFrameInfo | undefined;
   private variableReader: VariableReader | undefined;
+  private globals: GlobalIndex | undefined;
   constructor(readonly info: LoadedDebugInfo, readonly path?: string) {}
+
+  globalVariable(name: string, mem: MemoryReader) {
+    this.globals ??= new GlobalIndex(this.info);
+    const hit = safe(() => this.globals!.find(name));
+    if (hit) {
+      this.variableReader ??= new VariableReader(this.info, new TypeReader(this.info.dwarf));
+      const t = this.variableReader.types.typeOf(hit.die);
+      return { name, address: hit.address, size: sizeOf(t), type: typeName(t), variable: this.variableReader.staticVariable(hit.die, name, hit.address, mem) };
+    }
+    const sym = this.info.symtab.symbol(name);
+    return sym && sym.type === STT_OBJECT ? { name, address: sym.value, size: Number(sym.size), type: undefined, variable: undefined } : undefined;
+  }
 
   private get cfi(): CallFrameInfo {
     if (!this.cfiCache) {

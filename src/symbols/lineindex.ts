@@ -106,10 +106,14 @@ export class LineIndex {
       for (let i = 0; i + 1 < t.length; i++) {
         const f = t.flags[i];
         if (f & ROW_END || !(f & ROW_STMT) || !matching[t.file[i]] || t.line[i] < line) continue;
-        if (t.cmp(i + 1, t.hi[i], t.lo[i]) <= 0) continue;
+        // Several rows at one address (an inlined call's lines in optimised code): each is_stmt one among them
+        // starts its line there, as gdb places breakpoints, and the code runs to the next address.
+        let j = i + 1;
+        while (j < t.length && !(t.flags[j - 1] & ROW_END) && t.cmp(j, t.hi[i], t.lo[i]) <= 0) j++;
+        if (j >= t.length || t.cmp(j, t.hi[i], t.lo[i]) <= 0) continue;
         let list = byLine.get(t.line[i]);
         if (!list) byLine.set(t.line[i], (list = []));
-        list.push({ lo: t.addr(i), hi: t.addr(i + 1), line: t.line[i] });
+        list.push({ lo: t.addr(i), hi: t.addr(j), line: t.line[i] });
       }
     }
     let nearest = -1;

@@ -20,10 +20,14 @@ export interface Variable {
   /** Set for structs, unions, arrays and pointers to them: fetch children with `children(start, count)`. */
   childCount?: number;
   children?: (start?: number, count?: number) => Variable[];
+  /** Where the object lives when it is wholly in memory (not for register-held or optimised-out values). */
+  address?: bigint;
+  /** Its size in bytes, set with `address`. */
+  size?: number;
 }
 
-/** The value of one object: its type and where its bytes come from. */
-interface ObjectRef { type: Type; source: ValueSource; offset: number }
+/** The value of one object: its type, where its bytes come from, and its address when it is all in memory. */
+interface ObjectRef { type: Type; source: ValueSource; offset: number; address?: bigint }
 
 export class VariableReader {
   constructor(readonly info: LoadedDebugInfo, readonly types: TypeReader) {}
@@ -72,7 +76,8 @@ export class VariableReader {
     try {
       // No location at this pc: every byte is unknown. gdb still prints aggregates member by member.
       const loc = this.locate(d, frame, fnDie, mem) ?? { pieces: [{ kind: 'undefined' as const }] };
-      ref = { type, source: this.source(loc, sizeOf(type), frame, mem), offset: 0 };
+      const only = loc.pieces.length === 1 ? loc.pieces[0] : undefined;
+      ref = { type, source: this.source(loc, sizeOf(type), frame, mem), offset: 0, address: only?.kind === 'memory' && only.bits === undefined ? only.addr : undefined };
       text = formatValue(type, ref.source, 0);
     } catch (e) {
       if (e instanceof Unavailable) text = '<optimized out>';
@@ -82,14 +87,31 @@ export class VariableReader {
     return this.withChildren({ name, type: typeName(type), value: text, kind }, ref);
   }
 
+  /** A variable with static storage (a global, or a function's static) at `address`, read through `mem`. */
+  staticVariable(d: Die, name: string, address: bigint, mem: MemoryReader): Variable {
+    const type = this.types.typeOf(d);
+    const symbol = (addr: bigint) => { const h = this.info.symtab.containing(addr); return h ? { name: h.name, offset: h.offset } : undefined; };
+    const source = this.memorySource(address, { read: () => ({ bytes: new Uint8Array(0), valid: new Uint8Array(0) }), memory: mem, symbol });
+    let text: string;
+    try {
+      text = formatValue(type, source, 0);
+    } catch (e) {
+      if (e instanceof Unavailable) text = '<optimized out>';
+      else if (e instanceof SymbolError) text = `<error: ${e.message}>`;
+      else throw e;
+    }
+    return this.withChildren({ name, type: typeName(type), value: text, kind: 'local' }, { type, source, offset: 0, address });
+  }
+
   /** Adds lazy children for aggregates, so big structs and arrays are paged in only when expanded. */
   private withChildren(v: Variable, ref: ObjectRef | undefined): Variable {
     if (!ref) return v;
+    if (ref.address !== undefined) { v.address = BigInt.asUintN(64, ref.address + BigInt(ref.offset)); v.size = sizeOf(ref.type); }
     const s = strip(ref.type);
     if (s.kind === 'struct' || s.kind === 'union' || s.kind === 'class') {
       v.childCount = s.members.length;
       v.children = (start = 0, count = s.members.length) => s.members.slice(start, start + count).map((m) => {
-        const child: ObjectRef = { type: m.type, source: ref.source, offset: ref.offset + m.offset };
+        const child: ObjectRef = { type: m.type, source: ref.source, offset: ref.offset + m.offset, address: ref.address };
         const text = m.bitSize === undefined ? formatValue(m.type, ref.source, child.offset, false)
           : formatValue({ kind: 'struct', size: sizeOf(ref.type), members: [m] }, ref.source, ref.offset, false).replace(/^\{[^=]*= |\}$/g, '');
         return this.withChildren({ name: m.name, type: typeName(m.type), value: text, kind: 'local' }, m.bitSize === undefined ? child : undefined);
@@ -103,7 +125,7 @@ export class VariableReader {
       let addr = 0n;
       for (let i = s.size - 1; i >= 0; i--) addr = (addr << 8n) | BigInt(b.bytes[i]);
       if (addr === 0n) return v;
-      const pointee: ObjectRef = { type: s.target, source: this.memorySource(addr, ref.source), offset: 0 };
+      const pointee: ObjectRef = { type: s.target, source: this.memorySource(addr, ref.source), offset: 0, address: addr };
       v.childCount = 1;
       v.children = () => [this.withChildren({ name: `*${v.name}`, type: typeName(s.target), value: formatValue(s.target, pointee.source, 0, false), kind: 'local' }, pointee)];
     } else if (s.kind === 'array') {
@@ -114,7 +136,7 @@ export class VariableReader {
       v.children = (start = 0, n = Math.min(count, PRINT_ELEMENTS)) => {
         const out: Variable[] = [];
         for (let i = start; i < Math.min(count, start + n); i++) {
-          const child: ObjectRef = { type: inner, source: ref.source, offset: ref.offset + i * stride };
+          const child: ObjectRef = { type: inner, source: ref.source, offset: ref.offset + i * stride, address: ref.address };
           out.push(this.withChildren({ name: `[${i}]`, type: typeName(inner), value: formatValue(inner, ref.source, child.offset, false), kind: 'local' }, child));
         }
         return out;

@@ -13,7 +13,7 @@ volatile uint64_t counter;
 volatile uint64_t input_bytes, input_sum;
 
 static void increment_many(void) {
-  for (unsigned i = 0; i < PER_HART; i++) counter = counter + 1; /* the race: ld, addi, sd */
+  for (unsigned i = 0; i < PER_HART; i++) counter = counter + 1; /* the race: ld, addi, sd */ // BREAK:increment
 }
 
 static void read_input(void) {
@@ -21,7 +21,7 @@ static void read_input(void) {
   unsigned idle = 0;
   while (idle < INPUT_PATIENCE) {
     if (uart[5] & 1) { /* LSR.DR */
-      input_sum = input_sum * 31 + uart[0];
+      input_sum = input_sum * 31 + uart[0]; // BREAK:input
       input_bytes++;
       idle = 0;
     } else {
@@ -33,17 +33,17 @@ static void read_input(void) {
 void hart_main(unsigned long hartid) {
   (void)hartid;
   barrier_wait(hart_count());
-  increment_many();
+  increment_many(); // BREAK:hart-increments
   barrier_wait(hart_count());
   park();
 }
 
 int main(void) {
-  read_input();
-  printf("racy_counter\n");
+  read_input(); // BREAK:read-input
+  printf("racy_counter\n"); // BREAK:print
   barrier_wait(hart_count());
   increment_many();
   barrier_wait(hart_count());
-  printf("racy_counter done\n");
+  printf("racy_counter done\n"); // BREAK:done
   return 0;
 }

@@ -21,7 +21,7 @@ int main(void) {
     if (c < 0 && n == 0) break;
     line[n] = 0;
     for (unsigned k = 0; k < n; k++) if (line[k] >= 'a' && line[k] <= 'z') line[k] -= 32;
-    printf("echo %u: %s\n", ++lines, line);
+    printf("echo %u: %s\n", ++lines, line); // BREAK:echo
     if (n == 4 && line[0] == 'Q' && line[1] == 'U' && line[2] == 'I' && line[3] == 'T') break;
   }
   printf("uart_echo: %u line(s)\n", lines);

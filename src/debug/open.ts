@@ -1,0 +1,80 @@
+// Opens what a launch configuration names: a new live recording of the program (behind its firmware, if any), or a
+// replay of a .hartrec file with its images checked against the recording, plus the program's symbols.
+
+import { readFileSync, statSync } from 'node:fs';
+import { HartlineError } from '../errors';
+import { readRecording } from '../replay/reader';
+import { LoadedImage, sha256 } from '../replay/images';
+import { Code } from './code';
+import { LaunchError, RecordLaunch, ReplayLaunch } from './launch';
+import { RecordingTimeline } from './timeline';
+
+export interface Opened {
+  timeline: RecordingTimeline;
+  code: Code;
+  /** Something the user should know about, for the Debug Console (an unfinished recording, missing symbols). */
+  notes: string[];
+}
+
+/** Recordings are read whole; the log is small next to the run it describes. */
+const MAX_RECORDING = 1 << 30;
+
+export function openRecord(cfg: RecordLaunch): Opened {
+  const images: { role: 'kernel' | 'bios'; path: string; bytes: Uint8Array }[] = [{ role: 'kernel', path: cfg.program, bytes: cfg.elf }];
+  if (cfg.bios) images.push({ role: 'bios', path: cfg.bios.path, bytes: cfg.bios.bytes });
+  let timeline: RecordingTimeline;
+  try {
+    timeline = RecordingTimeline.record({ images, harts: cfg.harts, ramSize: cfg.ramSize, policy: cfg.policy, quantum: cfg.quantum, seed: cfg.seed,
+      bootargs: cfg.bootargs, recording: cfg.recording, budget: cfg.budget });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && (e as NodeJS.ErrnoException).syscall === 'open') {
+      throw new LaunchError(`cannot create the recording ${cfg.recording} (${code}); set "recording" to a path in a folder you can write`);
+    }
+    throw e;
+  }
+  const code = new Code(cfg.elf, cfg.program);
+  return { timeline, code, notes: code.warning ? [code.warning] : [] };
+}
+
+export function openReplay(cfg: ReplayLaunch): Opened {
+  let bytes: Uint8Array;
+  try {
+    if (statSync(cfg.recording).size > MAX_RECORDING) throw new LaunchError(`${cfg.recording}: larger than 1 GiB, more than any recording this Hartline reads`);
+    bytes = new Uint8Array(readFileSync(cfg.recording));
+  } catch (e) {
+    if (e instanceof LaunchError) throw e;
+    throw new LaunchError(`cannot read the recording ${cfg.recording} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const rec = readRecording(bytes, cfg.recording);
+  const images: LoadedImage[] = rec.header.images.map((ref) => {
+    const path = ref.role === 'kernel' && cfg.program ? cfg.program : ref.path;
+    let data: Uint8Array;
+    try { data = new Uint8Array(readFileSync(path)); } catch {
+      throw new LaunchError(ref.role === 'kernel' ? `program not found: ${path}; set "program" to override the path in the recording`
+        : `bios not found: ${path}; the recording needs the firmware it was made with`);
+    }
+    const digest = sha256(data);
+    if (digest !== ref.sha256) {
+      throw new LaunchError(`${path}: this ${ref.role === 'kernel' ? 'program' : 'bios'} differs from the one recorded in ${cfg.recording} ` +
+        `(SHA-256 ${digest.slice(0, 16)}..., recorded ${ref.sha256.slice(0, 16)}...); rebuild the recorded ELF or point "program" at it`);
+    }
+    return { ref: { ...ref, path }, bytes: data };
+  });
+  let timeline: RecordingTimeline;
+  try {
+    timeline = RecordingTimeline.replay(rec, images, cfg.budget);
+  } catch (e) {
+    if (e instanceof HartlineError) throw new LaunchError(e.message);
+    throw e;
+  }
+  const kernel = images.find((i) => i.ref.role === 'kernel')!;
+  const code = new Code(kernel.bytes, kernel.ref.path);
+  const notes = code.warning ? [code.warning] : [];
+  if (!rec.trailer) {
+    const d = rec.damage;
+    const why = !d ? 'it has no trailer' : d.truncated ? `it is truncated at byte ${d.offset}` : `it is corrupt at byte ${d.offset} (${d.message})`;
+    notes.push(`${cfg.recording}: the recording is unfinished (${why}); its first ${rec.log.frontier} positions replay`);
+  }
+  return { timeline, code, notes };
+}

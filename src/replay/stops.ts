@@ -1,0 +1,64 @@
+// Arming a timeline's breakpoints and watchpoints on the machine, and deciding which hits count: pc breakpoints with
+// hart filters and conditions, watchpoints whose conditions wait until the accessing instruction has completed.
+
+import type { Machine } from '../machine/machine';
+import type { Watch } from '../machine/memory';
+import type { Stop, Stops, Watchpoint } from './timeline';
+
+/** Watchpoint hits whose condition waits for the accessing instruction to complete. */
+export type Pending = { w: Watchpoint; stop: Stop }[];
+
+/**
+ * Arms breakpoints and watchpoints; hits are reported through `onHit`, which says whether to stop. A hit of a
+ * watchpoint with a condition stops the run after its instruction and waits in `pending` for settle().
+ */
+export function arm(m: Machine, stops: Stops, onHit: (stop: Stop) => boolean, pending: Pending = []): () => void {
+  const watches: Watch[] = [];
+  for (const w of stops.watchpoints ?? []) {
+    let shadow = m.memory.readBytes(w.lo, w.hi - w.lo) ?? new Uint8Array(0);
+    const watch: Watch = {
+      lo: w.lo, hi: w.hi, read: w.kind !== 'write', write: w.kind !== 'read',
+      hit: (h, addr, size, isWrite) => {
+        const after = isWrite ? m.memory.readBytes(w.lo, w.hi - w.lo) ?? new Uint8Array(0) : shadow;
+        const before = shadow;
+        shadow = after;
+        if (w.hart !== undefined && h.id !== w.hart) return;
+        if (isWrite && w.kind === 'read') return;
+        if (!isWrite && w.kind === 'write') return;
+        if (isWrite && w.changesOnly && before.every((b, k) => b === after[k])) return;
+        const p = m.positionNow();
+        const stop: Stop = { reason: 'watchpoint', position: p, accessPosition: p, hart: h.id, pc: h.pc, address: addr, size, access: isWrite ? 'write' : 'read', before, after };
+        if (w.condition) { pending.push({ w, stop }); m.requestStop(); return; }
+        if (onHit(stop)) m.requestStop();
+      },
+    };
+    watches.push(watch);
+    m.memory.addWatch(watch);
+  }
+  const pcs = new Set((stops.breakpoints ?? []).map((b) => b.pc));
+  for (const pc of pcs) m.addBreakpoint(pc);
+  return () => {
+    for (const w of watches) m.memory.removeWatch(w);
+    for (const pc of pcs) m.removeBreakpoint(pc);
+  };
+}
+
+/** After a run stopped for conditional watchpoint hits: evaluates them in order; true when `onHit` wants a stop. */
+export function settle(m: Machine, pending: Pending, onHit: (stop: Stop) => boolean): boolean {
+  let stop = false;
+  for (const { w, stop: s } of pending.splice(0)) {
+    const hit = { ...s, hart: s.hart, pc: m.harts[s.hart!].pc };
+    if (w.condition!(hit) && onHit(hit)) stop = true;
+  }
+  return stop;
+}
+
+export function breakpointHit(m: Machine, stops: Stops): Stop | undefined {
+  const h = m.harts[m.current];
+  for (const b of stops.breakpoints ?? []) {
+    if (b.pc !== h.pc || (b.hart !== undefined && b.hart !== h.id)) continue;
+    if (b.condition && !b.condition(h)) continue;
+    return { reason: 'breakpoint', position: m.position, hart: h.id, pc: h.pc };
+  }
+  return undefined;
+}
