@@ -1,4 +1,4 @@
-/* S-mode entry for the smp-boot payload: every hart arrives with a0 = hartid, a1 = device tree (or opaque). */
+/* S-mode entry for SBI payloads (the smp-boot example and test/guests/sbi): every hart arrives with a0 = hartid, a1 = device tree (or opaque). */
 .section .text.entry
 .globl _start
 _start:

@@ -1,9 +1,8 @@
 // Runs a machine forward under a recording: replaying the log behind its frontier and, for a live recording,
 // recording beyond it. Checksums are written or verified at every multiple of the checksum interval.
 
-import { Machine, InputPort, RunResult } from '../machine/machine';
+import type { Machine, InputPort, RunResult } from '../machine/machine';
 import type { HartSchedule } from '../machine/schedule';
-import { HartRun, Hart } from '../riscv/hart';
 import { DirtyPages } from './dirty';
 import { Divergence } from './divergence';
 import type { Checksum, Edit, EndReason, Trailer } from './format';
@@ -66,31 +65,6 @@ export class Engine {
     this.replay = new ReplaySource(m, log, (p, h, what) => this.diverged(p, h, what));
     if (opts.live) this.live = new LiveSource(m, log, opts.live.policy, opts.live.input, opts.live.writer);
     m.onConsole = (bytes) => opts.onConsole?.(bytes, m.positionNow());
-    this.hookWakes();
-  }
-
-  /**
-   * runnable() wakes sleeping harts with a pending interrupt at every slice boundary, and boundaries fall in
-   * different places in a recording and its replay. A wake only matters if the interrupt is withdrawn before the
-   * hart runs, but then it changes the run; so recordings log these wakes and replays allow exactly those.
-   */
-  private hookWakes(): void {
-    const m = this.m;
-    const original = Machine.prototype.runnable;
-    const asleep = new Uint8Array(m.harts.length);
-    m.runnable = (): Hart[] => {
-      for (const h of m.harts) asleep[h.id] = h.run === HartRun.wfi ? 1 : 0;
-      let out = original.call(m);
-      for (const h of m.harts) {
-        if (!asleep[h.id] || h.run !== HartRun.running) continue;
-        const keep = this.mode === 'live' ? this.live!.woke(m.position, h.id) : this.replay.wakeAllowed(m.position, h.id);
-        if (!keep) {
-          h.run = HartRun.wfi;
-          out = out.filter((o) => o !== h);
-        }
-      }
-      return out;
-    };
   }
 
   private use(mode: 'replay' | 'live'): void {

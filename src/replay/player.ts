@@ -62,13 +62,4 @@ export class ReplaySource {
     if (at < p) this.diverged(p, this.m.current, `the guest did not read the input byte recorded at position ${at}`);
     return -1;
   }
-
-  /** Whether a hart that runnable() just woke at `position` woke there in the recording too. */
-  wakeAllowed(position: number, hart: number): boolean {
-    const log = this.log;
-    for (let k = lowerBound(log.wakePos, position); k < log.wakePos.length && log.wakePos[k] === position; k++) {
-      if (log.wakeHart[k] === hart) return true;
-    }
-    return false;
-  }
 }

@@ -47,12 +47,6 @@ export class LiveSource {
     this.writer?.switchHart(position, hart);
   }
 
-  woke(position: number, hart: number): boolean {
-    this.log.addWake(position, hart);
-    this.writer?.wake(position, hart);
-    return true;
-  }
-
   checksum(c: Checksum): void {
     this.log.addChecksum(c);
     this.writer?.checksum(c);
