@@ -5,8 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { example, markerLine } from '../unit/examples-fixtures';
-import { evaluate, replaySession, stopAfter, where } from '../unit/example-paths-fixtures';
+import { example, markerLine } from '../unit/support/examples-fixtures';
+import { evaluate, replaySession, stopAfter, where } from '../unit/support/example-paths-fixtures';
 
 const FW = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf';
 

@@ -1,0 +1,91 @@
+// The record, replay and dump subcommands end to end, through bin/hartline.js in child processes, including a
+// recorder killed mid-run.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { elfPath, expected } from '../../guests/manifest';
+
+{
+  const CLI = join(__dirname, '..', '..', '..', '..', 'bin', 'hartline.js');
+  const dir = mkdtempSync(join(tmpdir(), 'hartline-rec-'));
+  const cli = (args: string[], input?: string) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'latin1', input: input ?? '' });
+
+  test('record then replay reproduces console output and exit code; dump shows header, events and trailer', () => {
+    const rec = join(dir, 'smp.hartrec');
+    const r = cli(['record', elfPath('smp_counters'), '-o', rec, '--harts', '4', '--schedule', 'chaos', '--seed', '42', '--quantum', '500']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, expected('smp_counters').output.toString('latin1'));
+    const p = cli(['replay', rec, '--verify']);
+    assert.equal(p.status, 0, p.stderr);
+    assert.equal(p.stdout, r.stdout);
+    assert.match(p.stderr, /verified: \d+ checksums equal/);
+    const d = cli(['dump', rec]);
+    assert.equal(d.status, 0, d.stderr);
+    assert.match(d.stdout, /^schedule +chaos quantum=500 seed=42$/m);
+    assert.match(d.stdout, /^ +0 +h[0-3] +switch$/m);
+    assert.match(d.stdout, /^ +\d+ +h[0-3] +switch$/m);
+    assert.match(d.stdout, /^end +exit code=0 positions=\d+/m);
+  });
+
+  test('console input from --input is logged and replayed from the log alone', () => {
+    const rec = join(dir, 'input.hartrec');
+    const inputFile = join(dir, 'input.txt');
+    writeFileSync(inputFile, 'hello, racy counter\n');
+    const r = cli(['record', elfPath('racy_counter'), '-o', rec, '--harts', '2', '--input', inputFile]);
+    assert.equal(r.status, 0, r.stderr);
+    const d = cli(['dump', rec]);
+    assert.equal((d.stdout.match(/ input +uart 0x/g) ?? []).length, 20);
+    assert.match(d.stdout, / input +uart 0x68 'h'/);
+    const p = cli(['replay', rec], 'different stdin that must be ignored');
+    assert.equal(p.status, 0, p.stderr);
+    assert.equal(p.stdout, r.stdout);
+  });
+
+  test('replay --to stops at a position; a changed image is refused unless --force', () => {
+    const rec = join(dir, 'hello.hartrec');
+    const copy = join(dir, 'hello.elf');
+    writeFileSync(copy, readFileSync(elfPath('hello')));
+    assert.equal(cli(['record', copy, '-o', rec]).status, 0);
+    const to = cli(['replay', rec, '--to', '100']);
+    assert.equal(to.status, 0, to.stderr);
+    assert.match(to.stderr, /stopped at position 100/);
+    const bytes = readFileSync(copy);
+    bytes[bytes.length - 1] ^= 0xff;
+    writeFileSync(copy, bytes);
+    const refused = cli(['replay', rec]);
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /hello\.elf: this kernel image differs from the one recorded/);
+    assert.equal(refused.stderr.trim().split('\n').length, 1);
+  });
+
+  test('bad recordings get one line and exit 2', () => {
+    const notRec = join(dir, 'not.hartrec');
+    writeFileSync(notRec, 'just some text\n');
+    for (const [file, pattern] of [[notRec, /not a Hartline recording/], [join(dir, 'missing.hartrec'), /no such file/]] as const) {
+      const r = cli(['replay', file]);
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, pattern);
+      assert.equal(r.stderr.trim().split('\n').length, 1);
+    }
+  });
+
+  test('a killed recorder leaves a prefix that replays and is reported as unfinished', async () => {
+    const rec = join(dir, 'killed.hartrec');
+    const child = spawn(process.execPath, [CLI, 'record', elfPath('bench'), '-o', rec], { stdio: 'ignore' });
+    // Wait until at least one events block has been flushed after the header, then kill without warning.
+    const start = Date.now();
+    while (Date.now() - start < 20_000 && !(existsSync(rec) && statSync(rec).size > 600)) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    const p = cli(['replay', rec]);
+    assert.equal(p.status, 2, p.stderr);
+    assert.match(p.stderr, /recording is unfinished: .*replayed its first [1-9]\d* positions/);
+    assert.equal(p.stderr.trim().split('\n').length, 1);
+    const d = cli(['dump', rec]);
+    assert.equal(d.status, 0);
+    assert.match(d.stdout, /^unfinished +positions=[1-9]/m);
+  });
+}
