@@ -3,10 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { elfPath, expected } from '../../guests/manifest';
+import { readRecording } from '../../../src/replay/reader';
+import { buildElf, words } from '../support/elf-builder';
 
 {
   const CLI = join(__dirname, '..', '..', '..', '..', 'bin', 'hartline.js');
@@ -73,13 +75,34 @@ import { elfPath, expected } from '../../guests/manifest';
   });
 
   test('a killed recorder leaves a prefix that replays and is reported as unfinished', async () => {
+    // A guest that never ends (`j .`), so the recorder is still running whatever the host's speed; it is killed
+    // once the file holds an events block after the header, seen by reading the file on each change the kernel
+    // reports, not after a guessed delay.
+    const spin = join(dir, 'spin.elf');
+    writeFileSync(spin, buildElf({ entry: 0x8000_0000, segments: [{ paddr: 0x8000_0000, bytes: words(0x0000_006f) }] }));
     const rec = join(dir, 'killed.hartrec');
-    const child = spawn(process.execPath, [CLI, 'record', elfPath('bench'), '-o', rec], { stdio: 'ignore' });
-    // Wait until at least one events block has been flushed after the header, then kill without warning.
-    const start = Date.now();
-    while (Date.now() - start < 20_000 && !(existsSync(rec) && statSync(rec).size > 600)) await new Promise((r) => setTimeout(r, 50));
+    const flushed = () => {
+      try { return readRecording(readFileSync(rec), rec).log.frontier > 0; } catch { return false; }
+    };
+    const watcher = watch(dir);
+    const child = spawn(process.execPath, [CLI, 'record', spin, '-o', rec], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const ready = new Promise<void>((resolve, reject) => {
+      const check = () => { if (flushed()) resolve(); };
+      watcher.on('change', check);
+      watcher.on('error', reject);
+      check();
+      void exited.then((code) => reject(new Error(`the recorder exited (${code}) before it was killed: ${stderr}`)));
+    });
+    try {
+      await ready;
+    } finally {
+      watcher.close();
+    }
     child.kill('SIGKILL');
-    await new Promise((r) => child.on('exit', r));
+    assert.equal(await exited, null);
     const p = cli(['replay', rec]);
     assert.equal(p.status, 2, p.stderr);
     assert.match(p.stderr, /recording is unfinished: .*replayed its first [1-9]\d* positions/);
