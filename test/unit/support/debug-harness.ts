@@ -36,12 +36,18 @@ export const fixtureMarker = (file: string, marker: string): number => markerIn(
 
 export interface Adapter { client: DebugClient; server: Server; close(): Promise<void> }
 
+/**
+ * `close()` resolves once the adapter's side of every connection has closed: the session's own 'close' listener runs
+ * first (it was attached when the connection came), so by then a lost connection has finished its recording.
+ */
 export async function startAdapter(): Promise<Adapter> {
   const server = await serve(0);
+  const ended: Promise<void>[] = [];
+  server.on('connection', (socket) => ended.push(new Promise((resolve) => socket.once('close', () => resolve()))));
   const client = new DebugClient('node', 'unused', 'hartline');
   client.defaultTimeout = 20000;
   await client.start((server.address() as AddressInfo).port);
-  return { client, server, close: async () => { await client.stop().catch(() => {}); server.close(); } };
+  return { client, server, close: async () => { await client.stop().catch(() => {}); await Promise.all(ended); server.close(); } };
 }
 
 /** Starts an adapter, runs `body` with its client, and closes it whatever happens. */
