@@ -67,6 +67,8 @@ export interface Timeline {
   /** Console input bytes in the recording, with their positions (for the timeline view). */
   inputs(from: number, to: number): { position: number; byte: number }[];
   seek(position: number): Outcome;
+  /** How the run ends at the current position (exit, trap, deadlock, the end of a replay), or undefined if it goes on. */
+  ending(): Outcome | undefined;
   /**
    * Runs forward until a probe accepts, the end, `pause()`, or (arriving) the position `until`. `resume` (default
    * true) steps over a breakpoint at the current position, as continuing from a stop there must.

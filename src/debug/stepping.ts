@@ -37,12 +37,9 @@ const SP = 2;
 
 const ARRIVED: Outcome = { kind: 'arrived' };
 
+/** Why a step of a hart could not complete: the run's ending, or a hart that does not run again before it. */
 function endOf(t: Timeline): Outcome {
-  const m = t.machine;
-  if (m.exit) return { kind: 'end', reason: 'exit', message: m.exit.message, exitCode: m.exit.code };
-  if (m.trap) return { kind: 'end', reason: 'trap', message: m.trap.message };
-  if (!t.live && t.position >= t.end) return { kind: 'end', reason: 'frontier', message: 'end of recording' };
-  return { kind: 'end', reason: 'deadlock', message: 'the hart does not run again' };
+  return t.ending() ?? { kind: 'end', reason: 'deadlock', message: 'the hart does not run again' };
 }
 
 /** Whether `cur` enters a line, coming from `last`, the previous state in the same frame. */

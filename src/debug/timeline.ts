@@ -4,6 +4,7 @@
 
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { InputPort } from '../machine/machine';
+import { endingOf } from '../machine/ending';
 import type { Hart } from '../riscv/hart';
 import type { Edit, Policy } from '../replay/format';
 import { lowerBound, upperBound, windowStart } from '../replay/log';
@@ -18,6 +19,8 @@ import type { HartSample, Outcome, Probes, Switch, Timeline } from './engine';
 const CHUNK = 4_000_000;
 /** A single instruction step of a hart records at most this far ahead looking for the hart's next instruction. */
 const MAX_WAIT = 20_000_000;
+
+const FRONTIER: Outcome = { kind: 'end', reason: 'frontier', message: 'end of recording' };
 
 export interface RecordSetup {
   images: { role: 'kernel' | 'bios'; path: string; bytes: Uint8Array }[];
@@ -142,16 +145,22 @@ export class RecordingTimeline implements Timeline {
 
   // ---- moving ----
 
+  /**
+   * How the run ends at the current position, if it does: the machine's ending (exit, trap, or a deadlock seen at
+   * the end of what there is), or the end of a replayed recording; undefined where execution can go on.
+   */
+  ending(): Outcome | undefined {
+    const atEnd = this.position >= this.end;
+    const deadlock = atEnd ? this.deadlock ?? (this.trailer?.reason === 'deadlock' ? this.trailer.message : undefined) : undefined;
+    const e = endingOf(this.machine, deadlock);
+    if (e) return { kind: 'end', reason: e.reason, message: e.message, exitCode: e.exitCode };
+    if (atEnd && !this.live) return FRONTIER;
+    return undefined;
+  }
+
   /** How a stop at the end of what there is looks to the user. */
   private endOutcome(): Outcome {
-    const m = this.machine;
-    if (m.exit) return { kind: 'end', reason: 'exit', message: m.exit.message, exitCode: m.exit.code };
-    if (m.trap) return { kind: 'end', reason: 'trap', message: m.trap.message };
-    if (this.position >= this.end) {
-      const deadlock = this.deadlock ?? (this.trailer?.reason === 'deadlock' ? this.trailer.message : undefined);
-      if (deadlock !== undefined) return { kind: 'end', reason: 'deadlock', message: deadlock };
-    }
-    return { kind: 'end', reason: 'frontier', message: 'end of recording' };
+    return this.ending() ?? FRONTIER;
   }
 
   private outcomeOf(s: Stop): Outcome {
@@ -287,10 +296,8 @@ export class RecordingTimeline implements Timeline {
       const engine = this.s.engine;
       // The trailer describes the frontier, so the machine goes there first.
       if (this.position !== this.end) this.t.seek(this.end);
-      const m = this.machine;
-      if (m.exit) engine.finish('exit', m.exit.code, m.exit.message);
-      else if (m.trap) engine.finish('trap', 3, m.trap.message);
-      else if (this.deadlock !== undefined) engine.finish('deadlock', 4, this.deadlock);
+      const e = endingOf(this.machine, this.deadlock);
+      if (e) engine.finish(e.reason, e.exitCode, e.message);
       else engine.finish('stopped', 0, 'recording stopped by the debugger');
       this.flushConsole();
     } finally {

@@ -1,7 +1,8 @@
 // The SMP machine in the shape of QEMU's virt: harts, RAM, UART, CLINT, test finisher, HTIF and semihosting,
 // run one hart at a time under a schedule. Virtual time is a pure function of the position.
 
-import { HartlineError } from '../errors';
+import { ExitCode, HartlineError } from '../errors';
+import { DEADLOCK_MESSAGE, endingOf } from './ending';
 import { Hart, HartRun, IRQ } from '../riscv/hart';
 import { execute, ExecOptions } from '../riscv/interpreter';
 import { enterTrap, pendingInterrupt, UnhandledTrap } from '../riscv/trap';
@@ -266,19 +267,21 @@ export class Machine {
   }
 
   private result(reason: StopReason): RunResult {
-    if (this.exit) return { reason: 'exit', exitCode: this.exit.code, message: this.exit.message };
-    if (this.trap) return { reason: 'trap', exitCode: 3, message: this.trap.message };
-    if (reason === 'deadlock') return { reason, exitCode: 4, message: 'every hart is asleep in wfi and no timer is armed to wake one' };
-    return { reason, exitCode: reason === 'limit' ? 124 : 0 };
+    const ending = endingOf(this, reason === 'deadlock' ? DEADLOCK_MESSAGE : undefined);
+    if (ending) return ending;
+    return { reason, exitCode: reason === 'limit' ? ExitCode.limit : 0 };
   }
 
   /**
    * Runs under the schedule until exit, trap, deadlock, a breakpoint, a requested stop, or `limit` more instructions.
-   * A hart whose pc sits on a breakpoint when run() starts executes through it (resuming from a stop).
+   * A hart whose pc sits on a breakpoint when run() starts executes through it (resuming from a stop), unless
+   * `opts.resume` is false: a run that continues where a longer one was cut (the replay engine's checksum and
+   * snapshot boundaries) must still stop at a breakpoint exactly there.
    */
-  run(limit: number): RunResult {
+  run(limit: number, opts: { resume?: boolean } = {}): RunResult {
     const resumeHart = this.current >= 0 ? this.harts[this.current] : this.harts[0];
-    this.resume = this.exec.breakpoints.has(resumeHart.pc) ? { hart: resumeHart.id, pc: resumeHart.pc } : undefined;
+    const resume = opts.resume ?? true;
+    this.resume = resume && this.exec.breakpoints.has(resumeHart.pc) ? { hart: resumeHart.id, pc: resumeHart.pc } : undefined;
     return this.runScheduled(limit);
   }
 

@@ -2,6 +2,7 @@
 // recording beyond it. Checksums are written or verified at every multiple of the checksum interval.
 
 import type { Machine, InputPort, RunResult } from '../machine/machine';
+import { endingOf } from '../machine/ending';
 import type { HartSchedule } from '../machine/schedule';
 import { DirtyPages } from './dirty';
 import { Divergence } from './divergence';
@@ -119,53 +120,35 @@ export class Engine {
    */
   advance(target: number, boundary?: (position: number) => number, onBoundary?: (position: number) => void, resume = true): Advance {
     const m = this.m, log = this.log;
-    try {
-      for (;;) {
-        this.applyEdits();
-        const pos = m.position;
-        if (m.halted) return this.halt(m.exit ? 'exit' : 'trap');
-        if (pos >= target) return { reason: 'target', position: pos, exitCode: 0 };
-        const live = pos >= log.frontier;
-        if (live && !this.canRecord) return { reason: 'end', position: pos, exitCode: 0 };
-        this.use(live ? 'live' : 'replay');
-        let limit = Math.min(target, (Math.floor(pos / this.interval) + 1) * this.interval);
-        limit = live ? Math.min(limit, pos + LIVE_CHUNK) : Math.min(limit, log.frontier);
-        // Replay stops wherever the log holds a checksum or an edit (edits come only at such stops while recording).
-        if (!live) {
-          const kc = upperBound(log.checksumPos, pos);
-          if (kc < log.checksumPos.length) limit = Math.min(limit, log.checksumPos[kc]);
-        }
-        if (this.editNext < log.editPos.length) limit = Math.min(limit, log.editPos[this.editNext]);
-        if (boundary) limit = Math.min(limit, Math.max(pos + 1, boundary(pos)));
-        const r: RunResult = this.runFrom(limit - pos, resume);
-        resume = false;
-        if (live) this.afterLiveChunk();
-        this.atBoundary(live);
-        this.applyEdits();
-        if (r.reason === 'limit') { onBoundary?.(m.position); continue; }
-        if (live && (r.reason === 'exit' || r.reason === 'trap' || r.reason === 'deadlock')) this.liveEnded = true;
-        return { reason: r.reason, position: m.position, exitCode: r.exitCode, message: r.message };
+    for (;;) {
+      this.applyEdits();
+      const pos = m.position;
+      const ending = endingOf(m);
+      if (ending) return { ...ending, position: pos };
+      if (pos >= target) return { reason: 'target', position: pos, exitCode: 0 };
+      const live = pos >= log.frontier;
+      if (live && !this.canRecord) return { reason: 'end', position: pos, exitCode: 0 };
+      this.use(live ? 'live' : 'replay');
+      let limit = Math.min(target, (Math.floor(pos / this.interval) + 1) * this.interval);
+      limit = live ? Math.min(limit, pos + LIVE_CHUNK) : Math.min(limit, log.frontier);
+      // Replay stops wherever the log holds a checksum or an edit (edits come only at such stops while recording).
+      if (!live) {
+        const kc = upperBound(log.checksumPos, pos);
+        if (kc < log.checksumPos.length) limit = Math.min(limit, log.checksumPos[kc]);
       }
-    } finally {
+      if (this.editNext < log.editPos.length) limit = Math.min(limit, log.editPos[this.editNext]);
+      if (boundary) limit = Math.min(limit, Math.max(pos + 1, boundary(pos)));
+      // Only the first stretch resumes from a stop; the later ones continue where the engine cut, so a breakpoint
+      // exactly at a cut is still hit.
+      const r: RunResult = m.run(limit - pos, { resume });
+      resume = false;
+      if (live) this.afterLiveChunk();
+      this.atBoundary(live);
+      this.applyEdits();
+      if (r.reason === 'limit') { onBoundary?.(m.position); continue; }
+      if (live && (r.reason === 'exit' || r.reason === 'trap' || r.reason === 'deadlock')) this.liveEnded = true;
+      return { reason: r.reason, position: m.position, exitCode: r.exitCode, message: r.message };
     }
-  }
-
-  /**
-   * Machine.run() steps over a breakpoint at the current hart's pc. A run that does not resume from a stop goes to
-   * the scheduler directly, so a breakpoint exactly where a stretch was cut is still hit. (Machine.run() has no
-   * option for this yet; until it has, this reaches past its `private`.)
-   */
-  private runFrom(limit: number, resume: boolean): RunResult {
-    if (resume || this.m.exec.breakpoints.size === 0) return this.m.run(limit);
-    const m = this.m as unknown as { resume: unknown; runScheduled(limit: number): RunResult };
-    m.resume = undefined;
-    return m.runScheduled(limit);
-  }
-
-  private halt(reason: 'exit' | 'trap'): Advance {
-    const m = this.m;
-    if (reason === 'exit') return { reason, position: m.position, exitCode: m.exit!.code, message: m.exit!.message };
-    return { reason, position: m.position, exitCode: 3, message: m.trap!.message };
   }
 
   private afterLiveChunk(): void {

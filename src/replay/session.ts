@@ -79,9 +79,8 @@ export function openReplay(rec: Recording, images: LoadedImage[], onConsole?: (b
 /** How a finished run maps to the recording's end reason and the process exit code. */
 export function endOf(a: Advance): { reason: EndReason; exitCode: number; message: string } {
   switch (a.reason) {
-    case 'exit': return { reason: 'exit', exitCode: a.exitCode, message: a.message ?? '' };
-    case 'trap': return { reason: 'trap', exitCode: ExitCode.guestTrap, message: a.message ?? '' };
-    case 'deadlock': return { reason: 'deadlock', exitCode: ExitCode.deadlock, message: a.message ?? '' };
+    // The engine's exit, trap and deadlock carry the machine's ending (endingOf), exit code included.
+    case 'exit': case 'trap': case 'deadlock': return { reason: a.reason, exitCode: a.exitCode, message: a.message ?? '' };
     case 'target': return { reason: 'limit', exitCode: ExitCode.limit, message: 'instruction limit reached' };
     default: return { reason: 'stopped', exitCode: 0, message: a.reason };
   }
