@@ -1,4 +1,5 @@
-// Writes package.json's contributes/activationEvents and docs/options.md from src/extension/options.ts and manifest.ts.
+// Writes package.json's contributes/activationEvents and docs/options.md from src/debug/launch-attributes.ts (launch
+// attributes), src/extension/options.ts (settings, snippets) and manifest.ts.
 // `--check` writes nothing and exits 1 when either is out of date (CI runs it through the unit test as well).
 import { build } from 'esbuild';
 import { readFileSync, writeFileSync } from 'node:fs';

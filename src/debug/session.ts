@@ -11,7 +11,7 @@ import type { Outcome, Probes } from './engine';
 import { formatValue } from './evaluate';
 import { ExpressionError } from './expression';
 import { Inspector, RefusedError } from './inspect';
-import { LaunchArguments, LaunchError, parseLaunch } from './launch';
+import { LaunchError, parseLaunch } from './launch';
 import { openRecord, openReplay } from './open';
 import { Granularity, StepContext, StepKind, stepBackward, stepForward } from './stepping';
 import { CAPABILITIES, describeStop } from './capabilities';
@@ -60,10 +60,9 @@ export class HartlineSession extends LoggingDebugSession {
   }
 
   protected async launchRequest(response: DebugProtocol.LaunchResponse, raw: DebugProtocol.LaunchRequestArguments): Promise<void> {
-    const args = raw as LaunchArguments;
     let stopOnEntry: boolean, startAtEnd = false;
     try {
-      const cfg = parseLaunch(args);
+      const cfg = parseLaunch(raw as Record<string, unknown>);
       this.mode = cfg.mode;
       const opened = cfg.mode === 'record' ? openRecord(cfg) : openReplay(cfg);
       this.timeline = opened.timeline;

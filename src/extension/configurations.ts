@@ -3,7 +3,7 @@
 
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
-import { LAUNCH_OPTIONS } from './options';
+import { LAUNCH_ATTRIBUTES } from '../debug/launch-attributes';
 
 const EXCLUDE = '{**/node_modules/**,**/.git/**,**/.cache/**}';
 
@@ -35,7 +35,7 @@ export class Configurations implements vscode.DebugConfigurationProvider {
       Object.assign(c, { type: 'hartline', request: 'launch', name: `Record ${basename(elf.fsPath)}`, mode: 'record', program: elf.fsPath });
     }
     const settings = vscode.workspace.getConfiguration('hartline', folder);
-    for (const o of LAUNCH_OPTIONS) {
+    for (const o of LAUNCH_ATTRIBUTES) {
       if (o.setting && c[o.name] === undefined) c[o.name] = settings.get(o.setting.slice('hartline.'.length));
     }
     if (c.cwd === undefined && folder) c.cwd = folder.uri.fsPath;

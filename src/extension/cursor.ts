@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { readFileSync, statSync } from 'node:fs';
 import { readRecording } from '../replay/reader';
 import { deriveSites, Location, SwitchSite } from './sites';
+import { defaultRecordingPath } from '../debug/launch-attributes';
 
 export type { Location, SwitchSite } from './sites';
 
@@ -145,7 +146,7 @@ export class Cursor implements vscode.Disposable {
    */
   private readRecordingFile(s: vscode.DebugSession): void {
     const c = s.configuration;
-    const path = typeof c.recording === 'string' ? c.recording : typeof c.program === 'string' ? c.program.replace(/\.elf$/, '') + '.hartrec' : undefined;
+    const path = typeof c.recording === 'string' ? c.recording : typeof c.program === 'string' ? defaultRecordingPath(c.program) : undefined;
     if (!path || path.includes('${')) return;
     try {
       const st = statSync(path);

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { dumpRecording } from '../replay/dump';
 import { DUMP_LANGUAGE, DUMP_SCHEME } from './manifest';
+import { defaultRecordingPath } from '../debug/launch-attributes';
 
 /** hartline-dump:/name.hartrec.dump?<path of the recording> */
 export function dumpUri(recording: vscode.Uri): vscode.Uri {
@@ -76,7 +77,7 @@ export async function openDump(arg: unknown): Promise<void> {
   if (!uri) {
     const s = vscode.debug.activeDebugSession;
     const c = s?.type === 'hartline' ? s.configuration : undefined;
-    const rec = (c?.recording as string | undefined) ?? (typeof c?.program === 'string' ? c.program.replace(/\.elf$/, '') + '.hartrec' : undefined);
+    const rec = (c?.recording as string | undefined) ?? (typeof c?.program === 'string' ? defaultRecordingPath(c.program) : undefined);
     if (rec && !rec.includes('${')) uri = vscode.Uri.file(rec);
   }
   if (!uri) {

@@ -29,7 +29,8 @@ async function recordRacy(): Promise<string> {
 test('custom requests: position, goto, next and previous CPU switch, and the events after every stop', () => withAdapter(async (c) => {
   const events: { event: string; body: Record<string, unknown> }[] = [];
   for (const e of ['hartline/position', 'hartline/switches']) c.on(e, (m: DebugProtocol.Event) => events.push({ event: m.event, body: m.body }));
-  await launchAndStop(c, racy());
+  // The attributes VS Code adds to every configuration are accepted alongside Hartline's own.
+  await launchAndStop(c, racy({ type: 'hartline', request: 'launch', name: 'Record', __sessionId: 'abc', internalConsoleOptions: 'neverOpen' }));
   assert.deepEqual(await position(c), { position: 0, end: 0, live: true });
   await stopAfter(c, () => c.customRequest('hartline/goto', { position: 5000 }));
   assert.deepEqual(await position(c), { position: 5000, end: 5000, live: true }, 'going forward records');
@@ -189,6 +190,15 @@ test('bad launches and bad requests get clear error responses, and the adapter c
     await assert.rejects(c.launchRequest({ mode: 'record', program: tmp.dir } as DebugProtocol.LaunchRequestArguments), /is a directory/);
     await assert.rejects(c.launchRequest({ mode: 'record', program: elfPath(RACY), harts: 0 } as DebugProtocol.LaunchRequestArguments), /"harts" must be an integer from 1 to 64/);
     await assert.rejects(c.launchRequest({ mode: 'record', program: elfPath(RACY), schedule: 'fifo' } as DebugProtocol.LaunchRequestArguments), /"schedule" must be/);
+    // Every attribute is checked against the one table (src/debug/launch-attributes.ts): unknown names and wrong types.
+    await assert.rejects(c.launchRequest({ mode: 'record', program: elfPath(RACY), hart: 2 } as DebugProtocol.LaunchRequestArguments), /^Error: unknown launch attribute "hart" \(did you mean "harts"\?\); docs\/options\.md lists them$/);
+    await assert.rejects(c.launchRequest({ mode: 'record', program: elfPath(RACY), frobnicate: true } as DebugProtocol.LaunchRequestArguments), /unknown launch attribute "frobnicate"; docs/);
+    await assert.rejects(c.launchRequest({ mode: 'record', program: elfPath(RACY), stopOnEntry: 'yes' } as DebugProtocol.LaunchRequestArguments), /"stopOnEntry" must be true or false, got "yes"/);
+    await assert.rejects(c.launchRequest({ mode: 'record', program: elfPath(RACY), harts: '4' } as DebugProtocol.LaunchRequestArguments), /"harts" must be an integer from 1 to 64, got "4"/);
+    await assert.rejects(c.launchRequest({ mode: 'record', program: elfPath(RACY), ram: '12 parsecs' } as DebugProtocol.LaunchRequestArguments), /"ram" must be a size such as 128M, or a number of bytes, got "12 parsecs"/);
+    await assert.rejects(c.launchRequest({ mode: 'record', program: elfPath(RACY), args: 'console=ttyS0' } as DebugProtocol.LaunchRequestArguments), /"args" must be an array of strings/);
+    await assert.rejects(c.launchRequest({ mode: 'record', program: 42 } as DebugProtocol.LaunchRequestArguments), /"program" must be a string, got 42/);
+    await assert.rejects(c.launchRequest({ mode: 'replay', recording: 'x.hartrec', startAt: 'middle' } as DebugProtocol.LaunchRequestArguments), /"startAt" must be "start" or "end", got "middle"/);
     const nowhere = tmp.file('no-such-dir') + '/x.hartrec';
     await assert.rejects(c.launchRequest({ mode: 'record', program: elfPath(RACY), recording: nowhere } as DebugProtocol.LaunchRequestArguments), /cannot create the recording/);
     await assert.rejects(c.launchRequest({ mode: 'replay' } as DebugProtocol.LaunchRequestArguments), /needs "recording"/);

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { activationEvents, contributes, optionsDoc } from '../../../src/extension/contributions';
 import { COMMANDS, KEYBINDINGS, WALKTHROUGH } from '../../../src/extension/manifest';
-import { LAUNCH_OPTIONS, SETTINGS } from '../../../src/extension/options';
+import { SETTINGS } from '../../../src/extension/options';
+import { LAUNCH_ATTRIBUTES } from '../../../src/debug/launch-attributes';
 import { deriveSites, describeSwitch } from '../../../src/extension/sites';
 import { parsePosition, positionText } from '../../../src/extension/positions';
 import { mapPaths } from '../../../src/extension/sourceMap';
@@ -47,7 +48,7 @@ test('Step Back and Reverse Continue keys apply only while a hartline session is
 });
 
 test('launch attributes and settings have descriptions and bounds; snippets are the three the issue names', () => {
-  for (const o of LAUNCH_OPTIONS) assert.ok(o.description.length > 10, o.name);
+  for (const o of LAUNCH_ATTRIBUTES) assert.ok(o.description.length > 10, o.name);
   for (const s of SETTINGS) if (s.type === 'integer') assert.ok(s.minimum !== undefined && s.maximum !== undefined, s.key);
   const dbg = pkg.contributes.debuggers[0];
   assert.deepEqual(dbg.configurationSnippets.map((s: { label: string }) => s.label), ['Hartline: Record', 'Hartline: Replay recording', 'Hartline: Record OpenSBI boot']);
