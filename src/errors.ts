@@ -6,6 +6,7 @@ export const ExitCode = {
   guestTrap: 3, // the guest trapped with no handler installed
   deadlock: 4, // every hart sleeps and nothing can wake them
   divergence: 5, // a replay diverged from its recording
+  quit: 6, // the user quit at the console (Ctrl-A x)
   limit: 124, // --max-instructions reached
 } as const;
 

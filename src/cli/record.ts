@@ -1,39 +1,21 @@
 // `hartline record`: runs an ELF like `hartline run` while writing everything nondeterministic to a recording,
 // flushed as it goes so that a killed recorder leaves a replayable prefix.
 
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { HartlineError } from '../errors';
-import { DEFAULT_RAM, InputPort } from '../machine/machine';
+import { DEFAULT_RAM } from '../machine/machine';
 import { intOption, parseArgs, sizeOption } from './args';
 import { readImage } from './image';
 import { startRecording, DEFAULT_CHECKSUM_INTERVAL, endOf } from '../replay/session';
 import type { Policy } from '../replay/format';
 import { parseSeed } from '../replay/policy';
+import { CHUNK, describeStop, HostConsole } from './console';
 
 export const RECORD_USAGE = 'usage: hartline record <elf> -o <out.hartrec> [--harts N] [--bios fw.elf] [--schedule roundrobin|chaos|realtime] ' +
   '[--quantum N] [--seed S] [--input FILE|-] [--ram SIZE] [--max-instructions N] [--checksum-interval N]';
 
-/** A file descriptor read lazily, in chunks, as the guest asks (stdin for `--input -`). */
-function fdPort(fd: number, live: boolean): InputPort {
-  const buffer = Buffer.alloc(4096);
-  let data = new Uint8Array(0), next = 0, eof = live && fd === 0 && process.stdin.isTTY === true;
-  return {
-    readByte() {
-      if (next >= data.length && !eof) {
-        try {
-          const n = readSync(fd, buffer, 0, buffer.length, null);
-          if (n === 0) eof = true; else { data = buffer.subarray(0, n); next = 0; }
-        } catch {
-          eof = true;
-        }
-      }
-      return next < data.length ? data[next++] : -1;
-    },
-  };
-}
-
-export function recordCommand(argv: readonly string[]): number {
+export async function recordCommand(argv: readonly string[]): Promise<number> {
   const p = parseArgs(argv, {
     values: ['-o', '--output', '--harts', '--bios', '--schedule', '--quantum', '--seed', '--input', '--ram', '--max-instructions', '--checksum-interval'],
     positional: 1, usage: RECORD_USAGE,
@@ -49,18 +31,17 @@ export function recordCommand(argv: readonly string[]): number {
   const bios = p.values.get('--bios');
   if (bios) images.push({ role: 'bios', path: resolve(bios), bytes: readImage(bios) });
   const inputName = p.values.get('--input');
-  let input: InputPort;
-  let inputFd = -1;
-  if (inputName === undefined || inputName === '-') input = fdPort(0, true);
-  else {
+  let inputFd = 0;
+  if (inputName !== undefined && inputName !== '-') {
     try { inputFd = openSync(inputName, 'r'); } catch { throw new HartlineError(`--input: cannot open ${inputName}`); }
-    input = fdPort(inputFd, false);
   }
   let fd: number;
   try { fd = openSync(out, 'w'); } catch (e) { throw new HartlineError(`${out}: cannot create (${(e as NodeJS.ErrnoException).code ?? 'error'})`); }
   const max = intOption(p, '--max-instructions', Number.MAX_SAFE_INTEGER);
   const chunks: Buffer[] = [];
   const flushConsole = () => { if (chunks.length) { process.stdout.write(Buffer.concat(chunks)); chunks.length = 0; } };
+  // Input is logged where the guest takes it, so a terminal or a pipe records as deterministically as a file.
+  const host = new HostConsole(inputFd, (text) => { flushConsole(); process.stdout.write(text); });
   try {
     const s = startRecording({
       images,
@@ -69,17 +50,33 @@ export function recordCommand(argv: readonly string[]): number {
       policy,
       quantum: intOption(p, '--quantum', 10000),
       seed,
-      input,
+      input: host.port,
       checksumInterval: intOption(p, '--checksum-interval', DEFAULT_CHECKSUM_INTERVAL),
       sink: (bytes) => writeSync(fd, bytes),
       onConsole: (b) => { chunks.push(Buffer.from(b)); if (chunks.length > 256) flushConsole(); },
     });
     let a;
     for (;;) {
-      // Bounded pieces so console output reaches the user while a long guest runs.
-      a = s.engine.advance(Math.min(max, s.machine.position + 50_000_000));
+      // Chunks so console output reaches the user and typed input reaches the guest while it runs.
+      a = s.engine.advance(Math.min(max, s.machine.position + CHUNK));
       flushConsole();
+      if (host.stop) break;
+      // Every hart sleeps waiting for a receive interrupt: wait for a byte (logged where the guest takes it).
+      if (a.reason === 'deadlock' && s.machine.uart.wantsInput && !host.ended) {
+        s.engine.resumeLive();
+        s.engine.flush();
+        await host.arrival();
+        continue;
+      }
       if (a.reason !== 'target' || s.machine.position >= max) break;
+      await host.turn();
+    }
+    if (host.stop) {
+      // The recording ends here with a trailer, so it replays to this position.
+      const st = describeStop(host.stop);
+      s.engine.finish('stopped', st.exitCode, st.message);
+      process.stderr.write(`${host.kind === 'terminal' ? '\n' : ''}hartline: ${st.message} at position ${s.machine.position}\n`);
+      return st.exitCode;
     }
     const end = endOf(a);
     s.engine.finish(end.reason, end.exitCode, end.message);
@@ -88,7 +85,8 @@ export function recordCommand(argv: readonly string[]): number {
     return end.exitCode;
   } finally {
     flushConsole();
+    host.close();
     closeSync(fd);
-    if (inputFd >= 0) closeSync(inputFd);
+    if (inputFd > 0) closeSync(inputFd);
   }
 }

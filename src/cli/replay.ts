@@ -57,6 +57,16 @@ export function replayCommand(argv: readonly string[]): number {
     process.stderr.write(`hartline: stopped at position ${a.position} (--to)\n`);
     return 0;
   }
+  const t0 = rec.trailer;
+  if (a.reason === 'end' && t0 && a.position === t0.positions) {
+    // A recording the host ended (Ctrl-A x, a signal, the debugger) ends with its trailer at its last position.
+    if (t0.reason === 'stopped') {
+      process.stderr.write(`hartline: the recording was stopped here (${t0.message}); replayed all ${positions}\n`);
+      return t0.exitCode;
+    }
+    // A recording that waited for input there ends where every hart fell asleep, which the replay reaches as its end.
+    if (t0.reason === 'deadlock' && s.machine.runnable().length === 0) a = { ...a, reason: 'deadlock' as const, exitCode: ExitCode.deadlock, message: t0.message };
+  }
   if (a.reason === 'end' || !rec.trailer) {
     const d = rec.damage;
     const why = !d ? 'it has no trailer' : d.truncated ? `it is truncated at byte ${d.offset}` : `it is corrupt at byte ${d.offset} (${d.message})`;

@@ -1,34 +1,16 @@
-// `hartline run`: runs an ELF on the machine with the guest's console on stdout and its exit code as ours.
+// `hartline run`: runs an ELF on the machine with the guest's console live on the terminal (or stdin/stdout) and
+// its exit code as ours.
 
-import { readSync } from 'node:fs';
 import { ExitCode } from '../errors';
-import { DEFAULT_RAM, Machine, InputPort } from '../machine/machine';
+import { DEFAULT_RAM, Machine, RunResult } from '../machine/machine';
 import { intOption, parseArgs, sizeOption } from './args';
 import { readImage } from './image';
 import { parseElf } from '../machine/elf';
+import { CHUNK, describeStop, HostConsole, resumingSlices } from './console';
 
 export const RUN_USAGE = 'usage: hartline run [--bios FW.elf] <elf> [--harts N] [--ram SIZE] [--quantum N] [--max-instructions N] [--append BOOTARGS]';
 
-/** Standard input as the input door: read lazily, in chunks, when the guest asks; a terminal gives no input. */
-function stdinPort(): InputPort {
-  const buffer = Buffer.alloc(4096);
-  let data = new Uint8Array(0), next = 0, eof = process.stdin.isTTY === true;
-  return {
-    readByte() {
-      if (next >= data.length && !eof) {
-        try {
-          const n = readSync(0, buffer, 0, buffer.length, null);
-          if (n === 0) eof = true; else { data = buffer.subarray(0, n); next = 0; }
-        } catch {
-          eof = true;
-        }
-      }
-      return next < data.length ? data[next++] : -1;
-    },
-  };
-}
-
-export function runCommand(argv: readonly string[]): number {
+export async function runCommand(argv: readonly string[]): Promise<number> {
   const p = parseArgs(argv, { values: ['--harts', '--ram', '--quantum', '--max-instructions', '--bios', '--append'], positional: 1, usage: RUN_USAGE });
   const harts = intOption(p, '--harts', 1, 1, 64);
   const ramSize = sizeOption(p, '--ram', DEFAULT_RAM);
@@ -38,7 +20,8 @@ export function runCommand(argv: readonly string[]): number {
   const biosPath = p.values.get('--bios');
   const bios = biosPath === undefined ? undefined : parseElf(readImage(biosPath), biosPath);
   const m = Machine.fromElf(readImage(path), { harts, ramSize, quantum, name: path, bios, biosName: biosPath, bootargs: p.values.get('--append') });
-  m.input = stdinPort();
+  // Slices are resumed across chunks, so where the host looks for input never changes the interleaving.
+  m.schedule = resumingSlices(m.schedule);
   const chunks: Buffer[] = [];
   let pending = 0;
   const flush = () => {
@@ -49,17 +32,36 @@ export function runCommand(argv: readonly string[]): number {
     pending += bytes.length;
     if (pending >= 4096) flush();
   };
-  let result;
-  for (;;) {
-    // Run in bounded pieces so console output reaches the user while a long guest runs.
-    const step = Math.min(50_000_000, max - m.position);
-    result = m.run(step);
+  const host = new HostConsole(0, (text) => { flush(); process.stdout.write(text); });
+  m.input = host.port;
+  let result: RunResult;
+  try {
+    for (;;) {
+      // Run in chunks so console output reaches the user and typed input reaches the guest while it runs.
+      result = m.run(Math.min(CHUNK, max - m.position));
+      flush();
+      if (host.stop) break;
+      // Every hart sleeps waiting for a receive interrupt: wait for a byte instead of giving up while input may come.
+      if (result.reason === 'deadlock' && m.uart.wantsInput && !host.ended) { await host.arrival(); continue; }
+      if (result.reason !== 'limit' || m.position >= max) break;
+      await host.turn();
+    }
+  } finally {
     flush();
-    if (result.reason !== 'limit' || m.position >= max) break;
+    host.close();
+  }
+  if (host.stop) {
+    const s = describeStop(host.stop);
+    process.stderr.write(`${host.kind === 'terminal' ? '\n' : ''}hartline: ${s.message} at position ${m.position}\n`);
+    return s.exitCode;
   }
   if (result.reason === 'limit') {
     process.stderr.write(`hartline: stopped after --max-instructions ${max} instructions\n`);
     return ExitCode.limit;
+  }
+  if (result.reason === 'deadlock' && m.uart.wantsInput) {
+    process.stderr.write('hartline: every hart is asleep waiting for console input, and the input has ended\n');
+    return result.exitCode;
   }
   if (result.reason === 'trap' || result.reason === 'deadlock') {
     process.stderr.write(`hartline: ${result.message}\n`);

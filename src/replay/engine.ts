@@ -191,6 +191,14 @@ export class Engine {
     this.editNext = log.editPos.length;
   }
 
+  /**
+   * A live recording that stopped with every hart asleep goes on: input may arrive that wakes one (the CLI waits
+   * for it while its input is open). A guest that exited or trapped stays ended.
+   */
+  resumeLive(): void {
+    if (this.live && !this.m.halted && this.mode === 'live') this.liveEnded = false;
+  }
+
   /** Writes the events logged so far to the recording file (a live recording that is paused flushes nothing on its own). */
   flush(): void {
     if (this.canRecord) this.live!.writer?.flush(this.log.frontier);

@@ -66,6 +66,10 @@ export function runOurs(name: string, harts: number, maxInstructions = 1_000_000
 
 export const HART_COUNTS = [1, 2, 4] as const;
 
+/** Guests whose harts all do work (the others park every hart but 0), and the larger machines they also run on. */
+export const MULTI_HART_GUESTS = ['smp_counters', 'smp_ipi', 'smp_print', 'smp_timer', 'racy_counter'] as const;
+export const MANY_HART_COUNTS = [16, 64] as const;
+
 export const QEMU = process.env.HARTLINE_QEMU ?? 'qemu-system-riscv64';
 
 /**

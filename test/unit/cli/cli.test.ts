@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildElf, words } from '../support/elf-builder';
@@ -110,8 +110,13 @@ test('bad options give one line and exit 2', () => {
   assertBadInput(run(['launch']), /unknown command 'launch'/);
 });
 
-test('standard input reaches the UART through the input door', () => {
-  const r = run(['run', 'test/guests/bin/uart_echo.elf', '--harts', '2'], 'typed line\nquit\nignored\n');
+test('standard input from a file reaches the UART through the input door, read when the guest asks', () => {
+  // A file is read when the guest polls, so this guest's polling timeout cannot race the input (a pipe's bytes
+  // arrive when they arrive: test/unit/cli/console.test.ts).
+  const input = openSync(file('typed.txt', 'typed line\nquit\nignored\n'), 'r');
+  const s = spawnSync(process.execPath, [CLI, 'run', 'test/guests/bin/uart_echo.elf', '--harts', '2'], { encoding: 'utf8', stdio: [input, 'pipe', 'pipe'], timeout: 60_000 });
+  closeSync(input);
+  const r = { code: s.status, stdout: s.stdout, stderr: s.stderr };
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'echo 1: TYPED LINE\necho 2: QUIT\nuart_echo: 2 line(s)\n');
 });
