@@ -5,15 +5,17 @@ import { runCommand, RUN_USAGE } from './run';
 import { recordCommand, RECORD_USAGE } from './record';
 import { replayCommand, REPLAY_USAGE } from './replay';
 import { dumpCommand, DUMP_USAGE } from './dump';
+import { racesCommand, RACES_USAGE } from './races';
 
 const USAGE = 'usage: hartline <command> ...\n' +
-  [RUN_USAGE, RECORD_USAGE, REPLAY_USAGE, DUMP_USAGE].map((u) => '  ' + u.replace('usage: hartline ', 'hartline ')).join('\n');
+  [RUN_USAGE, RECORD_USAGE, REPLAY_USAGE, DUMP_USAGE, RACES_USAGE].map((u) => '  ' + u.replace('usage: hartline ', 'hartline ')).join('\n');
 
 const commands: Record<string, (argv: readonly string[]) => number> = {
   run: runCommand,
   record: recordCommand,
   replay: replayCommand,
   dump: dumpCommand,
+  races: racesCommand,
 };
 
 function main(argv: readonly string[]): number {
