@@ -6,15 +6,17 @@ import { recordCommand, RECORD_USAGE } from './record';
 import { replayCommand, REPLAY_USAGE } from './replay';
 import { dumpCommand, DUMP_USAGE } from './dump';
 import { racesCommand, RACES_USAGE } from './races';
+import { huntCommand, HUNT_USAGE } from './hunt';
 
 const USAGE = 'usage: hartline <command> ...\n' +
-  [RUN_USAGE, RECORD_USAGE, REPLAY_USAGE, DUMP_USAGE, RACES_USAGE].map((u) => '  ' + u.replace('usage: hartline ', 'hartline ')).join('\n');
+  [RUN_USAGE, RECORD_USAGE, REPLAY_USAGE, DUMP_USAGE, HUNT_USAGE, RACES_USAGE].map((u) => '  ' + u.replace('usage: hartline ', 'hartline ')).join('\n');
 
 const commands: Record<string, (argv: readonly string[]) => number> = {
   run: runCommand,
   record: recordCommand,
   replay: replayCommand,
   dump: dumpCommand,
+  hunt: huntCommand,
   races: racesCommand,
 };
 
