@@ -7,9 +7,10 @@ import { replayCommand, REPLAY_USAGE } from './replay';
 import { dumpCommand, DUMP_USAGE } from './dump';
 import { racesCommand, RACES_USAGE } from './races';
 import { huntCommand, HUNT_USAGE } from './hunt';
+import { minimizeCommand, MINIMIZE_USAGE } from './minimize';
 
 const USAGE = 'usage: hartline <command> ...\n' +
-  [RUN_USAGE, RECORD_USAGE, REPLAY_USAGE, DUMP_USAGE, HUNT_USAGE, RACES_USAGE].map((u) => '  ' + u.replace('usage: hartline ', 'hartline ')).join('\n');
+  [RUN_USAGE, RECORD_USAGE, REPLAY_USAGE, DUMP_USAGE, HUNT_USAGE, RACES_USAGE, MINIMIZE_USAGE].map((u) => '  ' + u.replace('usage: hartline ', 'hartline ')).join('\n');
 
 const commands: Record<string, (argv: readonly string[]) => number> = {
   run: runCommand,
@@ -18,6 +19,7 @@ const commands: Record<string, (argv: readonly string[]) => number> = {
   dump: dumpCommand,
   hunt: huntCommand,
   races: racesCommand,
+  minimize: minimizeCommand,
 };
 
 function main(argv: readonly string[]): number {
