@@ -19,6 +19,7 @@ export type { Race, RaceAccess } from './clocks';
 
 const CLINT_BASE = 0x2000000;
 const MSIP_END = 0x4000, MTIME = 0xbff8;
+const PENDING = (1 << IRQ.MSI) | (1 << IRQ.MTI);
 
 /** Attaches a detector to a machine; `detach()` puts the machine back as it was. */
 export class RaceObserver {
@@ -61,6 +62,12 @@ export class RaceObserver {
     const c = pc < 0 ? KIND.other : this.classifier.classify(pc);
     const kind = c & 7;
     const hb = this.clocks;
+    // A hart with an IPI or timer interrupt pending may have seen it without taking it (polling mip, or waking from
+    // wfi with interrupts masked), so it acquires that clock: conservative, it only ever hides races.
+    if (h.mipHw & PENDING) {
+      if (h.mipHw & (1 << IRQ.MSI)) hb.acquire(t, this.ipi[t]);
+      if (h.mipHw & (1 << IRQ.MTI)) hb.acquire(t, this.timer[t]);
+    }
     if ((c & (ACQUIRE | RELEASE)) === 0 && kind !== KIND.amo && kind !== KIND.sc) {
       hb.access(t, addr, size, isWrite, pc, m.positionNow());
       return;
