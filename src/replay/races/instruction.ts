@@ -38,14 +38,24 @@ const isJump = (w: number) => opcode(w) === 0x6f || opcode(w) === 0x67 || opcode
  * below a pc is where a linear decode can start, so that the instructions before a store are known exactly.
  */
 export class AccessClassifier {
+  /** Classifications per RAM page, by halfword slot (0: not yet); pcs outside RAM use the map. */
+  private readonly pages: (Uint8Array | undefined)[];
   private readonly cache = new Map<number, number>();
   private readonly starts: Float64Array;
 
   constructor(private readonly mem: Memory, symbols: Iterable<number>) {
     this.starts = Float64Array.from(new Set(symbols)).sort();
+    this.pages = new Array(mem.ramSize >>> 12);
   }
 
   classify(pc: number): number {
+    const off = pc - this.mem.ramBase;
+    if (off >= 0 && off < this.mem.ramSize) {
+      const pg = off >>> 12;
+      const page = this.pages[pg] ?? (this.pages[pg] = new Uint8Array(2048));
+      const slot = (off & 4095) >>> 1;
+      return page[slot] || (page[slot] = this.compute(pc));
+    }
     let c = this.cache.get(pc);
     if (c === undefined) { c = this.compute(pc); this.cache.set(pc, c); }
     return c;
