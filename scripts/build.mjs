@@ -18,6 +18,7 @@ const entries = [
   ['src/cli/main.ts', 'dist/cli.js'],
   ['src/debug/server.ts', 'dist/debugAdapter.js'],
   ['src/extension/extension.ts', 'dist/extension.js'],
+  ['src/replay/hunt/worker.ts', 'dist/hunt-worker.js'],
 ];
 const jobs = [];
 for (const [src, out] of entries) {

@@ -5,9 +5,12 @@ import { runCommand, RUN_USAGE } from './run';
 import { recordCommand, RECORD_USAGE } from './record';
 import { replayCommand, REPLAY_USAGE } from './replay';
 import { dumpCommand, DUMP_USAGE } from './dump';
+import { racesCommand, RACES_USAGE } from './races';
+import { huntCommand, HUNT_USAGE } from './hunt';
+import { minimizeCommand, MINIMIZE_USAGE } from './minimize';
 
 const USAGE = 'usage: hartline <command> ...\n' +
-  [RUN_USAGE, RECORD_USAGE, REPLAY_USAGE, DUMP_USAGE].map((u) => '  ' + u.replace('usage: hartline ', 'hartline ')).join('\n');
+  [RUN_USAGE, RECORD_USAGE, REPLAY_USAGE, DUMP_USAGE, HUNT_USAGE, RACES_USAGE, MINIMIZE_USAGE].map((u) => '  ' + u.replace('usage: hartline ', 'hartline ')).join('\n');
 
 /** A command returns its exit code; `run` and `record` return it once the live console has finished. */
 const commands: Record<string, (argv: readonly string[]) => number | Promise<number>> = {
@@ -15,6 +18,9 @@ const commands: Record<string, (argv: readonly string[]) => number | Promise<num
   record: recordCommand,
   replay: replayCommand,
   dump: dumpCommand,
+  hunt: huntCommand,
+  races: racesCommand,
+  minimize: minimizeCommand,
 };
 
 function main(argv: readonly string[]): number | Promise<number> {

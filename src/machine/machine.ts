@@ -80,6 +80,8 @@ export class Machine {
   onConsole: (bytes: Uint8Array) => void = () => {};
   /** Called when the running hart changes (recording logs these). */
   onSwitch: ((position: number, hart: number) => void) | undefined;
+  /** Called when a hart takes interrupt `irq` (an IRQ number), before its handler runs (analyses such as the race detector). */
+  onInterrupt: ((hart: number, irq: number) => void) | undefined;
   /** Called for every byte that enters through the input door (recording logs these). */
   onInput: ((position: number, channel: 'uart' | 'semihost', byte: number) => void) | undefined;
   input: InputPort;
@@ -322,6 +324,7 @@ export class Machine {
       }
       const irq = pendingInterrupt(h);
       if (irq >= 0) {
+        this.onInterrupt?.(h.id, irq);
         const unhandled = enterTrap(h, irq, true, 0n);
         if (unhandled) { this.unhandled(h, unhandled); break; }
       }
@@ -367,6 +370,7 @@ export class Machine {
     this.updateTimer(h);
     const irq = pendingInterrupt(h);
     if (irq >= 0 && !this.halted) {
+      this.onInterrupt?.(h.id, irq);
       const unhandled = enterTrap(h, irq, true, 0n);
       if (unhandled) this.unhandled(h, unhandled);
     }
