@@ -60,9 +60,8 @@ export function customRequest(h: CustomHost, command: string, response: DebugPro
       const where = lvalueOf(h.inspector.evaluateOn(String(args?.expression ?? ''), hart, 0));
       if (!where) throw new RefusedError(`"${args?.expression}" is not in memory, so it has no last write`);
       h.respond();
-      const probes: Probes = { pcs: new Set<number>(), watches: [{ lo: where.addr, hi: where.addr + where.size, read: false, write: true }], accept: () => true };
       h.breakpoints.lastHit = [];
-      void h.move(() => t.backward(probes), 'goto');
+      void h.move(() => t.lastWrite(where.addr, where.size), 'goto');
       return;
     }
     case 'hartline/reverseStepIn':

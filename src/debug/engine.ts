@@ -76,8 +76,15 @@ export interface Timeline {
   forward(probes: Probes, opts?: { resume?: boolean; until?: number }): Promise<Outcome>;
   /** Finds the last accepted probe hit before the current position and moves there, or to position 0. */
   backward(probes: Probes): Outcome;
+  /**
+   * Moves to just after the last write to [lo, lo+size) that completed before the current position (any write,
+   * changed bytes or not: replay/timeline.ts's lastWrite), as a data hit; or to position 0 when there is none.
+   */
+  lastWrite(lo: number, size: number): Outcome;
   /** Executes until `hart` has executed one instruction; false when it cannot (the end, or the hart never runs). */
   stepHart(hart: number): boolean;
+  /** Back to just before `hart`'s previous instruction ('start' when it has none, or it was at position 0). */
+  stepBackHart(hart: number): Outcome;
   /** The position of `hart`'s last instruction before the current position, or -1. */
   previousInstruction(hart: number): number;
   /** The latest position from which `hart` executes at least `n` instructions before `before`, or 0. */

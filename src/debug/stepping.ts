@@ -229,11 +229,7 @@ function reverseOut(c: StepContext, hart: number): Outcome | undefined {
 export function stepBackward(c: StepContext, hart: number, kind: StepKind, granularity: Granularity): Outcome {
   const { t, lines } = c;
   if (t.position === 0) return START;
-  if (granularity === 'instruction' && kind !== 'out') {
-    const q = t.previousInstruction(hart);
-    t.seek(Math.max(0, q));
-    return q <= 0 ? START : ARRIVED;
-  }
+  if (granularity === 'instruction' && kind !== 'out') return t.stepBackHart(hart);
   if (kind === 'out') {
     const out = reverseOut(c, hart);
     if (out) return out;

@@ -84,6 +84,8 @@ export class RecordingTimeline implements Timeline {
   }
 
   get machine() { return this.s.machine; }
+  /** The most memory the snapshots have held so far, in bytes (for the benchmarks). */
+  get peakSnapshotBytes(): number { return this.t.peakSnapshotBytes; }
   get position(): number { return this.s.machine.position; }
   get end(): number { return this.t.end; }
   get live(): boolean { return this.s.engine.canRecord && !this.finished; }
@@ -234,26 +236,27 @@ export class RecordingTimeline implements Timeline {
     return this.outcomeOf(s);
   }
 
+  lastWrite(lo: number, size: number): Outcome {
+    // Writes that complete before the cursor: one ending exactly here is the stop being asked from.
+    const w = this.t.lastWrite(lo, size, { before: this.position - 1 });
+    if (!w) { this.t.seek(0); return { kind: 'start' }; }
+    // A data hit stops just after the writing instruction, as it does going forward.
+    this.t.seek(w.position + 1);
+    return { kind: 'hit', hit: { kind: 'data', hart: w.hart, pc: this.machine.harts[w.hart].pc, position: this.position, addr: w.address, size: w.size, write: true } };
+  }
+
   pause(): void { this.pauseRequested = true; }
 
   stepHart(hart: number): boolean {
-    const log = this.s.log, start = this.position;
-    for (let ahead = 1; ;) {
-      const q = log.nextInstructionOf(hart, start, this.end);
-      if (q >= 0) {
-        const s = this.t.seek(q + 1);
-        this.flushConsole();
-        return s.reason === 'target' && this.position === q + 1;
-      }
-      // Not in the log yet: record on until the hart has run, then step to just after its instruction.
-      if (!this.live || this.end - start > MAX_WAIT) { this.t.seek(Math.min(start, this.end)); return false; }
-      const s = this.t.seek(this.end + ahead);
-      if (s.reason !== 'target') {
-        if (s.reason === 'deadlock') this.deadlock ??= s.message;
-        if (log.nextInstructionOf(hart, start, this.end) < 0) { this.flushConsole(); return false; }
-      }
-      ahead = Math.min(ahead * 4, 1 << 20);
-    }
+    const s = this.t.stepForward(hart, MAX_WAIT);
+    if (s.reason === 'deadlock') this.deadlock ??= s.message;
+    this.flushConsole();
+    return s.reason === 'step';
+  }
+
+  stepBackHart(hart: number): Outcome {
+    const s = this.t.stepBack(hart);
+    return s.reason === 'start' || s.position === 0 ? { kind: 'start' } : { kind: 'arrived' };
   }
 
   previousInstruction(hart: number): number {

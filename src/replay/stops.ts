@@ -25,7 +25,6 @@ export function arm(m: Machine, stops: Stops, onHit: (stop: Stop) => boolean, pe
         if (w.hart !== undefined && h.id !== w.hart) return;
         if (isWrite && w.kind === 'read') return;
         if (!isWrite && w.kind === 'write') return;
-        if (isWrite && w.changesOnly && before.every((b, k) => b === after[k])) return;
         const p = m.positionNow();
         const stop: Stop = { reason: 'watchpoint', position: p, accessPosition: p, hart: h.id, pc: h.pc, address: addr, size, access: isWrite ? 'write' : 'read', before, after };
         if (w.condition) { pending.push({ w, stop }); m.requestStop(); return; }

@@ -19,7 +19,7 @@ test('seek and stepBack while recording, then record on to the end; the file rep
   assert.equal(t.seek(100_000).reason, 'target');
   assert.equal(t.end, 100_000);
   const ref = s.machine.harts.map(hartDigest);
-  assert.equal(t.stepBack(2, 'instruction').reason, 'step');
+  assert.equal(t.stepBack(2).reason, 'step');
   assert.equal(t.seek(40_000).reason, 'target');
   assert.equal(t.seek(100_000).reason, 'target');
   assert.deepEqual(s.machine.harts.map(hartDigest), ref, 're-execution up to the frontier is exact');
