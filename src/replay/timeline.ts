@@ -1,7 +1,6 @@
 // Reverse execution over a recording (finished, or live and still growing): the one primitive is "restore the
 // nearest snapshot before a target and run forward with observers"; seek, steps, continue and lastWrite use it.
 
-import type { Hart } from '../riscv/hart';
 import { Advance } from './engine';
 import type { LoggedEvent } from './format';
 import { EventLog } from './log';
@@ -9,6 +8,7 @@ import { Snapshot, SnapshotStore } from './snapshot';
 import { enforceBudget, thinLocals, thinSpine } from './retention';
 import type { Session } from './session';
 import { arm, breakpointHit, Pending, settle } from './stops';
+import type { Stop, StopReason, Stops, Watchpoint } from './stops';
 
 export interface TimelineOptions {
   /** Positions between spine snapshots (default 2^21). */
@@ -19,51 +19,7 @@ export interface TimelineOptions {
   budget?: number;
 }
 
-export type StopReason = 'target' | 'step' | 'breakpoint' | 'watchpoint' | 'start' | 'end' | 'exit' | 'trap' | 'deadlock';
-
-export interface Stop {
-  reason: StopReason;
-  position: number;
-  /** The hart that hit the breakpoint or watchpoint, or that stepped. */
-  hart?: number;
-  pc?: number;
-  /** Watchpoints: the accessed address and kind, the position of the accessing instruction, and the bytes around it. */
-  address?: number;
-  /** Watchpoints: the size of the access in bytes. */
-  size?: number;
-  access?: 'read' | 'write';
-  accessPosition?: number;
-  before?: Uint8Array;
-  after?: Uint8Array;
-  message?: string;
-}
-
-export interface Breakpoint {
-  pc: number;
-  /** Only this hart stops here. */
-  hart?: number;
-  /** Evaluated with the hart stopped before the instruction; false lets execution continue. */
-  condition?: (hart: Hart) => boolean;
-}
-
-export interface Watchpoint {
-  lo: number;
-  /** Exclusive. */
-  hi: number;
-  kind: 'read' | 'write' | 'access';
-  hart?: number;
-  /**
-   * Evaluated once the accessing instruction has completed (the machine is then just after it); false ignores the
-   * hit. The stop passed in still names the accessing instruction's position.
-   */
-  condition?: (stop: Stop) => boolean;
-}
-
-export interface Stops {
-  breakpoints?: Breakpoint[];
-  watchpoints?: Watchpoint[];
-}
-
+export type { Breakpoint, Stop, StopReason, Stops, Watchpoint } from './stops';
 
 /** A write found by lastWrite: the position of the writing instruction, its hart, and the access it made. */
 export interface LastWrite { position: number; hart: number; address: number; size: number }
