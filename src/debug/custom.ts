@@ -75,7 +75,7 @@ export function customRequest(h: CustomHost, command: string, response: DebugPro
     case 'hartline/timeline': {
       const near = t.switchesNear(t.position, 2000);
       const from = near.length ? near[0].position : 0, to = near.length ? near[near.length - 1].position + 1 : t.end;
-      response.body = { switches: near, inputs: t.inputs(from, to).map((i) => ({ position: i.position })), wfi: [], interrupts: [] };
+      response.body = { switches: near, inputs: t.inputs(from, to).map((i) => ({ position: i.position })) };
       h.respond();
       return;
     }

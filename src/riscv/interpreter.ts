@@ -367,13 +367,6 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
   return n;
 }
 
-/** Takes the highest-priority pending interrupt, if any. Returns true when one was taken. */
-export function takeInterrupt(h: Hart, irq: number, opts: ExecOptions): boolean {
-  const unhandled = enterTrap(h, irq, true, 0n);
-  if (unhandled) { opts.onUnhandledTrap(h, unhandled); return false; }
-  return true;
-}
-
 const immB = (w: number) =>
   ((w >> 31) << 12) | (((w >>> 7) & 1) << 11) | (((w >>> 25) & 63) << 5) | (((w >>> 8) & 15) << 1);
 
