@@ -4,7 +4,7 @@ import { HartlineError, ExitCode } from '../errors';
 import { runCommand, RUN_USAGE } from './run';
 import { recordCommand, RECORD_USAGE } from './record';
 import { replayCommand, REPLAY_USAGE } from './replay';
-import { dumpCommand, DUMP_USAGE } from './dump';
+import { dumpCommand, DUMP_USAGE } from './dump-command';
 
 const USAGE = 'usage: hartline <command> ...\n' +
   [RUN_USAGE, RECORD_USAGE, REPLAY_USAGE, DUMP_USAGE].map((u) => '  ' + u.replace('usage: hartline ', 'hartline ')).join('\n');

@@ -1,9 +1,9 @@
 // The adapter's custom requests (hartline/*, documented in docs/debug-adapter.md): positions, CPU switches, the last
-// write of an expression, reverse steps of one hart, console input, and the optional timeline data.
+// write of an expression, reverse steps of one hart, console input, and the optional data of the Hart Timeline view.
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { BreakpointTable } from './breakpoints';
-import type { Outcome, Probes, Timeline } from './engine';
+import type { Outcome, Probes, Target } from './target';
 import { lvalueOf } from './evaluate';
 import { Inspector, RefusedError } from './inspect';
 import type { Granularity, StepKind } from './stepping';
@@ -15,7 +15,7 @@ export const CUSTOM_WHILE_RUNNING = new Set(['hartline/input', 'hartline/positio
 
 /** What the requests need from the session. */
 export interface CustomHost {
-  timeline: Timeline;
+  timeline: Target;
   inspector: Inspector;
   breakpoints: BreakpointTable;
   focus: number;

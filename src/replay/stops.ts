@@ -1,4 +1,4 @@
-// Arming a timeline's breakpoints and watchpoints on the machine, and deciding which hits count: pc breakpoints with
+// Arming a history search's breakpoints and watchpoints on the machine, and deciding which hits count: pc breakpoints with
 // hart filters and conditions, watchpoints whose conditions wait until the accessing instruction has completed.
 
 import type { Machine } from '../machine/machine';

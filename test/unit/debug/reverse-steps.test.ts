@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { recordGuest, readImages } from '../support/replay-fixtures';
 import { readRecording } from '../../../src/replay/reader';
-import { RecordingTimeline } from '../../../src/debug/timeline';
+import { RecordingTarget } from '../../../src/debug/recording-target';
 import { LineOracle, StepContext, stepBackward, stepForward } from '../../../src/debug/stepping';
 import { depthDelta, returnAddress } from '../../../src/debug/calls';
 
@@ -15,7 +15,7 @@ const EVERY_PC: LineOracle = { lineKey: (pc) => `pc:${pc}`, bodyStart: (pc) => p
 
 function context(): StepContext {
   const rec = readRecording(recorded.bytes, 'smp.hartrec');
-  const t = RecordingTimeline.replay(rec, readImages(rec));
+  const t = RecordingTarget.replay(rec, readImages(rec));
   return { t, lines: EVERY_PC, probes: { pcs: new Set(), watches: [], accept: () => false }, caller: () => undefined };
 }
 

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { recordGuest, readImages } from '../support/replay-fixtures';
 import { readRecording } from '../../../src/replay/reader';
-import { openReplay } from '../../../src/replay/session';
-import { Timeline } from '../../../src/replay/timeline';
+import { openReplay } from '../../../src/replay/playback';
+import { History } from '../../../src/replay/history';
 import { Random } from '../../../src/replay/policy';
 import { deviceDigest, hartDigest } from '../../../src/replay/state';
 import type { Machine } from '../../../src/machine/machine';
@@ -15,7 +15,7 @@ const recorded = recordGuest('smp_counters', { harts: 4, policy: 'chaos', quantu
 const rec = () => readRecording(recorded.bytes, 'smp.hartrec');
 const timeline = () => {
   const r = rec();
-  return new Timeline(openReplay(r, readImages(r)), { spineInterval: 16384, localGap: 1000 });
+  return new History(openReplay(r, readImages(r)), { spineInterval: 16384, localGap: 1000 });
 };
 
 function state(m: Machine): string {

@@ -1,4 +1,4 @@
-// The adapter's Timeline on the replay engine: a live recording (written to its file as it goes, reversible while it
+// The adapter's Target on the replay engine: a live recording (written to its file as it goes, reversible while it
 // is made) or a replay of a .hartrec file. Seeks, runs and searches use src/replay's snapshots; this file adds what
 // a debugger needs on top: chunked forward runs that can be paused, probes with conditions, console and input.
 
@@ -10,10 +10,10 @@ import type { Edit, Policy } from '../replay/format';
 import { lowerBound, upperBound, windowStart } from '../replay/log';
 import type { LoadedImage } from '../replay/images';
 import type { Recording } from '../replay/reader';
-import { openReplay, Session, startRecording } from '../replay/session';
-import { Breakpoint, Stop, Stops, Timeline as ReplayTimeline, Watchpoint } from '../replay/timeline';
+import { openReplay, Playback, startRecording } from '../replay/playback';
+import { Breakpoint, Stop, Stops, History, Watchpoint } from '../replay/history';
 import { depthDelta } from './calls';
-import type { HartSample, Outcome, Probes, Switch, Timeline } from './engine';
+import type { HartSample, Outcome, Probes, Switch, Target } from './target';
 
 /** Instructions a forward run executes between looks at pause requests, input and console output. */
 const CHUNK = 4_000_000;
@@ -36,10 +36,10 @@ export interface RecordSetup {
   budget?: number;
 }
 
-export class RecordingTimeline implements Timeline {
+export class RecordingTarget implements Target {
   onConsole: (text: string) => void = () => {};
-  private readonly t: ReplayTimeline;
-  private readonly s: Session;
+  private readonly t: History;
+  private readonly s: Playback;
   private readonly typed: number[] = [];
   private pauseRequested = false;
   /** Console output up to this position has been shown; re-execution shows nothing twice. */
@@ -52,18 +52,18 @@ export class RecordingTimeline implements Timeline {
   /** A replayed recording's trailer: how the run it holds ended. */
   private trailer: Recording['trailer'];
 
-  private constructor(make: (onConsole: (bytes: Uint8Array, position: number) => void, input: InputPort) => Session,
+  private constructor(make: (onConsole: (bytes: Uint8Array, position: number) => void, input: InputPort) => Playback,
     private readonly recordingPath: string | undefined, budget: number | undefined) {
     const input: InputPort = { readByte: () => (this.typed.length ? this.typed.shift()! : -1) };
     this.s = make((bytes, position) => this.console(bytes, position), input);
-    this.t = new ReplayTimeline(this.s, { budget });
+    this.t = new History(this.s, { budget });
   }
 
   /** A new live recording, written to `setup.recording` as it goes. */
-  static record(setup: RecordSetup): RecordingTimeline {
+  static record(setup: RecordSetup): RecordingTarget {
     const fd = openSync(setup.recording, 'w');
     try {
-      const tl = new RecordingTimeline((onConsole, input) => startRecording({
+      const tl = new RecordingTarget((onConsole, input) => startRecording({
         images: setup.images, harts: setup.harts, ramSize: setup.ramSize, policy: setup.policy, quantum: setup.quantum,
         seed: setup.policy === 'chaos' ? String(setup.seed) : undefined, bootargs: setup.bootargs, input, onConsole,
         sink: (b) => writeSync(fd, b),
@@ -77,8 +77,8 @@ export class RecordingTimeline implements Timeline {
   }
 
   /** A replay of a recording whose images are loaded. */
-  static replay(rec: Recording, images: LoadedImage[], budget?: number): RecordingTimeline {
-    const tl = new RecordingTimeline((onConsole) => openReplay(rec, images, onConsole), undefined, budget);
+  static replay(rec: Recording, images: LoadedImage[], budget?: number): RecordingTarget {
+    const tl = new RecordingTarget((onConsole) => openReplay(rec, images, onConsole), undefined, budget);
     tl.trailer = rec.trailer;
     return tl;
   }

@@ -1,16 +1,18 @@
-// Reverse execution over a recording (finished, or live and still growing): the one primitive is "restore the
-// nearest snapshot before a target and run forward with observers"; seek, steps, continue and lastWrite use it.
+// History: reverse execution over a recording (finished, or live and still growing), at the level of rr's timeline:
+// seek, continue in both directions, one instruction of a hart each way, and last write. The one primitive is
+// "restore the nearest snapshot before a position and run forward with observers". Lines, frames and call depth
+// are the debug adapter's business (src/debug/stepping.ts), not this file's.
 
 import { Advance } from './engine';
 import type { LoggedEvent } from './format';
 import { EventLog } from './log';
 import { Snapshot, SnapshotStore } from './snapshot';
 import { enforceBudget, thinLocals, thinSpine } from './retention';
-import type { Session } from './session';
+import type { Playback } from './playback';
 import { arm, breakpointHit, Pending, settle } from './stops';
 import type { Stop, StopReason, Stops, Watchpoint } from './stops';
 
-export interface TimelineOptions {
+export interface HistoryOptions {
   /** Positions between spine snapshots (default 2^21). */
   spineInterval?: number;
   /** Closest spacing of snapshots taken on the way to a seek target (default 20000). */
@@ -29,7 +31,7 @@ interface Hit { position: number; stop: Stop }
 /** A step of one hart records at most this far ahead, live, looking for the hart's next instruction. */
 const MAX_WAIT = 20_000_000;
 
-export class Timeline {
+export class History {
   readonly store: SnapshotStore;
   private readonly sums = new Map<Snapshot, number[]>();
   private readonly spineInterval: number;
@@ -39,12 +41,12 @@ export class Timeline {
   private plan: number[] = [];
   peakSnapshotBytes = 0;
 
-  constructor(readonly session: Session, opts: TimelineOptions = {}) {
+  constructor(readonly session: Playback, opts: HistoryOptions = {}) {
     this.spineInterval = opts.spineInterval ?? 1 << 21;
     this.localGap = opts.localGap ?? 20000;
     this.budget = opts.budget ?? 512 << 20;
     this.store = new SnapshotStore(session.machine, session.engine.dirty, (s) => session.engine.restored(this.sums.get(s) ?? []));
-    if (session.machine.position !== 0) throw new Error('a timeline starts at position 0');
+    if (session.machine.position !== 0) throw new Error('a history starts at position 0');
     this.snap('spine');
   }
 
@@ -259,7 +261,7 @@ export class Timeline {
     return undefined;
   }
 
-  /** Logged switches, inputs and wakes with from <= position < to, for the timeline view. */
+  /** Logged switches, inputs and wakes with from <= position < to, for the Hart Timeline view. */
   events(from: number, to: number): LoggedEvent[] {
     return this.log.eventsBetween(from, to);
   }
