@@ -2,7 +2,7 @@
 // made here, with the ratio against a plain replay of the same recording in the same run.
 
 import { readFileSync } from 'node:fs';
-import { startRecording, recordToEnd, openReplay } from '../src/replay/session';
+import { startRecording, recordToEnd, openReplay } from '../src/replay/playback';
 import { readRecording, Recording } from '../src/replay/reader';
 import type { LoadedImage } from '../src/replay/images';
 import { findRaces } from '../src/replay/races/detector';

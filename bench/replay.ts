@@ -1,12 +1,18 @@
 // Replay benchmarks for `npm run bench`: record overhead against a plain run in the same process, log bytes per
-// million instructions, stepBack latency (p50/p95) and a whole-recording continue(backward), with snapshot memory.
+// million instructions, step-back latency (p50/p95) and a whole-recording continue(backward), with snapshot memory.
+// A step back by instruction is the replay layer's (one instruction of a hart); a step back by line runs the
+// adapter's stepping (src/debug/stepping.ts) on the guest's real DWARF line table, as a user's stepBack does.
 
 import { readFileSync } from 'node:fs';
 import { Machine } from '../src/machine/machine';
-import { startRecording, recordToEnd, openReplay } from '../src/replay/session';
+import { startRecording, recordToEnd, openReplay } from '../src/replay/playback';
 import { readRecording } from '../src/replay/reader';
 import { loadImages } from '../src/replay/images';
-import { Timeline } from '../src/replay/timeline';
+import { History } from '../src/replay/history';
+import { RecordingTarget } from '../src/debug/recording-target';
+import { Code } from '../src/debug/code';
+import { Inspector } from '../src/debug/inspect';
+import { StepContext, stepBackward } from '../src/debug/stepping';
 
 const BENCH = 'test/guests/bin/bench.elf';
 /** The same kernel run for about 1.08 G instructions, so reverse operations can be measured 1 G deep. */
@@ -58,25 +64,34 @@ export async function benchReplay(): Promise<object[]> {
   const long = record(LONG, longElf);
   const file = readRecording(long.bytes, 'bench_long.hartrec');
   const images = loadImages(file.header, () => longElf, false);
-  const t = new Timeline(openReplay(file, images));
+  const t = new History(openReplay(file, images));
   const tFwd = performance.now();
   t.continue('forward', {});
   const forwardSeconds = (performance.now() - tFwd) / 1000;
-  const lines = { isLineStart: (pc: number) => (pc & 7) === 0 };
+  // The adapter's path for line steps: its target on the same recording, the ELF's line table and unwinder.
+  const adapterTarget = RecordingTarget.replay(file, images);
+  const code = new Code(longElf, LONG);
+  if (!code.symbols) throw new Error(`${LONG} has no line table: ${code.warning}`);
+  const inspector = new Inspector(adapterTarget, code);
+  const step: StepContext = { t: adapterTarget, lines: code, probes: { pcs: new Set(), watches: [], accept: () => false }, caller: (h) => inspector.caller(h) };
+  adapterTarget.seek(long.positions);
   for (const depth of [10_000_000, 100_000_000, 1_000_000_000]) {
     if (depth >= long.positions) { out.push({ bench: 'replay-stepback', depth, skipped: `the recording has only ${long.positions} positions` }); continue; }
     const times: Record<string, number[]> = { instruction: [], line: [] };
     t.seek(depth);
+    adapterTarget.seek(depth);
     for (let k = 0; k < 40; k++) {
       const g = k % 2 === 0 ? 'instruction' : 'line';
       const t0 = performance.now();
-      t.stepBack(0, g, lines);
+      if (g === 'instruction') t.stepBack(0);
+      else stepBackward(step, 0, 'over', 'line');
       times[g].push(performance.now() - t0);
     }
     for (const g of ['instruction', 'line']) {
-      out.push({ bench: `replay-stepback-${g}`, depth, p50ms: pct(times[g], 0.5), p95ms: pct(times[g], 0.95), target95ms: 100,
+      const peak = g === 'line' ? adapterTarget.peakSnapshotBytes : t.peakSnapshotBytes;
+      out.push({ bench: `replay-stepback-${g}`, depth, path: g === 'line' ? 'adapter stepBackward, DWARF line table' : 'replay History.stepBack', p50ms: pct(times[g], 0.5), p95ms: pct(times[g], 0.95), target95ms: 100,
         reference: 'forward replay of the whole recording (ms)', referenceMs: +(forwardSeconds * 1000).toFixed(0),
-        ratio: +(pct(times[g], 0.95) / (forwardSeconds * 1000)).toFixed(4), peakSnapshotMiB: +(t.peakSnapshotBytes / 2 ** 20).toFixed(1) });
+        ratio: +(pct(times[g], 0.95) / (forwardSeconds * 1000)).toFixed(4), peakSnapshotMiB: +(peak / 2 ** 20).toFixed(1) });
     }
   }
   const entry = t.session.machine.image.entry;

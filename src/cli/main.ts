@@ -4,7 +4,7 @@ import { HartlineError, ExitCode } from '../errors';
 import { runCommand, RUN_USAGE } from './run';
 import { recordCommand, RECORD_USAGE } from './record';
 import { replayCommand, REPLAY_USAGE } from './replay';
-import { dumpCommand, DUMP_USAGE } from './dump';
+import { dumpCommand, DUMP_USAGE } from './dump-command';
 import { racesCommand, RACES_USAGE } from './races';
 import { huntCommand, HUNT_USAGE } from './hunt';
 import { minimizeCommand, MINIMIZE_USAGE } from './minimize';

@@ -7,7 +7,7 @@ import { HartlineError } from '../errors';
 import { DEFAULT_RAM } from '../machine/machine';
 import { intOption, parseArgs, sizeOption } from './args';
 import { readImage } from './image';
-import { startRecording, DEFAULT_CHECKSUM_INTERVAL, endOf } from '../replay/session';
+import { startRecording, DEFAULT_CHECKSUM_INTERVAL, endOf } from '../replay/playback';
 import type { Policy } from '../replay/format';
 import { parseSeed } from '../replay/policy';
 import { CHUNK, describeStop, HostConsole } from './console';

@@ -8,7 +8,7 @@ import { intOption, parseArgs } from './args';
 import { readImage } from './image';
 import { readRecording } from '../replay/reader';
 import { loadImages } from '../replay/images';
-import { openReplay, endOf } from '../replay/session';
+import { openReplay, endOf } from '../replay/playback';
 
 export const REPLAY_USAGE = 'usage: hartline replay <recording.hartrec> [--to POSITION] [--verify] [--force]';
 

@@ -7,7 +7,7 @@
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { lowerBound } from '../replay/log';
-import type { Hit, Probes, WatchRange } from './engine';
+import type { Hit, Probes, WatchRange } from './target';
 import type { Code } from './code';
 import { ExpressionError, parseExpression } from './expression';
 

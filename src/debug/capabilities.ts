@@ -2,7 +2,7 @@
 // and how each stop reads (the stopped event's reason and description).
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { Outcome } from './engine';
+import type { Outcome } from './target';
 
 export const CAPABILITIES: DebugProtocol.Capabilities = {
   // The launch waits for breakpoints before the guest starts.

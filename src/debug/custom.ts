@@ -1,9 +1,9 @@
 // The adapter's custom requests (hartline/*, documented in docs/debug-adapter.md): positions, CPU switches, the last
-// write of an expression, reverse steps of one hart, console input, and the optional timeline data.
+// write of an expression, reverse steps of one hart, console input, and the optional data of the Hart Timeline view.
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { BreakpointTable } from './breakpoints';
-import type { Outcome, Probes, Timeline } from './engine';
+import type { Outcome, Probes, Target } from './target';
 import { lvalueOf } from './evaluate';
 import { Inspector, RefusedError } from './inspect';
 import type { Granularity, StepKind } from './stepping';
@@ -15,7 +15,7 @@ export const CUSTOM_WHILE_RUNNING = new Set(['hartline/input', 'hartline/positio
 
 /** What the requests need from the session. */
 export interface CustomHost {
-  timeline: Timeline;
+  timeline: Target;
   inspector: Inspector;
   breakpoints: BreakpointTable;
   focus: number;
@@ -60,9 +60,8 @@ export function customRequest(h: CustomHost, command: string, response: DebugPro
       const where = lvalueOf(h.inspector.evaluateOn(String(args?.expression ?? ''), hart, 0));
       if (!where) throw new RefusedError(`"${args?.expression}" is not in memory, so it has no last write`);
       h.respond();
-      const probes: Probes = { pcs: new Set<number>(), watches: [{ lo: where.addr, hi: where.addr + where.size, read: false, write: true }], accept: () => true };
       h.breakpoints.lastHit = [];
-      void h.move(() => t.backward(probes), 'goto');
+      void h.move(() => t.lastWrite(where.addr, where.size), 'goto');
       return;
     }
     case 'hartline/reverseStepIn':
@@ -76,7 +75,7 @@ export function customRequest(h: CustomHost, command: string, response: DebugPro
     case 'hartline/timeline': {
       const near = t.switchesNear(t.position, 2000);
       const from = near.length ? near[0].position : 0, to = near.length ? near[near.length - 1].position + 1 : t.end;
-      response.body = { switches: near, inputs: t.inputs(from, to).map((i) => ({ position: i.position })), wfi: [], interrupts: [] };
+      response.body = { switches: near, inputs: t.inputs(from, to).map((i) => ({ position: i.position })) };
       h.respond();
       return;
     }

@@ -7,7 +7,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Edit } from '../replay/format';
 import type { Frame, Variable } from '../symbols';
 import type { Code } from './code';
-import type { Timeline } from './engine';
+import type { Target } from './target';
 import { evaluateText, formatValue, intOf, lvalueOf, typeOfName, typeText, Value } from './evaluate';
 import { csrGroup, CSR_GROUPS, floatRegisters, hartState, hartSummary, integerRegisters, Named, registerByName } from './registers';
 import { disassembleRange, sourceText } from './listing';
@@ -43,7 +43,7 @@ export class Inspector {
   /** What each variablesReference listed, for setVariable and dataBreakpointInfo by name. */
   private listed = new Map<number, { hart: number; vars: Variable[]; paths: string[] }>();
 
-  constructor(private readonly t: Timeline, private readonly code: Code) {}
+  constructor(private readonly t: Target, private readonly code: Code) {}
 
   /** After an edit: values are read again; the frames and references handed out stay valid. */
   refresh(): void {

@@ -7,10 +7,10 @@ import { readRecording } from '../replay/reader';
 import { LoadedImage, sha256 } from '../replay/images';
 import { Code } from './code';
 import { LaunchError, RecordLaunch, ReplayLaunch } from './launch';
-import { RecordingTimeline } from './timeline';
+import { RecordingTarget } from './recording-target';
 
 export interface Opened {
-  timeline: RecordingTimeline;
+  timeline: RecordingTarget;
   code: Code;
   /** Something the user should know about, for the Debug Console (an unfinished recording, missing symbols). */
   notes: string[];
@@ -22,9 +22,9 @@ const MAX_RECORDING = 1 << 30;
 export function openRecord(cfg: RecordLaunch): Opened {
   const images: { role: 'kernel' | 'bios'; path: string; bytes: Uint8Array }[] = [{ role: 'kernel', path: cfg.program, bytes: cfg.elf }];
   if (cfg.bios) images.push({ role: 'bios', path: cfg.bios.path, bytes: cfg.bios.bytes });
-  let timeline: RecordingTimeline;
+  let timeline: RecordingTarget;
   try {
-    timeline = RecordingTimeline.record({ images, harts: cfg.harts, ramSize: cfg.ramSize, policy: cfg.policy, quantum: cfg.quantum, seed: cfg.seed,
+    timeline = RecordingTarget.record({ images, harts: cfg.harts, ramSize: cfg.ramSize, policy: cfg.policy, quantum: cfg.quantum, seed: cfg.seed,
       bootargs: cfg.bootargs, recording: cfg.recording, budget: cfg.budget });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -61,9 +61,9 @@ export function openReplay(cfg: ReplayLaunch): Opened {
     }
     return { ref: { ...ref, path }, bytes: data };
   });
-  let timeline: RecordingTimeline;
+  let timeline: RecordingTarget;
   try {
-    timeline = RecordingTimeline.replay(rec, images, cfg.budget);
+    timeline = RecordingTarget.replay(rec, images, cfg.budget);
   } catch (e) {
     if (e instanceof HartlineError) throw new LaunchError(e.message);
     throw e;

@@ -56,7 +56,7 @@ function readCsrAnyPriv(h: Hart, num: number, clock: { mtime(): bigint }): bigin
 }
 
 export function hartState(m: Machine, h: Hart): Named[] {
-  const run = ['running', 'asleep in wfi', 'stalled'][h.run] ?? 'unknown';
+  const run = ['running', 'asleep in wfi'][h.run] ?? 'unknown';
   return [
     { name: 'privilege', value: PRIV[h.priv] + ' mode' },
     { name: 'state', value: run },

@@ -1,4 +1,4 @@
-// The DAP side of Hartline: translates requests into Timeline, stepping and Inspector calls. Threads are harts
+// The DAP side of Hartline: translates requests into Target, stepping and Inspector calls. Threads are harts
 // (id = hart + 1); every stop stops all of them, and the two ends of the recording stop without terminating.
 
 import { InitializedEvent, InvalidatedEvent, LoggingDebugSession, OutputEvent, Event, StoppedEvent, TerminatedEvent } from '@vscode/debugadapter';
@@ -7,7 +7,7 @@ import type { Edit } from '../replay/format';
 import { EditError } from '../replay/edits';
 import { BreakpointError, BreakpointTable } from './breakpoints';
 import type { Code } from './code';
-import type { Outcome, Probes } from './engine';
+import type { Outcome, Probes } from './target';
 import { formatValue } from './evaluate';
 import { ExpressionError } from './expression';
 import { Inspector, RefusedError } from './inspect';
@@ -16,7 +16,7 @@ import { openRecord, openReplay } from './open';
 import { Granularity, StepContext, StepKind, stepBackward, stepForward } from './stepping';
 import { CAPABILITIES, describeStop } from './capabilities';
 import { customRequest, CUSTOM_WHILE_RUNNING, OPTIONAL_REQUESTS } from './custom';
-import type { RecordingTimeline } from './timeline';
+import type { RecordingTarget } from './recording-target';
 
 /** Requests answered while the machine runs; everything else waits for a stop. */
 const WHILE_RUNNING = new Set(['pause', 'threads', 'hartline/input', 'hartline/position', 'setBreakpoints', 'setFunctionBreakpoints',
@@ -25,7 +25,7 @@ const WHILE_RUNNING = new Set(['pause', 'threads', 'hartline/input', 'hartline/p
 export const INPUT_PREFIX = '>';
 
 export class HartlineSession extends LoggingDebugSession {
-  private timeline: RecordingTimeline | undefined;
+  private timeline: RecordingTarget | undefined;
   private code!: Code;
   private inspector!: Inspector;
   private breakpoints!: BreakpointTable;

@@ -3,7 +3,7 @@
 // a line is entered (a new line, or a jump back to a line's start), and step back to the start of a line.
 
 import { depthDelta, returnAddress } from './calls';
-import type { HartSample, Outcome, Probes, Timeline } from './engine';
+import type { HartSample, Outcome, Probes, Target } from './target';
 
 export type StepKind = 'over' | 'in' | 'out';
 export type Granularity = 'line' | 'instruction';
@@ -21,7 +21,7 @@ export interface LineOracle {
 }
 
 export interface StepContext {
-  t: Timeline;
+  t: Target;
   lines: LineOracle;
   /** The user's breakpoints: a forward step that runs through a call stops at them, as in gdb. */
   probes: Probes;
@@ -38,7 +38,7 @@ const SP = 2;
 const ARRIVED: Outcome = { kind: 'arrived' };
 
 /** Why a step of a hart could not complete: the run's ending, or a hart that does not run again before it. */
-function endOf(t: Timeline): Outcome {
+function endOf(t: Target): Outcome {
   return t.ending() ?? { kind: 'end', reason: 'deadlock', message: 'the hart does not run again' };
 }
 
@@ -229,11 +229,7 @@ function reverseOut(c: StepContext, hart: number): Outcome | undefined {
 export function stepBackward(c: StepContext, hart: number, kind: StepKind, granularity: Granularity): Outcome {
   const { t, lines } = c;
   if (t.position === 0) return START;
-  if (granularity === 'instruction' && kind !== 'out') {
-    const q = t.previousInstruction(hart);
-    t.seek(Math.max(0, q));
-    return q <= 0 ? START : ARRIVED;
-  }
+  if (granularity === 'instruction' && kind !== 'out') return t.stepBackHart(hart);
   if (kind === 'out') {
     const out = reverseOut(c, hart);
     if (out) return out;

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { dumpRecording } from '../replay/dump';
+import { dumpRecording } from '../replay/dump-text';
 import { DUMP_LANGUAGE, DUMP_SCHEME } from './manifest';
 import { defaultRecordingPath } from '../debug/launch-attributes';
 

@@ -1,9 +1,55 @@
-// Arming a timeline's breakpoints and watchpoints on the machine, and deciding which hits count: pc breakpoints with
+// Arming a history search's breakpoints and watchpoints on the machine, and deciding which hits count: pc breakpoints with
 // hart filters and conditions, watchpoints whose conditions wait until the accessing instruction has completed.
 
 import type { Machine } from '../machine/machine';
 import type { Watch } from '../machine/memory';
-import type { Stop, Stops, Watchpoint } from './timeline';
+import type { Hart } from '../riscv/hart';
+
+export type StopReason = 'target' | 'step' | 'breakpoint' | 'watchpoint' | 'start' | 'end' | 'exit' | 'trap' | 'deadlock';
+
+export interface Stop {
+  reason: StopReason;
+  position: number;
+  /** The hart that hit the breakpoint or watchpoint, or that stepped. */
+  hart?: number;
+  pc?: number;
+  /** Watchpoints: the accessed address and kind, the position of the accessing instruction, and the bytes around it. */
+  address?: number;
+  /** Watchpoints: the size of the access in bytes. */
+  size?: number;
+  access?: 'read' | 'write';
+  accessPosition?: number;
+  before?: Uint8Array;
+  after?: Uint8Array;
+  message?: string;
+}
+
+export interface Breakpoint {
+  pc: number;
+  /** Only this hart stops here. */
+  hart?: number;
+  /** Evaluated with the hart stopped before the instruction; false lets execution continue. */
+  condition?: (hart: Hart) => boolean;
+}
+
+export interface Watchpoint {
+  lo: number;
+  /** Exclusive. */
+  hi: number;
+  kind: 'read' | 'write' | 'access';
+  hart?: number;
+  /**
+   * Evaluated once the accessing instruction has completed (the machine is then just after it); false ignores the
+   * hit. The stop passed in still names the accessing instruction's position.
+   */
+  condition?: (stop: Stop) => boolean;
+}
+
+export interface Stops {
+  breakpoints?: Breakpoint[];
+  watchpoints?: Watchpoint[];
+}
+
 
 /** Watchpoint hits whose condition waits for the accessing instruction to complete. */
 export type Pending = { w: Watchpoint; stop: Stop }[];
@@ -25,7 +71,6 @@ export function arm(m: Machine, stops: Stops, onHit: (stop: Stop) => boolean, pe
         if (w.hart !== undefined && h.id !== w.hart) return;
         if (isWrite && w.kind === 'read') return;
         if (!isWrite && w.kind === 'write') return;
-        if (isWrite && w.changesOnly && before.every((b, k) => b === after[k])) return;
         const p = m.positionNow();
         const stop: Stop = { reason: 'watchpoint', position: p, accessPosition: p, hart: h.id, pc: h.pc, address: addr, size, access: isWrite ? 'write' : 'read', before, after };
         if (w.condition) { pending.push({ w, stop }); m.requestStop(); return; }

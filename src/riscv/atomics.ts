@@ -4,7 +4,7 @@
 
 import { HartBus, PAGE } from './bus';
 import { CAUSE, Hart } from './hart';
-import { Op } from './instructions';
+import { Group, GROUPS, Op } from './instructions';
 import { lt64, ltu64, toNumber } from './alu64';
 import { Access, Mmu } from './mmu';
 
@@ -12,7 +12,7 @@ import { Access, Mmu } from './mmu';
 export function executeAtomic(h: Hart, bus: HartBus, op: Op, w: number, mmu?: Mmu): number {
   const x = h.x;
   const rs1 = (w >> 14) & 62, rs2 = (w >> 19) & 62, rd = (w >> 6) & 62;
-  const double = op >= Op.LR_D;
+  const double = (GROUPS[op] & Group.double) !== 0;
   const size = double ? 8 : 4;
   let addr = toNumber(x[rs1], x[rs1 + 1]);
   const isLoad = op === Op.LR_W || op === Op.LR_D;

@@ -20,7 +20,3 @@ export function decodeOp(word: number): Op {
 
 const byOp: InstructionInfo[] = [];
 for (const row of INSTRUCTIONS) byOp[row.op] = row;
-/** The table row for a dispatch id. */
-export function rowOf(op: Op): InstructionInfo | undefined {
-  return byOp[op];
-}

@@ -2,7 +2,7 @@
 // It owns register access, NaN-boxing, NaN results and the rounding-mode check; float32/float64 do the maths.
 
 import { Hart } from './hart';
-import { Op, rdOf, rs1Of, rs2Of, rs3Of } from './instructions';
+import { Group, GROUPS, Op, rdOf, rs1Of, rs2Of, rs3Of, VARIANT } from './instructions';
 import { CANON32, CANON64_HI, NV, out, outD } from './float-round';
 import { add32, div32, fma32, mul32, sqrt32 } from './float32';
 import { add64, div64, fma64, mul64, sqrt64 } from './float64';
@@ -11,13 +11,7 @@ import { doubleToSingle, floatToInt, intToFloat } from './float-convert';
 const ILLEGAL = 2;
 
 /** Ops whose funct3 is a rounding mode: rm 5, 6 (or dynamic with frm >= 5) makes them illegal. */
-const USES_RM = new Uint8Array(Op.BREAKPOINT + 1);
-for (const [first, last] of [
-  [Op.FMADD_S, Op.FNMADD_D], [Op.FADD_S, Op.FSQRT_S], [Op.FCVT_W_S, Op.FCVT_LU_S], [Op.FCVT_S_W, Op.FCVT_S_LU],
-  [Op.FADD_D, Op.FSQRT_D], [Op.FCVT_S_D, Op.FCVT_D_S], [Op.FCVT_W_D, Op.FCVT_LU_D], [Op.FCVT_D_W, Op.FCVT_D_LU],
-]) {
-  for (let op = first; op <= last; op++) USES_RM[op] = 1;
-}
+const USES_RM = GROUPS.map((g) => (g & Group.rounding) !== 0 ? 1 : 0);
 
 // The hart whose register files the views below point at; rebound when another hart executes.
 let bound: Hart | null = null;
@@ -204,14 +198,14 @@ export function execFp(h: Hart, op: Op, w: number): number {
     case Op.FMUL_S: flags = arith32(2, rd, rs1, rs2, 0, rm); break;
     case Op.FDIV_S: flags = arith32(3, rd, rs1, rs2, 0, rm); break;
     case Op.FMADD_S: case Op.FMSUB_S: case Op.FNMSUB_S: case Op.FNMADD_S:
-      flags = arith32(4 + op - Op.FMADD_S, rd, rs1, rs2, rs3Of(w), rm);
+      flags = arith32(4 + VARIANT[op], rd, rs1, rs2, rs3Of(w), rm);
       break;
     case Op.FADD_D: flags = arith64(0, rd, rs1, rs2, 0, rm); break;
     case Op.FSUB_D: flags = arith64(1, rd, rs1, rs2, 0, rm); break;
     case Op.FMUL_D: flags = arith64(2, rd, rs1, rs2, 0, rm); break;
     case Op.FDIV_D: flags = arith64(3, rd, rs1, rs2, 0, rm); break;
     case Op.FMADD_D: case Op.FMSUB_D: case Op.FNMSUB_D: case Op.FNMADD_D:
-      flags = arith64(4 + op - Op.FMADD_D, rd, rs1, rs2, rs3Of(w), rm);
+      flags = arith64(4 + VARIANT[op], rd, rs1, rs2, rs3Of(w), rm);
       break;
     case Op.FSQRT_S: {
       const a = read32(rs1);
@@ -255,11 +249,11 @@ export function execFp(h: Hart, op: Op, w: number): number {
       break;
     }
     case Op.FCVT_S_W: case Op.FCVT_S_WU: case Op.FCVT_S_L: case Op.FCVT_S_LU:
-      flags = intToFloat(xr[2 * rs1], xr[2 * rs1 + 1], op - Op.FCVT_S_W, rm, false);
+      flags = intToFloat(xr[2 * rs1], xr[2 * rs1 + 1], VARIANT[op], rm, false);
       setS(rd, out[0]);
       break;
     case Op.FCVT_D_W: case Op.FCVT_D_WU: case Op.FCVT_D_L: case Op.FCVT_D_LU:
-      flags = intToFloat(xr[2 * rs1], xr[2 * rs1 + 1], op - Op.FCVT_D_W, rm, true);
+      flags = intToFloat(xr[2 * rs1], xr[2 * rs1 + 1], VARIANT[op], rm, true);
       setDFromOut(rd);
       break;
     case Op.FMV_W_X: setS(rd, xr[2 * rs1]); break;
@@ -268,11 +262,11 @@ export function execFp(h: Hart, op: Op, w: number): number {
       wroteF = false;
       switch (op) {
         case Op.FCVT_W_S: case Op.FCVT_WU_S: case Op.FCVT_L_S: case Op.FCVT_LU_S:
-          flags = floatToInt(value32(bits32(rs1)), rm, op - Op.FCVT_W_S);
+          flags = floatToInt(value32(bits32(rs1)), rm, VARIANT[op]);
           setX(rd, out[0], out[1]);
           break;
         case Op.FCVT_W_D: case Op.FCVT_WU_D: case Op.FCVT_L_D: case Op.FCVT_LU_D:
-          flags = floatToInt(fd[rs1], rm, op - Op.FCVT_W_D);
+          flags = floatToInt(fd[rs1], rm, VARIANT[op]);
           setX(rd, out[0], out[1]);
           break;
         case Op.FMV_X_W: { const v = fw[2 * rs1]; setX(rd, v, v >> 31); break; }

@@ -25,8 +25,6 @@ export const enum HartRun {
   running = 0,
   /** Asleep in wfi until an enabled interrupt is pending. */
   wfi = 1,
-  /** Parked by the machine (e.g. waiting for input that has not arrived). */
-  stalled = 2,
 }
 
 export class Hart {

@@ -1,7 +1,7 @@
 // The one table of RV64GC instructions: encoding (mask/match), operand format and mnemonic.
 // The decoder, the disassembler, the interpreter's dispatch ids and the tests all read it.
 
-/** Dispatch ids. The order is the table's order; floating-point ops are contiguous (FLW..FMV_D_X). */
+/** Dispatch ids. Their order means nothing: code asks which group an op is in (GROUPS, VARIANT below), never compares ids. */
 export const enum Op {
   /** 0 is kept free: the decode cache uses it for "not decoded yet". */
   ILLEGAL = 1,
@@ -226,9 +226,47 @@ export const INSTRUCTIONS: readonly InstructionInfo[] = [
   row(Op.FMV_D_X, 'fmv.d.x', FF3R, fp(0x79, 0, 0), 'FFX', 'D'),
 ];
 
-/** First and last dispatch ids of the floating-point group (loads and stores included). */
-export const FIRST_FP_OP = Op.FLW;
-export const LAST_FP_OP = Op.FMV_D_X;
+// ---- Explicit groups of dispatch ids ----
+// An instruction added anywhere in the table joins its groups by its extension and format, or by being listed in a
+// family below; nothing depends on where its id falls in the enum.
+
+/** Group bits, read as `GROUPS[op] & Group.x`. */
+export const enum Group {
+  /** F and D instructions, loads and stores included: illegal while mstatus.FS is off. */
+  float = 1,
+  /** The A extension: LR, SC and the AMOs. */
+  atomic = 2,
+  /** The 64-bit member of a pair whose other member works on 32 bits (lr.d, amoadd.d, ...). */
+  double = 4,
+  /** A CSR instruction whose source operand is the 5-bit immediate (csrrwi, csrrsi, csrrci). */
+  csrImmediate = 8,
+  /** funct3 holds a rounding mode, so rm 5 and 6 (or frm >= 5 when dynamic) make it illegal. */
+  rounding = 16,
+}
+
+/** Group bits of every op. */
+export const GROUPS = new Uint8Array(Op.BREAKPOINT + 1);
+
+/**
+ * An op's place in its family: 0 write, 1 set, 2 clear for the CSR instructions; 0..3 for fmadd, fmsub, fnmsub,
+ * fnmadd; 0..3 for the w, wu, l, lu integer side of the conversions.
+ */
+export const VARIANT = new Uint8Array(Op.BREAKPOINT + 1);
+
+const FAMILIES: readonly (readonly Op[])[] = [
+  [Op.CSRRW, Op.CSRRS, Op.CSRRC], [Op.CSRRWI, Op.CSRRSI, Op.CSRRCI],
+  [Op.FMADD_S, Op.FMSUB_S, Op.FNMSUB_S, Op.FNMADD_S], [Op.FMADD_D, Op.FMSUB_D, Op.FNMSUB_D, Op.FNMADD_D],
+  [Op.FCVT_W_S, Op.FCVT_WU_S, Op.FCVT_L_S, Op.FCVT_LU_S], [Op.FCVT_W_D, Op.FCVT_WU_D, Op.FCVT_L_D, Op.FCVT_LU_D],
+  [Op.FCVT_S_W, Op.FCVT_S_WU, Op.FCVT_S_L, Op.FCVT_S_LU], [Op.FCVT_D_W, Op.FCVT_D_WU, Op.FCVT_D_L, Op.FCVT_D_LU],
+];
+for (const f of FAMILIES) f.forEach((op, k) => { VARIANT[op] = k; });
+for (const op of FAMILIES[1]) GROUPS[op] |= Group.csrImmediate;
+const ROUNDING_FORMATS: ReadonlySet<Format> = new Set<Format>(['R4', 'FRRM', 'F1RM', 'FXFRM', 'FFXRM']);
+for (const ins of INSTRUCTIONS) {
+  if (ins.ext === 'F' || ins.ext === 'D') GROUPS[ins.op] |= Group.float;
+  if (ins.ext === 'A') GROUPS[ins.op] |= Group.atomic | (ins.name.endsWith('.d') ? Group.double : 0);
+  if (ROUNDING_FORMATS.has(ins.format)) GROUPS[ins.op] |= Group.rounding;
+}
 
 // Field extraction shared by the interpreter, the decoder and the disassembler.
 export const rdOf = (w: number) => (w >>> 7) & 31;

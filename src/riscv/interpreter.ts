@@ -3,7 +3,7 @@
 
 import { HartBus, PAGE } from './bus';
 import { CAUSE, Hart, HartRun, MSTATUS, Priv } from './hart';
-import { FIRST_FP_OP, LAST_FP_OP, Op } from './instructions';
+import { Group, GROUPS, Op, VARIANT } from './instructions';
 import { decodeOp } from './decode';
 import { expandCompressed } from './compressed';
 import { div64, divu64, divuw, divw, lt64, ltu64, mul64, mulh64, out, sll64, sra64, srl64 } from './alu64';
@@ -169,7 +169,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         const vaddr = x[rs1 + 1] * TWO32 + (x[rs1] >>> 0) + (w >> 20);
         let lo: number, hi: number;
         const size = LOAD_SIZE[op];
-        if (op >= Op.FLW && !h.fpEnabled) { trapCause = CAUSE.illegal; trapTval = BigInt(w >>> 0); break; }
+        if ((GROUPS[op] & Group.float) !== 0 && !h.fpEnabled) { trapCause = CAUSE.illegal; trapTval = BigInt(w >>> 0); break; }
         let addr = vaddr;
         if (dvm) {
           addr = translateData(h, mmu!, vaddr, size, Access.load);
@@ -195,7 +195,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           else if (op !== Op.LD && op !== Op.FLD) hi = 0;
           if (bus.stop) budget = n + 1;
         }
-        if (op >= Op.FLW) {
+        if ((GROUPS[op] & Group.float) !== 0) {
           const fw = h.fw;
           fw[rd] = lo; fw[rd + 1] = op === Op.FLW ? -1 : hi;
           h.mstatus |= MSTATUS.FS;
@@ -207,7 +207,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         const vaddr = x[rs1 + 1] * TWO32 + (x[rs1] >>> 0) + (((w >> 25) << 5) | ((w >>> 7) & 31));
         const size = STORE_SIZE[op];
         let lo: number, hi: number;
-        if (op >= Op.FSW) {
+        if ((GROUPS[op] & Group.float) !== 0) {
           if (!h.fpEnabled) { trapCause = CAUSE.illegal; trapTval = BigInt(w >>> 0); break; }
           lo = h.fw[rs2]; hi = h.fw[rs2 + 1];
         } else { lo = x[rs2]; hi = x[rs2 + 1]; }
@@ -306,12 +306,12 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         h.pc = pc; h.retired = base + n;
         const num = (w >>> 20) & 0xfff;
         const src = (w >>> 15) & 31;
-        const operand = op >= Op.CSRRWI ? BigInt(src) : h.readX(src);
+        const operand = (GROUPS[op] & Group.csrImmediate) !== 0 ? BigInt(src) : h.readX(src);
         const writes = op === Op.CSRRW || op === Op.CSRRWI || src !== 0;
         const old = readCsr(h, num, bus);
         if (old === undefined) { trapCause = CAUSE.illegal; trapTval = BigInt(w >>> 0); break; }
         if (writes) {
-          const kind = op >= Op.CSRRWI ? op - Op.CSRRWI : op - Op.CSRRW; // 0 write, 1 set, 2 clear
+          const kind = VARIANT[op]; // 0 write, 1 set, 2 clear
           const next = kind === 0 ? operand : kind === 1 ? old | operand : old & ~operand;
           if (!writeCsr(h, num, next)) { trapCause = CAUSE.illegal; trapTval = BigInt(w >>> 0); break; }
         }
@@ -328,7 +328,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         return n;
       case Op.ILLEGAL: trapCause = CAUSE.illegal; trapTval = BigInt(w >>> 0); break;
       default: {
-        if (op >= Op.LR_W && op <= Op.AMOMAXU_D) {
+        if ((GROUPS[op] & Group.atomic) !== 0) {
           h.pc = pc; h.retired = base + n;
           const vaddr = x[rs1 + 1] * TWO32 + (x[rs1] >>> 0);
           const r = executeAtomic(h, bus, op, w, dvm ? mmu! : undefined);
@@ -337,7 +337,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           pc = npc;
           break;
         }
-        if (op >= FIRST_FP_OP && op <= LAST_FP_OP) {
+        if ((GROUPS[op] & Group.float) !== 0) {
           if (!h.fpEnabled) { trapCause = CAUSE.illegal; trapTval = BigInt(w >>> 0); break; }
           const r = execFp(h, op, w);
           if (r > 0) { trapCause = r; trapTval = BigInt(w >>> 0); break; }
@@ -365,13 +365,6 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
   }
   h.retired = base + n;
   return n;
-}
-
-/** Takes the highest-priority pending interrupt, if any. Returns true when one was taken. */
-export function takeInterrupt(h: Hart, irq: number, opts: ExecOptions): boolean {
-  const unhandled = enterTrap(h, irq, true, 0n);
-  if (unhandled) { opts.onUnhandledTrap(h, unhandled); return false; }
-  return true;
 }
 
 const immB = (w: number) =>

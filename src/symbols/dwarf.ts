@@ -36,12 +36,6 @@ export const ATE = {
   unsigned_char: 0x8, UTF: 0x10,
 } as const;
 
-/** Forms whose value is a reference to another DIE. */
-export function isRefForm(form: number): boolean {
-  return (form >= FORM.ref_addr && form <= FORM.ref_udata) || form === FORM.ref_sig8 || form === FORM.GNU_ref_alt ||
-    form === FORM.ref_sup4 || form === FORM.ref_sup8;
-}
-
 /** Forms that hold a constant (as opposed to an offset into another section, for DWARF 2/3 data4/data8 ambiguity). */
 export function isConstForm(form: number): boolean {
   return form === FORM.data1 || form === FORM.data2 || form === FORM.data4 || form === FORM.data8 ||

@@ -1,7 +1,7 @@
 // One seed of a hunt: records the program under the chaos schedule with that seed, in memory, and says whether the
 // run failed the check. Deterministic per seed: only `ms` depends on the host.
 
-import { recordToEnd, startRecording } from '../session';
+import { recordToEnd, startRecording } from '../playback';
 import { failed, limitOf, Until } from './check';
 
 export interface HuntImage { role: 'kernel' | 'bios'; path: string; bytes: Uint8Array }

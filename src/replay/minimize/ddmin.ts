@@ -8,7 +8,7 @@ import type { RecordingHeader, Trailer } from '../format';
 import { buildMachine, LoadedImage } from '../images';
 import { EventLog } from '../log';
 import type { Recording } from '../reader';
-import { endOf, TOOL } from '../session';
+import { endOf, TOOL } from '../playback';
 import { RecordingWriter } from '../writer';
 import { failed, Until } from '../hunt/check';
 import { findPreemptions, Preemption, PreemptionSchedule } from './preemptions';

@@ -6,7 +6,7 @@ import type { Hart } from '../../riscv/hart';
 import type { HartSchedule, Slice } from '../../machine/schedule';
 import type { LoadedImage } from '../images';
 import type { Recording } from '../reader';
-import { openReplay } from '../session';
+import { openReplay } from '../playback';
 
 export interface Preemption {
   /** The hart switched out, and how many instructions it had executed then. */

@@ -10,7 +10,7 @@ import { Mmu } from '../../riscv/mmu';
 import type { Advance } from '../engine';
 import type { LoadedImage } from '../images';
 import type { Recording } from '../reader';
-import { openReplay } from '../session';
+import { openReplay } from '../playback';
 import { parseElf } from '../../machine/elf';
 import { ACQUIRE, AccessClassifier, KIND, RELEASE } from './instruction';
 import { HappensBefore, Race } from './clocks';

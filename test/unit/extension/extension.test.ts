@@ -10,7 +10,7 @@ import { LAUNCH_ATTRIBUTES } from '../../../src/debug/launch-attributes';
 import { deriveSites, describeSwitch } from '../../../src/extension/sites';
 import { parsePosition, positionText } from '../../../src/extension/positions';
 import { mapPaths } from '../../../src/extension/sourceMap';
-import { eventLine } from '../../../src/replay/dump';
+import { eventLine } from '../../../src/replay/dump-text';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 

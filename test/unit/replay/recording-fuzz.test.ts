@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HartlineError } from '../../../src/errors';
 import { readRecording } from '../../../src/replay/reader';
-import { openReplay } from '../../../src/replay/session';
+import { openReplay } from '../../../src/replay/playback';
 import { Random } from '../../../src/replay/policy';
 import { recordGuest, readImages } from '../support/replay-fixtures';
 

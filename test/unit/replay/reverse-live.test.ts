@@ -4,9 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { elfPath } from '../../guests/manifest';
 import { guestElf, readImages, SMALL_RAM } from '../support/replay-fixtures';
-import { startRecording, openReplay } from '../../../src/replay/session';
+import { startRecording, openReplay } from '../../../src/replay/playback';
 import { readRecording } from '../../../src/replay/reader';
-import { Timeline } from '../../../src/replay/timeline';
+import { History } from '../../../src/replay/history';
 import { hartDigest } from '../../../src/replay/state';
 
 test('seek and stepBack while recording, then record on to the end; the file replays identically', () => {
@@ -15,11 +15,11 @@ test('seek and stepBack while recording, then record on to the end; the file rep
   const s = startRecording({ images: [{ role: 'kernel', path: elfPath('smp_counters'), bytes: guestElf('smp_counters') }], ramSize: SMALL_RAM,
     harts: 4, policy: 'chaos', seed: '3', quantum: 300, checksumInterval: 10_000, sink: (b) => chunks.push(b.slice()),
     onConsole: (b, p) => { if (p >= s.log.frontier) out += Buffer.from(b).toString('latin1'); } });
-  const t = new Timeline(s, { spineInterval: 16384, localGap: 1000 });
+  const t = new History(s, { spineInterval: 16384, localGap: 1000 });
   assert.equal(t.seek(100_000).reason, 'target');
   assert.equal(t.end, 100_000);
   const ref = s.machine.harts.map(hartDigest);
-  assert.equal(t.stepBack(2, 'instruction').reason, 'step');
+  assert.equal(t.stepBack(2).reason, 'step');
   assert.equal(t.seek(40_000).reason, 'target');
   assert.equal(t.seek(100_000).reason, 'target');
   assert.deepEqual(s.machine.harts.map(hartDigest), ref, 're-execution up to the frontier is exact');

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { recordGuest, readImages } from '../support/replay-fixtures';
 import { readRecording } from '../../../src/replay/reader';
-import { openReplay } from '../../../src/replay/session';
-import { Timeline } from '../../../src/replay/timeline';
+import { openReplay } from '../../../src/replay/playback';
+import { History } from '../../../src/replay/history';
 import { Random } from '../../../src/replay/policy';
 import { deviceDigest, hartDigest } from '../../../src/replay/state';
 import type { Machine } from '../../../src/machine/machine';
@@ -15,7 +15,7 @@ const recorded = recordGuest('smp_counters', { harts: 4, policy: 'chaos', quantu
 const rec = () => readRecording(recorded.bytes, 'smp.hartrec');
 const timeline = () => {
   const r = rec();
-  return new Timeline(openReplay(r, readImages(r)), { spineInterval: 16384, localGap: 1000 });
+  return new History(openReplay(r, readImages(r)), { spineInterval: 16384, localGap: 1000 });
 };
 
 function state(m: Machine): string {
@@ -32,7 +32,7 @@ test('seek, stepBack and continue(backward) at 200 random positions equal a fres
   for (let k = 0; k < 200; k++) {
     const op = k % 4;
     if (op === 0 || op === 3) t.seek(rng.below(end));
-    else if (op === 1) t.stepBack(rng.below(4), 'instruction');
+    else if (op === 1) t.stepBack(rng.below(4));
     else t.continue('backward', { breakpoints: [{ pc: barrier }] });
     seen.push({ position: t.position, state: state(t.session.machine), op: ['seek', 'stepBack', 'continue', 'seek'][op] });
   }
@@ -50,11 +50,11 @@ test('stepBack instruction goes to just before the hart\'s previous instruction;
   t.seek(100_000);
   for (let hart = 0; hart < 4; hart++) {
     const before = t.session.machine.harts[hart].retired, pos = t.position;
-    const s = t.stepBack(hart, 'instruction');
+    const s = t.stepBack(hart);
     assert.equal(s.reason, 'step');
     assert.equal(t.session.machine.harts[hart].retired, before - 1);
     assert.equal(t.session.log.hartAt(s.position), hart);
-    const f = t.stepForward(hart, 'instruction');
+    const f = t.stepForward(hart);
     assert.equal(f.reason, 'step');
     assert.equal(t.session.machine.harts[hart].retired, before);
     assert.ok(t.position <= pos);
@@ -88,17 +88,14 @@ test('continue forward and backward stop at breakpoints, honouring hart filters 
 
 const CURSOR = recorded.trailer.positions - 1000;
 
-test('lastWrite finds the last store that changed the bytes, per forward truth; events lists the log', () => {
+test('lastWrite finds the last write to the bytes (changing them or not), per forward truth; events lists the log', () => {
   const t = timeline();
   const m = t.session.machine;
   const counter = m.image.symbols.get('amo_counter')!;
-  // Forward truth with a plain watch.
-  const writes: { position: number; hart: number }[] = [];
-  let prev = m.memory.readBytes(counter, 8)!;
-  const watch = { lo: counter, hi: counter + 8, read: false, write: true, hit: (h: { id: number }) => {
-    const now = m.memory.readBytes(counter, 8)!;
-    if (!now.every((b, k) => b === prev[k])) writes.push({ position: m.positionNow(), hart: h.id });
-    prev = now;
+  // Forward truth with a plain watch: every write, whether it changed the bytes or not.
+  const writes: { position: number; hart: number; address: number; size: number }[] = [];
+  const watch = { lo: counter, hi: counter + 8, read: false, write: true, hit: (h: { id: number }, address: number, size: number) => {
+    writes.push({ position: m.positionNow(), hart: h.id, address, size });
   } };
   m.memory.addWatch(watch);
   t.seek(CURSOR);
@@ -118,28 +115,11 @@ test('lastWrite finds the last store that changed the bytes, per forward truth; 
 test('the ends of the recording are stops with reasons, never errors', () => {
   const t = timeline();
   assert.equal(t.seek(-5).reason, 'start');
-  assert.equal(t.stepBack(0, 'instruction').reason, 'start');
+  assert.equal(t.stepBack(0).reason, 'start');
   assert.equal(t.continue('backward', {}).reason, 'start');
   const f = t.continue('forward', {});
   assert.ok(f.reason === 'exit', f.reason);
   assert.equal(f.position, recorded.trailer.positions);
-  const g = t.stepForward(0, 'instruction');
+  const g = t.stepForward(0);
   assert.ok(['exit', 'end'].includes(g.reason), g.reason);
-});
-
-test('line steps: with every pc a line start, reverse step into is one instruction back and step out finds the call', () => {
-  const t = timeline();
-  const every = { isLineStart: () => true };
-  t.seek(120_000);
-  const q = t.session.log.previousInstructionOf(1, t.position);
-  assert.equal(t.reverseStepInto(1, every).position, q);
-  const out = t.reverseStepOut(1);
-  if (out.reason === 'step') {
-    // The stop is before a call instruction of hart 1 (jal/jalr with a link register).
-    const w = t.session.machine.instructionAt(t.session.machine.harts[1].pc)!;
-    const isCall = ((w & 0x7f) === 0x6f || (w & 0x7f) === 0x67) ? [1, 5].includes((w >> 7) & 31) : (w & 0xf07f) === 0x9002;
-    assert.ok(isCall, `0x${w.toString(16)} at the step-out stop is not a call`);
-  }
-  const over = t.stepBack(1, 'line', every);
-  assert.equal(over.reason, 'step');
 });

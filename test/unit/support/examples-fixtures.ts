@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import { repoRoot } from '../../guests/manifest';
 import { readRecording, Recording } from '../../../src/replay/reader';
 import { loadImages } from '../../../src/replay/images';
-import { openReplay, Session } from '../../../src/replay/session';
+import { openReplay, Playback } from '../../../src/replay/playback';
 import type { Advance } from '../../../src/replay/engine';
 
 export interface Example {
@@ -49,7 +49,7 @@ export function imageReader(ex: Example, extra: Record<string, string> = {}): (p
 
 export interface Replayed {
   rec: Recording;
-  session: Session;
+  session: Playback;
   end: Advance;
   output: string;
 }
@@ -63,7 +63,7 @@ export function replayExample(ex: Example, to = Number.MAX_SAFE_INTEGER, extra: 
   return { rec, session, end, output };
 }
 
-export function readU64(s: Session, symbol: string): bigint {
+export function readU64(s: Playback, symbol: string): bigint {
   const addr = s.machine.image.symbols.get(symbol);
   if (addr === undefined) throw new Error(`no symbol ${symbol}`);
   return Buffer.from(s.machine.memory.readBytes(addr, 8)!).readBigUInt64LE(0);

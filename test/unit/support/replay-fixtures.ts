@@ -1,7 +1,7 @@
 // Shared by the replay, recording and reverse tests: record a committed guest in memory and replay it.
 import { readFileSync } from 'node:fs';
 import { elfPath } from '../../guests/manifest';
-import { openReplay, recordToEnd, startRecording, RecordOptions, Session } from '../../../src/replay/session';
+import { openReplay, recordToEnd, startRecording, RecordOptions, Playback } from '../../../src/replay/playback';
 import { readRecording, Recording } from '../../../src/replay/reader';
 import { loadImages } from '../../../src/replay/images';
 import type { Trailer } from '../../../src/replay/format';
@@ -20,7 +20,7 @@ export interface Recorded {
   bytes: Uint8Array;
   output: string;
   trailer: Trailer;
-  session: Session;
+  session: Playback;
 }
 
 /** Guests fit in 4 MiB (lib/guest.ld); 16 MiB keeps machines cheap to build in loops. */
@@ -48,7 +48,7 @@ function guestElfByPath(path: string): Uint8Array {
 export interface Replayed {
   output: string;
   end: Advance;
-  session: Session;
+  session: Playback;
   rec: Recording;
 }
 

@@ -1,7 +1,7 @@
 // `hartline dump`: prints a recording's header, one line per event and its trailer, as docs/recording-format.md shows.
 
 import { parseArgs } from './args';
-import { dumpRecording } from '../replay/dump';
+import { dumpRecording } from '../replay/dump-text';
 import { readRecordingFile } from './replay';
 
 export const DUMP_USAGE = 'usage: hartline dump <recording.hartrec>';

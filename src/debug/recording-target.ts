@@ -1,4 +1,4 @@
-// The adapter's Timeline on the replay engine: a live recording (written to its file as it goes, reversible while it
+// The adapter's Target on the replay engine: a live recording (written to its file as it goes, reversible while it
 // is made) or a replay of a .hartrec file. Seeks, runs and searches use src/replay's snapshots; this file adds what
 // a debugger needs on top: chunked forward runs that can be paused, probes with conditions, console and input.
 
@@ -10,10 +10,10 @@ import type { Edit, Policy } from '../replay/format';
 import { lowerBound, upperBound, windowStart } from '../replay/log';
 import type { LoadedImage } from '../replay/images';
 import type { Recording } from '../replay/reader';
-import { openReplay, Session, startRecording } from '../replay/session';
-import { Breakpoint, Stop, Stops, Timeline as ReplayTimeline, Watchpoint } from '../replay/timeline';
+import { openReplay, Playback, startRecording } from '../replay/playback';
+import { Breakpoint, Stop, Stops, History, Watchpoint } from '../replay/history';
 import { depthDelta } from './calls';
-import type { HartSample, Outcome, Probes, Switch, Timeline } from './engine';
+import type { HartSample, Outcome, Probes, Switch, Target } from './target';
 
 /** Instructions a forward run executes between looks at pause requests, input and console output. */
 const CHUNK = 4_000_000;
@@ -36,10 +36,10 @@ export interface RecordSetup {
   budget?: number;
 }
 
-export class RecordingTimeline implements Timeline {
+export class RecordingTarget implements Target {
   onConsole: (text: string) => void = () => {};
-  private readonly t: ReplayTimeline;
-  private readonly s: Session;
+  private readonly t: History;
+  private readonly s: Playback;
   private readonly typed: number[] = [];
   private pauseRequested = false;
   /** Console output up to this position has been shown; re-execution shows nothing twice. */
@@ -52,18 +52,18 @@ export class RecordingTimeline implements Timeline {
   /** A replayed recording's trailer: how the run it holds ended. */
   private trailer: Recording['trailer'];
 
-  private constructor(make: (onConsole: (bytes: Uint8Array, position: number) => void, input: InputPort) => Session,
+  private constructor(make: (onConsole: (bytes: Uint8Array, position: number) => void, input: InputPort) => Playback,
     private readonly recordingPath: string | undefined, budget: number | undefined) {
     const input: InputPort = { readByte: () => (this.typed.length ? this.typed.shift()! : -1) };
     this.s = make((bytes, position) => this.console(bytes, position), input);
-    this.t = new ReplayTimeline(this.s, { budget });
+    this.t = new History(this.s, { budget });
   }
 
   /** A new live recording, written to `setup.recording` as it goes. */
-  static record(setup: RecordSetup): RecordingTimeline {
+  static record(setup: RecordSetup): RecordingTarget {
     const fd = openSync(setup.recording, 'w');
     try {
-      const tl = new RecordingTimeline((onConsole, input) => startRecording({
+      const tl = new RecordingTarget((onConsole, input) => startRecording({
         images: setup.images, harts: setup.harts, ramSize: setup.ramSize, policy: setup.policy, quantum: setup.quantum,
         seed: setup.policy === 'chaos' ? String(setup.seed) : undefined, bootargs: setup.bootargs, input, onConsole,
         sink: (b) => writeSync(fd, b),
@@ -77,13 +77,15 @@ export class RecordingTimeline implements Timeline {
   }
 
   /** A replay of a recording whose images are loaded. */
-  static replay(rec: Recording, images: LoadedImage[], budget?: number): RecordingTimeline {
-    const tl = new RecordingTimeline((onConsole) => openReplay(rec, images, onConsole), undefined, budget);
+  static replay(rec: Recording, images: LoadedImage[], budget?: number): RecordingTarget {
+    const tl = new RecordingTarget((onConsole) => openReplay(rec, images, onConsole), undefined, budget);
     tl.trailer = rec.trailer;
     return tl;
   }
 
   get machine() { return this.s.machine; }
+  /** The most memory the snapshots have held so far, in bytes (for the benchmarks). */
+  get peakSnapshotBytes(): number { return this.t.peakSnapshotBytes; }
   get position(): number { return this.s.machine.position; }
   get end(): number { return this.t.end; }
   get live(): boolean { return this.s.engine.canRecord && !this.finished; }
@@ -234,26 +236,27 @@ export class RecordingTimeline implements Timeline {
     return this.outcomeOf(s);
   }
 
+  lastWrite(lo: number, size: number): Outcome {
+    // Writes that complete before the cursor: one ending exactly here is the stop being asked from.
+    const w = this.t.lastWrite(lo, size, { before: this.position - 1 });
+    if (!w) { this.t.seek(0); return { kind: 'start' }; }
+    // A data hit stops just after the writing instruction, as it does going forward.
+    this.t.seek(w.position + 1);
+    return { kind: 'hit', hit: { kind: 'data', hart: w.hart, pc: this.machine.harts[w.hart].pc, position: this.position, addr: w.address, size: w.size, write: true } };
+  }
+
   pause(): void { this.pauseRequested = true; }
 
   stepHart(hart: number): boolean {
-    const log = this.s.log, start = this.position;
-    for (let ahead = 1; ;) {
-      const q = log.nextInstructionOf(hart, start, this.end);
-      if (q >= 0) {
-        const s = this.t.seek(q + 1);
-        this.flushConsole();
-        return s.reason === 'target' && this.position === q + 1;
-      }
-      // Not in the log yet: record on until the hart has run, then step to just after its instruction.
-      if (!this.live || this.end - start > MAX_WAIT) { this.t.seek(Math.min(start, this.end)); return false; }
-      const s = this.t.seek(this.end + ahead);
-      if (s.reason !== 'target') {
-        if (s.reason === 'deadlock') this.deadlock ??= s.message;
-        if (log.nextInstructionOf(hart, start, this.end) < 0) { this.flushConsole(); return false; }
-      }
-      ahead = Math.min(ahead * 4, 1 << 20);
-    }
+    const s = this.t.stepForward(hart, MAX_WAIT);
+    if (s.reason === 'deadlock') this.deadlock ??= s.message;
+    this.flushConsole();
+    return s.reason === 'step';
+  }
+
+  stepBackHart(hart: number): Outcome {
+    const s = this.t.stepBack(hart);
+    return s.reason === 'start' || s.position === 0 ? { kind: 'start' } : { kind: 'arrived' };
   }
 
   previousInstruction(hart: number): number {

@@ -1,5 +1,6 @@
-// What the debug adapter needs from the machine, the recording and the symbols: the small interface the DAP layer is
-// written against, so the reverse-execution engine behind it can change without touching the protocol code.
+// The adapter's Target (as gdb names the thing it debugs): what the DAP layer needs from the recorded execution,
+// a small interface so the reverse-execution engine behind it (RecordingTarget on the replay layer's History) can
+// change without touching the protocol code.
 
 import type { Machine } from '../machine/machine';
 import type { Edit } from '../replay/format';
@@ -52,7 +53,7 @@ export interface Switch { position: number; hart: number }
  * The reverse-execution engine as the adapter sees it. Positions count instructions of all harts together.
  * `machine` is the machine at `position`: read it, never run it directly.
  */
-export interface Timeline {
+export interface Target {
   readonly machine: Machine;
   readonly position: number;
   /** The furthest position known: the end of a replayed recording, or the live frontier while recording. */
@@ -64,7 +65,7 @@ export interface Timeline {
   /** The first switch after `position`, or the last one before it; the hart is the one that runs from there. */
   switchAfter(position: number): Switch | undefined;
   switchBefore(position: number): Switch | undefined;
-  /** Console input bytes in the recording, with their positions (for the timeline view). */
+  /** Console input bytes in the recording, with their positions (for the Hart Timeline view). */
   inputs(from: number, to: number): { position: number; byte: number }[];
   seek(position: number): Outcome;
   /** How the run ends at the current position (exit, trap, deadlock, the end of a replay), or undefined if it goes on. */
@@ -76,8 +77,15 @@ export interface Timeline {
   forward(probes: Probes, opts?: { resume?: boolean; until?: number }): Promise<Outcome>;
   /** Finds the last accepted probe hit before the current position and moves there, or to position 0. */
   backward(probes: Probes): Outcome;
+  /**
+   * Moves to just after the last write to [lo, lo+size) that completed before the current position (any write,
+   * changed bytes or not: replay/history.ts's History.lastWrite), as a data hit; or to position 0 when there is none.
+   */
+  lastWrite(lo: number, size: number): Outcome;
   /** Executes until `hart` has executed one instruction; false when it cannot (the end, or the hart never runs). */
   stepHart(hart: number): boolean;
+  /** Back to just before `hart`'s previous instruction ('start' when it has none, or it was at position 0). */
+  stepBackHart(hart: number): Outcome;
   /** The position of `hart`'s last instruction before the current position, or -1. */
   previousInstruction(hart: number): number;
   /** The latest position from which `hart` executes at least `n` instructions before `before`, or 0. */

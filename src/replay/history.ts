@@ -1,17 +1,18 @@
-// Reverse execution over a recording (finished, or live and still growing): the one primitive is "restore the
-// nearest snapshot before a target and run forward with observers"; seek, steps, continue and lastWrite use it.
+// History: reverse execution over a recording (finished, or live and still growing), at the level of rr's timeline:
+// seek, continue in both directions, one instruction of a hart each way, and last write. The one primitive is
+// "restore the nearest snapshot before a position and run forward with observers". Lines, frames and call depth
+// are the debug adapter's business (src/debug/stepping.ts), not this file's.
 
-import type { Hart } from '../riscv/hart';
 import { Advance } from './engine';
 import type { LoggedEvent } from './format';
-import { EventLog, windowStart } from './log';
+import { EventLog } from './log';
 import { Snapshot, SnapshotStore } from './snapshot';
 import { enforceBudget, thinLocals, thinSpine } from './retention';
-import type { Session } from './session';
-import { Flow, flowOf } from './calls';
+import type { Playback } from './playback';
 import { arm, breakpointHit, Pending, settle } from './stops';
+import type { Stop, StopReason, Stops, Watchpoint } from './stops';
 
-export interface TimelineOptions {
+export interface HistoryOptions {
   /** Positions between spine snapshots (default 2^21). */
   spineInterval?: number;
   /** Closest spacing of snapshots taken on the way to a seek target (default 20000). */
@@ -20,62 +21,17 @@ export interface TimelineOptions {
   budget?: number;
 }
 
-export type StopReason = 'target' | 'step' | 'breakpoint' | 'watchpoint' | 'start' | 'end' | 'exit' | 'trap' | 'deadlock';
+export type { Breakpoint, Stop, StopReason, Stops, Watchpoint } from './stops';
 
-export interface Stop {
-  reason: StopReason;
-  position: number;
-  /** The hart that hit the breakpoint or watchpoint, or that stepped. */
-  hart?: number;
-  pc?: number;
-  /** Watchpoints: the accessed address and kind, the position of the accessing instruction, and the bytes around it. */
-  address?: number;
-  /** Watchpoints: the size of the access in bytes. */
-  size?: number;
-  access?: 'read' | 'write';
-  accessPosition?: number;
-  before?: Uint8Array;
-  after?: Uint8Array;
-  message?: string;
-}
-
-export interface Breakpoint {
-  pc: number;
-  /** Only this hart stops here. */
-  hart?: number;
-  /** Evaluated with the hart stopped before the instruction; false lets execution continue. */
-  condition?: (hart: Hart) => boolean;
-}
-
-export interface Watchpoint {
-  lo: number;
-  /** Exclusive. */
-  hi: number;
-  kind: 'read' | 'write' | 'access';
-  hart?: number;
-  /** For writes: stop only when the bytes change (lastWrite uses this). */
-  changesOnly?: boolean;
-  /**
-   * Evaluated once the accessing instruction has completed (the machine is then just after it); false ignores the
-   * hit. The stop passed in still names the accessing instruction's position.
-   */
-  condition?: (stop: Stop) => boolean;
-}
-
-export interface Stops {
-  breakpoints?: Breakpoint[];
-  watchpoints?: Watchpoint[];
-}
-
-
-/** What the caller knows from the line table: whether an address starts a statement. */
-export interface Lines {
-  isLineStart(pc: number): boolean;
-}
+/** A write found by lastWrite: the position of the writing instruction, its hart, and the access it made. */
+export interface LastWrite { position: number; hart: number; address: number; size: number }
 
 interface Hit { position: number; stop: Stop }
 
-export class Timeline {
+/** A step of one hart records at most this far ahead, live, looking for the hart's next instruction. */
+const MAX_WAIT = 20_000_000;
+
+export class History {
   readonly store: SnapshotStore;
   private readonly sums = new Map<Snapshot, number[]>();
   private readonly spineInterval: number;
@@ -85,12 +41,12 @@ export class Timeline {
   private plan: number[] = [];
   peakSnapshotBytes = 0;
 
-  constructor(readonly session: Session, opts: TimelineOptions = {}) {
+  constructor(readonly session: Playback, opts: HistoryOptions = {}) {
     this.spineInterval = opts.spineInterval ?? 1 << 21;
     this.localGap = opts.localGap ?? 20000;
     this.budget = opts.budget ?? 512 << 20;
     this.store = new SnapshotStore(session.machine, session.engine.dirty, (s) => session.engine.restored(this.sums.get(s) ?? []));
-    if (session.machine.position !== 0) throw new Error('a timeline starts at position 0');
+    if (session.machine.position !== 0) throw new Error('a history starts at position 0');
     this.snap('spine');
   }
 
@@ -157,107 +113,38 @@ export class Timeline {
     return this.stopOf(a);
   }
 
-  /** Back to just before `hart`'s previous instruction, or a line step backwards (see the Lines interface). */
-  stepBack(hart: number, granularity: 'instruction' | 'line', lines?: Lines): Stop {
-    if (granularity === 'line') return this.backOverLines(hart, lines!, 'over');
+  /** Back to just before `hart`'s previous instruction, or to the start when it has none. */
+  stepBack(hart: number): Stop {
     const q = this.log.previousInstructionOf(hart, this.position);
     if (q < 0) { this.goto(0); return { reason: 'start', position: 0, hart, message: 'start of recording' }; }
     this.goto(q);
     return { reason: 'step', position: q, hart, pc: this.session.machine.harts[hart].pc };
   }
 
-  reverseStepInto(hart: number, lines: Lines): Stop {
-    return this.backOverLines(hart, lines, 'into');
-  }
-
-  reverseStepOut(hart: number, lines?: Lines): Stop {
-    return this.backOverLines(hart, lines, 'out');
-  }
-
   /**
-   * Traces `hart`'s instructions in [from, to): for each, the position, its pc, and the call depth before it
-   * relative to `from`. Other harts run at full speed in between.
+   * On to just after `hart`'s next instruction. Past the frontier of a live recording the machine records on until
+   * the hart has run, at most `maxWait` positions beyond where the step began (a hart asleep with nothing to wake
+   * it never runs again). A step that cannot complete says why: how the run ended ('exit', 'trap', 'deadlock'),
+   * or 'end' for a hart that does not run again before the end of what there is (the machine is then back where
+   * the step began, clamped to the end).
    */
-  private trace(hart: number, from: number, to: number): { pos: number[]; pc: number[]; depth: number[]; endDepth: number } {
-    const out = { pos: [] as number[], pc: [] as number[], depth: [] as number[], endDepth: 0 };
-    this.goto(from);
-    const m = this.session.machine, h = m.harts[hart];
-    let depth = 0;
-    for (;;) {
-      const q = this.log.nextInstructionOf(hart, this.position, to);
-      if (q < 0) break;
-      if (this.forward(q).reason !== 'target') break;
-      const pc = h.pc, flow = flowOf(m.instructionAt(pc));
-      const trapBefore = h.mepc + h.sepc * 3n + h.mcause * 5n + h.scause * 7n;
-      out.pos.push(q); out.pc.push(pc); out.depth.push(depth);
-      if (this.forward(q + 1).reason !== 'target') break;
-      if (flow === Flow.call) depth++;
-      else if (flow === Flow.ret) depth--;
-      else if (h.mepc + h.sepc * 3n + h.mcause * 5n + h.scause * 7n !== trapBefore) depth++; // entered a trap handler
-    }
-    out.endDepth = depth;
-    return out;
-  }
-
-  private backOverLines(hart: number, lines: Lines | undefined, mode: 'over' | 'into' | 'out'): Stop {
-    const cursor = this.position;
-    for (let n = 256; ; n *= 8) {
-      const from = windowStart(this.log, hart, cursor, n);
-      const t = this.trace(hart, from, cursor);
-      for (let i = t.pos.length - 1; i >= 0; i--) {
-        const rel = t.depth[i] - t.endDepth;
-        const ok = mode === 'out' ? rel < 0 : (mode === 'into' || rel <= 0) && lines!.isLineStart(t.pc[i]);
-        if (ok) {
-          this.goto(t.pos[i]);
-          return { reason: 'step', position: t.pos[i], hart, pc: t.pc[i] };
-        }
+  stepForward(hart: number, maxWait = MAX_WAIT): Stop {
+    const log = this.log, m = this.session.machine, start = this.position;
+    for (let ahead = 1; ;) {
+      const q = log.nextInstructionOf(hart, start, this.end);
+      if (q >= 0) {
+        const a = this.goto(q + 1);
+        if (a.reason === 'target' && this.position === q + 1) return { reason: 'step', position: q + 1, hart, pc: m.harts[hart].pc };
+        return this.stopOf(a, hart);
       }
-      if (from === 0) { this.goto(0); return { reason: 'start', position: 0, hart, message: 'start of recording' }; }
-    }
-  }
-
-  /** Forward counterparts: one instruction of `hart`, or a line step over, into or out. */
-  stepForward(hart: number, granularity: 'instruction' | 'line', lines?: Lines): Stop {
-    if (granularity === 'line') return this.forwardLines(hart, lines, 'over');
-    const m = this.session.machine, h = m.harts[hart];
-    if (this.position >= this.end && this.session.engine.canRecord) {
-      const retired = h.retired;
-      while (h.retired === retired) {
-        const a = this.goto(this.position + 1);
-        if (a.reason !== 'target') return this.stopOf(a, hart);
+      // Not in the log yet: record on until the hart has run, then step to just after its instruction.
+      if (!this.session.engine.canRecord || this.end - start > maxWait) {
+        const a = this.goto(Math.min(start, this.end));
+        return a.reason === 'target' ? { reason: 'end', position: this.position, hart, message: `hart ${hart} does not run again` } : this.stopOf(a, hart);
       }
-      return { reason: 'step', position: this.position, hart, pc: h.pc };
-    }
-    const q = this.log.nextInstructionOf(hart, this.position, this.end);
-    if (q < 0) return this.stopOf(this.goto(this.end), hart);
-    const a = this.goto(q + 1);
-    return a.reason === 'target' ? { reason: 'step', position: q + 1, hart, pc: h.pc } : this.stopOf(a, hart);
-  }
-
-  stepInto(hart: number, lines: Lines): Stop {
-    return this.forwardLines(hart, lines, 'into');
-  }
-
-  stepOut(hart: number, lines?: Lines): Stop {
-    return this.forwardLines(hart, lines, 'out');
-  }
-
-  private forwardLines(hart: number, lines: Lines | undefined, mode: 'over' | 'into' | 'out'): Stop {
-    const m = this.session.machine, h = m.harts[hart];
-    let depth = 0, first = true;
-    for (;;) {
-      if (!first) {
-        const ok = mode === 'out' ? depth < 0 : (mode === 'into' || depth <= 0) && lines!.isLineStart(h.pc);
-        if (ok) return { reason: 'step', position: this.position, hart, pc: h.pc };
-      }
-      first = false;
-      const pc = h.pc, flow = flowOf(m.instructionAt(pc));
-      const trapBefore = h.mepc + h.sepc * 3n + h.mcause * 5n + h.scause * 7n;
-      const s = this.stepForward(hart, 'instruction');
-      if (s.reason !== 'step') return s;
-      if (flow === Flow.call) depth++;
-      else if (flow === Flow.ret) depth--;
-      else if (h.mepc + h.sepc * 3n + h.mcause * 5n + h.scause * 7n !== trapBefore) depth++;
+      const a = this.goto(this.end + ahead);
+      if (a.reason !== 'target' && log.nextInstructionOf(hart, start, this.end) < 0) return this.stopOf(a, hart);
+      ahead = Math.min(ahead * 4, 1 << 20);
     }
   }
 
@@ -349,18 +236,24 @@ export class Timeline {
     return hits.sort((a, b) => a.position - b.position);
   }
 
-  /** The position and hart of the last store before the cursor that changed any of the bytes [address, address+size). */
-  lastWrite(address: number, size: number, opts: { exceptHart?: number } = {}): { position: number; hart: number } | undefined {
+  /**
+   * The position and hart of the last write before the cursor to any of the bytes [address, address+size): any
+   * store, AMO or SC that wrote them, whether or not it changed their value. A racing store of the value already
+   * there is the last writer too (a lost update often looks exactly so), so it is not skipped.
+   */
+  lastWrite(address: number, size: number, opts: { exceptHart?: number; before?: number } = {}): LastWrite | undefined {
     const cursor = this.position;
-    let end = cursor;
-    const w: Watchpoint = { lo: address, hi: address + size, kind: 'write', changesOnly: true };
+    // `before` narrows the search (the adapter skips a write that completes exactly at the cursor, so that asking
+    // again from a last-write stop walks further back).
+    let end = Math.min(cursor, opts.before ?? cursor);
+    const w: Watchpoint = { lo: address, hi: address + size, kind: 'write' };
     while (end > 0) {
       const s = this.store.nearest(end - 1)!;
       const hits = this.scan({ watchpoints: [w] }, s.position, end).filter((h) => h.stop.hart !== opts.exceptHart);
       if (hits.length) {
         this.goto(cursor);
-        const last = hits[hits.length - 1];
-        return { position: last.position, hart: last.stop.hart! };
+        const last = hits[hits.length - 1].stop;
+        return { position: last.position, hart: last.hart!, address: last.address!, size: last.size! };
       }
       end = s.position;
     }
@@ -368,7 +261,7 @@ export class Timeline {
     return undefined;
   }
 
-  /** Logged switches, inputs and wakes with from <= position < to, for the timeline view. */
+  /** Logged switches, inputs and wakes with from <= position < to, for the Hart Timeline view. */
   events(from: number, to: number): LoggedEvent[] {
     return this.log.eventsBetween(from, to);
   }

@@ -1,4 +1,5 @@
-// Starting points shared by the CLI, the debugger and the tests: a new live recording, or a replay of a file.
+// A Playback is a machine with the engine that drives it from a recording's log (and, live, records past it): the
+// starting points shared by the CLI, the debugger and the tests, a new live recording or a replay of a file.
 
 import type { InputPort, Machine } from '../machine/machine';
 import { DEFAULT_RAM } from '../machine/machine';
@@ -33,7 +34,7 @@ export interface RecordOptions {
   bootargs?: string;
 }
 
-export interface Session {
+export interface Playback {
   machine: Machine;
   engine: Engine;
   log: EventLog;
@@ -46,7 +47,7 @@ function bytesPort(bytes: Uint8Array): InputPort {
 }
 
 /** A machine at position 0 with a live engine that records everything that enters it. */
-export function startRecording(o: RecordOptions): Session {
+export function startRecording(o: RecordOptions): Playback {
   const policy = o.policy ?? 'roundrobin';
   const quantum = o.quantum ?? 10000;
   const seed = policy === 'chaos' ? o.seed ?? newSeed() : undefined;
@@ -70,7 +71,7 @@ export function startRecording(o: RecordOptions): Session {
 }
 
 /** A machine at position 0 driven by a recording's log. */
-export function openReplay(rec: Recording, images: LoadedImage[], onConsole?: (bytes: Uint8Array, position: number) => void): Session {
+export function openReplay(rec: Recording, images: LoadedImage[], onConsole?: (bytes: Uint8Array, position: number) => void): Playback {
   const machine = buildMachine(rec.header, images);
   const engine = new Engine(machine, rec.log, { checksumInterval: rec.header.checksumInterval, tool: rec.header.tool, onConsole });
   return { machine, engine, log: rec.log, header: rec.header };
@@ -87,7 +88,7 @@ export function endOf(a: Advance): { reason: EndReason; exitCode: number; messag
 }
 
 /** Records until the guest ends or `max` positions, then writes the trailer. */
-export function recordToEnd(s: Session, max = Number.MAX_SAFE_INTEGER): Trailer {
+export function recordToEnd(s: Playback, max = Number.MAX_SAFE_INTEGER): Trailer {
   const a = s.engine.advance(max);
   const end = endOf(a);
   return s.engine.finish(end.reason, end.exitCode, end.message);
