@@ -179,6 +179,14 @@ export function pickBackward(s: HartSample[], lines: LineOracle, kind: StepKind,
   const isEntry = (i: number): boolean | undefined => {
     const j = prevAccepted(i);
     if (j < 0) return atStart ? true : undefined;
+    if (s[i].depth < s[j].depth) {
+      // Reached by a return: compare with the call site, as stepping forward over the call does, so that a return to
+      // the start of another line is an entry and a return to the middle of the call's own line is not.
+      let k = j - 1;
+      while (k >= 0 && s[k].depth !== s[i].depth) k--;
+      if (k < 0) return atStart ? false : undefined;
+      return enters(lines, s[k], s[i]);
+    }
     return enters(lines, s[j], s[i]);
   };
   let i = n;
