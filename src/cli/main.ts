@@ -9,14 +9,14 @@ import { dumpCommand, DUMP_USAGE } from './dump';
 const USAGE = 'usage: hartline <command> ...\n' +
   [RUN_USAGE, RECORD_USAGE, REPLAY_USAGE, DUMP_USAGE].map((u) => '  ' + u.replace('usage: hartline ', 'hartline ')).join('\n');
 
-const commands: Record<string, (argv: readonly string[]) => number> = {
+const commands: Record<string, (argv: readonly string[]) => number | Promise<number>> = {
   run: runCommand,
   record: recordCommand,
   replay: replayCommand,
   dump: dumpCommand,
 };
 
-function main(argv: readonly string[]): number {
+function main(argv: readonly string[]): number | Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === '--help' || cmd === '-h') {
     process.stdout.write(USAGE + '\n');
@@ -34,9 +34,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   process.exit(74);
 });
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (e) {
+function fail(e: unknown): void {
   if (e instanceof HartlineError) {
     process.stderr.write(`hartline: ${e.message}\n`);
     process.exitCode = e.exitCode;
@@ -45,4 +43,13 @@ try {
     process.stderr.write(`hartline: internal error: ${e instanceof Error ? e.message : String(e)} (please report this)\n`);
     process.exitCode = 70;
   }
+}
+
+try {
+  // A command that serves (--gdb) finishes later.
+  const code = main(process.argv.slice(2));
+  if (typeof code === 'number') process.exitCode = code;
+  else code.then((c) => { process.exitCode = c; }, fail);
+} catch (e) {
+  fail(e);
 }

@@ -10,9 +10,11 @@ import { readImage } from './image';
 import { startRecording, DEFAULT_CHECKSUM_INTERVAL, endOf } from '../replay/session';
 import type { Policy } from '../replay/format';
 import { parseSeed } from '../replay/policy';
+import type { RecordOptions } from '../replay/session';
+import { parseListen, serveRecording } from '../gdb';
 
 export const RECORD_USAGE = 'usage: hartline record <elf> -o <out.hartrec> [--harts N] [--bios fw.elf] [--schedule roundrobin|chaos|realtime] ' +
-  '[--quantum N] [--seed S] [--input FILE|-] [--ram SIZE] [--max-instructions N] [--checksum-interval N]';
+  '[--quantum N] [--seed S] [--input FILE|-] [--ram SIZE] [--max-instructions N] [--checksum-interval N] [--gdb [HOST:]PORT]';
 
 /** A file descriptor read lazily, in chunks, as the guest asks (stdin for `--input -`). */
 function fdPort(fd: number, live: boolean): InputPort {
@@ -33,9 +35,9 @@ function fdPort(fd: number, live: boolean): InputPort {
   };
 }
 
-export function recordCommand(argv: readonly string[]): number {
+export function recordCommand(argv: readonly string[]): number | Promise<number> {
   const p = parseArgs(argv, {
-    values: ['-o', '--output', '--harts', '--bios', '--schedule', '--quantum', '--seed', '--input', '--ram', '--max-instructions', '--checksum-interval'],
+    values: ['-o', '--output', '--harts', '--bios', '--schedule', '--quantum', '--seed', '--input', '--ram', '--max-instructions', '--checksum-interval', '--gdb'],
     positional: 1, usage: RECORD_USAGE,
   });
   const out = p.values.get('-o') ?? p.values.get('--output');
@@ -44,6 +46,8 @@ export function recordCommand(argv: readonly string[]): number {
   if (!['roundrobin', 'chaos', 'realtime'].includes(policy)) throw new HartlineError(`--schedule: expected roundrobin, chaos or realtime, got '${policy}'`);
   const seed = p.values.get('--seed');
   if (seed !== undefined) parseSeed(seed);
+  const gdb = p.values.get('--gdb');
+  if (gdb !== undefined) parseListen(gdb);
   const [elf] = p.positional;
   const images: { role: 'kernel' | 'bios'; path: string; bytes: Uint8Array }[] = [{ role: 'kernel', path: resolve(elf), bytes: readImage(elf) }];
   const bios = p.values.get('--bios');
@@ -61,8 +65,9 @@ export function recordCommand(argv: readonly string[]): number {
   const max = intOption(p, '--max-instructions', Number.MAX_SAFE_INTEGER);
   const chunks: Buffer[] = [];
   const flushConsole = () => { if (chunks.length) { process.stdout.write(Buffer.concat(chunks)); chunks.length = 0; } };
+  let served = false;
   try {
-    const s = startRecording({
+    const options: RecordOptions = {
       images,
       harts: intOption(p, '--harts', 1, 1, 64),
       ramSize: sizeOption(p, '--ram', DEFAULT_RAM),
@@ -73,7 +78,12 @@ export function recordCommand(argv: readonly string[]): number {
       checksumInterval: intOption(p, '--checksum-interval', DEFAULT_CHECKSUM_INTERVAL),
       sink: (bytes) => writeSync(fd, bytes),
       onConsole: (b) => { chunks.push(Buffer.from(b)); if (chunks.length > 256) flushConsole(); },
-    });
+    };
+    if (gdb !== undefined) {
+      served = true;
+      return serveRecording(options, fd, gdb).finally(() => { if (inputFd >= 0) closeSync(inputFd); });
+    }
+    const s = startRecording(options);
     let a;
     for (;;) {
       // Bounded pieces so console output reaches the user while a long guest runs.
@@ -88,7 +98,9 @@ export function recordCommand(argv: readonly string[]): number {
     return end.exitCode;
   } finally {
     flushConsole();
-    closeSync(fd);
-    if (inputFd >= 0) closeSync(inputFd);
+    if (!served) {
+      closeSync(fd);
+      if (inputFd >= 0) closeSync(inputFd);
+    }
   }
 }
