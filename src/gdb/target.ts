@@ -190,7 +190,7 @@ export class GdbTarget {
 
   /** Changes the machine at the live frontier and records it; a string says why it cannot. */
   edit(e: Edit): string | undefined {
-    if (!this.live) return 'a replay cannot be changed';
+    if (!this.live) return this.session.engine.live ? 'the recording has ended; its state can no longer be changed' : 'a replay cannot be changed';
     if (this.position !== this.end) return `state can only be changed at the end of the live recording (position ${this.end})`;
     try {
       this.session.engine.edit(e);
@@ -205,7 +205,7 @@ export class GdbTarget {
   finish(): void {
     if (this.finished) return;
     this.finished = true;
-    if (this.fd === undefined) return;
+    if (!this.session.engine.live) return;
     try {
       const engine = this.session.engine;
       if (engine.canRecord || this.position !== this.end) this.timeline.seek(this.end);
@@ -215,7 +215,7 @@ export class GdbTarget {
       else if (this.deadlock !== undefined) engine.finish('deadlock', 4, this.deadlock);
       else engine.finish('stopped', 0, 'recording stopped by the debugger');
     } finally {
-      closeSync(this.fd);
+      if (this.fd !== undefined) closeSync(this.fd);
     }
   }
 }
