@@ -167,7 +167,7 @@ export class GdbStub {
       case 'Z': case 'z': return this.point(p);
       case 'H': return this.setThread(p);
       case 'T': { const h = this.thread(p.slice(1)); return h !== undefined && h >= 0 ? 'OK' : E.inval; }
-      case 'c': return p === 'c' ? this.resume('c', undefined) : E.inval;
+      case 'c': return p === 'c' ? this.resume('c', this.continueHart) : E.inval;
       case 's': return p === 's' ? this.resume('s', this.stepHart()) : E.inval;
       case 'b':
         if (p === 'bc') return this.backward('c');
@@ -284,15 +284,20 @@ export class GdbStub {
     return 'OK';
   }
 
+  /**
+   * Steps `hart`, or continues; a continue with `hart` resumes that thread alone (gdb steps over a breakpoint or
+   * single-steps RISC-V by a breakpoint at the next pc that way), so only its hits stop it.
+   */
   private resume(action: 'c' | 's', hart: number | undefined): Promise<string | undefined> {
     const t = this.target;
     if (action === 's') return this.later(() => t.stepForward(hart!));
-    return (async () => this.finishRun(await t.continueForward(this.o.between ?? (() => new Promise((r) => setImmediate(r))), () => this.interrupted)))();
+    const between = this.o.between ?? (() => new Promise<void>((r) => setImmediate(r)));
+    return (async () => this.finishRun(await t.continueForward(between, () => this.interrupted, hart)))();
   }
 
   private backward(action: 'c' | 's'): Promise<string | undefined> {
     const t = this.target;
-    return this.later(() => (action === 's' ? t.stepBackward(this.stepHart()) : t.continueBackward()));
+    return this.later(() => (action === 's' ? t.stepBackward(this.stepHart()) : t.continueBackward(this.continueHart)));
   }
 
   /** Runs `work` after the current packet's ack has gone out, as a resumption. */
@@ -305,17 +310,21 @@ export class GdbStub {
     if (p === 'vMustReplyEmpty') return '';
     if (p.startsWith('vKill')) { this.reply('OK'); this.end(); return undefined; }
     if (!p.startsWith('vCont;')) return '';
-    let step: number | undefined, cont = false;
+    // All-stop: a step action wins; continue actions name the threads that resume (all, unless each names one).
+    let step: number | undefined, all = false;
+    const resumed = new Set<number>();
     for (const a of p.slice(6).split(';')) {
       const m = /^([cCsS])([0-9a-fA-F]{2})?(?::(-1|[0-9a-fA-F]+))?$/.exec(a);
       if (!m) return E.inval;
       const h = m[3] === undefined ? -1 : this.thread(m[3]);
       if (h === undefined) return E.inval;
       if (m[1] === 's' || m[1] === 'S') step ??= h >= 0 ? h : this.stepHart();
-      else cont = true;
+      else if (h < 0) all = true;
+      else resumed.add(h);
     }
     if (step !== undefined) return this.resume('s', step);
-    return cont ? this.resume('c', undefined) : E.inval;
+    if (!all && resumed.size === 0) return E.inval;
+    return this.resume('c', !all && resumed.size === 1 ? [...resumed][0] : undefined);
   }
 
   private query(p: string): string | undefined {

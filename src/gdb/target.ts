@@ -86,9 +86,10 @@ export class GdbTarget {
     return true;
   }
 
-  private stops(): Stops {
-    const watchpoints: Watchpoint[] = this.watches.map((w) => ({ lo: w.lo, hi: w.hi, kind: w.kind === 'watch' ? 'write' : w.kind === 'rwatch' ? 'read' : 'access' }));
-    return { breakpoints: [...this.breakpoints.keys()].map((pc) => ({ pc })), watchpoints };
+  /** The engine's stops; with `only`, just that hart's hits count (gdb resumed that thread alone). */
+  private stops(only?: number): Stops {
+    const watchpoints: Watchpoint[] = this.watches.map((w) => ({ lo: w.lo, hi: w.hi, kind: w.kind === 'watch' ? 'write' : w.kind === 'rwatch' ? 'read' : 'access', hart: only }));
+    return { breakpoints: [...this.breakpoints.keys()].map((pc) => ({ pc, hart: only })), watchpoints };
   }
 
   // ---- moving ----
@@ -135,15 +136,23 @@ export class GdbTarget {
 
   /**
    * Runs forward to the next breakpoint or watchpoint hit, or the end. Between stretches it awaits `between()`, which
-   * lets the connection's data in, and stops with 'interrupt' when `interrupted()` says so (Ctrl-C).
+   * lets the connection's data in, and stops with 'interrupt' when `interrupted()` says so (Ctrl-C). With `only`,
+   * only that hart's hits stop (the other harts still run: the schedule is the recorded one).
    */
-  async continueForward(between: () => Promise<void>, interrupted: () => boolean): Promise<GdbStop> {
+  async continueForward(between: () => Promise<void>, interrupted: () => boolean, only?: number): Promise<GdbStop> {
     let resume = true;
     for (;;) {
-      const s = this.timeline.continue('forward', this.stops(), { limit: this.position + CHUNK, resume });
+      const s = this.timeline.continue('forward', this.stops(only), { limit: this.position + CHUNK, resume });
       resume = false;
       // gdb's RISC-V watchpoints are "nonsteppable": they stop before the accessing instruction, and gdb steps it.
       if (s.reason === 'watchpoint') this.timeline.seek(s.accessPosition!);
+      // A thread resumed alone stops where it arrived at the breakpoint: just after its own last instruction, before
+      // the other harts ran on. gdb steps RISC-V this way (a breakpoint at the next pc) and assumes the others stood
+      // still; this keeps them where they were as far as the recorded schedule allows.
+      if (s.reason === 'breakpoint' && only !== undefined && s.hart === only) {
+        const q = this.session.log.previousInstructionOf(only, this.position);
+        if (q >= 0 && q + 1 < this.position) this.timeline.seek(q + 1);
+      }
       if (s.reason !== 'target') return this.stopOf(s);
       this.session.engine.flush();
       await between();
@@ -152,9 +161,9 @@ export class GdbTarget {
   }
 
   /** Runs backward to the last hit before here: a breakpoint (before its instruction) or an access (just after it). */
-  continueBackward(): GdbStop {
+  continueBackward(only?: number): GdbStop {
     if (this.position === 0) return { kind: 'start' };
-    const s = this.timeline.continue('backward', this.stops());
+    const s = this.timeline.continue('backward', this.stops(only));
     // Backwards, the access is undone by a reverse step of it: gdb steps back over it from just after it, and so
     // lands before the access with the older value, as forward it lands after it with the newer one.
     if (s.reason === 'watchpoint') this.timeline.seek(s.accessPosition! + 1);
