@@ -72,7 +72,7 @@ export function serveGdb(target: GdbTarget, where: Listen, o: ServeOptions): Pro
       sock.on('data', (d) => stub.receive(d));
       sock.on('error', () => { /* the close event follows */ });
       sock.on('close', () => {
-        o.say(`hartline: gdb ${stub.done ? 'detached' : 'went away'} after ${stub.packets} packets at position ${target.position}\n`);
+        o.say(`hartline: gdb ${stub.ending ?? 'went away'} after ${stub.packets} packets at position ${target.position}\n`);
         finish(0);
       });
     });

@@ -37,6 +37,8 @@ export class GdbStub {
   private queue: Buffer[] = [];
   private lastReply: Buffer | undefined;
   private closed = false;
+  /** How the session ended: 'detached' (D), 'killed' (k, vKill). */
+  ending: 'detached' | 'killed' | undefined;
   private xml: Buffer | undefined;
   /** Packets answered, for the report at the end. */
   packets = 0;
@@ -173,8 +175,8 @@ export class GdbStub {
         if (p === 'bc') return this.backward('c');
         if (p === 'bs') return this.backward('s');
         return '';
-      case 'D': this.reply('OK'); this.end(); return undefined;
-      case 'k': this.end(); return undefined;
+      case 'D': this.reply('OK'); this.end('detached'); return undefined;
+      case 'k': this.end('killed'); return undefined;
       case 'q': return this.query(p);
       case 'Q': return p === 'QStartNoAckMode' ? (this.reply('OK'), this.noAck = true, undefined) : '';
       case 'v': return this.vPacket(p);
@@ -308,7 +310,7 @@ export class GdbStub {
   private vPacket(p: string): string | Promise<string | undefined> | undefined {
     if (p === 'vCont?') return 'vCont;c;C;s;S';
     if (p === 'vMustReplyEmpty') return '';
-    if (p.startsWith('vKill')) { this.reply('OK'); this.end(); return undefined; }
+    if (p.startsWith('vKill')) { this.reply('OK'); this.end('killed'); return undefined; }
     if (!p.startsWith('vCont;')) return '';
     // All-stop: a step action wins; continue actions name the threads that resume (all, unless each names one).
     let step: number | undefined, all = false;
@@ -365,9 +367,10 @@ export class GdbStub {
     return '';
   }
 
-  private end(): void {
+  private end(how: 'detached' | 'killed'): void {
     if (this.closed) return;
     this.closed = true;
+    this.ending = how;
     this.o.close();
   }
 
