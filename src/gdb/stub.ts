@@ -40,6 +40,9 @@ export class GdbStub {
   /** How the session ended: 'detached' (D), 'killed' (k, vKill). */
   ending: 'detached' | 'killed' | undefined;
   private xml: Buffer | undefined;
+  /** Breakpoint pcs inserted with Z0 and with Z1, with their insertion counts. */
+  private readonly software = new Map<number, number>();
+  private readonly hardware = new Map<number, number>();
   /** Packets answered, for the report at the end. */
   packets = 0;
 
@@ -137,7 +140,11 @@ export class GdbStub {
     }
     const thread = `thread:${this.tid(this.current)};`;
     switch (s.kind) {
-      case 'breakpoint': return `T05${thread}swbreak:;`;
+      case 'breakpoint': {
+        // A Z1 (hbreak) alone at this pc is reported as the hardware breakpoint gdb set.
+        const pc = this.target.machine.harts[this.current].pc;
+        return `T05${thread}${this.hardware.has(pc) && !this.software.has(pc) ? 'hwbreak' : 'swbreak'}:;`;
+      }
       case 'watchpoint': return `T05${thread}${s.watch ? `${s.watch.kind}:${s.watch.address.toString(16)};` : ''}`;
       case 'interrupt': return `T02${thread}`;
       case 'start': return `T05${thread}replaylog:begin;`;
@@ -276,7 +283,9 @@ export class GdbStub {
     const t = this.target;
     if (type <= 1) {
       const pc = Number(BigInt.asIntN(64, addr));
-      if (insert) t.addBreakpoint(pc); else t.removeBreakpoint(pc);
+      const kinds = type === 0 ? this.software : this.hardware;
+      if (insert) { t.addBreakpoint(pc); kinds.set(pc, (kinds.get(pc) ?? 0) + 1); }
+      else if (t.removeBreakpoint(pc)) { const n = kinds.get(pc) ?? 0; if (n > 1) kinds.set(pc, n - 1); else kinds.delete(pc); }
       return 'OK';
     }
     if (kind < 1 || kind > 4096) return E.inval;

@@ -114,6 +114,10 @@ test('breakpoints and watchpoints forward and backward, with the stop replies gd
   assert.match(await client.request('bc'), /^T05thread:[1-4];swbreak:;$/);
   assert.ok(t.position < at);
   assert.equal(await client.request(`z0,${INCREMENT.toString(16)},2`), 'OK');
+  // A hardware breakpoint (hbreak) is reported as one.
+  assert.equal(await client.request(`Z1,${INCREMENT.toString(16)},2`), 'OK');
+  assert.match(await client.request('c'), /^T05thread:[1-4];hwbreak:;$/);
+  assert.equal(await client.request(`z1,${INCREMENT.toString(16)},2`), 'OK');
   // A write watchpoint stops before the store (gdb steps it, RISC-V watchpoints being non-steppable).
   assert.equal(await client.request(`Z2,${COUNTER.toString(16)},8`), 'OK');
   const w = await client.request('vCont;c');
