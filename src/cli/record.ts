@@ -11,13 +11,15 @@ import { startRecording, DEFAULT_CHECKSUM_INTERVAL, endOf } from '../replay/play
 import type { Policy } from '../replay/format';
 import { parseSeed } from '../replay/policy';
 import { CHUNK, describeStop, HostConsole } from './console';
+import type { RecordOptions } from '../replay/playback';
+import { parseListen, serveRecording } from '../gdb';
 
 export const RECORD_USAGE = 'usage: hartline record <elf> -o <out.hartrec> [--harts N] [--bios fw.elf] [--schedule roundrobin|chaos|realtime] ' +
-  '[--quantum N] [--seed S] [--input FILE|-] [--ram SIZE] [--max-instructions N] [--checksum-interval N]';
+  '[--quantum N] [--seed S] [--input FILE|-] [--ram SIZE] [--max-instructions N] [--checksum-interval N] [--gdb [HOST:]PORT]';
 
 export async function recordCommand(argv: readonly string[]): Promise<number> {
   const p = parseArgs(argv, {
-    values: ['-o', '--output', '--harts', '--bios', '--schedule', '--quantum', '--seed', '--input', '--ram', '--max-instructions', '--checksum-interval'],
+    values: ['-o', '--output', '--harts', '--bios', '--schedule', '--quantum', '--seed', '--input', '--ram', '--max-instructions', '--checksum-interval', '--gdb'],
     positional: 1, usage: RECORD_USAGE,
   });
   const out = p.values.get('-o') ?? p.values.get('--output');
@@ -26,6 +28,8 @@ export async function recordCommand(argv: readonly string[]): Promise<number> {
   if (!['roundrobin', 'chaos', 'realtime'].includes(policy)) throw new HartlineError(`--schedule: expected roundrobin, chaos or realtime, got '${policy}'`);
   const seed = p.values.get('--seed');
   if (seed !== undefined) parseSeed(seed);
+  const gdb = p.values.get('--gdb');
+  if (gdb !== undefined) parseListen(gdb);
   const [elf] = p.positional;
   const images: { role: 'kernel' | 'bios'; path: string; bytes: Uint8Array }[] = [{ role: 'kernel', path: resolve(elf), bytes: readImage(elf) }];
   const bios = p.values.get('--bios');
@@ -40,42 +44,51 @@ export async function recordCommand(argv: readonly string[]): Promise<number> {
   const max = intOption(p, '--max-instructions', Number.MAX_SAFE_INTEGER);
   const chunks: Buffer[] = [];
   const flushConsole = () => { if (chunks.length) { process.stdout.write(Buffer.concat(chunks)); chunks.length = 0; } };
-  // Input is logged where the guest takes it, so a terminal or a pipe records as deterministically as a file.
-  const host = new HostConsole(inputFd, (text) => { flushConsole(); process.stdout.write(text); });
+  let served = false;
+  let host: HostConsole | undefined;
   try {
-    const s = startRecording({
+    // Input is logged where the guest takes it, so a terminal or a pipe records as deterministically as a file.
+    // Under --gdb the guest gets no console input (the terminal stays gdb's).
+    if (gdb === undefined) host = new HostConsole(inputFd, (text) => { flushConsole(); process.stdout.write(text); });
+    const options: RecordOptions = {
       images,
       harts: intOption(p, '--harts', 1, 1, 64),
       ramSize: sizeOption(p, '--ram', DEFAULT_RAM),
       policy,
       quantum: intOption(p, '--quantum', 10000),
       seed,
-      input: host.port,
+      input: host?.port ?? { readByte: () => -1 },
       checksumInterval: intOption(p, '--checksum-interval', DEFAULT_CHECKSUM_INTERVAL),
       sink: (bytes) => writeSync(fd, bytes),
       onConsole: (b) => { chunks.push(Buffer.from(b)); if (chunks.length > 256) flushConsole(); },
-    });
+    };
+    if (gdb !== undefined) {
+      served = true;
+      return serveRecording(options, fd, gdb).finally(() => { if (inputFd > 0) closeSync(inputFd); });
+    }
+    const s = startRecording(options);
+    const live = host!;
     let a;
     for (;;) {
       // Chunks so console output reaches the user and typed input reaches the guest while it runs.
       a = s.engine.advance(Math.min(max, s.machine.position + CHUNK));
       flushConsole();
-      if (host.stop) break;
+      if (live.stop) break;
       // Every hart sleeps waiting for a receive interrupt: wait for a byte (logged where the guest takes it).
-      if (a.reason === 'deadlock' && s.machine.uart.wantsInput && !host.ended) {
+      if (a.reason === 'deadlock' && s.machine.uart.wantsInput && !live.ended) {
         s.engine.resumeLive();
         s.engine.flush();
-        await host.arrival();
+        await live.arrival();
         continue;
       }
       if (a.reason !== 'target' || s.machine.position >= max) break;
-      await host.turn();
+      await live.turn();
     }
-    if (host.stop) {
+    if (live.stop) {
       // The recording ends here with a trailer, so it replays to this position.
-      const st = describeStop(host.stop);
+      const st = describeStop(live.stop);
       s.engine.finish('stopped', st.exitCode, st.message);
-      process.stderr.write(`${host.kind === 'terminal' ? '\n' : ''}hartline: ${st.message} at position ${s.machine.position}\n`);
+      process.stderr.write(`${live.kind === 'terminal' ? '\n' : ''}hartline: ${st.message} at position ${s.machine.position}\n`);
       return st.exitCode;
     }
     const end = endOf(a);
@@ -85,8 +98,10 @@ export async function recordCommand(argv: readonly string[]): Promise<number> {
     return end.exitCode;
   } finally {
     flushConsole();
-    host.close();
-    closeSync(fd);
-    if (inputFd > 0) closeSync(inputFd);
+    if (!served) {
+      host?.close();
+      closeSync(fd);
+      if (inputFd > 0) closeSync(inputFd);
+    }
   }
 }

@@ -9,8 +9,9 @@ import { readImage } from './image';
 import { readRecording } from '../replay/reader';
 import { loadImages } from '../replay/images';
 import { openReplay, endOf } from '../replay/playback';
+import { serveReplay } from '../gdb';
 
-export const REPLAY_USAGE = 'usage: hartline replay <recording.hartrec> [--to POSITION] [--verify] [--force]';
+export const REPLAY_USAGE = 'usage: hartline replay <recording.hartrec> [--to POSITION] [--verify] [--force] [--gdb [HOST:]PORT]';
 
 /** Recordings are read whole; the log is small next to the run it describes. */
 const MAX_RECORDING = 1 << 30;
@@ -33,8 +34,8 @@ export function readRecordingFile(path: string): Uint8Array {
   }
 }
 
-export function replayCommand(argv: readonly string[]): number {
-  const p = parseArgs(argv, { values: ['--to'], flags: ['--verify', '--force'], positional: 1, usage: REPLAY_USAGE });
+export function replayCommand(argv: readonly string[]): number | Promise<number> {
+  const p = parseArgs(argv, { values: ['--to', '--gdb'], flags: ['--verify', '--force'], positional: 1, usage: REPLAY_USAGE });
   const to = intOption(p, '--to', Number.MAX_SAFE_INTEGER, 0);
   const [path] = p.positional;
   const rec = readRecording(readRecordingFile(path), path);
@@ -43,6 +44,8 @@ export function replayCommand(argv: readonly string[]): number {
   const beside = (image: string) => join(dirname(path), basename(image));
   const read = (image: string) => readImage(existsSync(image) || !existsSync(beside(image)) ? image : beside(image));
   const images = loadImages(rec.header, read, p.flags.has('--force'));
+  const gdb = p.values.get('--gdb');
+  if (gdb !== undefined) return serveReplay(rec, images, gdb);
   const chunks: Buffer[] = [];
   const flush = () => { if (chunks.length) { process.stdout.write(Buffer.concat(chunks)); chunks.length = 0; } };
   const s = openReplay(rec, images, (b) => { chunks.push(Buffer.from(b)); if (chunks.length > 256) flush(); });

@@ -255,12 +255,21 @@ export class Machine {
   /** Stops execution before the instruction at physical address `pc` on any hart. */
   addBreakpoint(pc: number): void {
     this.exec.breakpoints.add(pc);
-    this.memory.invalidateCode(pc);
+    this.forgetCodeAt(pc);
   }
 
   removeBreakpoint(pc: number): void {
     this.exec.breakpoints.delete(pc);
-    this.memory.invalidateCode(pc);
+    this.forgetCodeAt(pc);
+  }
+
+  /**
+   * Drops the decoded instruction at breakpoint address `pc`. While any hart may translate, `pc` is virtual and the
+   * decode cache is physical, so every decoded instruction goes (a stale breakpoint slot would stop forever).
+   */
+  private forgetCodeAt(pc: number): void {
+    if (this.harts.some((h) => h.satp >> 60n !== 0n)) this.memory.invalidateAllCode();
+    else this.memory.invalidateCode(pc);
   }
 
   /** Whether the machine has stopped for good (exit or unhandled trap). */
@@ -335,7 +344,7 @@ export class Machine {
         if (h.pc === resume.pc) {
           cap = 1;
           this.exec.suppressBreakAt = resume.pc;
-          this.memory.invalidateCode(resume.pc);
+          this.forgetCodeAt(resume.pc);
         }
       }
       const deadline = this.timerDeadline(h) - this.position;
@@ -346,7 +355,7 @@ export class Machine {
       const n = execute(h, this.memory, cap, this.exec);
       this.runHart = undefined;
       if (this.exec.suppressBreakAt >= 0) {
-        this.memory.invalidateCode(this.exec.suppressBreakAt);
+        this.forgetCodeAt(this.exec.suppressBreakAt);
         this.exec.suppressBreakAt = -1;
       }
       this.position += n;

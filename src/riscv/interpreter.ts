@@ -101,6 +101,9 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
     x[0] = 0; x[1] = 0;
     let off = pc - ramBase;
     if (ivm) {
+      // A breakpoint stops before the fetch: translating first would set the A bit of a page not yet fetched from,
+      // a change of RAM at the stop that a replay to the same position does not make.
+      if (bps.size !== 0 && pc !== suppress && bps.has(pc)) { h.pc = pc; bus.stop = true; opts.hit = true; h.retired = base + n; return n; }
       const p = mmu!.translate(h, pc, Access.fetch);
       if (p < 0) { trapCause = mmu!.fault; trapTval = BigInt.asUintN(64, BigInt(pc)); break; }
       off = p - ramBase;
