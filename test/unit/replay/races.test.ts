@@ -88,6 +88,9 @@ test('synchronised guests report none of their variables: spinlock, amoadd, LR/S
     assert.deepEqual([...found], [], `${name} seed ${seed}`);
   }
   assert.deepEqual([...guestRaces('atomics', 2, 3)], []);
+  // The guide's fix of publish_order: release/acquire built from fences and amoswap.
+  assert.deepEqual([...guestRaces('publish_fixed', 2, 16)], []);
+  assert.ok(guestRaces('publish_order', 2, 16).has('data'), 'the unfixed guest races on data');
 });
 
 test('the clocks: plain accesses race unless a release/acquire pair or an IPI-like clock orders them', () => {
