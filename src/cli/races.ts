@@ -57,14 +57,17 @@ export function sourceOf(syms: Symbols[], pc: number): string | null {
   return l ? `${basename(l.file)}:${l.line}` : null;
 }
 
+/** Races in code with source lines (the program's own) come first, then the rest (firmware without debug info). */
 export function describeRaces(report: RaceReport, syms: Symbols[]): DescribedRace[] {
-  return report.races.map((r: Race) => {
+  const described = report.races.map((r: Race) => {
     const v = variableAt(syms, r.address);
     return {
       address: hex(r.address), symbol: v.name, type: v.type, size: Math.max(r.accesses[0].size, r.accesses[1].size), count: r.count,
       accesses: r.accesses.map((a) => ({ hart: a.hart, position: a.position, pc: hex(a.pc), kind: a.kind, size: a.size, source: sourceOf(syms, a.pc) })),
     };
   });
+  const lined = (r: DescribedRace) => (r.accesses.some((a) => a.source !== null) ? 0 : 1);
+  return described.map((r, k) => ({ r, k })).sort((a, b) => lined(a.r) - lined(b.r) || a.k - b.k).map((x) => x.r);
 }
 
 export function formatRaces(path: string, report: RaceReport, races: DescribedRace[]): string {
