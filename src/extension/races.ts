@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { readRecording } from '../replay/reader';
 import { loadImages } from '../replay/images';
-import { findRaces } from '../replay/races/detector';
+import { findRacesInBackground } from '../replay/races/background';
 import { loadSymbols, Symbols } from '../symbols';
 import { AccessItem, accessLabel, groupRaces, pairLabel, PairItem, racingLines, VariableItem } from './raceModel';
 
@@ -88,16 +88,16 @@ export class Races implements vscode.Disposable {
     const where = recordingOf(c);
     if (!where) { void vscode.window.showWarningMessage('Hartline: this session names no recording file to look for races in.'); return 0; }
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Hartline: looking for data races in ${basename(where.path)}` }, async () => {
-      await new Promise((r) => setImmediate(r));
       try {
-        const rec = readRecording(new Uint8Array(readFileSync(where.path)), where.path);
+        const bytes = new Uint8Array(readFileSync(where.path));
+        const rec = readRecording(bytes, where.path);
         const read = (p: string) => {
           const beside = join(dirname(where.path), basename(p));
           const local = existsSync(p) ? p : existsSync(beside) ? beside : where.program ?? p;
           return new Uint8Array(readFileSync(local));
         };
         const images = loadImages(rec.header, read, false);
-        const report = findRaces(rec, images);
+        const report = await findRacesInBackground(bytes, where.path, images);
         const syms: Symbols[] = [];
         for (const i of images) { try { syms.push(loadSymbols(i.bytes, i.ref.path)); } catch { /* no symbols: addresses only */ } }
         const vars = groupRaces(report.races, syms, where.sourceMap);
