@@ -19,6 +19,7 @@ const entries = [
   ['src/debug/server.ts', 'dist/debugAdapter.js'],
   ['src/extension/extension.ts', 'dist/extension.js'],
   ['src/replay/hunt/worker.ts', 'dist/hunt-worker.js'],
+  ['src/replay/races/worker.ts', 'dist/races-worker.js'],
 ];
 const jobs = [];
 for (const [src, out] of entries) {

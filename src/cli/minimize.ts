@@ -36,6 +36,8 @@ export function minimizeCommand(argv: readonly string[]): number {
       `${sourceOf(syms, q.pc) ?? '(no line)'} after ${q.retired} of its instructions\n`);
   });
   if (n === 0) process.stdout.write('  none: round-robin alone fails this way\n');
+  process.stdout.write(`  (on top of ${m.final.quantumSwitches} round-robin switch${m.final.quantumSwitches === 1 ? '' : 'es'} at quantum ${quantum}, ` +
+    `which alone ${n === 0 ? 'fail' : 'do not fail'})\n`);
   process.stdout.write(`wrote ${out}\n`);
   return 0;
 }

@@ -11,6 +11,7 @@ import { readRecording, Recording } from '../replay/reader';
 import { loadImages, LoadedImage } from '../replay/images';
 import { findRaces, Race, RaceAccess, RaceReport } from '../replay/races/detector';
 import { loadSymbols, Symbols } from '../symbols';
+import { lineOf, variableAt } from '../symbols/places';
 
 export const RACES_USAGE = 'usage: hartline races <recording.hartrec> [--json] [--force]';
 
@@ -51,44 +52,22 @@ export function imageSymbols(images: LoadedImage[]): Symbols[] {
   return out;
 }
 
-/** The source line of a pc as `file.c:LINE`, and the full path of its file. */
-export function lineOf(syms: Symbols[], pc: number): { file: string; line: number } | undefined {
-  for (const s of syms) {
-    const l = s.lineAt(BigInt(pc));
-    if (l) return { file: l.file, line: l.line };
-  }
-  return undefined;
-}
-
 export function sourceOf(syms: Symbols[], pc: number): string | null {
   const l = lineOf(syms, pc);
   return l ? `${basename(l.file)}:${l.line}` : null;
 }
 
-/** The variable at an address: `counter`, `slots[3]`, `s.field+4`, from the ELF symbol and its DWARF type. */
-export function variableAt(all: Symbols[], address: number): { name: string | null; type: string | null } {
-  let syms: Symbols | undefined, s: { name: string; offset: bigint } | undefined;
-  for (const x of all) { s = x.symbolAt(BigInt(address)); if (s) { syms = x; break; } }
-  if (!syms || !s) return { name: null, type: null };
-  const g = syms.globalVariable(s.name, () => undefined);
-  const off = Number(s.offset);
-  let name = s.name;
-  const arr = g?.type && /\[(\d+)\]$/.exec(g.type);
-  if (arr && Number(arr[1]) > 0 && g.size > 0) {
-    const elem = g.size / Number(arr[1]);
-    name += `[${Math.floor(off / elem)}]` + (off % elem ? `+${off % elem}` : '');
-  } else if (off) name += `+${off}`;
-  return { name, type: g?.type?.replace(/\b(volatile|const) \1\b/g, '$1') ?? null };
-}
-
+/** Races in code with source lines (the program's own) come first, then the rest (firmware without debug info). */
 export function describeRaces(report: RaceReport, syms: Symbols[]): DescribedRace[] {
-  return report.races.map((r: Race) => {
+  const described = report.races.map((r: Race) => {
     const v = variableAt(syms, r.address);
     return {
       address: hex(r.address), symbol: v.name, type: v.type, size: Math.max(r.accesses[0].size, r.accesses[1].size), count: r.count,
       accesses: r.accesses.map((a) => ({ hart: a.hart, position: a.position, pc: hex(a.pc), kind: a.kind, size: a.size, source: sourceOf(syms, a.pc) })),
     };
   });
+  const lined = (r: DescribedRace) => (r.accesses.some((a) => a.source !== null) ? 0 : 1);
+  return described.map((r, k) => ({ r, k })).sort((a, b) => lined(a.r) - lined(b.r) || a.k - b.k).map((x) => x.r);
 }
 
 export function formatRaces(path: string, report: RaceReport, races: DescribedRace[]): string {

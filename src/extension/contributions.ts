@@ -5,15 +5,19 @@
 import { CATEGORY, COMMANDS, DUMP_LANGUAGE, KEYBINDINGS, TIMELINE_VIEW, WALKTHROUGH } from './manifest';
 import { LAUNCH_ATTRIBUTES, LaunchAttribute } from '../debug/launch-attributes';
 import { INITIAL_CONFIGURATIONS, SETTINGS, SNIPPETS, schemaOf } from './options';
+import { RACE_COMMANDS, RACES_VIEW } from './raceManifest';
 
 function icon(path: string): string | { light: string; dark: string } {
   if (path.startsWith('$(')) return path;
   return { light: path.replace(/\.svg$/, '-light.svg'), dark: path.replace(/\.svg$/, '-dark.svg') };
 }
 
+/** Every command: manifest.ts's and the race commands of raceManifest.ts. */
+const ALL_COMMANDS = [...COMMANDS, ...RACE_COMMANDS];
+
 function menus(): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = { commandPalette: [] };
-  for (const c of COMMANDS) {
+  for (const c of ALL_COMMANDS) {
     out.commandPalette.push({ command: c.id, when: c.hidden ? 'false' : c.when });
     for (const [menu, m] of Object.entries(c.menus ?? {})) (out[menu] ??= []).push({ command: c.id, group: m.group, when: m.when ?? c.when });
   }
@@ -42,11 +46,11 @@ export function contributes(): Record<string, unknown> {
     ],
     configurationDefaults: { [`[${DUMP_LANGUAGE}]`]: { 'editor.guides.indentation': false, 'editor.wordWrap': 'off', 'editor.renderWhitespace': 'none' } },
     grammars: [{ language: DUMP_LANGUAGE, scopeName: 'source.hartline-dump', path: './syntaxes/hartline-dump.tmLanguage.json' }],
-    commands: COMMANDS.map((c) => ({ command: c.id, title: c.title, category: CATEGORY, icon: icon(c.icon), enablement: c.when === 'true' ? undefined : c.when })),
+    commands: ALL_COMMANDS.map((c) => ({ command: c.id, title: c.title, category: CATEGORY, icon: icon(c.icon), enablement: c.when === 'true' ? undefined : c.when })),
     menus: menus(),
     keybindings: KEYBINDINGS,
     configuration: { title: 'Hartline', properties: settings },
-    views: { debug: [{ type: 'webview', id: TIMELINE_VIEW, name: 'Hart Timeline', when: "debugType == 'hartline' || hartline.hasTimeline" }] },
+    views: { debug: [{ type: 'webview', id: TIMELINE_VIEW, name: 'Hart Timeline', when: "debugType == 'hartline' || hartline.hasTimeline" }, RACES_VIEW] },
     walkthroughs: [{
       id: WALKTHROUGH.id, title: WALKTHROUGH.title, description: WALKTHROUGH.description,
       steps: WALKTHROUGH.steps.map((s) => ({ id: s.id, title: s.title, description: s.description, media: { markdown: s.media }, completionEvents: s.completionEvents })),
@@ -58,8 +62,9 @@ export function activationEvents(): string[] {
   return [
     'onDebugResolve:hartline',
     'onDebugDynamicConfigurations:hartline',
-    ...COMMANDS.map((c) => `onCommand:${c.id}`),
+    ...ALL_COMMANDS.map((c) => `onCommand:${c.id}`),
     `onView:${TIMELINE_VIEW}`,
+    `onView:${RACES_VIEW.id}`,
   ];
 }
 

@@ -10,6 +10,8 @@ import { openDump, registerDumps } from './dump';
 import { Markers } from './markers';
 import { statusBar } from './statusbar';
 import { registerTimeline } from './timelineView';
+import { registerRaces } from './races';
+import { huntCommand } from './hunt';
 
 /** What activate returns: read by the extension-host test suite (test/e2e/suite/), not a public API. */
 export interface HartlineApi {
@@ -31,6 +33,8 @@ export function activate(context: vscode.ExtensionContext): HartlineApi {
     statusBar(cursor),
     ...registerTimeline(context, cursor),
     ...registerDumps(),
+    ...registerRaces().disposables,
+    vscode.commands.registerCommand('hartline.hunt', (arg) => huntCommand(arg)),
     ...registerCommands(cursor, {
       'hartline.pickRecording': () => pickRecording(),
       'hartline.openDump': (arg) => openDump(arg),

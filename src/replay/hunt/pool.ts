@@ -31,14 +31,14 @@ export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
 }
 
-/** The worker bundle: next to the running bundle (dist/), or in a dist/ folder above it (tests run from out/). */
-export function findWorkerScript(): string {
-  const here = join(__dirname, 'hunt-worker.js');
+/** A worker bundle: next to the running bundle (dist/), or in a dist/ folder above it (tests run from out/). */
+export function findWorkerScript(name = 'hunt-worker.js'): string {
+  const here = join(__dirname, name);
   if (existsSync(here)) return here;
   for (let dir = __dirname; ; dir = dirname(dir)) {
-    const p = join(dir, 'dist', 'hunt-worker.js');
+    const p = join(dir, 'dist', name);
     if (existsSync(p)) return p;
-    if (dirname(dir) === dir) throw new HartlineError('cannot find dist/hunt-worker.js: run `npm run build` first', 70);
+    if (dirname(dir) === dir) throw new HartlineError(`cannot find dist/${name}: run \`npm run build\` first`, 70);
   }
 }
 

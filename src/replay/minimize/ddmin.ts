@@ -29,6 +29,8 @@ export interface Run {
   trailer: Trailer;
   output: string;
   taken: Preemption[];
+  /** Round-robin switches of the base schedule (quantum expiries) in this run. */
+  quantumSwitches: number;
   failed: boolean;
 }
 
@@ -63,7 +65,7 @@ export function runWith(rec: Recording, images: LoadedImage[], points: readonly 
   const a = engine.advance(limit);
   const end = endOf(a);
   const trailer = engine.finish(end.reason, end.exitCode, end.message);
-  return { trailer, output, taken: schedule.taken, failed: check(trailer, output) };
+  return { trailer, output, taken: schedule.taken, quantumSwitches: schedule.quantumSwitches, failed: check(trailer, output) };
 }
 
 export function minimize(rec: Recording, images: LoadedImage[], o: MinimizeOptions): Minimized {

@@ -50,6 +50,8 @@ export class PreemptionSchedule implements HartSchedule {
   private sliceEnd = 0;
   /** The preemptions taken, with where they happened in this run. */
   readonly taken: Preemption[] = [];
+  /** Switches the round-robin base made when a quantum ran out on a hart that could have gone on. */
+  quantumSwitches = 0;
 
   constructor(readonly quantum: number, harts: number, points: readonly Preemption[]) {
     this.pending = Array.from({ length: harts }, () => []);
@@ -89,6 +91,7 @@ export class PreemptionSchedule implements HartSchedule {
       if (position < this.sliceEnd && this.sliceHart === cur.id) return this.grant(cur, position, false);
     }
     const pick = runnable.find((h) => h.id > current) ?? runnable[0];
+    if (cur && pick.id !== cur.id) this.quantumSwitches++;
     return this.grant(pick, position, true);
   }
 }

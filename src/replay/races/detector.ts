@@ -5,7 +5,7 @@
 import type { Machine } from '../../machine/machine';
 import type { Device, Watch } from '../../machine/memory';
 import { RAM_BASE } from '../../machine/memory';
-import { IRQ } from '../../riscv/hart';
+import { IRQ, Priv } from '../../riscv/hart';
 import { Mmu } from '../../riscv/mmu';
 import type { Advance } from '../engine';
 import type { LoadedImage } from '../images';
@@ -58,7 +58,8 @@ export class RaceObserver {
 
   private hit(t: number, addr: number, size: number, isWrite: boolean): void {
     const m = this.m, h = m.harts[t];
-    const pc = Mmu.fetchTranslated(h) ? m.fetchAddress(h) ?? -1 : h.pc;
+    // Bare metal runs untranslated; the BigInt look at satp is only paid below M-mode with a page table set.
+    const pc = h.priv < Priv.M && h.satp !== 0n && Mmu.fetchTranslated(h) ? m.fetchAddress(h) ?? -1 : h.pc;
     const c = pc < 0 ? KIND.other : this.classifier.classify(pc);
     const kind = c & 7;
     const hb = this.clocks;
