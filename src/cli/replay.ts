@@ -10,8 +10,11 @@ import { readRecording } from '../replay/reader';
 import { loadImages } from '../replay/images';
 import { openReplay, endOf } from '../replay/playback';
 import { serveReplay } from '../gdb';
+import { History } from '../replay/history';
+import type { LoadedImage } from '../replay/images';
+import type { Recording } from '../replay/reader';
 
-export const REPLAY_USAGE = 'usage: hartline replay <recording.hartrec> [--to POSITION] [--verify] [--force] [--gdb [HOST:]PORT]';
+export const REPLAY_USAGE = 'usage: hartline replay <recording.hartrec> [--to POSITION] [--last-write ADDRESS[:SIZE]] [--verify] [--force] [--gdb [HOST:]PORT]';
 
 /** Recordings are read whole; the log is small next to the run it describes. */
 const MAX_RECORDING = 1 << 30;
@@ -35,7 +38,8 @@ export function readRecordingFile(path: string): Uint8Array {
 }
 
 export function replayCommand(argv: readonly string[]): number | Promise<number> {
-  const p = parseArgs(argv, { values: ['--to', '--gdb'], flags: ['--verify', '--force'], positional: 1, usage: REPLAY_USAGE });
+  const p = parseArgs(argv, { values: ['--to', '--last-write', '--gdb'], flags: ['--verify', '--force'], positional: 1, usage: REPLAY_USAGE });
+  const lastWrite = p.values.has('--last-write') ? parseRange(p.values.get('--last-write')!) : undefined;
   const to = intOption(p, '--to', Number.MAX_SAFE_INTEGER, 0);
   const [path] = p.positional;
   const rec = readRecording(readRecordingFile(path), path);
@@ -55,6 +59,7 @@ export function replayCommand(argv: readonly string[]): number | Promise<number>
   } finally {
     flush();
   }
+  if (lastWrite) reportLastWrite(rec, images, lastWrite, a.position);
   const positions = `${a.position} position${a.position === 1 ? '' : 's'}`;
   if (a.reason === 'target') {
     process.stderr.write(`hartline: stopped at position ${a.position} (--to)\n`);
@@ -86,4 +91,27 @@ export function replayCommand(argv: readonly string[]): number | Promise<number>
     process.stderr.write(`hartline: verified: ${s.engine.checksumsVerified} checksums equal, ${positions}, ${t.reason} with code ${t.exitCode} as recorded\n`);
   }
   return end.exitCode;
+}
+
+function parseRange(spec: string): { address: number; size: number } {
+  const m = /^(0x[0-9a-f]+|\d+)(?::(\d+))?$/i.exec(spec.trim());
+  const address = m ? Number(m[1]) : NaN, size = m?.[2] ? Number(m[2]) : 8;
+  if (!m || !Number.isSafeInteger(address) || size < 1 || size > 4096) {
+    throw new HartlineError(`--last-write: expected ADDRESS[:SIZE] (a physical address, SIZE 1 to 4096 bytes, default 8), got '${spec}'`);
+  }
+  return { address, size };
+}
+
+/**
+ * Prints the last write to the range before `position` (where the replay stopped): any write to its bytes, whether
+ * or not it changed them, as the debugger's Last Write finds it (History.lastWrite).
+ */
+function reportLastWrite(rec: Recording, images: LoadedImage[], r: { address: number; size: number }, position: number): void {
+  const h = new History(openReplay(rec, images));
+  h.seek(position);
+  const w = h.lastWrite(r.address, r.size);
+  const range = `0x${r.address.toString(16)} (${r.size} byte${r.size === 1 ? '' : 's'})`;
+  process.stderr.write(w
+    ? `hartline: last write to ${range} before position ${position}: position ${w.position}, hart ${w.hart} (a ${w.size}-byte write at 0x${w.address.toString(16)})\n`
+    : `hartline: no write to ${range} before position ${position}\n`);
 }

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { elfPath, expected } from '../../guests/manifest';
 import { readRecording } from '../../../src/replay/reader';
+import { openReplay } from '../../../src/replay/playback';
+import { loadImages } from '../../../src/replay/images';
 import { buildElf, words } from '../support/elf-builder';
 
 {
@@ -61,6 +63,29 @@ import { buildElf, words } from '../support/elf-builder';
     assert.equal(refused.status, 2);
     assert.match(refused.stderr, /hello\.elf: this kernel image differs from the one recorded/);
     assert.equal(refused.stderr.trim().split('\n').length, 1);
+  });
+
+  test('replay --last-write names the last write to a range before where the replay stops, per forward truth', () => {
+    const rec = join(dir, 'racy-lw.hartrec');
+    assert.equal(cli(['record', elfPath('racy_counter'), '-o', rec, '--harts', '2', '--quantum', '37']).status, 0);
+    const r = readRecording(readFileSync(rec), rec);
+    const s = openReplay(r, loadImages(r.header, (p) => new Uint8Array(readFileSync(p)), false));
+    const counter = s.machine.image.symbols.get('counter')!;
+    const to = Math.floor(r.trailer!.positions / 2);
+    // Forward truth: every write to the counter (the racy ld/addi/sd), changed bytes or not.
+    const writes: { position: number; hart: number }[] = [];
+    s.machine.memory.addWatch({ lo: counter, hi: counter + 8, read: false, write: true, hit: (h) => { writes.push({ position: s.machine.positionNow(), hart: h.id }); } });
+    s.engine.advance(to);
+    const last = writes[writes.length - 1];
+    assert.ok(last, 'the counter was written before the midpoint');
+    const p = cli(['replay', rec, '--to', String(to), '--last-write', `0x${counter.toString(16)}:8`]);
+    assert.equal(p.status, 0, p.stderr);
+    assert.match(p.stderr, new RegExp(`last write to 0x${counter.toString(16)} \\(8 bytes\\) before position ${to}: position ${last.position}, hart ${last.hart} \\(a 8-byte write`));
+    const none = cli(['replay', rec, '--to', '10', '--last-write', `0x${counter.toString(16)}`]);
+    assert.match(none.stderr, /no write to 0x[0-9a-f]+ \(8 bytes\) before position 10/);
+    const bad = cli(['replay', rec, '--last-write', 'counter']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--last-write: expected ADDRESS\[:SIZE\]/);
   });
 
   test('bad recordings get one line and exit 2', () => {
