@@ -68,6 +68,8 @@ export async function benchCore(): Promise<object[]> {
     { bench: 'core-single-hart', guest: `${BIN}/bench_long.elf`, harts: 1 },
     { bench: 'core-single-hart-mixed', guest: `${BIN}/bench_mixed.elf`, harts: 1 },
     { bench: 'core-smp-4', guest: `${BIN}/bench_smp.elf`, harts: 4 },
+    // S-mode under Sv39 with a timer interrupt and self-modifying code: kernel-style code.
+    { bench: 'core-sv39', guest: `${BIN}/vm_bench.elf`, harts: 1 },
   ];
   for (const c of cases) {
     if (!existsSync(c.guest)) throw new Error(`${c.guest} is missing; run npm run build:guests`);
