@@ -56,6 +56,17 @@ export class Memory implements HartBus {
     this.blocks = new BlockCache(this);
   }
 
+  /**
+   * Pages whose DIRTY flag was set since the replay engine last collected them, so that collecting costs in
+   * proportion to the pages written rather than to the size of RAM. Every place that sets DIRTY goes through here.
+   */
+  readonly dirtyList: number[] = [];
+
+  private markDirty(pg: number): void {
+    this.pageFlags[pg] |= PAGE.DIRTY;
+    this.dirtyList.push(pg);
+  }
+
   addDevice(d: Device): void {
     this.devices.push(d);
   }
@@ -136,7 +147,7 @@ export class Memory implements HartBus {
       let flags = 0;
       for (let pg = first; pg <= last; pg++) {
         flags |= this.pageFlags[pg];
-        this.pageFlags[pg] |= PAGE.DIRTY;
+        if ((this.pageFlags[pg] & PAGE.DIRTY) === 0) this.markDirty(pg);
       }
       for (let k = 0; k < size; k++) this.ram8[off + k] = k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4));
       if (flags & PAGE.CODE) this.invalidateCode(addr, size);
@@ -198,7 +209,7 @@ export class Memory implements HartBus {
     this.ram32[(off >> 2) + 1] = hi;
     const pg = off >>> PAGE_SHIFT;
     const flags = this.pageFlags[pg];
-    this.pageFlags[pg] |= PAGE.DIRTY;
+    if ((flags & PAGE.DIRTY) === 0) this.markDirty(pg);
     if (flags & PAGE.CODE) this.invalidateCode(paddr, 8);
   }
 
@@ -208,7 +219,7 @@ export class Memory implements HartBus {
     if (off < 0 || off + memSize > this.ramSize) return false;
     this.ram8.set(data, off);
     this.ram8.fill(0, off + data.length, off + memSize);
-    for (let pg = off >>> PAGE_SHIFT; pg <= (off + memSize - 1) >>> PAGE_SHIFT; pg++) this.pageFlags[pg] |= PAGE.DIRTY;
+    for (let pg = off >>> PAGE_SHIFT; pg <= (off + memSize - 1) >>> PAGE_SHIFT; pg++) if ((this.pageFlags[pg] & PAGE.DIRTY) === 0) this.markDirty(pg);
     return true;
   }
 

@@ -19,7 +19,7 @@ export interface Block {
   readonly dvm: boolean;
   /** Instructions in one pass through the block when it runs to its end. */
   readonly len: number;
-  /** Runs the block; returns the next pc and sets ctx.count (and ctx.bail when it stopped before an instruction). */
+  /** Runs the block; sets ctx.pc to the next pc, ctx.count (and ctx.bail when it stopped before an instruction). */
   readonly fn: BlockFn;
   /** False once its code was overwritten or dropped: links to it are then dead. */
   valid: boolean;
@@ -30,7 +30,7 @@ export interface Block {
   to1: Block | null;
 }
 
-export type BlockFn = (c: BlockContext) => number;
+export type BlockFn = (c: BlockContext) => void;
 
 const NO_TLB = new Float64Array(1).fill(-1);
 
@@ -49,6 +49,8 @@ export class BlockContext {
   /** Set by the block: instructions completed, and 1 when it stopped before one it cannot do. */
   count = 0;
   bail = 0;
+  /** The next pc, as a field rather than a return value: pcs are doubles, and returning one would allocate. */
+  pc = NaN;
   /** The data TLB of the running hart (tags and physical bases), for loads and for stores. */
   tl: Float64Array = NO_TLB;
   bl: Float64Array = NO_TLB;
@@ -116,7 +118,7 @@ export function compileBlock(src: BlockSource, ppc: number, vpc: number, dvm: bo
   let p = ppc;
   let len = 0;
   let ended = false;
-  const bail = (i: number, at: number) => `{${WB}c.count=n+${i};c.bail=1;return ${num(v(at))};}`;
+  const bail = (i: number, at: number) => `{${WB}c.count=n+${i};c.bail=1;c.pc=${num(v(at))};return;}`;
   while (len < MAX_LEN && !ended) {
     if (len > 0 && stopAt.has(p)) break;
     const off = p - src.ramBase;
@@ -142,7 +144,7 @@ export function compileBlock(src: BlockSource, ppc: number, vpc: number, dvm: bo
     p += size;
   }
   if (len === 0) return null;
-  if (!ended) parts.push(`${WB}c.count=n+${len};return ${num(v(p))};`);
+  if (!ended) parts.push(`${WB}c.count=n+${len};c.pc=${num(v(p))};return;`);
   const regs = [...c.used].sort((a, b) => a - b);
   const decl = regs.map((r) => `let l${r}=x[${2 * r}],h${r}=x[${2 * r + 1}];`).join('');
   const wb = [...c.written].sort((a, b) => a - b).map((r) => `x[${2 * r}]=l${r};x[${2 * r + 1}]=h${r};`).join('');
@@ -178,8 +180,8 @@ function gen(c: Ctx, op: Op, w: number, pc: number, npc: number, i: number, bail
   useReg(c, rs1, rs2);
   // A static exit to the block's own start loops while a whole further pass fits the budget.
   const exit = (target: string) => target === num(c.start)
-    ? `{n+=${i + 1};if(n+LEN<=B)continue;${WB}c.count=n;return ${target};}`
-    : `${WB}c.count=n+${i + 1};return ${target};`;
+    ? `{n+=${i + 1};if(n+LEN<=B)continue;${WB}c.count=n;c.pc=${target};return;}`
+    : `${WB}c.count=n+${i + 1};c.pc=${target};return;`;
   switch (op) {
     case Op.LUI: { const v = w & 0xfffff000; return t(set(c, rd, num(v), num(v >> 31))); }
     case Op.AUIPC: { const v = pc + (w & 0xfffff000); return t(set(c, rd, num(v | 0), num(Math.floor(v / TWO32) | 0))); }

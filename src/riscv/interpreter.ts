@@ -130,7 +130,8 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
             for (;;) {
               bctx.budget = budget - n;
               bctx.bail = 0;
-              pc = blk.fn(bctx);
+              blk.fn(bctx);
+              pc = bctx.pc;
               n += bctx.count;
               // A bail-out stops before an instruction the block cannot do; the interpreter runs that one.
               if (bctx.bail !== 0) { skipBlock = true; prev = null; break; }
