@@ -203,7 +203,9 @@ function gen(c: Ctx, op: Op, w: number, pc: number, npc: number, i: number, bail
         case Op.BLTU: cond = `((${hi1}>>>0)<(${hi2}>>>0)||(${hi1}===${hi2}&&(${lo1}>>>0)<(${lo2}>>>0)))`; break;
         default: cond = `!((${hi1}>>>0)<(${hi2}>>>0)||(${hi1}===${hi2}&&(${lo1}>>>0)<(${lo2}>>>0)))`; break;
       }
-      return t(`if(${cond}){${exit(num(pc + imm))}}${exit(num(npc))}`, true);
+      // The taken side exits (or loops); the block goes on along the fall-through path, so hot paths through
+      // several conditional branches run as one function.
+      return t(`if(${cond}){${exit(num(pc + imm))}}`);
     }
     case Op.LB: case Op.LH: case Op.LW: case Op.LD: case Op.LBU: case Op.LHU: case Op.LWU: {
       const size = op === Op.LB || op === Op.LBU ? 1 : op === Op.LH || op === Op.LHU ? 2 : op === Op.LD ? 4 * 2 : 4;
