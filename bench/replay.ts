@@ -2,11 +2,11 @@
 // million instructions, stepBack latency (p50/p95) and a whole-recording continue(backward), with snapshot memory.
 
 import { readFileSync } from 'node:fs';
-import { Machine } from '../src/machine/machine';
 import { startRecording, recordToEnd, openReplay } from '../src/replay/session';
 import { readRecording } from '../src/replay/reader';
 import { loadImages } from '../src/replay/images';
 import { Timeline } from '../src/replay/timeline';
+import { recordOverhead } from './record';
 
 const BENCH = 'test/guests/bin/bench.elf';
 /** The same kernel run for about 1.08 G instructions, so reverse operations can be measured 1 G deep. */
@@ -14,13 +14,6 @@ const LONG = 'test/guests/bin/bench_long.elf';
 /** Calls, division, and loads and stores over 48 KiB: many pages written between checksums. */
 const MIXED = 'test/guests/bin/bench_mixed.elf';
 const RACY = 'test/guests/bin/racy_counter.elf';
-
-function plainRun(elf: Uint8Array): { seconds: number; positions: number } {
-  const m = Machine.fromElf(elf, { harts: 1 });
-  const t0 = performance.now();
-  m.run(Number.MAX_SAFE_INTEGER);
-  return { seconds: (performance.now() - t0) / 1000, positions: m.position };
-}
 
 function record(path: string, elf: Uint8Array, input?: Uint8Array): { seconds: number; bytes: Uint8Array; positions: number } {
   const chunks: Uint8Array[] = [];
@@ -37,22 +30,15 @@ function pct(xs: number[], p: number): number {
 
 export async function benchReplay(): Promise<object[]> {
   const out: object[] = [];
-  let recorded: ReturnType<typeof record> | undefined;
   for (const path of [BENCH, MIXED]) {
-    const bytes = new Uint8Array(readFileSync(path));
-    plainRun(bytes); record(path, bytes); // warm up
-    let plain = Infinity, rec = Infinity, best = record(path, bytes);
-    for (let k = 0; k < 3; k++) {
-      plain = Math.min(plain, plainRun(bytes).seconds);
-      const r = record(path, bytes);
-      if (r.seconds < rec) { rec = r.seconds; best = r; }
-    }
-    if (path === BENCH) recorded = best;
-    out.push({ bench: 'replay-record-overhead', guest: path, positions: best.positions, plainSeconds: +plain.toFixed(3), recordSeconds: +rec.toFixed(3),
-      reference: 'plain Machine.run of the same guest in this process', ratio: +(rec / plain).toFixed(3), target: 1.05 });
+    const r = recordOverhead(path);
+    out.push({ bench: 'replay-record-overhead', guest: path, positions: r.positions, plainSeconds: +r.plain.toFixed(3), recordSeconds: +r.record.toFixed(3),
+      plainCpuSeconds: +r.plainCpu.toFixed(3), recordCpuSeconds: +r.recordCpu.toFixed(3),
+      reference: 'plain Machine.run of the same guest in this process', ratio: +(r.record / r.plain).toFixed(3), cpuRatio: +(r.recordCpu / r.plainCpu).toFixed(3), target: 1.05 });
   }
-  out.push({ bench: 'replay-log-bytes-cpu', guest: BENCH, bytes: recorded!.bytes.length, bytesPerMillion: +(recorded!.bytes.length / (recorded!.positions / 1e6)).toFixed(1),
-    reference: 'QEMU rr=record: a few hundred bytes per CPU-bound run', ratio: +(recorded!.bytes.length / 300).toFixed(2) });
+  const recorded = record(BENCH, new Uint8Array(readFileSync(BENCH)));
+  out.push({ bench: 'replay-log-bytes-cpu', guest: BENCH, bytes: recorded.bytes.length, bytesPerMillion: +(recorded.bytes.length / (recorded.positions / 1e6)).toFixed(1),
+    reference: 'QEMU rr=record: a few hundred bytes per CPU-bound run', ratio: +(recorded.bytes.length / 300).toFixed(2) });
   const racy = new Uint8Array(readFileSync(RACY));
   const input = new Uint8Array(20000).map((_, k) => 32 + (k % 90));
   const withInput = record(RACY, racy, input);
