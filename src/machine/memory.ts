@@ -3,7 +3,7 @@
 
 import { HartBus, PAGE, PAGE_SHIFT, PAGE_SIZE } from '../riscv/bus';
 import { CAUSE, Hart } from '../riscv/hart';
-import type { Block } from '../riscv/block-compiler';
+import { BlockCache } from '../riscv/block-cache';
 
 export const RAM_BASE = 0x80000000;
 
@@ -32,10 +32,8 @@ export class Memory implements HartBus {
   readonly ram32: Int32Array;
   readonly pageFlags: Uint8Array;
   readonly codePages: (Int32Array | undefined)[];
-  readonly blockPages: (Block | null | undefined)[][];
-  readonly heatPages: Uint8Array[];
-  /** The compiled blocks of each page, to find the ones a store overlaps. */
-  private readonly blockLists: Block[][];
+  /** Compiled blocks; told about every store to code. */
+  readonly blocks: BlockCache;
   watchReads = false;
   stop = false;
   lo = 0;
@@ -55,9 +53,18 @@ export class Memory implements HartBus {
     this.ram32 = new Int32Array(buffer);
     this.pageFlags = new Uint8Array(ramSize >>> PAGE_SHIFT);
     this.codePages = new Array(ramSize >>> PAGE_SHIFT);
-    this.blockPages = new Array(ramSize >>> PAGE_SHIFT);
-    this.heatPages = new Array(ramSize >>> PAGE_SHIFT);
-    this.blockLists = new Array(ramSize >>> PAGE_SHIFT);
+    this.blocks = new BlockCache(this);
+  }
+
+  /**
+   * Pages whose DIRTY flag was set since the replay engine last collected them, so that collecting costs in
+   * proportion to the pages written rather than to the size of RAM. Every place that sets DIRTY goes through here.
+   */
+  readonly dirtyList: number[] = [];
+
+  private markDirty(pg: number): void {
+    this.pageFlags[pg] |= PAGE.DIRTY;
+    this.dirtyList.push(pg);
   }
 
   addDevice(d: Device): void {
@@ -67,9 +74,7 @@ export class Memory implements HartBus {
   codePage(pg: number): Int32Array {
     const page = new Int32Array(PAGE_SIZE);
     this.codePages[pg] = page;
-    this.blockPages[pg] = new Array(PAGE_SIZE / 2).fill(undefined);
-    this.heatPages[pg] = new Uint8Array(PAGE_SIZE / 2);
-    this.blockLists[pg] = [];
+    this.blocks.openPage(pg);
     this.pageFlags[pg] |= PAGE.CODE;
     return page;
   }
@@ -82,28 +87,8 @@ export class Memory implements HartBus {
       const page = this.codePages[pg];
       if (!page) continue;
       page[o & 4094] = 0;
-      this.blockPages[pg][(o & 4095) >> 1] = undefined;
-      this.heatPages[pg][(o & 4095) >> 1] = 0;
     }
-    // Drop compiled blocks that contain any of the bytes.
-    const a = addr, b = addr + size;
-    for (let pg = lo >>> PAGE_SHIFT; pg <= Math.max(lo, hi - 1) >>> PAGE_SHIFT; pg++) {
-      const list = this.blockLists[pg];
-      if (!list || list.length === 0) continue;
-      for (let k = list.length - 1; k >= 0; k--) {
-        const blk = list[k];
-        if (blk.start < b && a < blk.end) {
-          this.blockPages[pg][((blk.start - RAM_BASE) & 4095) >> 1] = undefined;
-          list.splice(k, 1);
-        }
-      }
-    }
-  }
-
-  /** Records a block compiled for RAM page `pg`, so that stores into its code can drop it. */
-  addBlock(pg: number, blk: Block): void {
-    this.blockPages[pg][((blk.start - RAM_BASE) & 4095) >> 1] = blk;
-    this.blockLists[pg].push(blk);
+    this.blocks.invalidate(addr, size);
   }
 
   /** Forgets every decoded instruction. */
@@ -112,10 +97,8 @@ export class Memory implements HartBus {
       const page = this.codePages[pg];
       if (!page) continue;
       page.fill(0);
-      this.blockPages[pg].fill(undefined);
-      this.heatPages[pg].fill(0);
-      this.blockLists[pg].length = 0;
     }
+    this.blocks.invalidateAll();
   }
 
   mtime(): bigint {
@@ -164,7 +147,7 @@ export class Memory implements HartBus {
       let flags = 0;
       for (let pg = first; pg <= last; pg++) {
         flags |= this.pageFlags[pg];
-        this.pageFlags[pg] |= PAGE.DIRTY;
+        if ((this.pageFlags[pg] & PAGE.DIRTY) === 0) this.markDirty(pg);
       }
       for (let k = 0; k < size; k++) this.ram8[off + k] = k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4));
       if (flags & PAGE.CODE) this.invalidateCode(addr, size);
@@ -226,7 +209,7 @@ export class Memory implements HartBus {
     this.ram32[(off >> 2) + 1] = hi;
     const pg = off >>> PAGE_SHIFT;
     const flags = this.pageFlags[pg];
-    this.pageFlags[pg] |= PAGE.DIRTY;
+    if ((flags & PAGE.DIRTY) === 0) this.markDirty(pg);
     if (flags & PAGE.CODE) this.invalidateCode(paddr, 8);
   }
 
@@ -236,7 +219,7 @@ export class Memory implements HartBus {
     if (off < 0 || off + memSize > this.ramSize) return false;
     this.ram8.set(data, off);
     this.ram8.fill(0, off + data.length, off + memSize);
-    for (let pg = off >>> PAGE_SHIFT; pg <= (off + memSize - 1) >>> PAGE_SHIFT; pg++) this.pageFlags[pg] |= PAGE.DIRTY;
+    for (let pg = off >>> PAGE_SHIFT; pg <= (off + memSize - 1) >>> PAGE_SHIFT; pg++) if ((this.pageFlags[pg] & PAGE.DIRTY) === 0) this.markDirty(pg);
     return true;
   }
 

@@ -21,11 +21,14 @@ export class DirtyPages {
    * store slow path once, which sets it again.
    */
   collect(): void {
-    const pf = this.memory.pageFlags, cs = this.consumers;
-    for (let pg = 0; pg < pf.length; pg++) {
+    // Memory lists the pages it flagged DIRTY, so this costs in proportion to the pages written, not to RAM.
+    const pf = this.memory.pageFlags, cs = this.consumers, list = this.memory.dirtyList;
+    for (let k = 0; k < list.length; k++) {
+      const pg = list[k];
       if ((pf[pg] & PAGE.DIRTY) === 0) continue;
       pf[pg] &= ~PAGE.DIRTY;
-      for (let k = 0; k < cs.length; k++) cs[k][pg] = 1;
+      for (let c = 0; c < cs.length; c++) cs[c][pg] = 1;
     }
+    list.length = 0;
   }
 }

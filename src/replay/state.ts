@@ -133,12 +133,12 @@ export function deviceDigest(m: Machine): number {
   return d >>> 0;
 }
 
-/** Digest of the listed RAM pages (index and contents), in ascending page order. */
+/** Digest of the listed RAM pages (index and contents), in ascending page order; `dirty` holds 0 or 1 per page. */
 export function pagesDigest(m: Machine, dirty: Uint8Array): number {
   const ram32 = m.memory.ram32;
   let d = 0x1b873593;
-  for (let pg = 0; pg < dirty.length; pg++) {
-    if (!dirty[pg]) continue;
+  // indexOf skips the clean pages natively: the cost follows the pages written, not the size of RAM.
+  for (let pg = dirty.indexOf(1); pg >= 0; pg = dirty.indexOf(1, pg + 1)) {
     d = mix(d, pg);
     for (let k = pg << 10, end = k + 1024; k < end; k++) d = mix(d, ram32[k]);
   }

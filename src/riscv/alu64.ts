@@ -32,6 +32,44 @@ export function mulh64(alo: number, ahi: number, blo: number, bhi: number, kind:
 /** Whether a lo/hi pair is the sign extension of its low word (fits in an Int32). */
 const fits32 = (lo: number, hi: number) => hi === lo >> 31;
 
+/**
+ * Unsigned 64-bit division of nonzero b without BigInt: quotient to (qlo, qhi), remainder to (rlo, rhi), all as
+ * Int32 halves. A divisor below 2^32 goes by 16-bit digits with exact doubles; a larger one has a quotient below
+ * 2^32, estimated in doubles (off by at most one) and corrected with an exact 64-bit product.
+ */
+const q = { lo: 0, hi: 0, rlo: 0, rhi: 0 };
+function udiv(alo: number, ahi: number, blo: number, bhi: number): void {
+  const ah = ahi >>> 0, al = alo >>> 0, bl = blo >>> 0;
+  if (bhi === 0) {
+    const b = bl;
+    const q1 = Math.floor(ah / b);
+    let r = ah - q1 * b;
+    let t = r * 65536 + (al >>> 16);
+    let q2 = Math.floor(t / b);
+    r = t - q2 * b;
+    if (r < 0) { q2--; r += b; } else if (r >= b) { q2++; r -= b; }
+    t = r * 65536 + (al & 0xffff);
+    let q3 = Math.floor(t / b);
+    r = t - q3 * b;
+    if (r < 0) { q3--; r += b; } else if (r >= b) { q3++; r -= b; }
+    q.lo = (q2 * 65536 + q3) | 0; q.hi = q1 | 0; q.rlo = r | 0; q.rhi = 0;
+    return;
+  }
+  const bh = bhi >>> 0;
+  // The double estimate is within one of the quotient; one less keeps e * b <= a, so the product fits 64 bits.
+  let e = Math.min(Math.floor((ah * TWO32 + al) / (bh * TWO32 + bl)), 4294967295);
+  if (e > 0) e--;
+  mul64(e | 0, 0, blo, bhi);
+  let rl = al - (out.lo >>> 0), rh = ah - (out.hi >>> 0);
+  if (rl < 0) { rl += TWO32; rh--; }
+  while (rh > bh || (rh === bh && rl >= bl)) {
+    e++;
+    rl -= bl; rh -= bh;
+    if (rl < 0) { rl += TWO32; rh--; }
+  }
+  q.lo = e | 0; q.hi = 0; q.rlo = rl | 0; q.rhi = rh | 0;
+}
+
 /** Signed 64-bit division or remainder with RISC-V's results for division by zero and overflow. */
 export function div64(alo: number, ahi: number, blo: number, bhi: number, rem: boolean): void {
   if (blo === 0 && bhi === 0) {
@@ -46,12 +84,20 @@ export function div64(alo: number, ahi: number, blo: number, bhi: number, rem: b
     out.hi = Math.floor(r / TWO32) | 0;
     return;
   }
-  const a = toBig(alo, ahi), b = toBig(blo, bhi);
-  if (b === -1n && a === -(1n << 63n)) {
+  if (blo === -1 && bhi === -1 && alo === 0 && ahi === -2147483648) {
     if (rem) { out.lo = 0; out.hi = 0; } else { out.lo = alo; out.hi = ahi; }
     return;
   }
-  setBig(rem ? a % b : a / b);
+  // Divide the magnitudes, then fix the signs: the quotient is negative when the signs differ, the remainder
+  // takes the dividend's sign.
+  const an = ahi < 0, bn = bhi < 0;
+  let xl = alo, xh = ahi, yl = blo, yh = bhi;
+  if (an) { xl = -alo | 0; xh = (~ahi + (xl === 0 ? 1 : 0)) | 0; }
+  if (bn) { yl = -blo | 0; yh = (~bhi + (yl === 0 ? 1 : 0)) | 0; }
+  udiv(xl, xh, yl, yh);
+  let l = rem ? q.rlo : q.lo, h = rem ? q.rhi : q.hi;
+  if (rem ? an : an !== bn) { l = -l | 0; h = (~h + (l === 0 ? 1 : 0)) | 0; }
+  out.lo = l; out.hi = h;
 }
 
 /** Unsigned 64-bit division or remainder. */
@@ -66,8 +112,8 @@ export function divu64(alo: number, ahi: number, blo: number, bhi: number, rem: 
     out.hi = 0;
     return;
   }
-  const a = toBigU(alo, ahi), b = toBigU(blo, bhi);
-  setBig(rem ? a % b : a / b);
+  udiv(alo, ahi, blo, bhi);
+  if (rem) { out.lo = q.rlo; out.hi = q.rhi; } else { out.lo = q.lo; out.hi = q.hi; }
 }
 
 /** 32-bit signed division/remainder, result sign-extended (DIVW/REMW). */

@@ -1,38 +1,80 @@
-// Compiles hot straight-line runs of integer instructions into JS functions with registers in locals.
-// A block never traps and never touches MMIO: any access off the RAM fast path bails out to the interpreter,
-// which then executes that one instruction itself. Instruction counts stay exact.
+// Compiles hot straight-line runs of instructions into JS functions with registers in locals. A block never traps
+// and never touches MMIO: any access off the RAM fast path (or a TLB miss under Sv39) bails out exactly at that
+// instruction, which the interpreter then executes itself. A branch back to the block's start loops inside the
+// function while the budget allows a whole further pass, so instruction counts stay exact.
 
 import { Op } from './instructions';
 import { decodeOp } from './decode';
 import { expandCompressed } from './compressed';
 import * as alu from './alu64';
 
-/** Compiled code for the instructions starting at one pc. */
+/** Compiled code for the instructions starting at one physical pc, under one virtual pc. */
 export interface Block {
   /** Physical address range [start, end) of the code it was compiled from. */
   readonly start: number;
   readonly end: number;
-  /** Instructions in the block when it runs to its end. */
+  /** The virtual pc it was compiled for (the physical one when fetch is untranslated): pc constants use it. */
+  readonly vpc: number;
+  /** Whether its data accesses go through the Sv39 TLB. */
+  readonly dvm: boolean;
+  /** Instructions in one pass through the block when it runs to its end. */
   readonly len: number;
-  /** Runs the block; returns the next pc and sets env.count to the instructions it completed. */
+  /** Runs the block; sets ctx.pc to the next pc, ctx.count (and ctx.bail when it stopped before an instruction). */
   readonly fn: BlockFn;
+  /** False once its code was overwritten or dropped: links to it are then dead. */
+  valid: boolean;
+  /** Links to the blocks that followed it at its two most recent exits, by virtual pc (see interpreter.ts). */
+  pc0: number;
+  to0: Block | null;
+  pc1: number;
+  to1: Block | null;
 }
 
-export type BlockFn = (x: Int32Array, ram8: Uint8Array, ram16: Uint16Array, ram32: Int32Array, pf: Uint8Array,
-  env: BlockEnv, a: typeof alu, wr: boolean) => number;
+export type BlockFn = (c: BlockContext) => void;
 
-export interface BlockEnv {
-  count: number;
+const NO_TLB = new Float64Array(1).fill(-1);
+
+/** The one argument of a compiled block: machine views it reads, TLB arrays, its budget and its results. */
+export class BlockContext {
+  x = new Int32Array(64);
+  ram8: Uint8Array;
+  ram16: Uint16Array;
+  ram32: Int32Array;
+  pf: Uint8Array;
+  readonly a = alu;
+  /** Read watchpoints are armed: loads bail out. */
+  wr = false;
+  /** Instructions the block may execute in this call. */
+  budget = 0;
+  /** Set by the block: instructions completed, and 1 when it stopped before one it cannot do. */
+  count = 0;
+  bail = 0;
+  /** The next pc, as a field rather than a return value: pcs are doubles, and returning one would allocate. */
+  pc = NaN;
+  /** The data TLB of the running hart (tags and physical bases), for loads and for stores. */
+  tl: Float64Array = NO_TLB;
+  bl: Float64Array = NO_TLB;
+  ts: Float64Array = NO_TLB;
+  bs: Float64Array = NO_TLB;
+
+  constructor(src: BlockSource) {
+    this.ram8 = src.ram8; this.ram16 = src.ram16; this.ram32 = src.ram32; this.pf = src.pageFlags;
+  }
 }
 
 export interface BlockSource {
   readonly ramBase: number;
   readonly ramSize: number;
+  readonly ram8: Uint8Array;
   readonly ram16: Uint16Array;
+  readonly ram32: Int32Array;
+  readonly pageFlags: Uint8Array;
 }
 
 const MAX_LEN = 48;
 const TWO32 = 4294967296;
+/** The MMU's direct-mapped TLB size (src/riscv/mmu.ts). */
+const TLB_MASK = 255;
 
 const L = (r: number) => (r === 0 ? '0' : `l${r}`);
 const H = (r: number) => (r === 0 ? '0' : `h${r}`);
@@ -40,6 +82,9 @@ const H = (r: number) => (r === 0 ? '0' : `h${r}`);
 interface Ctx {
   used: Set<number>;
   written: Set<number>;
+  dvm: boolean;
+  /** Virtual pc of the block's first instruction: a static branch there loops. */
+  start: number;
 }
 
 /** 64-bit result written through locals; writes to x0 vanish. */
@@ -58,20 +103,22 @@ function setW(c: Ctx, rd: number, v: string): string {
 }
 const useReg = (c: Ctx, ...rs: number[]) => rs.forEach((r) => r !== 0 && c.used.add(r));
 const num = (v: number) => (Object.is(v, -0) ? '0' : String(v));
+const WB = '/*WB*/';
 
 /**
- * Builds the block at physical `pc`, or returns null when the first instruction cannot be compiled.
- * `stopAt` lists addresses (breakpoints) that must not be inside a block.
+ * Builds the block at physical `ppc`, fetched at virtual `vpc` (the same when fetch is untranslated), or returns
+ * null when its first instruction cannot be compiled. It never crosses a page. `stopAt` lists physical addresses
+ * (breakpoints) that must not be inside a block.
  */
-export function compileBlock(src: BlockSource, pc: number, stopAt: ReadonlySet<number>): Block | null {
-  const c: Ctx = { used: new Set(), written: new Set() };
+export function compileBlock(src: BlockSource, ppc: number, vpc: number, dvm: boolean, stopAt: ReadonlySet<number>): Block | null {
+  const c: Ctx = { used: new Set(), written: new Set(), dvm, start: vpc };
   const parts: string[] = [];
-  const pageEnd = Math.floor((pc - src.ramBase) / 4096) * 4096 + 4096 + src.ramBase;
-  let p = pc;
+  const pageEnd = Math.floor((ppc - src.ramBase) / 4096) * 4096 + 4096 + src.ramBase;
+  const v = (p: number) => vpc + (p - ppc);
+  let p = ppc;
   let len = 0;
   let ended = false;
-  const WB = '/*WB*/';
-  const bail = (i: number, at: number) => `{${WB}env.count=${i};return ${num(at)};}`;
+  const bail = (i: number, at: number) => `{${WB}c.count=n+${i};c.bail=1;c.pc=${num(v(at))};return;}`;
   while (len < MAX_LEN && !ended) {
     if (len > 0 && stopAt.has(p)) break;
     const off = p - src.ramBase;
@@ -89,34 +136,52 @@ export function compileBlock(src: BlockSource, pc: number, stopAt: ReadonlySet<n
     }
     if (p + size > pageEnd) break;
     const op = decodeOp(w);
-    const npc = p + size;
-    const code = gen(c, op, w, p, npc, len, bail);
+    const code = gen(c, op, w, v(p), v(p + size), len, (i) => bail(i, p));
     if (code === null) break;
     if (code.ends) ended = true;
     parts.push(code.text);
     len++;
-    p = npc;
+    p += size;
   }
   if (len === 0) return null;
-  if (!ended) parts.push(`${WB}env.count=${len};return ${num(p)};`);
+  if (!ended) parts.push(`${WB}c.count=n+${len};c.pc=${num(v(p))};return;`);
   const regs = [...c.used].sort((a, b) => a - b);
   const decl = regs.map((r) => `let l${r}=x[${2 * r}],h${r}=x[${2 * r + 1}];`).join('');
   const wb = [...c.written].sort((a, b) => a - b).map((r) => `x[${2 * r}]=l${r};x[${2 * r + 1}]=h${r};`).join('');
-  const body = `"use strict";${decl}${parts.join('\n').split(WB).join(wb)}`
-    .split('RAMBASE').join(String(src.ramBase)).split('RAMLAST').join(String(src.ramSize - 8));
-  const fn = new Function('x', 'ram8', 'ram16', 'ram32', 'pf', 'env', 'a', 'wr', body) as BlockFn;
-  return { start: pc, end: p, len, fn };
+  const text = parts.join('\n').split(WB).join(wb);
+  // Only a block that branches to its own start needs the loop (and the pass counter).
+  const code = (text.includes('continue;') ? `let n=0;for(;;){${text}}` : `const n=0;${text}`)
+    .split('RAMBASE').join(String(src.ramBase)).split('RAMLAST').join(String(src.ramSize - 8)).split('LEN').join(String(len));
+  // RAM views are bound once per machine through a closure; per call only the fields the code uses are read.
+  const views = ['wr', 'tl', 'bl', 'ts', 'bs'].filter((v) => new RegExp(`\\b${v}\\b`).test(code));
+  if (/\bB\b/.test(code)) views.push('B');
+  const reads = ['x=c.x', ...views.map((v) => (v === 'B' ? 'B=c.budget' : `${v}=c.${v}`))].join(',');
+  const body = `"use strict";return function(c){const ${reads};${decl}${code}};`;
+  const make = new Function('ram8', 'ram16', 'ram32', 'pf', 'a', body) as (...v: unknown[]) => BlockFn;
+  const fn = make(src.ram8, src.ram16, src.ram32, src.pageFlags, alu);
+  return { start: ppc, end: p, vpc, dvm, len, fn, valid: true, pc0: NaN, to0: null, pc1: NaN, to1: null };
+}
+
+/** The physical RAM offset `_a` of a data access at `vaddr` (a JS expression), or a bail-out on a TLB miss. */
+function addressOf(c: Ctx, vaddr: string, store: boolean, bail: string): string {
+  if (!c.dvm) return `const _a=${vaddr}-RAMBASE;`;
+  const tags = store ? 'ts' : 'tl', bases = store ? 'bs' : 'bl';
+  return `const _v=${vaddr},_p=Math.floor(_v/4096),_s=_p&${TLB_MASK};if(${tags}[_s]!==_p)${bail}` +
+    `const _a=${bases}[_s]+(_v-_p*4096)-RAMBASE;`;
 }
 
 interface Gen { text: string; ends: boolean }
 
-function gen(c: Ctx, op: Op, w: number, pc: number, npc: number, i: number, bail: (i: number, at: number) => string): Gen | null {
+function gen(c: Ctx, op: Op, w: number, pc: number, npc: number, i: number, bail: (i: number) => string): Gen | null {
   const rd = (w >>> 7) & 31, rs1 = (w >>> 15) & 31, rs2 = (w >>> 20) & 31;
   const immI = w >> 20;
   const t = (text: string, ends = false): Gen => ({ text, ends });
   const lo1 = L(rs1), hi1 = H(rs1), lo2 = L(rs2), hi2 = H(rs2);
   useReg(c, rs1, rs2);
-  const exit = (target: string) => `/*WB*/env.count=${i + 1};return ${target};`;
+  // A static exit to the block's own start loops while a whole further pass fits the budget.
+  const exit = (target: string) => target === num(c.start)
+    ? `{n+=${i + 1};if(n+LEN<=B)continue;${WB}c.count=n;c.pc=${target};return;}`
+    : `${WB}c.count=n+${i + 1};c.pc=${target};return;`;
   switch (op) {
     case Op.LUI: { const v = w & 0xfffff000; return t(set(c, rd, num(v), num(v >> 31))); }
     case Op.AUIPC: { const v = pc + (w & 0xfffff000); return t(set(c, rd, num(v | 0), num(Math.floor(v / TWO32) | 0))); }
@@ -138,12 +203,14 @@ function gen(c: Ctx, op: Op, w: number, pc: number, npc: number, i: number, bail
         case Op.BLTU: cond = `((${hi1}>>>0)<(${hi2}>>>0)||(${hi1}===${hi2}&&(${lo1}>>>0)<(${lo2}>>>0)))`; break;
         default: cond = `!((${hi1}>>>0)<(${hi2}>>>0)||(${hi1}===${hi2}&&(${lo1}>>>0)<(${lo2}>>>0)))`; break;
       }
-      return t(`if(${cond}){${exit(num(pc + imm))}}${exit(num(npc))}`, true);
+      // The taken side exits (or loops); the block goes on along the fall-through path, so hot paths through
+      // several conditional branches run as one function.
+      return t(`if(${cond}){${exit(num(pc + imm))}}`);
     }
     case Op.LB: case Op.LH: case Op.LW: case Op.LD: case Op.LBU: case Op.LHU: case Op.LWU: {
       const size = op === Op.LB || op === Op.LBU ? 1 : op === Op.LH || op === Op.LHU ? 2 : op === Op.LD ? 4 * 2 : 4;
-      const addr = `const _a=${hi1}*${TWO32}+(${lo1}>>>0)+${immI}-RAMBASE;`;
-      const guard = `if(wr||!(_a>=0&&_a<=RAMLAST&&(_a&${size - 1})===0))${bail(i, pc)}`;
+      const addr = addressOf(c, `${hi1}*${TWO32}+(${lo1}>>>0)+${immI}`, false, bail(i));
+      const guard = `if(wr||!(_a>=0&&_a<=RAMLAST&&(_a&${size - 1})===0))${bail(i)}`;
       let v: string;
       switch (op) {
         case Op.LD: v = set(c, rd, 'ram32[_a>>2]', 'ram32[(_a>>2)+1]'); break;
@@ -159,8 +226,8 @@ function gen(c: Ctx, op: Op, w: number, pc: number, npc: number, i: number, bail
     case Op.SB: case Op.SH: case Op.SW: case Op.SD: {
       const size = op === Op.SB ? 1 : op === Op.SH ? 2 : op === Op.SW ? 4 : 8;
       const imm = ((w >> 25) << 5) | ((w >>> 7) & 31);
-      const addr = `const _a=${hi1}*${TWO32}+(${lo1}>>>0)+${imm}-RAMBASE;`;
-      const guard = `if(!(_a>=0&&_a<=RAMLAST&&(_a&${size - 1})===0&&pf[_a>>>12]===1))${bail(i, pc)}`;
+      const addr = addressOf(c, `${hi1}*${TWO32}+(${lo1}>>>0)+${imm}`, true, bail(i));
+      const guard = `if(!(_a>=0&&_a<=RAMLAST&&(_a&${size - 1})===0&&pf[_a>>>12]===1))${bail(i)}`;
       const store = size === 8 ? `ram32[_a>>2]=${lo2};ram32[(_a>>2)+1]=${hi2};` : size === 4 ? `ram32[_a>>2]=${lo2};`
         : size === 2 ? `ram16[_a>>1]=${lo2};` : `ram8[_a]=${lo2};`;
       return t(`{${addr}${guard}${store}}`);

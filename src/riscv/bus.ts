@@ -2,7 +2,7 @@
 // and slow paths for everything else (MMIO, misaligned and watched accesses, faults, semihosting).
 
 import type { Hart } from './hart';
-import type { Block } from './block-compiler';
+import type { BlockCache } from './block-cache';
 
 /** Bits in `HartBus.pageFlags`, one byte per 4 KiB page of RAM. A store takes the fast path only when the byte is exactly DIRTY. */
 export const PAGE = {
@@ -36,14 +36,10 @@ export interface HartBus {
   lo: number;
   hi: number;
 
-  /** Compiled blocks per RAM page, indexed by halfword slot: undefined = not yet, null = not compilable. */
-  readonly blockPages: (Block | null | undefined)[][];
-  /** Per RAM page, how often the interpreter reached each halfword slot without a block. */
-  readonly heatPages: Uint8Array[];
+  /** Compiled blocks, their heat and their invalidation. */
+  readonly blocks: BlockCache;
   /** Creates the decode cache (and block tables) for RAM page `pg` and marks the page CODE. */
   codePage(pg: number): Int32Array;
-  /** Installs a compiled block for page `pg`. */
-  addBlock(pg: number, blk: Block): void;
   /** Load of `size` bytes at `addr` for anything the fast path did not take. Returns -1, or an exception cause. */
   load(h: Hart, addr: number, size: number): number;
   /** Store of `size` bytes; same return convention. */

@@ -13,16 +13,17 @@ import { executeAtomic } from './atomics';
 import { Access, Mmu } from './mmu';
 import { CROSS_PAGE, crossPageLoad, crossPageStore, translateData } from './vm-access';
 import { execFp } from './fpu';
-import { Block, BlockEnv, compileBlock } from './block-compiler';
-import * as aluModule from './alu64';
+import { Block } from './block-compiler';
 
 const TWO32 = 4294967296;
 const EMPTY = new Int32Array(4096);
 const NO_BLOCKS: (Block | null | undefined)[] = [];
-const NO_HEAT = new Uint8Array(2048);
-const blockEnv: BlockEnv = { count: 0 };
-/** How many times the interpreter reaches a pc before it compiles a block there. */
-const HOT = 16;
+const NO_TLB = new Float64Array(256).fill(-1);
+
+/** Links `prev` (which just returned `pc`) to the block that runs next, in one of its two link slots. */
+function link(prev: Block, pc: number, next: Block): void {
+  if (prev.pc0 === pc || prev.to0 === null) { prev.pc0 = pc; prev.to0 = next; } else { prev.pc1 = pc; prev.to1 = next; }
+}
 
 /** Called when a trap has no handler; the machine stops and reports it. */
 export type UnhandledTrapSink = (h: Hart, trap: UnhandledTrap) => void;
@@ -84,15 +85,21 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
   let curPg = -1;
   let cache: Int32Array = EMPTY;
   let blocks = NO_BLOCKS;
-  let heat: Uint8Array = NO_HEAT;
   // Sv39: translation for instruction fetch and for data (MPRV can translate data while fetch is physical).
   const mmu = h.mmu;
   const ivm = mmu !== undefined && Mmu.fetchTranslated(h);
   const dvm = mmu !== undefined && Mmu.dataTranslated(h);
   if (ivm || dvm) mmu!.sync(h);
-  // Compiled blocks assume physical addressing, so they only run while translation is off.
-  const compile = opts.compile && !ivm && !dvm;
+  // Compiled blocks: keyed by physical pc, checked against the virtual pc and whether data is translated.
+  const compile = opts.compile;
   let skipBlock = !compile;
+  const cache_ = bus.blocks, bctx = cache_.ctx;
+  bctx.x = x; bctx.wr = watchReads;
+  if (dvm) { bctx.tl = mmu!.tags[Access.load]; bctx.bl = mmu!.bases[Access.load]; bctx.ts = mmu!.tags[Access.store]; bctx.bs = mmu!.bases[Access.store]; }
+  // The fetch TLB: a link into another virtual page holds only while the interpreter would translate the same way.
+  const ft = ivm ? mmu!.tags[Access.fetch] : NO_TLB, fb = ivm ? mmu!.bases[Access.fetch] : NO_TLB;
+  /** The block that ran last when no instruction has been interpreted since, to be linked to the next one. */
+  let prev: Block | null = null;
   let trapCause = -1;
   let trapTval = 0n;
   let w = 0;
@@ -113,26 +120,39 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
     if (pg !== curPg) {
       curPg = pg;
       cache = codePages[pg] ?? bus.codePage(pg);
-      if (compile) { blocks = bus.blockPages[pg]; heat = bus.heatPages[pg]; }
+      if (compile) blocks = cache_.pages[pg];
     }
     const slot = off & 4094;
     if (!skipBlock) {
-      const bi = slot >> 1;
-      const blk = blocks[bi];
-      if (blk !== undefined) {
-        if (blk !== null && blk.len <= budget - n) {
-          pc = blk.fn(x, ram8, ram16, ram32, pf, blockEnv, aluModule, watchReads);
-          n += blockEnv.count;
-          // A bail-out stops before an instruction the block cannot do; the interpreter runs that one.
-          if (blockEnv.count < blk.len) skipBlock = true;
-          continue;
-        }
-      } else if (++heat[bi] >= HOT) {
-        const made = bps.has(pc) ? null : compileBlock(bus, pc, bps);
-        if (made) bus.addBlock(pg, made); else blocks[bi] = null;
-        continue;
+      let blk = blocks[slot >> 1];
+      if (blk !== null) {
+        if (blk !== undefined && blk.vpc === pc && blk.dvm === dvm) {
+          if (blk.len <= budget - n) {
+            if (prev !== null) link(prev, pc, blk);
+            // Chain: follow links from block to block while each one fits the budget.
+            for (;;) {
+              bctx.budget = budget - n;
+              bctx.bail = 0;
+              blk.fn(bctx);
+              pc = bctx.pc;
+              n += bctx.count;
+              // A bail-out stops before an instruction the block cannot do; the interpreter runs that one.
+              if (bctx.bail !== 0) { skipBlock = true; prev = null; break; }
+              prev = blk;
+              const nx: Block | null = blk.pc0 === pc ? blk.to0 : blk.pc1 === pc ? blk.to1 : null;
+              if (nx === null || !nx.valid || nx.dvm !== dvm || nx.len > budget - n) break;
+              if (ivm && Math.floor(pc / 4096) !== Math.floor(blk.vpc / 4096)) {
+                const vp = Math.floor(pc / 4096), s = vp & 255;
+                if (ft[s] !== vp || fb[s] !== nx.start - (pc - vp * 4096)) break;
+              }
+              blk = nx;
+            }
+            continue;
+          }
+        } else if (cache_.arrive(pg, off + ramBase, pc, dvm, bps) !== undefined) continue;
       }
     } else skipBlock = !compile;
+    prev = null;
     let op: Op = cache[slot];
     if ((op as number) === 0) op = decodeSlot(bus, cache, slot, off, pc, bps, suppress);
     w = cache[slot + 1];

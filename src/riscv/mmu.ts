@@ -20,9 +20,10 @@ export interface WalkMemory {
 }
 
 export class Mmu {
-  // Per access kind: virtual page number tag (-1 = empty) and the physical page base it maps to.
-  private readonly tags = [new Float64Array(TLB_SIZE).fill(-1), new Float64Array(TLB_SIZE).fill(-1), new Float64Array(TLB_SIZE).fill(-1)];
-  private readonly bases = [new Float64Array(TLB_SIZE), new Float64Array(TLB_SIZE), new Float64Array(TLB_SIZE)];
+  // Per access kind: virtual page number tag (-1 = empty) and the physical page base it maps to. Compiled blocks
+  // read the load and store entries inline (src/riscv/block-compiler.ts), so a hit there is the same as here.
+  readonly tags = [new Float64Array(TLB_SIZE).fill(-1), new Float64Array(TLB_SIZE).fill(-1), new Float64Array(TLB_SIZE).fill(-1)];
+  readonly bases = [new Float64Array(TLB_SIZE), new Float64Array(TLB_SIZE), new Float64Array(TLB_SIZE)];
   /** The translation context the TLB was filled under: satp, privilege and the mstatus bits that matter. */
   private context = '';
   /** Set by translate(): the cause of the last failed translation. */

@@ -19,7 +19,7 @@ const ramHash = (m: Machine) => createHash('sha256').update(m.memory.ram8).diges
 
 const CASES: [string, number][] = [
   ['rv64i', 1], ['muldiv', 1], ['atomics', 1], ['compressed', 1], ['csr', 1], ['traps', 1], ['fpu', 1],
-  ['bench_small', 1], ['interrupts', 1], ['smp_counters', 3], ['smp_ipi', 2], ['smp_timer', 2], ['uart_echo', 1],
+  ['bench_small', 1], ['paging', 1], ['vm_bench', 1], ['interrupts', 1], ['smp_counters', 3], ['smp_ipi', 2], ['smp_timer', 2], ['uart_echo', 1],
 ];
 
 for (const [guest, harts] of CASES) {
@@ -47,6 +47,12 @@ for (const [guest, harts] of CASES) {
 test('the compiling machine really compiles blocks, so the comparisons above are not vacuous', () => {
   const m = Machine.fromElf(new Uint8Array(readFileSync('test/guests/bin/bench_small.elf')), { compile: true });
   m.run(2_000_000);
-  const compiled = m.memory.blockPages.filter(Boolean).reduce((n, page) => n + page.filter((b) => b).length, 0);
+  const compiled = m.memory.blocks.size;
   assert.ok(compiled > 10, `only ${compiled} blocks compiled`);
+});
+
+test('S-mode code under Sv39 runs in compiled blocks whose data goes through the TLB', () => {
+  const m = Machine.fromElf(new Uint8Array(readFileSync('test/guests/bin/vm_bench.elf')), { compile: true });
+  m.run(2_000_000);
+  assert.ok(m.memory.blocks.translatedSize > 5, `only ${m.memory.blocks.translatedSize} translated blocks`);
 });
