@@ -64,6 +64,16 @@ if [ ! -f "$src/Makefile" ]; then
 fi
 
 build="$out/build"
+# A new key starts from the newest earlier build tree: Kbuild tracks which objects each option touches, so a
+# changed fragment or program rebuilds only what it affects instead of the whole kernel.
+if [ ! -d "$build" ]; then
+  previous="$(ls -dt "$cache"/*/build 2>/dev/null | head -1 || true)"
+  if [ -n "$previous" ]; then
+    echo "linux build: starting from $previous" >&2
+    mkdir -p "$out"
+    cp -a "$previous" "$build.tmp" && mv "$build.tmp" "$build"
+  fi
+fi
 mkdir -p "$build" "$out/bin"
 kmake() { nice make -s -C "$src" O="$build" ARCH=riscv CROSS_COMPILE="$cross" "$@"; }
 

@@ -6,13 +6,13 @@ import { resolve } from 'node:path';
 import { HartlineError } from '../errors';
 import { DEFAULT_RAM, InputPort } from '../machine/machine';
 import { intOption, parseArgs, sizeOption } from './args';
-import { readImage } from './image';
+import { BOOT_OPTIONS, BOOT_USAGE, bootFiles, readImage } from './image';
 import { startRecording, DEFAULT_CHECKSUM_INTERVAL, endOf } from '../replay/session';
-import type { Policy } from '../replay/format';
+import type { ImageRole, Policy } from '../replay/format';
 import { parseSeed } from '../replay/policy';
 
-export const RECORD_USAGE = 'usage: hartline record <elf> -o <out.hartrec> [--harts N] [--bios fw.elf] [--schedule roundrobin|chaos|realtime] ' +
-  '[--quantum N] [--seed S] [--input FILE|-] [--ram SIZE] [--max-instructions N] [--checksum-interval N]';
+export const RECORD_USAGE = `usage: hartline record <elf|Image> -o <out.hartrec> [--harts N] ${BOOT_USAGE} [--append BOOTARGS] ` +
+  '[--schedule roundrobin|chaos|realtime] [--quantum N] [--seed S] [--input FILE|-] [--ram SIZE] [--max-instructions N] [--checksum-interval N]';
 
 /** A file descriptor read lazily, in chunks, as the guest asks (stdin for `--input -`). */
 function fdPort(fd: number, live: boolean): InputPort {
@@ -35,7 +35,7 @@ function fdPort(fd: number, live: boolean): InputPort {
 
 export function recordCommand(argv: readonly string[]): number {
   const p = parseArgs(argv, {
-    values: ['-o', '--output', '--harts', '--bios', '--schedule', '--quantum', '--seed', '--input', '--ram', '--max-instructions', '--checksum-interval'],
+    values: ['-o', '--output', '--harts', ...BOOT_OPTIONS, '--append', '--schedule', '--quantum', '--seed', '--input', '--ram', '--max-instructions', '--checksum-interval'],
     positional: 1, usage: RECORD_USAGE,
   });
   const out = p.values.get('-o') ?? p.values.get('--output');
@@ -45,9 +45,12 @@ export function recordCommand(argv: readonly string[]): number {
   const seed = p.values.get('--seed');
   if (seed !== undefined) parseSeed(seed);
   const [elf] = p.positional;
-  const images: { role: 'kernel' | 'bios'; path: string; bytes: Uint8Array }[] = [{ role: 'kernel', path: resolve(elf), bytes: readImage(elf) }];
-  const bios = p.values.get('--bios');
-  if (bios) images.push({ role: 'bios', path: resolve(bios), bytes: readImage(bios) });
+  const images: { role: ImageRole; path: string; bytes: Uint8Array }[] = [{ role: 'kernel', path: resolve(elf), bytes: readImage(elf) }];
+  const boot = bootFiles(p.values);
+  for (const role of ['bios', 'initrd', 'dtb'] as const) {
+    const f = boot[role];
+    if (f) images.push({ role, path: resolve(f.path), bytes: f.bytes });
+  }
   const inputName = p.values.get('--input');
   let input: InputPort;
   let inputFd = -1;
@@ -69,6 +72,8 @@ export function recordCommand(argv: readonly string[]): number {
       policy,
       quantum: intOption(p, '--quantum', 10000),
       seed,
+      bootargs: p.values.get('--append'),
+      loadAddress: boot.loadAddress,
       input,
       checksumInterval: intOption(p, '--checksum-interval', DEFAULT_CHECKSUM_INTERVAL),
       sink: (bytes) => writeSync(fd, bytes),

@@ -18,6 +18,12 @@ export interface LaunchArguments {
   stopOnEntry?: boolean;
   args?: string[];
   bootargs?: string;
+  /** The image to boot when `program` only gives symbols (a Linux `Image`, with `program` its vmlinux). */
+  payload?: string;
+  /** Initial ramdisk, placed as QEMU's -initrd places it. */
+  initrd?: string;
+  /** A device tree to boot instead of the generated one (QEMU's -dtb). */
+  dtb?: string;
   console?: 'internalConsole' | 'integratedTerminal';
   startAt?: 'start' | 'end';
   cwd?: string;
@@ -42,6 +48,10 @@ export interface RecordLaunch {
   bootargs?: string;
   /** Firmware run before the program (QEMU's -bios); the program is its payload. */
   bios?: { path: string; bytes: Uint8Array };
+  /** What boots when it is not `program` itself (`payload`); `program` then gives the symbols. */
+  payload?: { path: string; bytes: Uint8Array };
+  initrd?: { path: string; bytes: Uint8Array };
+  dtb?: { path: string; bytes: Uint8Array };
   /** Snapshot memory budget in bytes. */
   budget?: number;
 }
@@ -100,11 +110,19 @@ export function parseLaunch(a: LaunchArguments): RecordLaunch | ReplayLaunch {
     const path = resolve(base, a.bios);
     bios = { path, bytes: readProgram(path, 'bios', 'set "bios" to the firmware ELF (such as OpenSBI\'s fw_dynamic.elf)') };
   }
+  const file = (name: 'payload' | 'initrd' | 'dtb', value: string | undefined, hint: string) => {
+    if (value === undefined) return undefined;
+    const path = resolve(base, value);
+    return { path, bytes: readProgram(path, name, hint) };
+  };
+  const payload = file('payload', a.payload, 'set "payload" to the kernel Image to boot');
+  const initrd = file('initrd', a.initrd, 'set "initrd" to the initramfs (a cpio archive)');
+  const dtb = file('dtb', a.dtb, 'set "dtb" to a compiled device tree (.dtb)');
   const policy = a.schedule ?? 'roundrobin';
   if (policy !== 'roundrobin' && policy !== 'chaos') throw new LaunchError(`"schedule" must be "roundrobin" or "chaos", got ${JSON.stringify(policy)}`);
   const bootargs = a.bootargs ?? (a.args && a.args.length ? a.args.join(' ') : undefined);
   return {
-    mode, program, elf, policy, bootargs, bios, budget: budgetOf(a),
+    mode, program, elf, policy, bootargs, bios, payload, initrd, dtb, budget: budgetOf(a),
     harts: intIn('harts', a.harts, 1, 1, 64),
     ramSize: parseSize(a.ram),
     quantum: intIn('quantum', a.quantum, 10000, 1, 1 << 30),
