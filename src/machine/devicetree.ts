@@ -40,7 +40,8 @@ export function buildDeviceTree(cfg: DeviceTreeConfig): Uint8Array {
       ['reg', [h]],
       ['status', 'okay'],
       ['compatible', 'riscv'],
-      ['riscv,isa', 'rv64imafdc_zicsr_zifencei'],
+      // Sstc is implemented (stimecmp); QEMU 7.2 also lists it, so Linux takes its timer from stimecmp on both.
+      ['riscv,isa', 'rv64imafdc_zicsr_zifencei_sstc'],
       ['mmu-type', 'riscv,sv39'],
     ], [node('interrupt-controller', [
       ['#interrupt-cells', [1]],
