@@ -54,6 +54,11 @@ test('a recording keeps the initrd: a changed one is refused on replay, the same
   assert.equal(ok.code, 9, ok.stderr);
   assert.match(ok.stderr, /verified: .* exit with code 9 as recorded/);
   assert.match(cli(['dump', rec]).stdout, /image +initrd .*rec-initrd\.img sha256=/);
+  const summary = cli(['dump', rec, '--summary']).stdout;
+  assert.match(summary, /^kind +switch +1$/m);
+  assert.match(summary, /^kind +checksum +\d+$/m);
+  assert.match(summary, /^hart +h0 slices=1 positions=9 \(100\.0%\) inputs=0 wakes=0 edits=0$/m);
+  assert.doesNotMatch(summary, /--- events/);
   writeFileSync(initrd, new Uint8Array([10]));
   assertBadInput(cli(['replay', rec]), /rec-initrd\.img: this initrd image differs from the one recorded/);
 });
