@@ -173,7 +173,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         let addr = vaddr;
         if (dvm) {
           addr = translateData(h, mmu!, vaddr, size, Access.load);
-          if (addr < 0) { trapCause = mmu!.fault; trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr)); break; }
+          if (addr === -1) { trapCause = mmu!.fault; trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr)); break; }
         }
         const a = addr - ramBase;
         if (a >= 0 && a <= ramLast8 && (a & (size - 1)) === 0 && !(watchReads && (pf[a >>> 12] & PAGE.WATCH) !== 0)) {
@@ -214,7 +214,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         let addr = vaddr;
         if (dvm) {
           addr = translateData(h, mmu!, vaddr, size, Access.store);
-          if (addr < 0) { trapCause = mmu!.fault; trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr)); break; }
+          if (addr === -1) { trapCause = mmu!.fault; trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr)); break; }
         }
         const a = addr - ramBase;
         if (a >= 0 && a <= ramLast8 && (a & (size - 1)) === 0 && pf[a >>> 12] === PAGE.DIRTY) {
