@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/reboot.h>
+#include <termios.h>
 #include <unistd.h>
 
 int main(void) {
@@ -29,6 +30,7 @@ int main(void) {
     }
   }
   printf("cmdloop: powering off\n");
+  tcdrain(1); /* every byte out before the kernel's power-off message */
   sync();
   reboot(RB_POWER_OFF);
   return 1;

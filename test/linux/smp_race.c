@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/reboot.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define MAX_THREADS 64
@@ -60,6 +61,9 @@ int main(void) {
   printf("smp-race: racy counter %ld of %ld (%ld updates lost)\n", (long)racy, expected, expected - racy);
   printf("smp-race: powering off\n");
   fflush(stdout);
+  /* Wait until the UART has sent every byte: the kernel's own power-off message would otherwise overtake the tail
+     of ours, by however far the transmitter is behind. */
+  tcdrain(1);
   sync();
   reboot(RB_POWER_OFF);
   return 1;
