@@ -27,14 +27,15 @@ for (const [schedule, extra] of [['roundrobin', []], ['chaos', ['--seed', '7', '
     const rec = join(dir, `boot-${schedule}.hartrec`);
     const r = record(k, rec, schedule, [...extra]);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /smp-race: locked counter (\d+) of \1: ok\n/);
+    assert.match(r.stdout, /smp-race: locked counter (\d+) of \1: ok\r?\n/);
     assert.match(r.stdout, /reboot: Power down/);
     const p = cli(['replay', rec, '--verify']);
     assert.equal(p.status, 0, p.stderr);
     assert.equal(p.stdout, r.stdout, 'the replay prints the recorded console byte for byte');
     const verified = /verified: (\d+) checksums equal, (\d+) positions/.exec(p.stderr);
     assert.ok(verified, p.stderr);
-    assert.ok(Number(verified[1]) > 20, `only ${verified[1]} checksums`);
+    // One checksum per interval of 5,000,000 positions: every interval of the boot was compared.
+    assert.ok(Number(verified[1]) >= Math.floor(Number(verified[2]) / 5_000_000), `only ${verified[1]} checksums for ${verified[2]} positions`);
     const summary = cli(['dump', rec, '--summary']).stdout;
     assert.match(summary, /^hart +h0 slices=\d+ positions=\d+/m);
     assert.match(summary, /^hart +h1 slices=\d+ positions=\d+/m);
