@@ -4,7 +4,14 @@ import { benchSymbols } from './symbols';
 import { benchReplay } from './replay';
 import { benchAdapter } from './adapter';
 import { benchRaces } from './races';
+import { benchLinuxBoot } from './linux-boot';
 
 export async function extraBenches(): Promise<object[]> {
-  return [...(await benchSymbols()), ...(await benchReplay()), ...(await benchAdapter()), ...(await benchRaces())];
+  return [
+    ...(await benchSymbols()),
+    ...(await benchReplay()),
+    ...(await benchAdapter()),
+    ...(await benchRaces()),
+    ...(await benchLinuxBoot()),
+  ];
 }

@@ -6,20 +6,20 @@ import { resolve } from 'node:path';
 import { HartlineError } from '../errors';
 import { DEFAULT_RAM } from '../machine/machine';
 import { intOption, parseArgs, sizeOption } from './args';
-import { readImage } from './image';
+import { BOOT_OPTIONS, BOOT_USAGE, bootFiles, readImage } from './image';
 import { startRecording, DEFAULT_CHECKSUM_INTERVAL, endOf } from '../replay/playback';
-import type { Policy } from '../replay/format';
+import type { ImageRole, Policy } from '../replay/format';
 import { parseSeed } from '../replay/policy';
 import { CHUNK, describeStop, HostConsole } from './console';
 import type { RecordOptions } from '../replay/playback';
 import { parseListen, serveRecording } from '../gdb';
 
-export const RECORD_USAGE = 'usage: hartline record <elf> -o <out.hartrec> [--harts N] [--bios fw.elf] [--schedule roundrobin|chaos|realtime] ' +
-  '[--quantum N] [--seed S] [--input FILE|-] [--ram SIZE] [--max-instructions N] [--checksum-interval N] [--gdb [HOST:]PORT]';
+export const RECORD_USAGE = `usage: hartline record <elf|Image> -o <out.hartrec> [--harts N] ${BOOT_USAGE} [--append BOOTARGS] ` +
+  '[--schedule roundrobin|chaos|realtime] [--quantum N] [--seed S] [--input FILE|-] [--ram SIZE] [--max-instructions N] [--checksum-interval N] [--gdb [HOST:]PORT]';
 
 export async function recordCommand(argv: readonly string[]): Promise<number> {
   const p = parseArgs(argv, {
-    values: ['-o', '--output', '--harts', '--bios', '--schedule', '--quantum', '--seed', '--input', '--ram', '--max-instructions', '--checksum-interval', '--gdb'],
+    values: ['-o', '--output', '--harts', ...BOOT_OPTIONS, '--append', '--schedule', '--quantum', '--seed', '--input', '--ram', '--max-instructions', '--checksum-interval', '--gdb'],
     positional: 1, usage: RECORD_USAGE,
   });
   const out = p.values.get('-o') ?? p.values.get('--output');
@@ -31,9 +31,12 @@ export async function recordCommand(argv: readonly string[]): Promise<number> {
   const gdb = p.values.get('--gdb');
   if (gdb !== undefined) parseListen(gdb);
   const [elf] = p.positional;
-  const images: { role: 'kernel' | 'bios'; path: string; bytes: Uint8Array }[] = [{ role: 'kernel', path: resolve(elf), bytes: readImage(elf) }];
-  const bios = p.values.get('--bios');
-  if (bios) images.push({ role: 'bios', path: resolve(bios), bytes: readImage(bios) });
+  const images: { role: ImageRole; path: string; bytes: Uint8Array }[] = [{ role: 'kernel', path: resolve(elf), bytes: readImage(elf) }];
+  const boot = bootFiles(p.values);
+  for (const role of ['bios', 'initrd', 'dtb'] as const) {
+    const f = boot[role];
+    if (f) images.push({ role, path: resolve(f.path), bytes: f.bytes });
+  }
   const inputName = p.values.get('--input');
   let inputFd = 0;
   if (inputName !== undefined && inputName !== '-') {
@@ -57,6 +60,8 @@ export async function recordCommand(argv: readonly string[]): Promise<number> {
       policy,
       quantum: intOption(p, '--quantum', 10000),
       seed,
+      bootargs: p.values.get('--append'),
+      loadAddress: boot.loadAddress,
       input: host?.port ?? { readByte: () => -1 },
       checksumInterval: intOption(p, '--checksum-interval', DEFAULT_CHECKSUM_INTERVAL),
       sink: (bytes) => writeSync(fd, bytes),

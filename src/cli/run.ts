@@ -4,22 +4,25 @@
 import { ExitCode } from '../errors';
 import { DEFAULT_RAM, Machine, RunResult } from '../machine/machine';
 import { intOption, parseArgs, sizeOption } from './args';
-import { readImage } from './image';
+import { BOOT_OPTIONS, BOOT_USAGE, bootFiles, readImage } from './image';
 import { parseElf } from '../machine/elf';
 import { CHUNK, describeStop, HostConsole, resumingSlices } from './console';
 
-export const RUN_USAGE = 'usage: hartline run [--bios FW.elf] <elf> [--harts N] [--ram SIZE] [--quantum N] [--max-instructions N] [--append BOOTARGS]';
+export const RUN_USAGE = `usage: hartline run ${BOOT_USAGE} <elf|Image> [--harts N] [--ram SIZE] [--quantum N] [--max-instructions N] [--append BOOTARGS]`;
 
 export async function runCommand(argv: readonly string[]): Promise<number> {
-  const p = parseArgs(argv, { values: ['--harts', '--ram', '--quantum', '--max-instructions', '--bios', '--append'], positional: 1, usage: RUN_USAGE });
+  const p = parseArgs(argv, { values: ['--harts', '--ram', '--quantum', '--max-instructions', ...BOOT_OPTIONS, '--append'], positional: 1, usage: RUN_USAGE });
   const harts = intOption(p, '--harts', 1, 1, 64);
   const ramSize = sizeOption(p, '--ram', DEFAULT_RAM);
   const quantum = intOption(p, '--quantum', 10000);
   const max = intOption(p, '--max-instructions', Number.MAX_SAFE_INTEGER);
   const [path] = p.positional;
-  const biosPath = p.values.get('--bios');
-  const bios = biosPath === undefined ? undefined : parseElf(readImage(biosPath), biosPath);
-  const m = Machine.fromElf(readImage(path), { harts, ramSize, quantum, name: path, bios, biosName: biosPath, bootargs: p.values.get('--append') });
+  const boot = bootFiles(p.values);
+  const bios = boot.bios && parseElf(boot.bios.bytes, boot.bios.path);
+  const m = Machine.fromElf(readImage(path), {
+    harts, ramSize, quantum, name: path, bios, biosName: boot.bios?.path, bootargs: p.values.get('--append'),
+    initrd: boot.initrd?.bytes, dtb: boot.dtb?.bytes, dtbName: boot.dtb?.path, loadAddress: boot.loadAddress,
+  });
   // Slices are resumed across chunks, so where the host looks for input never changes the interleaving.
   m.schedule = resumingSlices(m.schedule);
   const chunks: Buffer[] = [];

@@ -25,6 +25,10 @@ export interface RecordLaunch {
   bootargs?: string;
   /** Firmware run before the program (QEMU's -bios); the program is its payload. */
   bios?: { path: string; bytes: Uint8Array };
+  /** What boots when it is not `program` itself (`payload`); `program` then gives the symbols. */
+  payload?: { path: string; bytes: Uint8Array };
+  initrd?: { path: string; bytes: Uint8Array };
+  dtb?: { path: string; bytes: Uint8Array };
   /** Snapshot memory budget in bytes. */
   budget?: number;
 }
@@ -124,9 +128,17 @@ export function parseLaunch(raw: Record<string, unknown>): RecordLaunch | Replay
     const path = resolve(base, a.bios);
     bios = { path, bytes: readProgram(path, 'bios', 'set "bios" to the firmware ELF (such as OpenSBI\'s fw_dynamic.elf)') };
   }
+  const file = (name: 'payload' | 'initrd' | 'dtb', value: string | undefined, hint: string) => {
+    if (value === undefined) return undefined;
+    const path = resolve(base, value);
+    return { path, bytes: readProgram(path, name, hint) };
+  };
+  const payload = file('payload', a.payload, 'set "payload" to the kernel Image to boot');
+  const initrd = file('initrd', a.initrd, 'set "initrd" to the initramfs (a cpio archive)');
+  const dtb = file('dtb', a.dtb, 'set "dtb" to a compiled device tree (.dtb)');
   const bootargs = a.bootargs ?? (a.args && a.args.length ? a.args.join(' ') : undefined);
   return {
-    mode, program, elf, bootargs, bios, budget,
+    mode, program, elf, bootargs, bios, payload, initrd, dtb, budget,
     policy: a.schedule ?? defaultOf('schedule'),
     harts: a.harts ?? defaultOf('harts'),
     ramSize: parseSize(a.ram ?? defaultOf('ram')),

@@ -5,6 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { HartlineError } from '../errors';
 import { readRecording } from '../replay/reader';
 import { LoadedImage, sha256 } from '../replay/images';
+import type { ImageRole } from '../replay/format';
 import { Code } from './code';
 import { LaunchError, RecordLaunch, ReplayLaunch } from './launch';
 import { RecordingTarget } from './recording-target';
@@ -20,8 +21,11 @@ export interface Opened {
 const MAX_RECORDING = 1 << 30;
 
 export function openRecord(cfg: RecordLaunch): Opened {
-  const images: { role: 'kernel' | 'bios'; path: string; bytes: Uint8Array }[] = [{ role: 'kernel', path: cfg.program, bytes: cfg.elf }];
+  const kernel = cfg.payload ?? { path: cfg.program, bytes: cfg.elf };
+  const images: { role: ImageRole; path: string; bytes: Uint8Array }[] = [{ role: 'kernel', path: kernel.path, bytes: kernel.bytes }];
   if (cfg.bios) images.push({ role: 'bios', path: cfg.bios.path, bytes: cfg.bios.bytes });
+  if (cfg.initrd) images.push({ role: 'initrd', path: cfg.initrd.path, bytes: cfg.initrd.bytes });
+  if (cfg.dtb) images.push({ role: 'dtb', path: cfg.dtb.path, bytes: cfg.dtb.bytes });
   let timeline: RecordingTarget;
   try {
     timeline = RecordingTarget.record({ images, harts: cfg.harts, ramSize: cfg.ramSize, policy: cfg.policy, quantum: cfg.quantum, seed: cfg.seed,
@@ -52,11 +56,11 @@ export function openReplay(cfg: ReplayLaunch): Opened {
     let data: Uint8Array;
     try { data = new Uint8Array(readFileSync(path)); } catch {
       throw new LaunchError(ref.role === 'kernel' ? `program not found: ${path}; set "program" to override the path in the recording`
-        : `bios not found: ${path}; the recording needs the firmware it was made with`);
+        : `${ref.role} not found: ${path}; the recording needs the ${ref.role} image it was made with`);
     }
     const digest = sha256(data);
     if (digest !== ref.sha256) {
-      throw new LaunchError(`${path}: this ${ref.role === 'kernel' ? 'program' : 'bios'} differs from the one recorded in ${cfg.recording} ` +
+      throw new LaunchError(`${path}: this ${ref.role === 'kernel' ? 'program' : ref.role} differs from the one recorded in ${cfg.recording} ` +
         `(SHA-256 ${digest.slice(0, 16)}..., recorded ${ref.sha256.slice(0, 16)}...); rebuild the recorded ELF or point "program" at it`);
     }
     return { ref: { ...ref, path }, bytes: data };

@@ -6,7 +6,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import type { InputPort } from '../machine/machine';
 import { endingOf } from '../machine/ending';
 import type { Hart } from '../riscv/hart';
-import type { Edit, Policy } from '../replay/format';
+import type { Edit, ImageRole, Policy } from '../replay/format';
 import { lowerBound, upperBound, windowStart } from '../replay/log';
 import type { LoadedImage } from '../replay/images';
 import type { Recording } from '../replay/reader';
@@ -23,7 +23,7 @@ const MAX_WAIT = 20_000_000;
 const FRONTIER: Outcome = { kind: 'end', reason: 'frontier', message: 'end of recording' };
 
 export interface RecordSetup {
-  images: { role: 'kernel' | 'bios'; path: string; bytes: Uint8Array }[];
+  images: { role: ImageRole; path: string; bytes: Uint8Array }[];
   harts: number;
   ramSize: number;
   policy: Policy;

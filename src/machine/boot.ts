@@ -6,7 +6,7 @@ import type { Machine, MachineOptions } from './machine';
 import type { ElfImage } from './elf';
 import { RAM_BASE } from './memory';
 import { Htif } from './htif';
-import { buildDeviceTree } from './devicetree';
+import { buildDeviceTree, editDeviceTree } from './devicetree';
 import { Rom, FW_DYNAMIC_INFO } from './rom';
 
 /** Loads the images into `m` and sets the harts up at reset; returns the start address and the device tree's. */
@@ -28,9 +28,13 @@ export function bootImages(m: Machine, image: ElfImage, opts: MachineOptions, ra
   if (tohost !== undefined && tohost >= RAM_BASE && tohost + 8 <= RAM_BASE + ramSize) {
     new Htif(m.memory, tohost, image.symbols.get('fromhost'), (b) => m.console(b), (code, how) => m.finish(code, how));
   }
+  let imageEnd = Math.max(...images.flatMap(([img]) => img.segments.map((seg) => seg.paddr + seg.memSize)));
+  const initrd = opts.initrd && placeInitrd(m, opts.initrd, image.entry, ramSize, images);
+  if (initrd) imageEnd = Math.max(imageEnd, initrd.end);
   // As QEMU does: the device tree goes at the top of RAM, aligned down to 2 MiB.
-  const dtb = buildDeviceTree({ harts: m.harts.length, ramBase: RAM_BASE, ramSize, bootargs: opts.bootargs });
-  const imageEnd = Math.max(...images.flatMap(([img]) => img.segments.map((seg) => seg.paddr + seg.memSize)));
+  const dtb = opts.dtb
+    ? editDeviceTree(opts.dtb, opts.dtbName ?? 'device tree', { bootargs: opts.bootargs, initrd })
+    : buildDeviceTree({ harts: m.harts.length, ramBase: RAM_BASE, ramSize, bootargs: opts.bootargs, initrd });
   const aligned = Math.floor((RAM_BASE + ramSize - dtb.length) / 0x200000) * 0x200000;
   // A small RAM may not leave a 2 MiB-aligned spot above the image; then use the top of RAM.
   const fdtAddress = aligned >= imageEnd ? aligned : Math.floor((RAM_BASE + ramSize - dtb.length) / 8) * 8;
@@ -46,6 +50,28 @@ export function bootImages(m: Machine, image: ElfImage, opts: MachineOptions, ra
     h.writeX(5, BigInt(entry));
   }
   return { entry, fdtAddress };
+}
+
+/**
+ * QEMU 7.2's riscv_load_initrd: the initrd starts min(RAM / 2, 128 MiB) above the kernel's entry, far enough that
+ * the kernel does not clobber it while it sets itself up. Returns where it lies.
+ */
+function placeInitrd(m: Machine, bytes: Uint8Array, kernelEntry: number, ramSize: number, images: [ElfImage, string][]): { start: number; end: number } {
+  const start = kernelEntry + Math.min(Math.floor(ramSize / 2), 128 * 1024 * 1024);
+  const end = start + bytes.length;
+  const hex = (v: number) => '0x' + v.toString(16);
+  if (end > RAM_BASE + ramSize) {
+    throw new HartlineError(`initrd: ${bytes.length} bytes at ${hex(start)} run past the end of RAM (${hex(RAM_BASE + ramSize)}); raise --ram`);
+  }
+  for (const [img, imgName] of images) {
+    for (const seg of img.segments) {
+      if (seg.paddr < end && start < seg.paddr + seg.memSize) {
+        throw new HartlineError(`initrd: ${hex(start)}-${hex(end)} overlaps ${imgName}'s ${hex(seg.paddr)}-${hex(seg.paddr + seg.memSize)}; raise --ram`);
+      }
+    }
+  }
+  m.memory.loadBytes(start, bytes, bytes.length);
+  return { start, end };
 }
 
 /** Firmware and payload must not overlap: one would silently overwrite the other. */

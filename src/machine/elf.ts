@@ -9,6 +9,8 @@ export interface LoadSegment {
   /** Bytes from the file; the rest up to memSize is zero. */
   data: Uint8Array;
   memSize: number;
+  /** Virtual address (p_vaddr), when it came from an ELF. */
+  vaddr?: bigint;
 }
 
 export interface ElfImage {
@@ -40,12 +42,15 @@ export function parseElf(bytes: Uint8Array, name: string): ElfImage {
   if (machine !== EM_RISCV) fail(`not a RISC-V ELF (e_machine ${machine})`);
   const type = u16(16);
   if (type !== 2 && type !== 3) fail(`not an executable (e_type ${type})`);
-  const entry = u64(24);
+  // A kernel linked high (vmlinux: 0xffffffff80000000) has an entry no double holds exactly: it is mapped to its
+  // physical address through the segment that contains it, below.
+  const entryVirtual = view.getBigUint64(24, true);
   const phoff = u64(32), shoff = u64(40);
   const phentsize = u16(54), phnum = u16(56), shentsize = u16(58), shnum = u16(60);
   if (phnum === 0) fail('no program headers');
   if (phentsize < 56 || phoff + phnum * phentsize > bytes.length) fail('truncated program headers');
   const segments: LoadSegment[] = [];
+  let entryPhysical: number | undefined;
   for (let k = 0; k < phnum; k++) {
     const o = phoff + k * phentsize;
     if (u32(o) !== 1) continue; // PT_LOAD
@@ -53,14 +58,18 @@ export function parseElf(bytes: Uint8Array, name: string): ElfImage {
     if (memSize === 0) continue;
     if (fileSize > memSize) fail(`segment ${k} has p_filesz > p_memsz`);
     if (offset + fileSize > bytes.length) fail(`truncated: segment ${k} extends past the end of the file`);
-    segments.push({ paddr, data: bytes.subarray(offset, offset + fileSize), memSize });
+    const vaddr = view.getBigUint64(o + 16, true);
+    if (entryVirtual >= vaddr && entryVirtual < vaddr + BigInt(memSize)) entryPhysical = paddr + Number(entryVirtual - vaddr);
+    segments.push({ paddr, data: bytes.subarray(offset, offset + fileSize), memSize, vaddr });
   }
   if (segments.length === 0) fail('no loadable segments');
+  const entry = entryVirtual <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(entryVirtual) : entryPhysical;
+  if (entry === undefined) fail(`entry point 0x${entryVirtual.toString(16)} is in no loadable segment`);
   const symbols = new Map<string, number>();
   if (shoff !== 0 && shnum !== 0 && shentsize >= 64 && shoff + shnum * shentsize <= bytes.length) {
     readSymbols(bytes, view, shoff, shnum, shentsize, symbols);
   }
-  return { entry, segments, symbols };
+  return { entry: entry!, segments, symbols };
 }
 
 // Symbols are optional for running, so a damaged symbol table is ignored rather than fatal.

@@ -12,7 +12,8 @@ import { Uart } from './uart';
 import { Clint, NS_PER_TICK } from './clint';
 import { Finisher } from './finisher';
 import { semihostCall, SemihostFiles } from './semihosting';
-import { parseElf, ElfImage } from './elf';
+import type { ElfImage } from './elf';
+import { parsePayload } from './payload';
 import { HartSchedule, RoundRobin } from './schedule';
 import { describeCause } from './causes';
 import { Plic, UART_IRQ } from './plic';
@@ -35,6 +36,13 @@ export interface MachineOptions {
   biosName?: string;
   /** Kernel command line for /chosen/bootargs. */
   bootargs?: string;
+  /** An initial ramdisk (QEMU's -initrd), placed as QEMU 7.2 places it and named in /chosen. */
+  initrd?: Uint8Array;
+  /** A device tree to boot instead of the generated one (QEMU's -dtb); /chosen gets bootargs and the initrd. */
+  dtb?: Uint8Array;
+  dtbName?: string;
+  /** Where a flat binary payload is loaded (--load-address). */
+  loadAddress?: number;
   /** Compile hot code into JS blocks (default true); false runs the reference interpreter only. */
   compile?: boolean;
 }
@@ -134,9 +142,9 @@ export class Machine {
     this.fdtAddress = boot.fdtAddress;
   }
 
-  /** Builds a machine from ELF bytes; throws HartlineError on a bad image or option. */
+  /** Builds a machine from a payload (ELF, Linux Image or flat binary); throws HartlineError on a bad one. */
   static fromElf(bytes: Uint8Array, opts: MachineOptions = {}): Machine {
-    return new Machine(parseElf(bytes, opts.name ?? 'image'), opts);
+    return new Machine(parsePayload(bytes, opts.name ?? 'image', { firmware: opts.bios, loadAddress: opts.loadAddress }), opts);
   }
 
   /** The position right now, including instructions the running hart has executed in its current run. */

@@ -41,10 +41,36 @@ export function eventLine(e: LoggedEvent): string {
   return `${String(e.position).padStart(14)}  ${hart.padEnd(4)}${e.kind.padEnd(9)}${details(e)}`.trimEnd();
 }
 
-/** The whole dump as lines (without a final newline). Throws HartlineError when the file is not a recording. */
-export function dumpRecording(bytes: Uint8Array, name: string): string[] {
+/**
+ * The whole dump as lines (without a final newline); with `summary`, a count per event kind and per hart stands in
+ * for the event lines, for recordings (a Linux boot) whose events run to millions. Throws HartlineError when the file
+ * is not a recording.
+ */
+export function dumpRecording(bytes: Uint8Array, name: string, opts: { summary?: boolean } = {}): string[] {
   const events: string[] = [];
-  const rec = readRecording(bytes, name, { onEvent: (e) => events.push(eventLine(e)) });
+  const kinds = new Map<string, number>();
+  const harts = new Map<number, { slices: number; positions: number; inputs: number; wakes: number; edits: number }>();
+  const hartOf = (h: number) => {
+    let s = harts.get(h);
+    if (!s) harts.set(h, s = { slices: 0, positions: 0, inputs: 0, wakes: 0, edits: 0 });
+    return s;
+  };
+  let running = -1, since = 0;
+  const onEvent = (e: LoggedEvent) => {
+    if (!opts.summary) { events.push(eventLine(e)); return; }
+    kinds.set(e.kind, (kinds.get(e.kind) ?? 0) + 1);
+    if (e.kind === 'switch' && e.hart !== undefined) {
+      if (running >= 0) hartOf(running).positions += e.position - since;
+      running = e.hart;
+      since = e.position;
+      hartOf(e.hart).slices++;
+    } else if ((e.hart ?? running) >= 0) {
+      // Inputs carry no hart: they belong to the one running when the guest took the byte.
+      const s = hartOf(e.hart ?? running);
+      if (e.kind === 'input') s.inputs++; else if (e.kind === 'wake') s.wakes++; else if (e.kind === 'edit') s.edits++;
+    }
+  };
+  const rec = readRecording(bytes, name, { onEvent });
   const h = rec.header;
   const lines = [
     `hartline recording ${name}`,
@@ -55,8 +81,8 @@ export function dumpRecording(bytes: Uint8Array, name: string): string[] {
     `machine       harts=${h.machine.harts} ram=${h.machine.ramSize}`,
     `schedule      ${h.schedule.policy} quantum=${h.schedule.quantum}${h.schedule.seed !== undefined ? ` seed=${h.schedule.seed}` : ''}`,
     `checksums     every ${h.checksumInterval} positions`,
-    `--- events    position hart kind details`,
-    ...events,
+    ...(opts.summary ? summaryLines(kinds, harts, running, since, rec.trailer?.positions ?? rec.log.frontier)
+      : [`--- events    position hart kind details`, ...events]),
     '--- end',
   ];
   if (rec.trailer) {
@@ -66,6 +92,21 @@ export function dumpRecording(bytes: Uint8Array, name: string): string[] {
     const d = rec.damage;
     const why = d ? `${d.truncated ? 'truncated' : 'corrupt'} at byte ${d.offset}: ${d.message}` : 'no trailer';
     lines.push(`unfinished    positions=${rec.log.frontier} (${why})`);
+  }
+  return lines;
+}
+
+/** `--- summary`: events per kind, then per hart its slices (switches to it), the positions it ran, and its inputs. */
+function summaryLines(kinds: Map<string, number>, harts: Map<number, { slices: number; positions: number; inputs: number; wakes: number; edits: number }>,
+  running: number, since: number, end: number): string[] {
+  if (running >= 0) harts.get(running)!.positions += end - since;
+  const total = [...kinds.values()].reduce((a, b) => a + b, 0);
+  const lines = ['--- summary   events per kind', `events        ${total}`];
+  for (const kind of ['switch', 'input', 'wake', 'checksum', 'edit']) lines.push(`kind          ${kind.padEnd(9)}${kinds.get(kind) ?? 0}`);
+  lines.push('--- summary   per hart: slices positions inputs wakes edits');
+  for (const [h, s] of [...harts].sort((a, b) => a[0] - b[0])) {
+    const share = end > 0 ? ` (${((100 * s.positions) / end).toFixed(1)}%)` : '';
+    lines.push(`hart          h${h} slices=${s.slices} positions=${s.positions}${share} inputs=${s.inputs} wakes=${s.wakes} edits=${s.edits}`);
   }
   return lines;
 }

@@ -32,9 +32,15 @@ export type EndReason = (typeof END_REASONS)[number];
 
 export type Policy = 'roundrobin' | 'chaos' | 'realtime';
 
+/**
+ * 'kernel' is the payload named on the command line (an ELF, a Linux Image or a flat binary); 'bios' is --bios,
+ * which then owns the entry point; 'initrd' is --initrd; 'dtb' is --dtb, booted instead of the generated tree.
+ */
+export const IMAGE_ROLES = ['kernel', 'bios', 'initrd', 'dtb'] as const;
+export type ImageRole = (typeof IMAGE_ROLES)[number];
+
 export interface ImageRef {
-  /** 'kernel' is the ELF named on the command line; 'bios' is --bios, which then owns the entry point. */
-  role: 'kernel' | 'bios';
+  role: ImageRole;
   /** Absolute path at recording time. */
   path: string;
   /** Lower-case hex SHA-256 of the file. */
@@ -45,7 +51,8 @@ export interface RecordingHeader {
   tool: string;
   images: ImageRef[];
   /** `bootargs` (optional) is the kernel command line placed in the device tree's /chosen node. */
-  machine: { harts: number; ramSize: number; bootargs?: string };
+  /** `loadAddress` (optional) is where a flat-binary kernel was loaded (--load-address). */
+  machine: { harts: number; ramSize: number; bootargs?: string; loadAddress?: number };
   schedule: { policy: Policy; quantum: number; seed?: string };
   /** Positions between state checksums. */
   checksumInterval: number;

@@ -1,11 +1,13 @@
 // Builds the machine a recording describes: loads its images, checks their SHA-256 against the header, and
-// loads a kernel behind a --bios firmware the way QEMU's virt machine does (the firmware owns the entry point).
+// loads a kernel behind a --bios firmware the way QEMU's virt machine does (the firmware owns the entry point),
+// with its initrd and device tree.
 
 import { createHash } from 'node:crypto';
 import { HartlineError } from '../errors';
 import { Machine } from '../machine/machine';
 import { parseElf } from '../machine/elf';
-import type { ImageRef, RecordingHeader } from './format';
+import { parsePayload } from '../machine/payload';
+import type { ImageRef, ImageRole, RecordingHeader } from './format';
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -32,17 +34,26 @@ export function loadImages(header: RecordingHeader, read: (path: string) => Uint
   });
 }
 
-/** The machine of a recording, at position 0: the kernel behind an optional firmware, as QEMU's -bios/-kernel. */
+/**
+ * The machine of a recording, at position 0: the kernel behind an optional firmware, as QEMU's -bios/-kernel, with
+ * the optional -initrd and -dtb.
+ */
 export function buildMachine(header: RecordingHeader, images: LoadedImage[]): Machine {
-  const bios = images.find((i) => i.ref.role === 'bios');
-  const kernel = images.find((i) => i.ref.role === 'kernel');
+  const role = (r: ImageRole) => images.find((i) => i.ref.role === r);
+  const bios = role('bios'), kernel = role('kernel'), initrd = role('initrd'), dtb = role('dtb');
   if (!kernel) throw new HartlineError('the recording names no kernel image');
-  return new Machine(parseElf(kernel.bytes, kernel.ref.path), {
+  const firmware = bios && parseElf(bios.bytes, bios.ref.path);
+  const loadAddress = header.machine.loadAddress;
+  return new Machine(parsePayload(kernel.bytes, kernel.ref.path, { firmware, loadAddress }), {
     harts: header.machine.harts,
     ramSize: header.machine.ramSize,
     name: kernel.ref.path,
-    bios: bios && parseElf(bios.bytes, bios.ref.path),
+    bios: firmware,
     biosName: bios?.ref.path,
     bootargs: header.machine.bootargs,
+    initrd: initrd?.bytes,
+    dtb: dtb?.bytes,
+    dtbName: dtb?.ref.path,
+    loadAddress,
   });
 }

@@ -5,7 +5,7 @@ import type { InputPort, Machine } from '../machine/machine';
 import { DEFAULT_RAM } from '../machine/machine';
 import { ExitCode } from '../errors';
 import { Advance, Engine } from './engine';
-import type { EndReason, Policy, RecordingHeader, Trailer } from './format';
+import type { EndReason, ImageRole, Policy, RecordingHeader, Trailer } from './format';
 import { buildMachine, LoadedImage, sha256 } from './images';
 import { EventLog } from './log';
 import { makePolicy, newSeed } from './policy';
@@ -17,7 +17,7 @@ export const DEFAULT_CHECKSUM_INTERVAL = 1_000_000;
 
 export interface RecordOptions {
   /** The kernel and, optionally, the firmware, with their bytes and the path to write in the header. */
-  images: { role: 'kernel' | 'bios'; path: string; bytes: Uint8Array }[];
+  images: { role: ImageRole; path: string; bytes: Uint8Array }[];
   harts?: number;
   ramSize?: number;
   policy?: Policy;
@@ -32,6 +32,8 @@ export interface RecordOptions {
   onConsole?: (bytes: Uint8Array, position: number) => void;
   /** Kernel command line for the device tree's /chosen node, kept in the header. */
   bootargs?: string;
+  /** Where a flat-binary kernel goes (--load-address), kept in the header. */
+  loadAddress?: number;
 }
 
 export interface Playback {
@@ -54,7 +56,11 @@ export function startRecording(o: RecordOptions): Playback {
   const header: RecordingHeader = {
     tool: TOOL,
     images: o.images.map((i) => ({ role: i.role, path: i.path, sha256: sha256(i.bytes) })),
-    machine: o.bootargs === undefined ? { harts: o.harts ?? 1, ramSize: o.ramSize ?? DEFAULT_RAM } : { harts: o.harts ?? 1, ramSize: o.ramSize ?? DEFAULT_RAM, bootargs: o.bootargs },
+    machine: {
+      harts: o.harts ?? 1, ramSize: o.ramSize ?? DEFAULT_RAM,
+      ...(o.bootargs === undefined ? {} : { bootargs: o.bootargs }),
+      ...(o.loadAddress === undefined ? {} : { loadAddress: o.loadAddress }),
+    },
     schedule: seed === undefined ? { policy, quantum } : { policy, quantum, seed },
     checksumInterval: o.checksumInterval ?? DEFAULT_CHECKSUM_INTERVAL,
   };

@@ -3,7 +3,7 @@
 
 import { HartlineError } from '../errors';
 import { ByteReader, CorruptRecording, crc32 } from './codec';
-import {
+import { IMAGE_ROLES,
   BLOCK, CHANNELS, Edit, END_REASONS, EVENT, FORMAT_VERSION, LoggedEvent, MAGIC, OLDEST_VERSION, PREAMBLE_SIZE, RecordingHeader, REGISTER, Trailer,
 } from './format';
 import { EventLog } from './log';
@@ -120,14 +120,15 @@ function parseHeader(payload: Uint8Array, offset: number): RecordingHeader {
   const bad = (what: string): never => { throw new CorruptRecording(`header: bad ${what}`, offset); };
   if (typeof h !== 'object' || h === null) bad('header');
   if (typeof h.tool !== 'string') bad('tool');
-  if (!Array.isArray(h.images) || h.images.length < 1 || h.images.length > 2) bad('images');
+  if (!Array.isArray(h.images) || h.images.length < 1 || h.images.length > IMAGE_ROLES.length) bad('images');
   for (const im of h.images) {
-    if (typeof im !== 'object' || im === null || (im.role !== 'kernel' && im.role !== 'bios') ||
+    if (typeof im !== 'object' || im === null || !IMAGE_ROLES.includes(im.role) ||
       typeof im.path !== 'string' || typeof im.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(im.sha256)) bad('image entry');
   }
+  if (new Set(h.images.map((im: { role: string }) => im.role)).size !== h.images.length) bad('images: a role twice');
   const m = h.machine;
   if (typeof m !== 'object' || m === null || !isInt(m.harts, 1, 64) || !isInt(m.ramSize, 1 << 20, 2 ** 31) || m.ramSize % 4096 !== 0 ||
-    (m.bootargs !== undefined && typeof m.bootargs !== 'string')) bad('machine');
+    (m.bootargs !== undefined && typeof m.bootargs !== 'string') || (m.loadAddress !== undefined && !isInt(m.loadAddress, 0, 2 ** 48))) bad('machine');
   const s = h.schedule;
   if (typeof s !== 'object' || s === null || !['roundrobin', 'chaos', 'realtime'].includes(s.policy) || !isInt(s.quantum, 1, 2 ** 40) ||
     (s.seed !== undefined && typeof s.seed !== 'string')) bad('schedule');

@@ -148,7 +148,9 @@ export function writeCsr(h: Hart, num: number, v: bigint): boolean {
     case CSR.satp: {
       if (h.priv === Priv.S && (h.mstatus & MSTATUS.TVM) !== 0) return false;
       const mode = BigInt.asUintN(64, v) >> 60n;
-      if (mode === 0n || mode === 8n) h.satp = BigInt.asUintN(64, v) & ~(0xffffn << 44n); // ASID not implemented
+      // All 16 ASID bits are kept, as QEMU does, so Linux's ASID allocator finds them; the TLB is flushed on every
+      // satp change anyway (Mmu.sync), which is what a hart without ASID-tagged entries may do.
+      if (mode === 0n || mode === 8n) h.satp = BigInt.asUintN(64, v);
       return true;
     }
     case CSR.mcounteren: h.mcounteren = lo & 7; return true;

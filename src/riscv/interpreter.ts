@@ -11,7 +11,7 @@ import { readCsr, writeCsr } from './csr';
 import { enterTrap, mret, sret, UnhandledTrap } from './trap';
 import { executeAtomic } from './atomics';
 import { Access, Mmu } from './mmu';
-import { CROSS_PAGE, crossPageLoad, crossPageStore, translateData } from './vm-access';
+import { CROSS_PAGE, crossPageLoad, crossPageStore, dataFault, translateData } from './vm-access';
 import { execFp } from './fpu';
 import { Block } from './block-compiler';
 
@@ -196,7 +196,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         let addr = vaddr;
         if (dvm) {
           addr = translateData(h, mmu!, vaddr, size, Access.load);
-          if (addr < 0) { trapCause = mmu!.fault; trapTval = BigInt.asUintN(64, BigInt(vaddr)); break; }
+          if (addr === -1) { trapCause = mmu!.fault; trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr)); break; }
         }
         const a = addr - ramBase;
         if (a >= 0 && a <= ramLast8 && (a & (size - 1)) === 0 && !(watchReads && (pf[a >>> 12] & PAGE.WATCH) !== 0)) {
@@ -237,7 +237,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         let addr = vaddr;
         if (dvm) {
           addr = translateData(h, mmu!, vaddr, size, Access.store);
-          if (addr < 0) { trapCause = mmu!.fault; trapTval = BigInt.asUintN(64, BigInt(vaddr)); break; }
+          if (addr === -1) { trapCause = mmu!.fault; trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr)); break; }
         }
         const a = addr - ramBase;
         if (a >= 0 && a <= ramLast8 && (a & (size - 1)) === 0 && pf[a >>> 12] === PAGE.DIRTY) {

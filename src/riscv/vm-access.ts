@@ -8,12 +8,21 @@ import { Access, Mmu } from './mmu';
 /** translateData's answer for an access that straddles two pages: the caller goes byte by byte. */
 export const CROSS_PAGE = -2;
 
+/**
+ * The virtual address a failed translateData reports in tval: the access's own address when its first page faults,
+ * the second page's first byte when that one does, the portion that faulted, as the privileged spec allows and as
+ * QEMU 7.2 reports it (its softmmu fills the second page's TLB entry at that address).
+ */
+export const dataFault = { vaddr: 0 };
+
 /** Translates a data access; -1 on a fault (mmu.fault has the cause), CROSS_PAGE when it spans two pages. */
 export function translateData(h: Hart, mmu: Mmu, vaddr: number, size: number, access: Access): number {
-  const inPage = vaddr - Math.floor(vaddr / 4096) * 4096;
-  if (inPage + size > 4096) {
+  const pageStart = Math.floor(vaddr / 4096) * 4096;
+  dataFault.vaddr = vaddr;
+  if (vaddr - pageStart + size > 4096) {
     // Check both pages up front so a fault leaves memory untouched.
-    if (mmu.translate(h, vaddr, access) < 0 || mmu.translate(h, vaddr + size - 1, access) < 0) return -1;
+    if (mmu.translate(h, vaddr, access) < 0) return -1;
+    if (mmu.translate(h, pageStart + 4096, access) < 0) { dataFault.vaddr = pageStart + 4096; return -1; }
     return CROSS_PAGE;
   }
   return mmu.translate(h, vaddr, access);

@@ -1,8 +1,9 @@
 // Builds small ELF64 images in memory for tests of the loader and the command line.
 
 export interface ElfSpec {
-  entry: number;
-  segments: { paddr: number; bytes: Uint8Array; memSize?: number }[];
+  entry: number | bigint;
+  /** `vaddr` defaults to `paddr` (a kernel linked high has them differ). */
+  segments: { paddr: number; bytes: Uint8Array; memSize?: number; vaddr?: bigint }[];
   machine?: number;
   elfClass?: 1 | 2;
 }
@@ -28,7 +29,7 @@ export function buildElf(spec: ElfSpec): Uint8Array {
     dv.setUint32(o, 1, true); // PT_LOAD
     dv.setUint32(o + 4, 7, true);
     dv.setBigUint64(o + 8, BigInt(offsets[k]), true);
-    dv.setBigUint64(o + 16, BigInt(s.paddr), true);
+    dv.setBigUint64(o + 16, s.vaddr ?? BigInt(s.paddr), true);
     dv.setBigUint64(o + 24, BigInt(s.paddr), true);
     dv.setBigUint64(o + 32, BigInt(s.bytes.length), true);
     dv.setBigUint64(o + 40, BigInt(s.memSize ?? s.bytes.length), true);
