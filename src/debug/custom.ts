@@ -59,8 +59,11 @@ export function customRequest(h: CustomHost, command: string, response: DebugPro
       const hart = h.inspector.hartOf(args?.threadId as number | undefined, h.focus);
       const where = lvalueOf(h.inspector.evaluateOn(String(args?.expression ?? ''), hart, 0));
       if (!where) throw new RefusedError(`"${args?.expression}" is not in memory, so it has no last write`);
+      // Watches are physical: a kernel variable's virtual address goes through the hart's page tables.
+      const ranges = h.inspector.space.physicalRanges(hart, where.addr, where.size);
+      if (typeof ranges === 'string') throw new RefusedError(`"${args?.expression}": ${ranges}`);
       h.respond();
-      const probes: Probes = { pcs: new Set<number>(), watches: [{ lo: where.addr, hi: where.addr + where.size, read: false, write: true }], accept: () => true };
+      const probes: Probes = { pcs: new Set<number>(), watches: ranges.map((r) => ({ ...r, read: false, write: true })), accept: () => true };
       h.breakpoints.lastHit = [];
       void h.move(() => t.backward(probes), 'goto');
       return;

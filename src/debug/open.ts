@@ -20,7 +20,9 @@ export interface Opened {
 const MAX_RECORDING = 1 << 30;
 
 export function openRecord(cfg: RecordLaunch): Opened {
-  const images: { role: 'kernel' | 'bios'; path: string; bytes: Uint8Array }[] = [{ role: 'kernel', path: cfg.program, bytes: cfg.elf }];
+  // With an image, the machine boots it and the program (a vmlinux) only gives the symbols.
+  const kernel = cfg.image ?? { path: cfg.program, bytes: cfg.elf };
+  const images: { role: 'kernel' | 'bios'; path: string; bytes: Uint8Array }[] = [{ role: 'kernel', path: kernel.path, bytes: kernel.bytes }];
   if (cfg.bios) images.push({ role: 'bios', path: cfg.bios.path, bytes: cfg.bios.bytes });
   let timeline: RecordingTimeline;
   try {
@@ -48,7 +50,8 @@ export function openReplay(cfg: ReplayLaunch): Opened {
   }
   const rec = readRecording(bytes, cfg.recording);
   const images: LoadedImage[] = rec.header.images.map((ref) => {
-    const path = ref.role === 'kernel' && cfg.program ? cfg.program : ref.path;
+    const override = cfg.image ?? cfg.program;
+    const path = ref.role === 'kernel' && override ? override : ref.path;
     let data: Uint8Array;
     try { data = new Uint8Array(readFileSync(path)); } catch {
       throw new LaunchError(ref.role === 'kernel' ? `program not found: ${path}; set "program" to override the path in the recording`
@@ -69,7 +72,7 @@ export function openReplay(cfg: ReplayLaunch): Opened {
     throw e;
   }
   const kernel = images.find((i) => i.ref.role === 'kernel')!;
-  const code = new Code(kernel.bytes, kernel.ref.path);
+  const code = cfg.image && cfg.program ? symbolsOf(cfg.program) : new Code(kernel.bytes, kernel.ref.path);
   const notes = code.warning ? [code.warning] : [];
   if (!rec.trailer) {
     const d = rec.damage;
@@ -77,4 +80,11 @@ export function openReplay(cfg: ReplayLaunch): Opened {
     notes.push(`${cfg.recording}: the recording is unfinished (${why}); its first ${rec.log.frontier} positions replay`);
   }
   return { timeline, code, notes };
+}
+
+/** The symbols of a program that is not the booted image (a vmlinux beside its Image). */
+function symbolsOf(path: string): Code {
+  let bytes: Uint8Array;
+  try { bytes = new Uint8Array(readFileSync(path)); } catch { throw new LaunchError(`program not found: ${path}; set "program" to the kernel's vmlinux`); }
+  return new Code(bytes, path);
 }

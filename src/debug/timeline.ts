@@ -13,6 +13,7 @@ import { openReplay, Session, startRecording } from '../replay/session';
 import { Breakpoint, Stop, Stops, Timeline as ReplayTimeline, Watchpoint } from '../replay/timeline';
 import { depthDelta } from './calls';
 import type { HartSample, Outcome, Probes, Switch, Timeline } from './engine';
+import { instructionOf } from './address-space';
 
 /** Instructions a forward run executes between looks at pause requests, input and console output. */
 const CHUNK = 4_000_000;
@@ -264,7 +265,7 @@ export class RecordingTimeline implements Timeline {
       const q = log.nextInstructionOf(hart, this.position, to);
       if (q < 0) break;
       if (q > this.position && this.t.seek(q).reason !== 'target') break;
-      const pc = h.pc, word = m.instructionAt(pc);
+      const pc = h.pc, word = instructionOf(m, hart, pc);
       out.push({ position: q, pc, depth });
       if (this.t.seek(q + 1).reason !== 'target') break;
       depth += depthDelta(word, pc, h.pc);

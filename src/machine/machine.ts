@@ -16,7 +16,7 @@ import { HartSchedule, RoundRobin } from './schedule';
 import { describeCause } from './causes';
 import { Plic, UART_IRQ } from './plic';
 import { bootImages } from './boot';
-import { Mmu } from '../riscv/mmu';
+import { debugTranslate, Mmu } from '../riscv/mmu';
 
 export interface MachineOptions {
   harts?: number;
@@ -91,7 +91,12 @@ export class Machine {
   private runStartRetired = 0;
   private stopRequested = false;
   /** A hart resuming from a breakpoint executes that one instruction before the breakpoint is armed again. */
-  private resume: { hart: number; pc: number } | undefined;
+  /**
+   * Harts that stopped on a breakpoint and have not executed since, by hart: each executes through it when next
+   * scheduled. Several harts can sit on breakpoints at once (they run the same code); an entry is dropped as soon
+   * as its hart moves, so a state reached again later hits again.
+   */
+  private readonly resume = new Map<number, { pc: number; retired: number }>();
 
   constructor(image: ElfImage, opts: MachineOptions = {}) {
     const harts = opts.harts ?? 1;
@@ -249,15 +254,29 @@ export class Machine {
     this.memory.stop = true;
   }
 
-  /** Stops execution before the instruction at physical address `pc` on any hart. */
+  /** Stops execution before the instruction at `pc` (the hart's pc: physical, or virtual with paging on) on any hart. */
   addBreakpoint(pc: number): void {
     this.exec.breakpoints.add(pc);
-    this.memory.invalidateCode(pc);
+    this.invalidateBreakpoint(pc);
   }
 
   removeBreakpoint(pc: number): void {
     this.exec.breakpoints.delete(pc);
+    this.invalidateBreakpoint(pc);
+  }
+
+  /**
+   * Decoded instructions are cached by physical address but marked as breakpoints by pc: a virtual pc's slot is
+   * found through the page tables of `hart` (or of every hart), and everything is dropped when no table maps it.
+   */
+  private invalidateBreakpoint(pc: number, hart?: Hart): void {
     this.memory.invalidateCode(pc);
+    let mapped = pc >= this.memory.ramBase && pc < this.memory.ramBase + this.memory.ramSize;
+    for (const h of hart ? [hart] : this.harts) {
+      const m = debugTranslate(this.memory, h.satp, pc);
+      if (m) { this.memory.invalidateCode(m.paddr); mapped = true; }
+    }
+    if (!mapped) this.memory.invalidateAllCode();
   }
 
   /** Whether the machine has stopped for good (exit or unhandled trap). */
@@ -274,11 +293,14 @@ export class Machine {
 
   /**
    * Runs under the schedule until exit, trap, deadlock, a breakpoint, a requested stop, or `limit` more instructions.
-   * A hart whose pc sits on a breakpoint when run() starts executes through it (resuming from a stop).
+   * A hart whose pc sits on a breakpoint when run() starts executes through it (resuming from a stop); with
+   * `resume` false none does, so a breakpoint exactly where a stretch was cut is still hit.
    */
-  run(limit: number): RunResult {
+  run(limit: number, resume = true): RunResult {
+    if (!resume) { this.resume.clear(); return this.runScheduled(limit); }
     const resumeHart = this.current >= 0 ? this.harts[this.current] : this.harts[0];
-    this.resume = this.exec.breakpoints.has(resumeHart.pc) ? { hart: resumeHart.id, pc: resumeHart.pc } : undefined;
+    for (const [id, r] of this.resume) if (this.harts[id].pc !== r.pc || this.harts[id].retired !== r.retired) this.resume.delete(id);
+    if (this.exec.breakpoints.has(resumeHart.pc)) this.resume.set(resumeHart.id, { pc: resumeHart.pc, retired: resumeHart.retired });
     return this.runScheduled(limit);
   }
 
@@ -323,13 +345,13 @@ export class Machine {
         if (unhandled) { this.unhandled(h, unhandled); break; }
       }
       let cap = left;
-      const resume = this.resume;
-      if (resume && resume.hart === h.id) {
-        this.resume = undefined;
-        if (h.pc === resume.pc) {
+      const resume = this.resume.get(h.id);
+      if (resume) {
+        this.resume.delete(h.id);
+        if (h.pc === resume.pc && h.retired === resume.retired) {
           cap = 1;
           this.exec.suppressBreakAt = resume.pc;
-          this.memory.invalidateCode(resume.pc);
+          this.invalidateBreakpoint(resume.pc, h);
         }
       }
       const deadline = this.timerDeadline(h) - this.position;
@@ -339,8 +361,8 @@ export class Machine {
       this.exec.hit = false;
       const n = execute(h, this.memory, cap, this.exec);
       this.runHart = undefined;
-      if (this.exec.suppressBreakAt >= 0) {
-        this.memory.invalidateCode(this.exec.suppressBreakAt);
+      if (this.exec.suppressBreakAt !== -1) { // -1 is never a pc (odd); kernel pcs are negative
+        this.invalidateBreakpoint(this.exec.suppressBreakAt, h);
         this.exec.suppressBreakAt = -1;
       }
       this.position += n;

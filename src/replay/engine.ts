@@ -151,15 +151,11 @@ export class Engine {
   }
 
   /**
-   * Machine.run() steps over a breakpoint at the current hart's pc. A run that does not resume from a stop goes to
-   * the scheduler directly, so a breakpoint exactly where a stretch was cut is still hit. (Machine.run() has no
-   * option for this yet; until it has, this reaches past its `private`.)
+   * Machine.run() steps over a breakpoint at the current hart's pc. A run that does not resume from a stop does not,
+   * so a breakpoint exactly where a stretch was cut is still hit.
    */
   private runFrom(limit: number, resume: boolean): RunResult {
-    if (resume || this.m.exec.breakpoints.size === 0) return this.m.run(limit);
-    const m = this.m as unknown as { resume: unknown; runScheduled(limit: number): RunResult };
-    m.resume = undefined;
-    return m.runScheduled(limit);
+    return this.m.run(limit, resume || this.m.exec.breakpoints.size === 0);
   }
 
   private halt(reason: 'exit' | 'trap'): Advance {
