@@ -154,11 +154,8 @@ test('instruction breakpoints: virtual pcs, physical boot code, and phys: for ke
   assert.equal(BigInt((await topFrame(c, hit.body.threadId!)).instructionPointerReference!), square);
 
   // The boot stub runs in M-mode by physical address: a plain address there is hit as it is, before paging.
-  await c.customRequest('hartline/goto', { position: 0 });
-  await new Promise((r) => c.once('stopped', r));
+  await stopAfter(c, () => c.customRequest('hartline/goto', { position: 0 }));
   await set(['0x80000000']);
-  await c.customRequest('hartline/goto', { position: 0 });
-  await new Promise((r) => c.once('stopped', r));
   const boot = await stopAfter(c, () => c.continueRequest({ threadId: 1 }));
   assert.equal(boot.body.reason, 'breakpoint');
   assert.equal((await topFrame(c, boot.body.threadId!)).instructionPointerReference, '0x80000000');
