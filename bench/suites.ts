@@ -3,7 +3,8 @@
 import { benchSymbols } from './symbols';
 import { benchReplay } from './replay';
 import { benchAdapter } from './adapter';
+import { benchKernelSymbols } from './kernel-symbols';
 
 export async function extraBenches(): Promise<object[]> {
-  return [...(await benchSymbols()), ...(await benchReplay()), ...(await benchAdapter())];
+  return [...(await benchSymbols()), ...(await benchReplay()), ...(await benchAdapter()), ...(await benchKernelSymbols())];
 }

@@ -49,9 +49,17 @@ export function openReplay(cfg: ReplayLaunch): Opened {
     throw new LaunchError(`cannot read the recording ${cfg.recording} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   const rec = readRecording(bytes, cfg.recording);
+  // `program` is the recorded kernel itself, or (a vmlinux beside a recorded Image) only its symbols.
+  let symbolsOnly = cfg.image !== undefined && cfg.program !== undefined;
+  const kernelPath = (ref: { path: string; sha256: string }): string => {
+    if (cfg.image) return cfg.image;
+    if (!cfg.program) return ref.path;
+    if (fileDigest(cfg.program) === ref.sha256 || fileDigest(ref.path) !== ref.sha256) return cfg.program;
+    symbolsOnly = true;
+    return ref.path;
+  };
   const images: LoadedImage[] = rec.header.images.map((ref) => {
-    const override = cfg.image ?? cfg.program;
-    const path = ref.role === 'kernel' && override ? override : ref.path;
+    const path = ref.role === 'kernel' ? kernelPath(ref) : ref.path;
     let data: Uint8Array;
     try { data = new Uint8Array(readFileSync(path)); } catch {
       throw new LaunchError(ref.role === 'kernel' ? `program not found: ${path}; set "program" to override the path in the recording`
@@ -72,7 +80,7 @@ export function openReplay(cfg: ReplayLaunch): Opened {
     throw e;
   }
   const kernel = images.find((i) => i.ref.role === 'kernel')!;
-  const code = cfg.image && cfg.program ? symbolsOf(cfg.program) : new Code(kernel.bytes, kernel.ref.path);
+  const code = symbolsOnly && cfg.program ? symbolsOf(cfg.program) : new Code(kernel.bytes, kernel.ref.path);
   const notes = code.warning ? [code.warning] : [];
   if (!rec.trailer) {
     const d = rec.damage;
@@ -87,4 +95,9 @@ function symbolsOf(path: string): Code {
   let bytes: Uint8Array;
   try { bytes = new Uint8Array(readFileSync(path)); } catch { throw new LaunchError(`program not found: ${path}; set "program" to the kernel's vmlinux`); }
   return new Code(bytes, path);
+}
+
+/** A file's SHA-256, or undefined when it cannot be read. */
+function fileDigest(path: string): string | undefined {
+  try { return sha256(new Uint8Array(readFileSync(path))); } catch { return undefined; }
 }

@@ -160,3 +160,22 @@ test('instruction breakpoints: virtual pcs, physical boot code, and phys: for ke
   assert.equal(boot.body.reason, 'breakpoint');
   assert.equal((await topFrame(c, boot.body.threadId!)).instructionPointerReference, '0x80000000');
 }));
+
+test('a replay of a kernel recording takes vmlinux as "program" for symbols, the recorded image staying the payload', async () => {
+  const recording = tmp.file('replayed.hartrec');
+  await withAdapter(async (c) => {
+    const end = await launchAndStop(c, launch({ recording }));
+    assert.match(end.body.description ?? '', /exit|end/);
+    await c.disconnectRequest({});
+  });
+  await withAdapter(async (c) => {
+    await launchAndStop(c, { mode: 'replay', recording, program: join(guestsDir(), 'bin', 'higher_half.elf') },
+      () => c.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'kernel_square' }] }));
+    const s = await stopAfter(c, () => c.continueRequest({ threadId: 1 }));
+    assert.equal(s.body.reason, 'breakpoint');
+    const f = await topFrame(c, s.body.threadId!);
+    assert.match(f.name, /^kernel_square/);
+    assert.ok(kernelPc(f.instructionPointerReference));
+    assert.match(f.source?.path ?? '', /higher_half\/kernel\.c$/);
+  });
+});
