@@ -49,12 +49,13 @@ export function openReplay(cfg: ReplayLaunch): Opened {
     throw new LaunchError(`cannot read the recording ${cfg.recording} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   const rec = readRecording(bytes, cfg.recording);
-  // `program` is the recorded kernel itself, or (a vmlinux beside a recorded Image) only its symbols.
+  // `program` is the recorded kernel itself, or only the symbols of a recorded raw Image (its vmlinux), which has
+  // none of its own; a different ELF is refused below as before.
   let symbolsOnly = cfg.image !== undefined && cfg.program !== undefined;
   const kernelPath = (ref: { path: string; sha256: string }): string => {
     if (cfg.image) return cfg.image;
     if (!cfg.program) return ref.path;
-    if (fileDigest(cfg.program) === ref.sha256 || fileDigest(ref.path) !== ref.sha256) return cfg.program;
+    if (fileDigest(cfg.program) === ref.sha256 || fileDigest(ref.path) !== ref.sha256 || isElf(ref.path)) return cfg.program;
     symbolsOnly = true;
     return ref.path;
   };
@@ -100,4 +101,8 @@ function symbolsOf(path: string): Code {
 /** A file's SHA-256, or undefined when it cannot be read. */
 function fileDigest(path: string): string | undefined {
   try { return sha256(new Uint8Array(readFileSync(path))); } catch { return undefined; }
+}
+
+function isElf(path: string): boolean {
+  try { const b = readFileSync(path).subarray(0, 4); return b.length === 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46; } catch { return false; }
 }

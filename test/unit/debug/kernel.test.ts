@@ -161,7 +161,7 @@ test('instruction breakpoints: virtual pcs, physical boot code, and phys: for ke
   assert.equal((await topFrame(c, boot.body.threadId!)).instructionPointerReference, '0x80000000');
 }));
 
-test('a replay of a kernel recording takes vmlinux as "program" for symbols, the recorded image staying the payload', async () => {
+test('a replay of a kernel recording takes vmlinux as "program" for symbols and "image" as the payload', async () => {
   const recording = tmp.file('replayed.hartrec');
   await withAdapter(async (c) => {
     const end = await launchAndStop(c, launch({ recording }));
@@ -169,7 +169,7 @@ test('a replay of a kernel recording takes vmlinux as "program" for symbols, the
     await c.disconnectRequest({});
   });
   await withAdapter(async (c) => {
-    await launchAndStop(c, { mode: 'replay', recording, program: join(guestsDir(), 'bin', 'higher_half.elf') },
+    await launchAndStop(c, { mode: 'replay', recording, program: join(guestsDir(), 'bin', 'higher_half.elf'), image: join(guestsDir(), 'bin', 'higher_half.image.elf') },
       () => c.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'kernel_square' }] }));
     const s = await stopAfter(c, () => c.continueRequest({ threadId: 1 }));
     assert.equal(s.body.reason, 'breakpoint');
