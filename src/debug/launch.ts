@@ -9,7 +9,7 @@ export interface LaunchArguments {
   mode?: 'record' | 'replay';
   program?: string;
   /** The payload the machine boots when it is not `program` itself: a kernel's Image beside its vmlinux (`program`, for symbols). */
-  image?: string;
+  payload?: string;
   bios?: string;
   harts?: number;
   ram?: number | string;
@@ -45,7 +45,7 @@ export interface RecordLaunch {
   /** Firmware run before the program (QEMU's -bios); the program is its payload. */
   bios?: { path: string; bytes: Uint8Array };
   /** What the machine boots instead of `elf` (which then only gives the symbols): a kernel Image. */
-  image?: { path: string; bytes: Uint8Array };
+  payload?: { path: string; bytes: Uint8Array };
   /** Snapshot memory budget in bytes. */
   budget?: number;
 }
@@ -55,7 +55,7 @@ export interface ReplayLaunch {
   recording: string;
   program?: string;
   /** Replaces the recorded kernel image's path; `program` then gives only the symbols. */
-  image?: string;
+  payload?: string;
   stopOnEntry: boolean;
   startAt: 'start' | 'end';
   budget?: number;
@@ -95,7 +95,7 @@ export function parseLaunch(a: LaunchArguments): RecordLaunch | ReplayLaunch {
     const recording = resolve(base, a.recording);
     if (!existsSync(recording)) throw new LaunchError(`recording not found: ${recording}`);
     if (a.startAt !== undefined && a.startAt !== 'start' && a.startAt !== 'end') throw new LaunchError('"startAt" must be "start" or "end"');
-    return { mode, recording, program: a.program ? resolve(base, a.program) : undefined, image: a.image ? resolve(base, a.image) : undefined, stopOnEntry: a.stopOnEntry ?? true, startAt: a.startAt ?? 'start', budget: budgetOf(a) };
+    return { mode, recording, program: a.program ? resolve(base, a.program) : undefined, payload: a.payload ? resolve(base, a.payload) : undefined, stopOnEntry: a.stopOnEntry ?? true, startAt: a.startAt ?? 'start', budget: budgetOf(a) };
   }
   if (mode !== 'record') throw new LaunchError(`"mode" must be "record" or "replay", got ${JSON.stringify(mode)}`);
   if (!a.program) throw new LaunchError('"mode": "record" needs "program", the path of the ELF file to run');
@@ -106,16 +106,16 @@ export function parseLaunch(a: LaunchArguments): RecordLaunch | ReplayLaunch {
     const path = resolve(base, a.bios);
     bios = { path, bytes: readProgram(path, 'bios', 'set "bios" to the firmware ELF (such as OpenSBI\'s fw_dynamic.elf)') };
   }
-  let image: RecordLaunch['image'];
-  if (a.image) {
-    const path = resolve(base, a.image);
-    image = { path, bytes: readProgram(path, 'image', 'set "image" to the kernel Image to boot (and "program" to its vmlinux)') };
+  let payload: RecordLaunch['payload'];
+  if (a.payload) {
+    const path = resolve(base, a.payload);
+    payload = { path, bytes: readProgram(path, 'payload', 'set "payload" to the kernel Image to boot (and "program" to its vmlinux)') };
   }
   const policy = a.schedule ?? 'roundrobin';
   if (policy !== 'roundrobin' && policy !== 'chaos') throw new LaunchError(`"schedule" must be "roundrobin" or "chaos", got ${JSON.stringify(policy)}`);
   const bootargs = a.bootargs ?? (a.args && a.args.length ? a.args.join(' ') : undefined);
   return {
-    mode, program, elf, policy, bootargs, bios, image, budget: budgetOf(a),
+    mode, program, elf, policy, bootargs, bios, payload, budget: budgetOf(a),
     harts: intIn('harts', a.harts, 1, 1, 64),
     ramSize: parseSize(a.ram),
     quantum: intIn('quantum', a.quantum, 10000, 1, 1 << 30),

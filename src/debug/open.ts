@@ -20,8 +20,8 @@ export interface Opened {
 const MAX_RECORDING = 1 << 30;
 
 export function openRecord(cfg: RecordLaunch): Opened {
-  // With an image, the machine boots it and the program (a vmlinux) only gives the symbols.
-  const kernel = cfg.image ?? { path: cfg.program, bytes: cfg.elf };
+  // With a payload, the machine boots it and the program (a vmlinux) only gives the symbols.
+  const kernel = cfg.payload ?? { path: cfg.program, bytes: cfg.elf };
   const images: { role: 'kernel' | 'bios'; path: string; bytes: Uint8Array }[] = [{ role: 'kernel', path: kernel.path, bytes: kernel.bytes }];
   if (cfg.bios) images.push({ role: 'bios', path: cfg.bios.path, bytes: cfg.bios.bytes });
   let timeline: RecordingTimeline;
@@ -51,9 +51,9 @@ export function openReplay(cfg: ReplayLaunch): Opened {
   const rec = readRecording(bytes, cfg.recording);
   // `program` is the recorded kernel itself, or only the symbols of a recorded raw Image (its vmlinux), which has
   // none of its own; a different ELF is refused below as before.
-  let symbolsOnly = cfg.image !== undefined && cfg.program !== undefined;
+  let symbolsOnly = cfg.payload !== undefined && cfg.program !== undefined;
   const kernelPath = (ref: { path: string; sha256: string }): string => {
-    if (cfg.image) return cfg.image;
+    if (cfg.payload) return cfg.payload;
     if (!cfg.program) return ref.path;
     if (fileDigest(cfg.program) === ref.sha256 || fileDigest(ref.path) !== ref.sha256 || isElf(ref.path)) return cfg.program;
     symbolsOnly = true;

@@ -43,7 +43,7 @@ after(() => tmp.done());
 const skip = typeof k === 'string' ? k : false;
 const launch = () => {
   const kk = k as Exclude<typeof k, string>;
-  return { mode: 'record', program: kk.vmlinux, image: kk.image, bios: FW_JUMP, initrd: kk.initrd, harts: HARTS, bootargs: 'console=ttyS0',
+  return { mode: 'record', program: kk.vmlinux, payload: kk.image, bios: FW_JUMP, initrd: kk.initrd, harts: HARTS, bootargs: 'console=ttyS0',
     recording: tmp.file('linux.hartrec') };
 };
 const at = async (c: DebugClient) => (await position(c)).position;

@@ -1,5 +1,5 @@
 // Debugging a kernel at virtual addresses, on the higher-half guest (linked at 0xffffffff80000000, loaded at
-// 0x80200000, Sv39 on every hart): `program` gives the symbols and `image` the payload, as vmlinux and Image do.
+// 0x80200000, Sv39 on every hart): `program` gives the symbols and `payload` the image booted, as vmlinux and Image do.
 // Breakpoints by source, function, virtual and physical address; steps both ways; a data breakpoint on a kernel
 // variable translated through the page tables; call stacks of every hart.
 import { after, test } from 'node:test';
@@ -18,7 +18,7 @@ const WORK_CALL = markerIn(SOURCE, 'long value = kernel_work(hart, 8 + hart);');
 const KERNEL_VIRT = 0xffffffff80000000n, KERNEL_PHYS = 0x80200000n;
 
 const launch = (extra: Record<string, unknown> = {}) => ({
-  mode: 'record', program: join(guestsDir(), 'bin', 'higher_half.elf'), image: join(guestsDir(), 'bin', 'higher_half.image.elf'),
+  mode: 'record', program: join(guestsDir(), 'bin', 'higher_half.elf'), payload: join(guestsDir(), 'bin', 'higher_half.image.elf'),
   harts: 2, quantum: 7, recording: tmp.file('kernel.hartrec'), ...extra,
 });
 const at = async (c: DebugClient) => (await position(c)).position;
@@ -161,7 +161,7 @@ test('instruction breakpoints: virtual pcs, physical boot code, and phys: for ke
   assert.equal((await topFrame(c, boot.body.threadId!)).instructionPointerReference, '0x80000000');
 }));
 
-test('a replay of a kernel recording takes vmlinux as "program" for symbols and "image" as the payload', async () => {
+test('a replay of a kernel recording takes vmlinux as "program" for symbols and "payload" as what boots', async () => {
   const recording = tmp.file('replayed.hartrec');
   await withAdapter(async (c) => {
     const end = await launchAndStop(c, launch({ recording }));
@@ -169,7 +169,7 @@ test('a replay of a kernel recording takes vmlinux as "program" for symbols and 
     await c.disconnectRequest({});
   });
   await withAdapter(async (c) => {
-    await launchAndStop(c, { mode: 'replay', recording, program: join(guestsDir(), 'bin', 'higher_half.elf'), image: join(guestsDir(), 'bin', 'higher_half.image.elf') },
+    await launchAndStop(c, { mode: 'replay', recording, program: join(guestsDir(), 'bin', 'higher_half.elf'), payload: join(guestsDir(), 'bin', 'higher_half.image.elf') },
       () => c.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'kernel_square' }] }));
     const s = await stopAfter(c, () => c.continueRequest({ threadId: 1 }));
     assert.equal(s.body.reason, 'breakpoint');
