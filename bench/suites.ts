@@ -5,6 +5,7 @@ import { benchReplay } from './replay';
 import { benchAdapter } from './adapter';
 import { benchRaces } from './races';
 import { benchLinuxBoot } from './linux-boot';
+import { benchKernelSymbols } from './kernel-symbols';
 
 export async function extraBenches(): Promise<object[]> {
   return [
@@ -13,5 +14,6 @@ export async function extraBenches(): Promise<object[]> {
     ...(await benchAdapter()),
     ...(await benchRaces()),
     ...(await benchLinuxBoot()),
+    ...(await benchKernelSymbols()),
   ];
 }

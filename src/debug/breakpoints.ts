@@ -10,6 +10,7 @@ import { lowerBound } from '../replay/log';
 import type { Hit, Probes, WatchRange } from './target';
 import type { Code } from './code';
 import { ExpressionError, parseExpression } from './expression';
+import { hexAddress, parseAddress, pcOf, PHYSICAL_PREFIX } from './address-space';
 
 /** The hits of one breakpoint, by position; complete below `known`. */
 class HitLog {
@@ -45,6 +46,10 @@ export interface BreakpointHost {
   truthy(expression: string, hart: number): boolean;
   interpolate(message: string, hart: number): string;
   log(text: string): void;
+  /** Where a data breakpoint's range lies in physical memory, through the stopped hart's page tables; a string says why not. */
+  physicalRanges?(addr: number, size: number): { lo: number; hi: number }[] | string;
+  /** The pcs at which code stored at physical `paddr` runs (itself, and its virtual aliases in the harts' page tables). */
+  pcsOfPhysical?(paddr: number): number[];
 }
 
 export class BreakpointError extends Error {}
@@ -107,7 +112,7 @@ export class BreakpointTable {
     const out = wanted.map((b, k): DebugProtocol.Breakpoint => {
       const ranges = found[k];
       if (ranges.length === 0) return { verified: false, line: b.line, message: 'no code at or after this line' };
-      const bp = this.make('source', ranges.map((r) => Number(r.lo)), undefined, b);
+      const bp = this.make('source', ranges.map((r) => pcOf(r.lo)), undefined, b);
       if (typeof bp === 'string') return { verified: false, line: b.line, message: bp };
       list.push(bp);
       return { id: bp.id, verified: true, line: ranges[0].line, source: { path } };
@@ -122,25 +127,30 @@ export class BreakpointTable {
       const s = this.code.symbols;
       const addr = s?.addressOf(b.name);
       if (addr === undefined) return { verified: false, message: `no function named ${b.name}` };
-      const pc = Number(s!.prologueEnd(addr));
+      const pc = pcOf(s!.prologueEnd(addr));
       const bp = this.make('function', [pc], undefined, b);
       if (typeof bp === 'string') return { verified: false, message: bp };
       this.functions.push(bp);
       const line = this.code.lineAt(pc);
-      return { id: bp.id, verified: true, instructionReference: '0x' + pc.toString(16), line: line?.line, source: line ? { path: line.file } : undefined };
+      return { id: bp.id, verified: true, instructionReference: hexAddress(pc), line: line?.line, source: line ? { path: line.file } : undefined };
     });
   }
 
   setInstructions(wanted: DebugProtocol.InstructionBreakpoint[]): DebugProtocol.Breakpoint[] {
     this.instructions = [];
     return wanted.map((b): DebugProtocol.Breakpoint => {
-      let pc: number;
-      try { pc = Number(BigInt(b.instructionReference) + BigInt(b.offset ?? 0)); } catch { pc = NaN; }
-      if (!Number.isSafeInteger(pc)) return { verified: false, message: `bad instruction reference ${b.instructionReference}` };
-      const bp = this.make('instruction', [pc], undefined, b);
+      const ref = parseAddress(b.instructionReference, b.offset ?? 0);
+      if (!ref) return { verified: false, message: `bad instruction reference ${b.instructionReference}` };
+      const pc = ref.addr;
+      // A plain address is a pc as harts execute it (virtual once paging is on); phys:ADDR is the code stored there,
+      // wherever the page tables map it when the breakpoint is set.
+      const pcs = ref.physical ? this.host.pcsOfPhysical?.(pc) ?? [pc] : [pc];
+      const bp = this.make('instruction', pcs, undefined, b);
       if (typeof bp === 'string') return { verified: false, message: bp };
       this.instructions.push(bp);
-      return { id: bp.id, verified: true, instructionReference: '0x' + pc.toString(16) };
+      const shown = (ref.physical ? PHYSICAL_PREFIX : '') + hexAddress(pc);
+      const aliases = pcs.filter((p) => p !== pc).map(hexAddress);
+      return { id: bp.id, verified: true, instructionReference: shown, message: aliases.length ? `also at ${aliases.join(', ')}` : undefined };
     });
   }
 
@@ -148,15 +158,21 @@ export class BreakpointTable {
   setData(wanted: DebugProtocol.DataBreakpoint[]): DebugProtocol.Breakpoint[] {
     this.data = [];
     return wanted.map((b): DebugProtocol.Breakpoint => {
-      const m = /^0x([0-9a-f]+)\/(\d+)$/i.exec(b.dataId);
-      if (!m || Number(m[2]) < 1) return { verified: false, message: `unknown data id ${b.dataId}` };
-      const lo = parseInt(m[1], 16), size = Number(m[2]);
+      const m = /^((?:phys:)?0x[0-9a-f]+)\/(\d+)$/i.exec(b.dataId);
+      const at = m ? parseAddress(m[1]) : undefined;
+      if (!m || !at || Number(m[2]) < 1) return { verified: false, message: `unknown data id ${b.dataId}` };
+      const size = Number(m[2]);
       const access = b.accessType ?? 'write';
+      // Machine watches are physical: a virtual address is translated now, through the stopped hart's tables.
+      const ranges = at.physical || !this.host.physicalRanges ? [{ lo: at.addr, hi: at.addr + size }] : this.host.physicalRanges(at.addr, size);
+      if (typeof ranges === 'string') return { verified: false, message: ranges };
+      if (ranges.length !== 1) return { verified: false, message: `the ${size} bytes at ${hexAddress(at.addr)} straddle pages mapped apart; watch each part` };
+      const lo = ranges[0].lo;
       const watch = { lo, hi: lo + size, read: access !== 'write', write: access !== 'read' };
       const bp = this.make('data', [], watch, b);
       if (typeof bp === 'string') return { verified: false, message: bp };
       this.data.push(bp);
-      return { id: bp.id, verified: true, description: `${access} of ${size} bytes at 0x${lo.toString(16)}` } as DebugProtocol.Breakpoint;
+      return { id: bp.id, verified: true, description: `${access} of ${size} bytes at ${hexAddress(at.addr)}${!at.physical && lo !== at.addr ? ` (physical ${hexAddress(lo)})` : ''}` } as DebugProtocol.Breakpoint;
     });
   }
 

@@ -2,6 +2,7 @@
 // without unwinding the stack at every instruction: calls and trap entries go one deeper, returns one shallower.
 
 import { disassemble } from '../riscv/disassemble';
+import { addressOf, pcOf } from './address-space';
 
 const MRET = 0x30200073, SRET = 0x10200073;
 
@@ -38,8 +39,8 @@ export function returnAddress(word: number | undefined, pc: number): number | un
 }
 
 function targetOf(word: number, pc: number): number | undefined {
-  const t = disassemble(word, BigInt(pc)).target;
-  return t === undefined ? undefined : Number(t);
+  const t = disassemble(word, addressOf(pc)).target;
+  return t === undefined ? undefined : pcOf(t);
 }
 
 /** A straight-line instruction or branch: anywhere but its successors means a trap was taken. */

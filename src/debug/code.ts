@@ -3,6 +3,7 @@
 
 import { loadSymbols, Symbols, SourceLine } from '../symbols';
 import type { LineOracle } from './stepping';
+import { addressOf, hexAddress, pcOf } from './address-space';
 
 export class Code implements LineOracle {
   private readonly keys = new Map<number, string | undefined>();
@@ -18,7 +19,7 @@ export class Code implements LineOracle {
   }
 
   lineAt(pc: number): SourceLine | undefined {
-    try { return this.symbols?.lineAt(BigInt(pc)); } catch { return undefined; }
+    try { return this.symbols?.lineAt(addressOf(pc)); } catch { return undefined; }
   }
 
   lineKey(pc: number): string | undefined {
@@ -30,25 +31,25 @@ export class Code implements LineOracle {
   }
 
   bodyStart(pc: number): number {
-    const fn = this.symbols?.functionAt(BigInt(pc));
-    if (!fn || fn.lo !== BigInt(pc)) return pc;
-    try { return Number(this.symbols!.prologueEnd(fn.lo)); } catch { return pc; }
+    const fn = this.symbols?.functionAt(addressOf(pc));
+    if (!fn || fn.lo !== addressOf(pc)) return pc;
+    try { return pcOf(this.symbols!.prologueEnd(fn.lo)); } catch { return pc; }
   }
 
   /** How many inlined calls are active at `pc` (0 outside inlined code). */
   inlineDepth(pc: number): number {
-    try { return this.symbols?.functionAt(BigInt(pc))?.inlined.length ?? 0; } catch { return 0; }
+    try { return this.symbols?.functionAt(addressOf(pc))?.inlined.length ?? 0; } catch { return 0; }
   }
 
   /** The entry of the (physical) function containing `pc`, or undefined outside any. */
   functionStart(pc: number): number | undefined {
-    try { const f = this.symbols?.functionAt(BigInt(pc)); return f ? Number(f.lo) : undefined; } catch { return undefined; }
+    try { const f = this.symbols?.functionAt(addressOf(pc)); return f ? pcOf(f.lo) : undefined; } catch { return undefined; }
   }
 
   /** `name+0x10`, or the bare hex address. */
   label(pc: number): string {
-    const s = this.symbols?.symbolAt(BigInt(pc));
-    if (!s) return '0x' + pc.toString(16);
+    const s = this.symbols?.symbolAt(addressOf(pc));
+    if (!s) return hexAddress(pc);
     return s.offset === 0n ? s.name : `${s.name}+0x${s.offset.toString(16)}`;
   }
 }

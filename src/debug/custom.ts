@@ -59,9 +59,14 @@ export function customRequest(h: CustomHost, command: string, response: DebugPro
       const hart = h.inspector.hartOf(args?.threadId as number | undefined, h.focus);
       const where = lvalueOf(h.inspector.evaluateOn(String(args?.expression ?? ''), hart, 0));
       if (!where) throw new RefusedError(`"${args?.expression}" is not in memory, so it has no last write`);
+      // Watches are physical: a kernel variable's virtual address goes through the hart's page tables.
+      const ranges = h.inspector.space.physicalRanges(hart, where.addr, where.size);
+      if (typeof ranges === 'string') throw new RefusedError(`"${args?.expression}": ${ranges}`);
+      if (ranges.length !== 1) throw new RefusedError(`"${args?.expression}" lies across two pages mapped apart; ask for the last write of each part`);
+      const [phys] = ranges;
       h.respond();
       h.breakpoints.lastHit = [];
-      void h.move(() => t.lastWrite(where.addr, where.size), 'goto');
+      void h.move(() => t.lastWrite(phys.lo, phys.hi - phys.lo), 'goto');
       return;
     }
     case 'hartline/reverseStepIn':

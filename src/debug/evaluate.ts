@@ -4,6 +4,7 @@
 
 import type { Variable } from '../symbols';
 import { baseType, CType, Expr, ExpressionError, parseExpression } from './expression';
+import { addressOf, hexAddress, pcOf } from './address-space';
 
 export type Value =
   | { kind: 'int'; value: bigint; type: CType; addr?: number }
@@ -28,7 +29,7 @@ function fit(v: bigint, t: CType): bigint {
 function load(ctx: EvalContext, addr: number, t: CType): Value {
   const size = t.pointer ? 8 : t.size;
   const b = ctx.read(addr, size);
-  if (!b) throw new ExpressionError(`cannot read ${size} bytes at 0x${addr.toString(16)}: not in RAM`);
+  if (!b) throw new ExpressionError(`cannot read ${size} bytes at ${hexAddress(addr)}: not mapped or not in RAM`);
   let v = 0n;
   for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
   return { kind: 'int', value: fit(v, t), type: t, addr };
@@ -50,7 +51,7 @@ function varAsInt(v: Variable): { kind: 'int'; value: bigint; type: CType; addr?
   const t = typeOfName(v.type);
   const m = /^(-?\d+|0x[0-9a-f]+)\b/i.exec(v.value);
   if (!m) return undefined;
-  return { kind: 'int', value: BigInt(m[1]), type: t ?? LONG, addr: v.address === undefined ? undefined : Number(v.address) };
+  return { kind: 'int', value: BigInt(m[1]), type: t ?? LONG, addr: v.address === undefined ? undefined : pcOf(v.address) };
 }
 
 function asInt(x: Value, what: string): { value: bigint; type: CType; addr?: number } {
@@ -113,17 +114,17 @@ export function evaluateTree(e: Expr, ctx: EvalContext): Value {
         if (c && c.name === `*${x.v.name}`) return { kind: 'var', v: c };
         const n = varAsInt(x.v);
         if (!n || !n.type.pointer) throw new ExpressionError(`cannot dereference "${x.v.name}" (${x.v.type})`);
-        return load(ctx, Number(BigInt.asUintN(64, n.value)), { ...n.type, pointer: n.type.pointer - 1 });
+        return load(ctx, pcOf(n.value), { ...n.type, pointer: n.type.pointer - 1 });
       }
       const target = x.type.pointer ? { ...x.type, pointer: x.type.pointer - 1 } : U64;
-      return load(ctx, Number(BigInt.asUintN(64, x.value)), target);
+      return load(ctx, pcOf(x.value), target);
     }
     case 'addr': {
       const x = evaluateTree(e.arg, ctx);
       const where = lvalueOf(x);
       if (!where) throw new ExpressionError('cannot take the address of that: it is not in memory');
       const t = x.kind === 'int' ? x.type : typeOfName(x.v.type) ?? { base: x.v.type, size: where.size, signed: false, float: false, pointer: 0 };
-      return { kind: 'int', value: BigInt(where.addr), type: { ...t, pointer: t.pointer + 1 } };
+      return { kind: 'int', value: addressOf(where.addr), type: { ...t, pointer: t.pointer + 1 } };
     }
     case 'neg': {
       const x = asInt(evaluateTree(e.arg, ctx), 'negation');
@@ -153,7 +154,7 @@ export function evaluateTree(e: Expr, ctx: EvalContext): Value {
       const p = asInt(x, 'index');
       if (!p.type.pointer) throw new ExpressionError('only arrays and pointers can be indexed');
       const el = { ...p.type, pointer: p.type.pointer - 1 };
-      return load(ctx, Number(BigInt.asUintN(64, p.value + i * BigInt(el.pointer ? 8 : el.size))), el);
+      return load(ctx, pcOf(p.value + i * BigInt(el.pointer ? 8 : el.size)), el);
     }
     case 'field': {
       const x = evaluateTree(e.arg, ctx);
@@ -204,6 +205,6 @@ export function intOf(x: Value): bigint {
 /** The address and size an lvalue occupies, for data breakpoints and assignments; undefined when it has no memory. */
 export function lvalueOf(x: Value): { addr: number; size: number } | undefined {
   if (x.kind === 'int' && x.addr !== undefined) return { addr: x.addr, size: x.type.pointer ? 8 : x.type.size };
-  if (x.kind === 'var' && x.v.address !== undefined && x.v.size) return { addr: Number(x.v.address), size: x.v.size };
+  if (x.kind === 'var' && x.v.address !== undefined && x.v.size) return { addr: pcOf(x.v.address), size: x.v.size };
   return undefined;
 }

@@ -11,6 +11,7 @@ import type { Target } from './target';
 import { evaluateText, formatValue, intOf, lvalueOf, typeOfName, typeText, Value } from './evaluate';
 import { csrGroup, CSR_GROUPS, floatRegisters, hartState, hartSummary, integerRegisters, Named, registerByName } from './registers';
 import { disassembleRange, sourceText } from './listing';
+import { AddressSpace, hexAddress, parseAddress, pcOf } from './address-space';
 
 /** A request the user cannot make in this state; answered with its message. */
 export class RefusedError extends Error {}
@@ -36,14 +37,18 @@ const MAX_READ = 1 << 20;
 
 export class Inspector {
   private refs = new Handles<Ref>();
-  private sources = new Handles<{ pc: number }>();
+  private sources = new Handles<{ pc: number; hart: number }>();
+  /** Memory as each hart sees it: kernel addresses go through that hart's page tables. */
+  readonly space: AddressSpace;
   private frames = new Map<number, { hart: number; index: number }>();
   private unwound = new Map<number, FrameInfo[]>();
   private locals = new Map<string, Variable[]>();
   /** What each variablesReference listed, for setVariable and dataBreakpointInfo by name. */
   private listed = new Map<number, { hart: number; vars: Variable[]; paths: string[] }>();
 
-  constructor(private readonly t: Target, private readonly code: Code) {}
+  constructor(private readonly t: Target, private readonly code: Code) {
+    this.space = new AddressSpace(() => t.machine);
+  }
 
   /** After an edit: values are read again; the frames and references handed out stay valid. */
   refresh(): void {
@@ -71,7 +76,8 @@ export class Inspector {
     return this.t.machine.harts.map((h) => new Thread(h.id + 1, `hart ${h.id} (${hartSummary(h)})`));
   }
 
-  private mem = (addr: bigint, size: number) => this.t.machine.memory.readBytes(Number(addr), size);
+  /** A symbols-layer memory reader for `hart`'s view of memory. */
+  private memOf(hart: number) { return (addr: bigint, size: number) => this.space.read(hart, addr, size); }
 
   unwind(hart: number): FrameInfo[] {
     const cached = this.unwound.get(hart);
@@ -81,10 +87,10 @@ export class Inspector {
     let frames: FrameInfo[] = [{ name: this.code.label(h.pc), pc: h.pc, kind: 'normal' }];
     if (s) {
       try {
-        const raw = s.unwind(h.pc64, (n) => (n < 32 ? h.readX(n) : n < 64 ? h.readF(n - 32) : undefined), this.mem, { maxFrames: 64, pastMain: false });
+        const raw = s.unwind(h.pc64, (n) => (n < 32 ? h.readX(n) : n < 64 ? h.readF(n - 32) : undefined), this.memOf(hart), { maxFrames: 64, pastMain: false });
         if (raw.length) {
-          frames = raw.map((f) => ({ name: (f.function ?? this.code.label(Number(f.pc))) + (f.kind === 'inline' ? ' [inlined]' : f.kind === 'trap' ? ' [trap]' : ''),
-            pc: Number(f.pc), file: f.file, line: f.line, column: f.column, kind: f.kind, raw: f }));
+          frames = raw.map((f) => ({ name: (f.function ?? this.code.label(pcOf(f.pc))) + (f.kind === 'inline' ? ' [inlined]' : f.kind === 'trap' ? ' [trap]' : ''),
+            pc: pcOf(f.pc), file: f.file, line: f.line, column: f.column, kind: f.kind, raw: f }));
         }
       } catch { /* damaged stack: the pc alone */ }
     }
@@ -110,12 +116,12 @@ export class Inspector {
       stackFrames: frames.slice(start, start + levels).map((f, k) => {
         const id = (hart + 1) * 100000 + start + k + 1;
         this.frames.set(id, { hart, index: start + k });
-        const sf: DebugProtocol.StackFrame = { id, name: f.name, line: f.line ?? 0, column: f.column || 1, instructionPointerReference: '0x' + f.pc.toString(16) };
+        const sf: DebugProtocol.StackFrame = { id, name: f.name, line: f.line ?? 0, column: f.column || 1, instructionPointerReference: hexAddress(f.pc) };
         if (f.file && f.line) sf.source = { name: basename(f.file), path: f.file };
         else {
           // No line information: the disassembly of the function, served as a source of its own.
-          sf.source = { name: `${this.code.label(f.pc)} (disassembly)`, sourceReference: this.sources.create({ pc: f.pc }), presentationHint: 'deemphasize' };
-          sf.line = sourceText(this.t.machine, this.code, f.pc).split('\n').findIndex((l) => l.startsWith('=>')) + 1;
+          sf.source = { name: `${this.code.label(f.pc)} (disassembly)`, sourceReference: this.sources.create({ pc: f.pc, hart }), presentationHint: 'deemphasize' };
+          sf.line = sourceText((a) => this.space.instructionAt(hart, a), this.code, f.pc).split('\n').findIndex((l) => l.startsWith('=>')) + 1;
           sf.column = 1;
         }
         if (f.kind !== 'normal') sf.presentationHint = 'subtle';
@@ -127,7 +133,7 @@ export class Inspector {
   source(ref: number): string {
     const s = this.sources.get(ref);
     if (!s) throw new RefusedError('that source is no longer available; stop again to refresh it');
-    return sourceText(this.t.machine, this.code, s.pc);
+    return sourceText((a) => this.space.instructionAt(s.hart, a), this.code, s.pc);
   }
 
   frameOf(frameId: number | undefined, focus: number): { hart: number; index: number } {
@@ -153,7 +159,7 @@ export class Inspector {
     const s = this.code.symbols;
     const raw = this.unwind(hart)[index]?.raw;
     let vars: Variable[] = [];
-    if (s && raw) try { vars = s.variables(raw, this.mem); } catch { vars = []; }
+    if (s && raw) try { vars = s.variables(raw, this.memOf(hart)); } catch { vars = []; }
     this.locals.set(key, vars);
     return vars;
   }
@@ -201,12 +207,12 @@ export class Inspector {
     const h = m.harts[hart];
     return evaluateText(text, {
       register: (name) => { const r = registerByName(m, h, name); return r ? { value: r.read(), float: r.float ?? false } : undefined; },
-      read: (addr, size) => m.memory.readBytes(addr, size),
+      read: (addr, size) => this.space.read(hart, addr, size),
       local: (name) => this.frameVariables(hart, frame).find((v) => v.name === name),
       global: (name) => {
-        const g = this.code.symbols?.globalVariable(name, this.mem);
+        const g = this.code.symbols?.globalVariable(name, this.memOf(hart));
         if (!g) return undefined;
-        return g.variable ?? { addr: Number(g.address), size: g.size };
+        return g.variable ?? { addr: pcOf(g.address), size: g.size };
       },
     });
   }
@@ -216,20 +222,20 @@ export class Inspector {
     const v = this.evaluateOn(text, f.hart, f.index);
     const ref = v.kind === 'var' && v.v.children && v.v.childCount ? this.refs.create({ kind: 'var', hart: f.hart, v: v.v, path: text }) : 0;
     const where = lvalueOf(v);
-    return { result: formatValue(v), variablesReference: ref, type: typeText(v), memoryReference: where ? '0x' + where.addr.toString(16) : undefined };
+    return { result: formatValue(v), variablesReference: ref, type: typeText(v), memoryReference: where ? hexAddress(where.addr) : undefined };
   }
 
   /** Address and size of what a data breakpoint would watch: a listed variable, an expression, or a raw address. */
-  dataTarget(args: DebugProtocol.DataBreakpointInfoArguments, focus: number): { addr: number; size: number } | undefined {
+  dataTarget(args: DebugProtocol.DataBreakpointInfoArguments, focus: number): { addr: number; size: number; physical?: boolean } | undefined {
     if (args.asAddress) {
-      let addr: number;
-      try { addr = Number(BigInt(args.name)); } catch { throw new RefusedError(`"${args.name}" is not an address`); }
-      return { addr, size: args.bytes ?? 1 };
+      const parsed = parseAddress(args.name);
+      if (!parsed) throw new RefusedError(`"${args.name}" is not an address`);
+      return { addr: parsed.addr, size: args.bytes ?? 1, physical: parsed.physical };
     }
     let where: { addr: number; size: number } | undefined;
     const list = args.variablesReference ? this.listed.get(args.variablesReference) : undefined;
     const v = list?.vars.find((x) => x.name === args.name);
-    if (v) where = v.address !== undefined && v.size ? { addr: Number(v.address), size: v.size } : undefined;
+    if (v) where = v.address !== undefined && v.size ? { addr: pcOf(v.address), size: v.size } : undefined;
     else {
       try { where = lvalueOf(this.evaluateOn(args.name, this.frameOf(args.frameId, focus).hart, this.frameOf(args.frameId, focus).index)); } catch { where = undefined; }
     }
@@ -246,7 +252,15 @@ export class Inspector {
     const lhs = this.evaluateOn(target, hart, frame);
     const where = lvalueOf(lhs);
     if (!where) throw new RefusedError(`cannot assign to ${target}: it is not in memory (a register-held value can be changed through its register)`);
-    return { target: 'memory', address: where.addr, bytes: encode(floatLiteral(value) ?? this.evaluateOn(value, hart, frame), lhs, where.size) };
+    return { target: 'memory', address: this.physicalForEdit(hart, where.addr, where.size), bytes: encode(floatLiteral(value) ?? this.evaluateOn(value, hart, frame), lhs, where.size) };
+  }
+
+  /** Edits change physical memory: where `size` bytes at `addr` (as `hart` sees it) are, in one piece. */
+  physicalForEdit(hart: number, addr: number, size: number): number {
+    const r = this.space.physicalRanges(hart, addr, Math.max(1, size));
+    if (typeof r === 'string') throw new RefusedError(`cannot write there: ${r}`);
+    if (r.length !== 1) throw new RefusedError(`cannot write ${size} bytes at ${hexAddress(addr)} at once: they straddle pages mapped apart; write each part`);
+    return r[0].lo;
   }
 
   /** setVariable: the variable named in a listed container, by its register or its memory. */
@@ -264,21 +278,25 @@ export class Inspector {
     if (v.address === undefined || !v.size) throw new RefusedError(`cannot set ${name}: it is not in memory (its value lives in a register or was optimised out)`);
     const frame = ref?.kind === 'locals' ? ref.frame : 0;
     const rhs = floatLiteral(value) ?? this.evaluateOn(value, list.hart, frame);
-    return { edit: { target: 'memory', address: Number(v.address), bytes: encode(rhs, { kind: 'var', v }, v.size) }, target: list.paths[k], hart: list.hart };
+    return { edit: { target: 'memory', address: this.physicalForEdit(list.hart, pcOf(v.address), v.size), bytes: encode(rhs, { kind: 'var', v }, v.size) }, target: list.paths[k], hart: list.hart };
   }
 
-  readMemory(args: DebugProtocol.ReadMemoryArguments): DebugProtocol.ReadMemoryResponse['body'] {
-    let addr: number;
-    try { addr = Number(BigInt(args.memoryReference) + BigInt(args.offset ?? 0)); } catch { throw new RefusedError(`bad memory reference ${args.memoryReference}`); }
+  readMemory(args: DebugProtocol.ReadMemoryArguments, focus = 0): DebugProtocol.ReadMemoryResponse['body'] {
+    const parsed = parseAddress(args.memoryReference, args.offset ?? 0);
+    if (!parsed) throw new RefusedError(`bad memory reference ${args.memoryReference}`);
+    const addr = parsed.addr;
     const count = Math.max(0, Math.min(args.count, MAX_READ));
-    const bytes = this.t.machine.memory.readBytes(addr, count);
-    return bytes ? { address: '0x' + addr.toString(16), data: Buffer.from(bytes).toString('base64') } : { address: '0x' + addr.toString(16), unreadableBytes: count };
+    const bytes = parsed.physical ? this.t.machine.memory.readBytes(addr, count) : this.space.read(focus, addr, count);
+    const address = (parsed.physical ? 'phys:' : '') + hexAddress(addr);
+    return bytes ? { address, data: Buffer.from(bytes).toString('base64') } : { address, unreadableBytes: count };
   }
 
-  disassemble(args: DebugProtocol.DisassembleArguments): DebugProtocol.DisassembledInstruction[] {
-    let base: number;
-    try { base = Number(BigInt(args.memoryReference) + BigInt(args.offset ?? 0)); } catch { throw new RefusedError(`bad memory reference ${args.memoryReference}`); }
-    return disassembleRange(this.t.machine, this.code, base, args.instructionOffset ?? 0, Math.min(args.instructionCount, 4096));
+  disassemble(args: DebugProtocol.DisassembleArguments, focus = 0): DebugProtocol.DisassembledInstruction[] {
+    const parsed = parseAddress(args.memoryReference, args.offset ?? 0);
+    if (!parsed) throw new RefusedError(`bad memory reference ${args.memoryReference}`);
+    const base = parsed.addr;
+    const fetch = parsed.physical ? (a: number) => this.t.machine.instructionAt(a) : (a: number) => this.space.instructionAt(focus, a);
+    return disassembleRange(fetch, this.code, base, args.instructionOffset ?? 0, Math.min(args.instructionCount, 4096));
   }
 }
 

@@ -37,6 +37,8 @@ export interface ReplayLaunch {
   mode: 'replay';
   recording: string;
   program?: string;
+  /** Replaces the recorded kernel image's path; `program` then gives only the symbols. */
+  payload?: string;
   stopOnEntry: boolean;
   startAt: 'start' | 'end';
   budget?: number;
@@ -118,7 +120,7 @@ export function parseLaunch(raw: Record<string, unknown>): RecordLaunch | Replay
     if (!a.recording) throw new LaunchError('"mode": "replay" needs "recording", the path of a .hartrec file');
     const recording = resolve(base, a.recording);
     if (!existsSync(recording)) throw new LaunchError(`recording not found: ${recording}`);
-    return { mode, recording, program: a.program ? resolve(base, a.program) : undefined, stopOnEntry: a.stopOnEntry ?? true, startAt: a.startAt ?? defaultOf('startAt'), budget };
+    return { mode, recording, program: a.program ? resolve(base, a.program) : undefined, payload: a.payload ? resolve(base, a.payload) : undefined, stopOnEntry: a.stopOnEntry ?? true, startAt: a.startAt ?? defaultOf('startAt'), budget };
   }
   if (!a.program) throw new LaunchError('"mode": "record" needs "program", the path of the ELF file to run');
   const program = resolve(base, a.program);

@@ -3,22 +3,25 @@
 
 import { basename } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { Machine } from '../machine/machine';
 import { disassembleText } from '../riscv/disassemble';
 import type { Code } from './code';
+import { addressOf, hexAddress, pcOf } from './address-space';
+
+/** The instruction a hart fetches at a pc (through its page tables), or undefined where nothing is mapped. */
+export type Fetch = (pc: number) => number | undefined;
 
 interface Decoded { addr: number; length: number; bytes: string; text: string; valid: boolean }
 
-function decodeAt(m: Machine, addr: number): Decoded {
-  const word = m.instructionAt(addr);
+function decodeAt(m: Fetch, addr: number): Decoded {
+  const word = m(addr);
   if (word === undefined) return { addr, length: 2, bytes: '', text: '??', valid: false };
   const length = (word & 3) === 3 ? 4 : 2;
   const bytes = (length === 4 ? (word >>> 0).toString(16).padStart(8, '0') : (word & 0xffff).toString(16).padStart(4, '0'));
-  return { addr, length, bytes, text: disassembleText(word, BigInt(addr)), valid: true };
+  return { addr, length, bytes, text: disassembleText(word, addressOf(addr)), valid: true };
 }
 
 /** Instructions in order, `count` of them, starting `offset` instructions from `base` (offset may be negative). */
-export function disassembleRange(m: Machine, code: Code, base: number, offset: number, count: number): DebugProtocol.DisassembledInstruction[] {
+export function disassembleRange(m: Fetch, code: Code, base: number, offset: number, count: number): DebugProtocol.DisassembledInstruction[] {
   let list: Decoded[] = [];
   if (offset < 0) {
     // Walk from far enough back that compressed and full instructions resynchronise before `base`.
@@ -34,9 +37,9 @@ export function disassembleRange(m: Machine, code: Code, base: number, offset: n
   list = list.slice(0, count);
   let lastLine = '';
   return list.map((d) => {
-    const out: DebugProtocol.DisassembledInstruction = { address: '0x' + d.addr.toString(16), instructionBytes: d.bytes, instruction: d.text };
+    const out: DebugProtocol.DisassembledInstruction = { address: hexAddress(d.addr), instructionBytes: d.bytes, instruction: d.text };
     if (!d.valid) out.presentationHint = 'invalid';
-    const sym = code.symbols?.symbolAt(BigInt(d.addr));
+    const sym = code.symbols?.symbolAt(addressOf(d.addr));
     if (sym && sym.offset === 0n) out.symbol = sym.name;
     const line = code.lineAt(d.addr);
     if (line) {
@@ -49,7 +52,7 @@ export function disassembleRange(m: Machine, code: Code, base: number, offset: n
 }
 
 /** The furthest address up to `back` bytes before `pc` from which decoding lands exactly on `pc`. */
-function alignedBefore(m: Machine, pc: number, back: number): number {
+function alignedBefore(m: Fetch, pc: number, back: number): number {
   for (let start = pc - back; start < pc; start += 2) {
     let a = start;
     while (a < pc) { const d = decodeAt(m, a); if (!d.valid) break; a += d.length; }
@@ -59,14 +62,14 @@ function alignedBefore(m: Machine, pc: number, back: number): number {
 }
 
 /** A source document for code without source: the function (or 64 instructions) around `pc`. */
-export function sourceText(m: Machine, code: Code, pc: number): string {
-  const fn = code.symbols?.functionAt(BigInt(pc));
-  const start = fn ? Number(fn.lo) : alignedBefore(m, pc, 64);
-  const end = fn ? Number(fn.hi) : pc + 192;
+export function sourceText(m: Fetch, code: Code, pc: number): string {
+  const fn = code.symbols?.functionAt(addressOf(pc));
+  const start = fn ? pcOf(fn.lo) : alignedBefore(m, pc, 64);
+  const end = fn ? pcOf(fn.hi) : pc + 192;
   const lines: string[] = [`; ${code.label(start)}`];
   for (let a = start; a < end && lines.length < 4096;) {
     const d = decodeAt(m, a);
-    lines.push(`${a === pc ? '=>' : '  '} 0x${a.toString(16)}  ${d.bytes.padEnd(8)}  ${d.text}`);
+    lines.push(`${a === pc ? '=>' : '  '} ${hexAddress(a)}  ${d.bytes.padEnd(8)}  ${d.text}`);
     a += d.length;
   }
   return lines.join('\n') + '\n';

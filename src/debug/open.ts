@@ -21,6 +21,7 @@ export interface Opened {
 const MAX_RECORDING = 1 << 30;
 
 export function openRecord(cfg: RecordLaunch): Opened {
+  // With a payload, the machine boots it and the program (a vmlinux) only gives the symbols.
   const kernel = cfg.payload ?? { path: cfg.program, bytes: cfg.elf };
   const images: { role: ImageRole; path: string; bytes: Uint8Array }[] = [{ role: 'kernel', path: kernel.path, bytes: kernel.bytes }];
   if (cfg.bios) images.push({ role: 'bios', path: cfg.bios.path, bytes: cfg.bios.bytes });
@@ -51,8 +52,18 @@ export function openReplay(cfg: ReplayLaunch): Opened {
     throw new LaunchError(`cannot read the recording ${cfg.recording} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   const rec = readRecording(bytes, cfg.recording);
+  // `program` is the recorded kernel itself, or only the symbols of a recorded raw Image (its vmlinux), which has
+  // none of its own; a different ELF is refused below as before.
+  let symbolsOnly = cfg.payload !== undefined && cfg.program !== undefined;
+  const kernelPath = (ref: { path: string; sha256: string }): string => {
+    if (cfg.payload) return cfg.payload;
+    if (!cfg.program) return ref.path;
+    if (fileDigest(cfg.program) === ref.sha256 || fileDigest(ref.path) !== ref.sha256 || isElf(ref.path)) return cfg.program;
+    symbolsOnly = true;
+    return ref.path;
+  };
   const images: LoadedImage[] = rec.header.images.map((ref) => {
-    const path = ref.role === 'kernel' && cfg.program ? cfg.program : ref.path;
+    const path = ref.role === 'kernel' ? kernelPath(ref) : ref.path;
     let data: Uint8Array;
     try { data = new Uint8Array(readFileSync(path)); } catch {
       throw new LaunchError(ref.role === 'kernel' ? `program not found: ${path}; set "program" to override the path in the recording`
@@ -73,7 +84,7 @@ export function openReplay(cfg: ReplayLaunch): Opened {
     throw e;
   }
   const kernel = images.find((i) => i.ref.role === 'kernel')!;
-  const code = new Code(kernel.bytes, kernel.ref.path);
+  const code = symbolsOnly && cfg.program ? symbolsOf(cfg.program) : new Code(kernel.bytes, kernel.ref.path);
   const notes = code.warning ? [code.warning] : [];
   if (!rec.trailer) {
     const d = rec.damage;
@@ -81,4 +92,20 @@ export function openReplay(cfg: ReplayLaunch): Opened {
     notes.push(`${cfg.recording}: the recording is unfinished (${why}); its first ${rec.log.frontier} positions replay`);
   }
   return { timeline, code, notes };
+}
+
+/** The symbols of a program that is not the booted image (a vmlinux beside its Image). */
+function symbolsOf(path: string): Code {
+  let bytes: Uint8Array;
+  try { bytes = new Uint8Array(readFileSync(path)); } catch { throw new LaunchError(`program not found: ${path}; set "program" to the kernel's vmlinux`); }
+  return new Code(bytes, path);
+}
+
+/** A file's SHA-256, or undefined when it cannot be read. */
+function fileDigest(path: string): string | undefined {
+  try { return sha256(new Uint8Array(readFileSync(path))); } catch { return undefined; }
+}
+
+function isElf(path: string): boolean {
+  try { const b = readFileSync(path).subarray(0, 4); return b.length === 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46; } catch { return false; }
 }

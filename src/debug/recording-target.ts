@@ -14,6 +14,7 @@ import { openReplay, Playback, startRecording } from '../replay/playback';
 import { Breakpoint, Stop, Stops, History, Watchpoint } from '../replay/history';
 import { depthDelta } from './calls';
 import type { HartSample, Outcome, Probes, Switch, Target } from './target';
+import { instructionOf } from './address-space';
 
 /** Instructions a forward run executes between looks at pause requests, input and console output. */
 const CHUNK = 4_000_000;
@@ -276,7 +277,7 @@ export class RecordingTarget implements Target {
       const q = log.nextInstructionOf(hart, this.position, to);
       if (q < 0) break;
       if (q > this.position && this.t.seek(q).reason !== 'target') break;
-      const pc = h.pc, word = m.instructionAt(pc);
+      const pc = h.pc, word = instructionOf(m, hart, pc);
       out.push({ position: q, pc, depth });
       if (this.t.seek(q + 1).reason !== 'target') break;
       depth += depthDelta(word, pc, h.pc);

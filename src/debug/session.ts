@@ -13,6 +13,7 @@ import { ExpressionError } from './expression';
 import { Inspector, RefusedError } from './inspect';
 import { LaunchError, parseLaunch } from './launch';
 import { openRecord, openReplay } from './open';
+import { hexAddress, parseAddress } from './address-space';
 import { Granularity, StepContext, StepKind, stepBackward, stepForward } from './stepping';
 import { CAPABILITIES, describeStop } from './capabilities';
 import { customRequest, CUSTOM_WHILE_RUNNING, OPTIONAL_REQUESTS } from './custom';
@@ -81,6 +82,8 @@ export class HartlineSession extends LoggingDebugSession {
       truthy: (expr, hart) => { try { const v = this.inspector.evaluateOn(expr, hart, 0); return formatValue(v) !== '0'; } catch { return true; } },
       interpolate: (msg, hart) => msg.replace(/\{([^}]+)\}/g, (_, e) => { try { return formatValue(this.inspector.evaluateOn(e, hart, 0)); } catch (err) { return `<${(err as Error).message}>`; } }),
       log: (text) => this.sendEvent(new OutputEvent(text, 'console')),
+      physicalRanges: (addr, size) => this.inspector.space.physicalRanges(this.focus, addr, size),
+      pcsOfPhysical: (paddr) => this.inspector.space.pcsOfPhysical(this.focus, paddr),
     });
     this.sendEvent(new InitializedEvent());
     // A client that never sends configurationDone still gets its launch after a while.
@@ -359,15 +362,17 @@ export class HartlineSession extends LoggingDebugSession {
   }
 
   protected readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
-    this.guard(response, () => { response.body = this.inspector.readMemory(args); this.sendResponse(response); });
+    this.guard(response, () => { response.body = this.inspector.readMemory(args, this.focus); this.sendResponse(response); });
   }
 
   protected writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
     this.guard(response, () => {
-      let address: number;
-      try { address = Number(BigInt(args.memoryReference) + BigInt(args.offset ?? 0)); } catch { throw new RefusedError(`bad memory reference ${args.memoryReference}`); }
+      const parsed = parseAddress(args.memoryReference, args.offset ?? 0);
+      if (!parsed) throw new RefusedError(`bad memory reference ${args.memoryReference}`);
       const bytes = new Uint8Array(Buffer.from(args.data, 'base64'));
       if (bytes.length === 0) throw new RefusedError('no bytes to write');
+      // Edits are physical: a virtual reference is translated through the focused hart's page tables.
+      const address = parsed.physical ? parsed.addr : this.inspector.physicalForEdit(this.focus, parsed.addr, bytes.length);
       this.applyEdit({ target: 'memory', address, bytes });
       response.body = { bytesWritten: bytes.length };
       this.sendResponse(response);
@@ -375,7 +380,7 @@ export class HartlineSession extends LoggingDebugSession {
   }
 
   protected disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
-    this.guard(response, () => { response.body = { instructions: this.inspector.disassemble(args) }; this.sendResponse(response); });
+    this.guard(response, () => { response.body = { instructions: this.inspector.disassemble(args, this.focus) }; this.sendResponse(response); });
   }
 
   // ---- breakpoints ----
@@ -401,7 +406,7 @@ export class HartlineSession extends LoggingDebugSession {
       const accessTypes: DebugProtocol.DataBreakpointAccessType[] = ['read', 'write', 'readWrite'];
       const where = this.inspector.dataTarget(args, this.focus);
       response.body = where
-        ? { dataId: `0x${where.addr.toString(16)}/${where.size}`, description: `${args.name} (${where.size} bytes at 0x${where.addr.toString(16)})`, accessTypes, canPersist: true }
+        ? { dataId: `${where.physical ? 'phys:' : ''}${hexAddress(where.addr)}/${where.size}`, description: `${args.name} (${where.size} bytes at ${hexAddress(where.addr)})`, accessTypes, canPersist: true }
         : { dataId: null, description: `${args.name} is not in memory` };
       this.sendResponse(response);
     });

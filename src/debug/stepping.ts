@@ -4,6 +4,7 @@
 
 import { depthDelta, returnAddress } from './calls';
 import type { HartSample, Outcome, Probes, Target } from './target';
+import { instructionOf } from './address-space';
 
 export type StepKind = 'over' | 'in' | 'out';
 export type Granularity = 'line' | 'instruction';
@@ -81,7 +82,7 @@ function intoBody(c: StepContext, hart: number): Outcome {
   const body = lines.bodyStart(h().pc);
   let depth = 0;
   for (let n = 0; n < 100_000 && h().pc !== body; n++) {
-    const pc = h().pc, word = t.machine.instructionAt(pc);
+    const pc = h().pc, word = instructionOf(t.machine, hart, pc);
     if (!t.stepHart(hart)) return endOf(t);
     depth += depthDelta(word, pc, h().pc);
     if (depth < 0) break;
@@ -94,7 +95,7 @@ async function outOfInline(c: StepContext, hart: number, depth0: number): Promis
   const { t, lines } = c;
   const h = () => t.machine.harts[hart];
   for (let n = 0; n < MAX_STEPS; n++) {
-    const pc = h().pc, word = t.machine.instructionAt(pc), sp = h().readX(SP);
+    const pc = h().pc, word = instructionOf(t.machine, hart, pc), sp = h().readX(SP);
     if (!t.stepHart(hart)) return endOf(t);
     const delta = depthDelta(word, pc, h().pc);
     const ret = delta > 0 ? returnAddress(word, pc) : undefined;
@@ -117,7 +118,7 @@ async function stepOut(c: StepContext, hart: number): Promise<Outcome> {
   const h = () => t.machine.harts[hart];
   let depth = 0;
   for (let n = 0; n < MAX_STEPS; n++) {
-    const pc = h().pc, word = t.machine.instructionAt(pc);
+    const pc = h().pc, word = instructionOf(t.machine, hart, pc);
     if (!t.stepHart(hart)) return endOf(t);
     depth += depthDelta(word, pc, h().pc);
     if (depth < 0) return ARRIVED;
@@ -135,7 +136,7 @@ export async function stepForward(c: StepContext, hart: number, kind: StepKind, 
   // Depth relative to the frame being stepped: above zero inside a trap handler entered from it.
   let depth = 0;
   for (let n = 0; n < MAX_STEPS; n++) {
-    const pc = h().pc, word = t.machine.instructionAt(pc), sp = h().readX(SP);
+    const pc = h().pc, word = instructionOf(t.machine, hart, pc), sp = h().readX(SP);
     if (!t.stepHart(hart)) return endOf(t);
     const next = h().pc;
     const delta = depthDelta(word, pc, next);
@@ -224,7 +225,7 @@ function reverseOut(c: StepContext, hart: number): Outcome | undefined {
   }
   const caller = c.caller(hart);
   if (!caller) return undefined;
-  const sites = [caller.pc - 4, caller.pc - 2].filter((a) => returnAddress(t.machine.instructionAt(a), a) === caller.pc);
+  const sites = [caller.pc - 4, caller.pc - 2].filter((a) => returnAddress(instructionOf(t.machine, hart, a), a) === caller.pc);
   if (sites.length === 0) return undefined;
   const out = t.backward({
     pcs: new Set(sites), watches: [],

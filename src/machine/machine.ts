@@ -18,7 +18,7 @@ import { HartSchedule, RoundRobin } from './schedule';
 import { describeCause } from './causes';
 import { Plic, UART_IRQ } from './plic';
 import { bootImages } from './boot';
-import { Mmu } from '../riscv/mmu';
+import { debugTranslate, Mmu } from '../riscv/mmu';
 
 export interface MachineOptions {
   harts?: number;
@@ -102,7 +102,12 @@ export class Machine {
   private runStartRetired = 0;
   private stopRequested = false;
   /** A hart resuming from a breakpoint executes that one instruction before the breakpoint is armed again. */
-  private resume: { hart: number; pc: number } | undefined;
+  /**
+   * Harts that stopped on a breakpoint and have not executed since, by hart: each executes through it when next
+   * scheduled. Several harts can sit on breakpoints at once (they run the same code); an entry is dropped as soon
+   * as its hart moves, so a state reached again later hits again.
+   */
+  private readonly resume = new Map<number, { pc: number; retired: number }>();
 
   constructor(image: ElfImage, opts: MachineOptions = {}) {
     const harts = opts.harts ?? 1;
@@ -260,24 +265,29 @@ export class Machine {
     this.memory.stop = true;
   }
 
-  /** Stops execution before the instruction at physical address `pc` on any hart. */
+  /** Stops execution before the instruction at `pc` (the hart's pc: physical, or virtual with paging on) on any hart. */
   addBreakpoint(pc: number): void {
     this.exec.breakpoints.add(pc);
-    this.forgetCodeAt(pc);
+    this.invalidateBreakpoint(pc);
   }
 
   removeBreakpoint(pc: number): void {
     this.exec.breakpoints.delete(pc);
-    this.forgetCodeAt(pc);
+    this.invalidateBreakpoint(pc);
   }
 
   /**
-   * Drops the decoded instruction at breakpoint address `pc`. While any hart may translate, `pc` is virtual and the
-   * decode cache is physical, so every decoded instruction goes (a stale breakpoint slot would stop forever).
+   * Decoded instructions are cached by physical address but marked as breakpoints by pc: a virtual pc's slot is
+   * found through the page tables of `hart` (or of every hart), and everything is dropped when no table maps it.
    */
-  private forgetCodeAt(pc: number): void {
-    if (this.harts.some((h) => h.satp >> 60n !== 0n)) this.memory.invalidateAllCode();
-    else this.memory.invalidateCode(pc);
+  private invalidateBreakpoint(pc: number, hart?: Hart): void {
+    this.memory.invalidateCode(pc);
+    let mapped = pc >= this.memory.ramBase && pc < this.memory.ramBase + this.memory.ramSize;
+    for (const h of hart ? [hart] : this.harts) {
+      const m = debugTranslate(this.memory, h.satp, pc);
+      if (m) { this.memory.invalidateCode(m.paddr); mapped = true; }
+    }
+    if (!mapped) this.memory.invalidateAllCode();
   }
 
   /** Whether the machine has stopped for good (exit or unhandled trap). */
@@ -295,12 +305,14 @@ export class Machine {
    * Runs under the schedule until exit, trap, deadlock, a breakpoint, a requested stop, or `limit` more instructions.
    * A hart whose pc sits on a breakpoint when run() starts executes through it (resuming from a stop), unless
    * `opts.resume` is false: a run that continues where a longer one was cut (the replay engine's checksum and
-   * snapshot boundaries) must still stop at a breakpoint exactly there.
+   * snapshot boundaries) must still stop at a breakpoint exactly there. Every hart that stopped on a breakpoint
+   * and has not moved since steps through it, so two harts on one breakpoint do not bounce between each other.
    */
   run(limit: number, opts: { resume?: boolean } = {}): RunResult {
+    if (opts.resume === false) { this.resume.clear(); return this.runScheduled(limit); }
     const resumeHart = this.current >= 0 ? this.harts[this.current] : this.harts[0];
-    const resume = opts.resume ?? true;
-    this.resume = resume && this.exec.breakpoints.has(resumeHart.pc) ? { hart: resumeHart.id, pc: resumeHart.pc } : undefined;
+    for (const [id, r] of this.resume) if (this.harts[id].pc !== r.pc || this.harts[id].retired !== r.retired) this.resume.delete(id);
+    if (this.exec.breakpoints.has(resumeHart.pc)) this.resume.set(resumeHart.id, { pc: resumeHart.pc, retired: resumeHart.retired });
     return this.runScheduled(limit);
   }
 
@@ -346,13 +358,13 @@ export class Machine {
         if (unhandled) { this.unhandled(h, unhandled); break; }
       }
       let cap = left;
-      const resume = this.resume;
-      if (resume && resume.hart === h.id) {
-        this.resume = undefined;
-        if (h.pc === resume.pc) {
+      const resume = this.resume.get(h.id);
+      if (resume) {
+        this.resume.delete(h.id);
+        if (h.pc === resume.pc && h.retired === resume.retired) {
           cap = 1;
           this.exec.suppressBreakAt = resume.pc;
-          this.forgetCodeAt(resume.pc);
+          this.invalidateBreakpoint(resume.pc, h);
         }
       }
       const deadline = this.timerDeadline(h) - this.position;
@@ -362,8 +374,8 @@ export class Machine {
       this.exec.hit = false;
       const n = execute(h, this.memory, cap, this.exec);
       this.runHart = undefined;
-      if (this.exec.suppressBreakAt >= 0) {
-        this.forgetCodeAt(this.exec.suppressBreakAt);
+      if (this.exec.suppressBreakAt !== -1) { // -1 is never a pc (odd); kernel pcs are negative
+        this.invalidateBreakpoint(this.exec.suppressBreakAt, h);
         this.exec.suppressBreakAt = -1;
       }
       this.position += n;

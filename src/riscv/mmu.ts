@@ -121,3 +121,64 @@ export class Mmu {
     return -1;
   }
 }
+
+/** A leaf of the page tables as the debugger sees it: the physical address, and whether the page is executable. */
+export interface DebugMapping { paddr: number; executable: boolean; writable: boolean }
+
+/**
+ * The debugger's Sv39 walk: where `vaddr` maps under `satp`, reading the tables only. Unlike Mmu.walk it sets no
+ * A/D bits, fills no TLB and ignores U/SUM/MXR (a debugger looks at any mapped page), so inspecting a stopped
+ * machine never changes it. Returns undefined when satp is not Sv39 or the address is not mapped.
+ */
+export function debugTranslate(mem: Pick<WalkMemory, 'ramBase' | 'ramSize' | 'ram32'>, satp: bigint, vaddr: number): DebugMapping | undefined {
+  if ((satp >> 60n) !== 8n || vaddr >= 2 ** 38 || vaddr < -(2 ** 38)) return undefined;
+  const va = vaddr < 0 ? vaddr + 2 ** 39 : vaddr;
+  const vpn = [Math.floor(va / 4096) % 512, Math.floor(va / 2 ** 21) % 512, Math.floor(va / 2 ** 30) % 512];
+  let table = Number(satp & ((1n << 44n) - 1n)) * 4096;
+  for (let level = 2; level >= 0; level--) {
+    const off = table + vpn[level] * 8 - mem.ramBase;
+    if (off < 0 || off + 8 > mem.ramSize) return undefined;
+    const lo = mem.ram32[off >> 2], hi = mem.ram32[(off >> 2) + 1];
+    if ((lo & PTE_V) === 0 || ((lo & PTE_R) === 0 && (lo & PTE_W) !== 0) || hi >>> 22 !== 0) return undefined;
+    const ppn = (hi & 0x3fffff) * 2 ** 22 + (lo >>> 10);
+    if ((lo & (PTE_R | PTE_X)) === 0) {
+      table = ppn * 4096;
+      continue;
+    }
+    if (level > 0 && ppn % 512 ** level !== 0) return undefined;
+    const pageBytes = 4096 * 512 ** level;
+    return { paddr: ppn * 4096 + (va % pageBytes), executable: (lo & PTE_X) !== 0, writable: (lo & PTE_W) !== 0 };
+  }
+  return undefined;
+}
+
+/**
+ * Every virtual page base under `satp` whose executable leaf maps the physical address `paddr`, plus the offset:
+ * the pcs at which a hart with these tables executes the instruction stored at `paddr`. Reads the tables only.
+ */
+export function debugAliases(mem: Pick<WalkMemory, 'ramBase' | 'ramSize' | 'ram32'>, satp: bigint, paddr: number): number[] {
+  if ((satp >> 60n) !== 8n) return [];
+  const out: number[] = [];
+  const visit = (table: number, level: number, vbase: number): void => {
+    for (let i = 0; i < 512; i++) {
+      const off = table + i * 8 - mem.ramBase;
+      if (off < 0 || off + 8 > mem.ramSize) return;
+      const lo = mem.ram32[off >> 2], hi = mem.ram32[(off >> 2) + 1];
+      if ((lo & PTE_V) === 0 || ((lo & PTE_R) === 0 && (lo & PTE_W) !== 0) || hi >>> 22 !== 0) continue;
+      const ppn = (hi & 0x3fffff) * 2 ** 22 + (lo >>> 10);
+      const va = vbase + i * 4096 * 512 ** level;
+      if ((lo & (PTE_R | PTE_X)) === 0) {
+        if (level > 0) visit(ppn * 4096, level - 1, va);
+        continue;
+      }
+      const size = 4096 * 512 ** level, pa = ppn * 4096;
+      if ((lo & PTE_X) !== 0 && paddr >= pa && paddr < pa + size) {
+        // Sign-extend bit 38: the upper half of the Sv39 space holds the negative (kernel) addresses.
+        const v = va + (paddr - pa);
+        out.push(v >= 2 ** 38 ? v - 2 ** 39 : v);
+      }
+    }
+  };
+  visit(Number(satp & ((1n << 44n) - 1n)) * 4096, 2, 0);
+  return out;
+}

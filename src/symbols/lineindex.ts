@@ -166,7 +166,19 @@ export function pathMatches(full: string, query: string): boolean {
   return f === n || f.endsWith('/' + n);
 }
 
+/** Normalised paths by path: a kernel's line tables name the same few thousand headers a hundred thousand times. */
+const normalised = new Map<string, string>();
+
 function normalise(p: string): string {
+  let n = normalised.get(p);
+  if (n === undefined) {
+    if (normalised.size > 1 << 20) normalised.clear();
+    normalised.set(p, (n = normaliseUncached(p)));
+  }
+  return n;
+}
+
+function normaliseUncached(p: string): string {
   const out: string[] = [];
   for (const part of p.split('/')) {
     if (part === '.' || part === '') continue;

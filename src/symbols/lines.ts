@@ -35,8 +35,14 @@ const TWO32 = 4294967296;
  */
 export class RowTable {
   length = 0;
-  hi = new Uint32Array(64); lo = new Uint32Array(64); file = new Uint32Array(64); line = new Uint32Array(64);
-  column = new Uint32Array(64); flags = new Uint8Array(64); disc = new Uint32Array(64);
+  hi: Uint32Array; lo: Uint32Array; file: Uint32Array; line: Uint32Array; column: Uint32Array; flags: Uint8Array; disc: Uint32Array;
+
+  /** `capacity` is a guess from the program's size: growing by doubling dominated loading a kernel's 2,000 tables. */
+  constructor(capacity = 64) {
+    const n = Math.max(16, capacity | 0);
+    this.hi = new Uint32Array(n); this.lo = new Uint32Array(n); this.file = new Uint32Array(n); this.line = new Uint32Array(n);
+    this.column = new Uint32Array(n); this.flags = new Uint8Array(n); this.disc = new Uint32Array(n);
+  }
 
   push(hi: number, lo: number, file: number, line: number, column: number, flags: number, disc: number): void {
     if (this.length === this.hi.length) this.grow();
@@ -64,7 +70,11 @@ export class RowTable {
 }
 
 /** Strings a version 5 header may refer to, and the CU's compile directory that a version 4 header leaves implicit. */
-export interface LineContext { lineStr?: Uint8Array; str?: Uint8Array; compDir?: string; addressSize?: number }
+export interface LineContext {
+  lineStr?: Uint8Array; str?: Uint8Array; compDir?: string; addressSize?: number;
+  /** Only the header (files): what matching a source path needs, without running the program. */
+  headerOnly?: boolean;
+}
 
 const DW_LNS_copy = 1, DW_LNS_advance_pc = 2, DW_LNS_advance_line = 3, DW_LNS_set_file = 4, DW_LNS_set_column = 5,
   DW_LNS_negate_stmt = 6, DW_LNS_set_basic_block = 7, DW_LNS_const_add_pc = 8, DW_LNS_fixed_advance_pc = 9,
@@ -152,7 +162,8 @@ export function parseLineProgram(section: Uint8Array, offset: number, ctx: LineC
   }
 
   r.seek(programStart);
-  const table = new RowTable();
+  // Most rows take one special opcode byte, some a few more: a third of the program's bytes rarely needs growing.
+  const table = new RowTable(ctx.headerOnly ? 0 : (end - programStart) / 3);
   let cached: LineRow[] | undefined;
   const program: LineProgram = {
     offset, version, files, table,
@@ -178,6 +189,7 @@ export function parseLineProgram(section: Uint8Array, offset: number, ctx: LineC
       opIndex = total % maxOps;
     }
   };
+  if (ctx.headerOnly) return program;
   try {
     while (r.pos < end) {
       const op = r.u8();

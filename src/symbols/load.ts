@@ -4,6 +4,7 @@ import { SymbolError } from './errors';
 import { DebugSections, DwarfInfo, Unit } from './info';
 import { LineProgram, parseLineProgram } from './lines';
 import { LineIndex } from './lineindex';
+import { LineLookup, LineTables } from './linetables';
 import { FunctionIndex } from './functions';
 import { SymbolTable } from './symtab';
 
@@ -11,9 +12,10 @@ export interface LoadedDebugInfo {
   elf: ElfFile;
   symtab: SymbolTable;
   dwarf: DwarfInfo;
-  programs: LineProgram[];
+  /** Every unit's line program (decoding all of them: for tools and tests). */
+  readonly programs: LineProgram[];
   programFor: (u: Unit) => LineProgram | undefined;
-  lines: LineIndex;
+  lines: LineLookup;
   functions: FunctionIndex;
   /** Non-fatal problems: damaged units or line programs whose earlier parts are still used. */
   warnings: string[];
@@ -33,39 +35,33 @@ export function loadDebugInfo(bytes: Uint8Array): LoadedDebugInfo {
   const symtab = new SymbolTable(elf);
   const dwarf = new DwarfInfo(s);
   warnings.push(...dwarf.damage);
-  // Line programs are found through the units' DW_AT_stmt_list, because a version 4 header needs the unit's comp_dir.
+  // Line programs are found through the units' DW_AT_stmt_list (a version 4 header needs the unit's comp_dir) and
+  // decoded on demand. Without .debug_info (stripped of units but keeping lines), .debug_line is walked on its own.
+  if (dwarf.units.length === 0 && s.line.length > 0) {
+    const programs = standaloneLines(s, warnings);
+    const lines = new LineIndex(programs);
+    return { elf, symtab, dwarf, programs, programFor: () => undefined, lines, functions: new FunctionIndex(dwarf, () => undefined), warnings };
+  }
+  const tables = new LineTables(s, dwarf.units, warnings, sec('.debug_aranges'));
+  const programFor = (u: Unit) => tables.programFor(u);
+  const functions = new FunctionIndex(dwarf, programFor);
+  return { elf, symtab, dwarf, get programs() { return tables.all(); }, programFor, lines: tables, functions, warnings };
+}
+
+function standaloneLines(s: DebugSections, warnings: string[]): LineProgram[] {
   const byOffset = new Map<number, LineProgram>();
-  const programFor = (u: Unit) => byOffset.get(u.stmtList);
-  for (const u of dwarf.units) {
-    if (u.stmtList < 0 || byOffset.has(u.stmtList)) continue;
+  let off = 0;
+  while (off < s.line.length) {
     try {
-      const p = parseLineProgram(s.line, u.stmtList, { lineStr: s.lineStr, str: s.str, compDir: u.compDir, addressSize: u.addressSize });
-      byOffset.set(u.stmtList, p);
-      const cut = p.truncated;
-      if (cut) warnings.push(cut);
+      const p = parseLineProgram(s.line, off, { lineStr: s.lineStr, str: s.str });
+      byOffset.set(off, p);
+      const len = new DataView(s.line.buffer, s.line.byteOffset + off).getUint32(0, true);
+      off += len === 0xffffffff ? 12 + Number(new DataView(s.line.buffer, s.line.byteOffset + off + 4).getBigUint64(0, true)) : 4 + len;
     } catch (e) {
       if (!(e instanceof SymbolError)) throw e;
       warnings.push(e.message);
+      break;
     }
   }
-  // Without .debug_info (stripped of units but keeping lines), walk .debug_line on its own.
-  if (dwarf.units.length === 0 && s.line.length > 0) {
-    let off = 0;
-    while (off < s.line.length) {
-      try {
-        const p = parseLineProgram(s.line, off, { lineStr: s.lineStr, str: s.str });
-        byOffset.set(off, p);
-        const len = new DataView(s.line.buffer, s.line.byteOffset + off).getUint32(0, true);
-        off += len === 0xffffffff ? 12 + Number(new DataView(s.line.buffer, s.line.byteOffset + off + 4).getBigUint64(0, true)) : 4 + len;
-      } catch (e) {
-        if (!(e instanceof SymbolError)) throw e;
-        warnings.push(e.message);
-        break;
-      }
-    }
-  }
-  const programs = [...byOffset.values()].sort((a, b) => a.offset - b.offset);
-  const lines = new LineIndex(programs);
-  const functions = new FunctionIndex(dwarf, programFor);
-  return { elf, symtab, dwarf, programs, programFor, lines, functions, warnings };
+  return [...byOffset.values()].sort((a, b) => a.offset - b.offset);
 }
