@@ -13,6 +13,7 @@ import { openReplay, Session, startRecording } from '../replay/session';
 import { Breakpoint, Stop, Stops, Timeline as ReplayTimeline, Watchpoint } from '../replay/timeline';
 import { depthDelta } from './calls';
 import type { HartSample, Outcome, Probes, Switch, Timeline } from './engine';
+import type { SwitchSource } from './switches';
 
 /** Instructions a forward run executes between looks at pause requests, input and console output. */
 const CHUNK = 4_000_000;
@@ -112,6 +113,12 @@ export class RecordingTimeline implements Timeline {
   }
 
   // ---- switches ----
+
+  /** The raw switch and wake log with the recorded schedule, for the switch causes (src/debug/switches.ts). */
+  switchSource(): SwitchSource {
+    const log = this.s.log;
+    return { schedule: this.s.header.schedule, switchPos: log.switchPos, switchHart: log.switchHart, wakePos: log.wakePos, wakeHart: log.wakeHart };
+  }
 
   private switchAt(k: number): Switch {
     const log = this.s.log, p = log.switchPos[k];

@@ -17,6 +17,12 @@ export class GlobalIndex {
     return this.byName.get(name);
   }
 
+  /** Every indexed name, sorted. */
+  names(): string[] {
+    this.byName ??= this.build();
+    return [...this.byName.keys()].sort();
+  }
+
   private build(): Map<string, StaticDie> {
     const out = new Map<string, StaticDie>();
     const dw = this.info.dwarf;

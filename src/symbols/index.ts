@@ -84,6 +84,8 @@ export interface Symbols {
    * A global or file-scope static by name, from DWARF; without DWARF for it, an ELF object symbol gives the address
    * and size and the type is unknown (`variable` undefined). Undefined when the name is neither.
    */
+  /** Names of the variables with static storage that have debug information (globals and file-scope statics), sorted. */
+  globalNames(): string[];
   globalVariable(name: string, mem: MemoryReader): GlobalVariable | { name: string; address: bigint; size: number; type: undefined; variable: undefined } | undefined;
 }
 
@@ -97,6 +99,11 @@ class SymbolsImpl implements Symbols {
   private variableReader: VariableReader | undefined;
   private globals: GlobalIndex | undefined;
   constructor(readonly info: LoadedDebugInfo, readonly path?: string) {}
+
+  globalNames(): string[] {
+    this.globals ??= new GlobalIndex(this.info);
+    return safe(() => this.globals!.names()) ?? [];
+  }
 
   globalVariable(name: string, mem: MemoryReader) {
     this.globals ??= new GlobalIndex(this.info);
