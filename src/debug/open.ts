@@ -1,7 +1,7 @@
 // Opens what a launch configuration names: a new live recording of the program (behind its firmware, if any), or a
 // replay of a .hartrec file with its images checked against the recording, plus the program's symbols.
 
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { HartlineError } from '../errors';
 import { readRecording } from '../replay/reader';
 import { LoadedImage, sha256 } from '../replay/images';
@@ -23,10 +23,13 @@ export function openRecord(cfg: RecordLaunch): Opened {
   const images: { role: 'kernel' | 'bios'; path: string; bytes: Uint8Array }[] = [{ role: 'kernel', path: cfg.program, bytes: cfg.elf }];
   if (cfg.bios) images.push({ role: 'bios', path: cfg.bios.path, bytes: cfg.bios.bytes });
   let timeline: RecordingTimeline;
+  // A launch that fails leaves no file behind (a 0-byte .hartrec would be offered as a recording).
+  const existed = existsSync(cfg.recording);
   try {
     timeline = RecordingTimeline.record({ images, harts: cfg.harts, ramSize: cfg.ramSize, policy: cfg.policy, quantum: cfg.quantum, seed: cfg.seed,
       bootargs: cfg.bootargs, recording: cfg.recording, budget: cfg.budget });
   } catch (e) {
+    if (!existed) rmSync(cfg.recording, { force: true });
     const code = (e as NodeJS.ErrnoException).code;
     if (typeof code === 'string' && (e as NodeJS.ErrnoException).syscall === 'open') {
       throw new LaunchError(`cannot create the recording ${cfg.recording} (${code}); set "recording" to a path in a folder you can write`);

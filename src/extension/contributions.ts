@@ -1,7 +1,7 @@
 // Turns options.ts and manifest.ts into package.json's `contributes` and `activationEvents`, and docs/options.md.
 // scripts/contributions.mjs writes them; test/unit/extension-contributions.test.ts checks they are up to date.
 
-import { CATEGORY, COMMANDS, DUMP_LANGUAGE, KEYBINDINGS, TIMELINE_VIEW, WALKTHROUGH } from './manifest';
+import { CATEGORY, COMMANDS, DEBUG_WELCOME, DUMP_LANGUAGE, KEYBINDINGS, TIMELINE_CONTAINER, TIMELINE_VIEW, WALKTHROUGH } from './manifest';
 import { INITIAL_CONFIGURATIONS, LAUNCH_OPTIONS, LaunchOption, SETTINGS, SNIPPETS, schemaOf } from './options';
 
 function icon(path: string): string | { light: string; dark: string } {
@@ -44,7 +44,9 @@ export function contributes(): Record<string, unknown> {
     menus: menus(),
     keybindings: KEYBINDINGS,
     configuration: { title: 'Hartline', properties: settings },
-    views: { debug: [{ type: 'webview', id: TIMELINE_VIEW, name: 'Hart Timeline', when: "debugType == 'hartline' || hartline.hasTimeline" }] },
+    viewsContainers: { panel: [{ id: TIMELINE_CONTAINER, title: 'Hart Timeline', icon: 'media/icons/timeline.svg' }] },
+    views: { [TIMELINE_CONTAINER]: [{ type: 'webview', id: TIMELINE_VIEW, name: 'Hart Timeline', icon: 'media/icons/timeline.svg' }] },
+    viewsWelcome: [{ view: 'debug', contents: DEBUG_WELCOME }],
     walkthroughs: [{
       id: WALKTHROUGH.id, title: WALKTHROUGH.title, description: WALKTHROUGH.description,
       steps: WALKTHROUGH.steps.map((s) => ({ id: s.id, title: s.title, description: s.description, media: { markdown: s.media }, completionEvents: s.completionEvents })),
@@ -56,6 +58,9 @@ export function activationEvents(): string[] {
   return [
     'onDebugResolve:hartline',
     'onDebugDynamicConfigurations:hartline',
+    // "create a launch.json file" and launch.json's completions in a folder with RISC-V programs.
+    'onDebugInitialConfigurations',
+    'workspaceContains:**/*.elf',
     ...COMMANDS.map((c) => `onCommand:${c.id}`),
     `onView:${TIMELINE_VIEW}`,
   ];
