@@ -10,6 +10,7 @@ import { Cursor } from './cursor';
 import { openDump, registerDumps } from './dump';
 import { Markers } from './markers';
 import { Navigation } from './navigation';
+import { MissingSources } from './sources';
 import { statusBar } from './statusbar';
 import { registerTimeline } from './timelineView';
 import { Uart } from './uart';
@@ -20,6 +21,7 @@ export interface HartlineApi {
   markers: Markers;
   navigation: Navigation;
   uart: Uart;
+  sources: MissingSources;
 }
 
 export function activate(context: vscode.ExtensionContext): HartlineApi {
@@ -28,7 +30,9 @@ export function activate(context: vscode.ExtensionContext): HartlineApi {
   const markers = new Markers(context, cursor);
   const navigation = new Navigation(cursor);
   const uart = new Uart();
+  const sources = new MissingSources(cursor);
   context.subscriptions.push(
+    sources,
     cursor,
     markers,
     navigation,
@@ -62,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): HartlineApi {
       if (note) vscode.debug.activeDebugConsole.appendLine(`Hartline: ${note}`);
     }),
   );
-  return { cursor, markers, navigation, uart };
+  return { cursor, markers, navigation, uart, sources };
 }
 
 export function deactivate(): void {}

@@ -101,3 +101,12 @@ test('bookmarks are kept beside the recording, sorted, and a damaged file reads 
   writeFileSync(bookmarksPath(rec), JSON.stringify({ bookmarks: [{ position: -1, name: 'x' }, { position: 5, name: 7 }, { position: 6, name: 'ok' }] }));
   assert.deepEqual(loadBookmarks(rec).map((b) => b.name), ['ok']);
 });
+
+test('a sourceMap entry is found from the longest tail of the missing path under the folder chosen', async () => {
+  const { sourceMapEntry } = await import('../../../src/extension/sourceMap');
+  const here = new Set(['/home/me/src/race.c', '/home/me/src/lib/util.c']);
+  assert.deepEqual(sourceMapEntry('/build/ci/src/race.c', '/home/me/src', (p) => here.has(p)), ['/build/ci/src', '/home/me/src']);
+  assert.deepEqual(sourceMapEntry('/build/ci/src/lib/util.c', '/home/me/src', (p) => here.has(p)), ['/build/ci/src', '/home/me/src']);
+  assert.deepEqual(sourceMapEntry('/build/ci/src/lib/util.c', '/home/me/src/', (p) => here.has(p)), ['/build/ci/src', '/home/me/src']);
+  assert.equal(sourceMapEntry('/build/ci/other.c', '/home/me/src', (p) => here.has(p)), undefined);
+});
