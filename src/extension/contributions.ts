@@ -2,7 +2,7 @@
 // scripts/contributions.mjs writes them; test/unit/extension-contributions.test.ts checks they are up to date.
 
 import { CATEGORY, COMMANDS, DEBUG_WELCOME, DUMP_LANGUAGE, KEYBINDINGS, TIMELINE_CONTAINER, TIMELINE_VIEW, WALKTHROUGH } from './manifest';
-import { INITIAL_CONFIGURATIONS, LAUNCH_OPTIONS, LaunchOption, SETTINGS, SNIPPETS, schemaOf } from './options';
+import { LAUNCH_OPTIONS, LaunchOption, SETTINGS, SNIPPETS, schemaOf } from './options';
 
 function icon(path: string): string | { light: string; dark: string } {
   if (path.startsWith('$(')) return path;
@@ -30,7 +30,6 @@ export function contributes(): Record<string, unknown> {
       languages: ['c', 'cpp', 'riscv'],
       variables: { pickRecording: 'hartline.pickRecording' },
       configurationAttributes: { launch: { properties } },
-      initialConfigurations: INITIAL_CONFIGURATIONS,
       configurationSnippets: SNIPPETS.map((s) => ({ label: s.label, description: s.description, body: s.body })),
     }],
     breakpoints: [{ language: 'c' }, { language: 'cpp' }, { language: 'riscv' }],
