@@ -62,6 +62,6 @@ export function describeStop(out: Outcome, why: string, hart: number, position: 
     case 'paused':
       return error !== undefined ? { reason: 'exception', hart, description: error } : { reason: 'pause', hart, description: 'paused' };
     default:
-      return { reason: why, hart, description: why === 'step' ? `hart ${hart} stepped` : `${why === 'CPU switch' ? `switch to hart ${hart}` : why} at position ${position.toLocaleString('en-US')}` };
+      return { reason: why, hart, description: why === 'step' ? `hart ${hart} stepped` : `${why === 'CPU switch' ? `switch to hart ${hart} at position` : why === 'position' ? 'position' : `${why} at position`} ${position.toLocaleString('en-US')}` };
   }
 }

@@ -4,6 +4,7 @@
 // offers a sourceMap entry when it does not exist).
 
 import { existsSync } from 'node:fs';
+import { normalize } from 'node:path';
 
 /** How many trailing path components `a` and `b` share. */
 function sharedTail(a: string, b: string): number {
@@ -25,9 +26,10 @@ export class SourcePaths {
     this.cache.clear();
   }
 
-  /** The path to show for a file the ELF names. */
-  local(elfPath: string): string {
-    const hit = this.cache.get(elfPath);
+  /** The path to show for a file the ELF names (normalised: `a/../common/x.h` is `common/x.h`). */
+  local(raw: string): string {
+    const elfPath = normalize(raw);
+    const hit = this.cache.get(raw);
     if (hit !== undefined) return hit;
     let best = elfPath, bestN = 0;
     for (const p of this.client) {
@@ -36,7 +38,7 @@ export class SourcePaths {
     }
     // The ELF's own path is right when it exists and is the file the client uses, or no client file matches.
     if (bestN === 0 || (best !== elfPath && existsSync(elfPath) && sharedTail(best, elfPath) < 2 && !existsSync(best))) best = elfPath;
-    this.cache.set(elfPath, best);
+    this.cache.set(raw, best);
     return best;
   }
 }

@@ -189,6 +189,7 @@ async function story() {
   assert.match(created, /"program": "\$\{workspaceFolder\}\/racy_counter\.elf"/, created);
   assert.match(created, /"mode": "replay"/);
   assert.doesNotMatch(created, /program\.elf/);
+  await page.keyboard.press('Escape');
   await shot('02-launch-json');
   // The example's own configurations from here on.
   writeFileSync(launchJson, readFileSync(join(EXAMPLE, '..', 'example-launch.json'), 'utf8'));
@@ -277,8 +278,9 @@ async function story() {
   await shot('06-timeline');
   const beforeClick = await statusPosition();
   await page.mouse.click(canvasBox.x + 56 + (canvasBox.width - 62) / 3, canvasBox.y + y2);
-  await positionChanged(beforeClick);
-  await threads();
+  const clicked = await positionChanged(beforeClick);
+  // The stop focuses the hart of the lane clicked (lane 2).
+  await page.locator('.debug-call-stack .monaco-list-row', { hasText: new RegExp(`hart 2[\\s\\S]*position ${clicked.toLocaleString('en-US')}`, 'i') }).first().waitFor({ timeout: 20_000 });
   // A double-click only fits the view: no toasts about a running machine.
   await page.mouse.dblclick(canvasBox.x + 56 + (canvasBox.width - 62) / 2, canvasBox.y + y2);
   await page.waitForTimeout(1500);
