@@ -107,9 +107,15 @@ export function customRequest(h: CustomHost, command: string, response: DebugPro
         const back = list.slice(k + 1).find((y) => y.to === x.from);
         wfi.push({ hart: x.from, from: x.position, to: back ? back.position : t.end });
       });
-      const src = t.switchSource?.();
-      const interrupts: { position: number; hart: number; cause: string }[] = [];
-      if (src) for (let k = 0; k < src.wakePos.length; k++) if (src.wakePos[k] >= from && src.wakePos[k] < to) interrupts.push({ position: src.wakePos[k], hart: src.wakeHart[k], cause: 'interrupt woke the hart' });
+      // A hart that went to sleep in wfi runs again only when an interrupt wakes it: its next switch-in is that wake.
+      const wakes: { position: number; hart: number }[] = [];
+      const asleep = new Set<number>();
+      for (const x of list) {
+        if (asleep.delete(x.to)) wakes.push({ position: x.position, hart: x.to });
+        if (x.cause === 'wfi' && x.from !== undefined) asleep.add(x.from);
+      }
+      const kinds = c ? c.wakeKinds(wakes, t.position) : wakes.map(() => 'interrupt');
+      const interrupts = wakes.map((w, k) => ({ ...w, cause: kinds[k] }));
       response.body = { switches: list.map((x) => ({ position: x.position, hart: x.to, from: x.from, cause: x.cause })),
         inputs: t.inputs(from, to).map((i) => ({ position: i.position, byte: i.byte })), wfi, interrupts };
       h.respond();

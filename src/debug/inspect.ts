@@ -191,7 +191,7 @@ export class Inspector {
       }
       case 'hart': return named(hartState(m, m.harts[ref.hart]), () => undefined);
       case 'globals': {
-        const vars = this.globals();
+        const vars = this.globals(this.unwind(ref.hart).find((f) => f.file)?.file);
         return this.fromVars(args.variablesReference, ref.hart, vars, vars.map((v) => v.name));
       }
       case 'registers':
@@ -229,12 +229,12 @@ export class Inspector {
     return { result: formatValue(v), variablesReference: ref, type: typeText(v), memoryReference: where ? '0x' + where.addr.toString(16) : undefined };
   }
 
-  /** Globals and file-scope statics with debug information, by name (those without a type are left out). */
-  globals(): Variable[] {
+  /** Globals and file-scope statics with debug information, the program's own first (see Symbols.globalNames). */
+  globals(file?: string): Variable[] {
     const s = this.code.symbols;
     if (!s) return [];
     const out: Variable[] = [];
-    for (const name of s.globalNames()) {
+    for (const name of s.globalNames(file)) {
       try { const g = s.globalVariable(name, this.mem); if (g?.variable) out.push(g.variable); } catch { /* unreadable: left out */ }
     }
     return out;

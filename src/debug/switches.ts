@@ -72,6 +72,45 @@ export class SwitchCauses {
     return out;
   }
 
+  /**
+   * Which interrupt woke each hart (`timer interrupt`, `software interrupt (IPI)`, `external interrupt`), read from the
+   * pending and enabled bits at the wake; only for the `exact` wakes nearest `around`, the others say `interrupt`.
+   */
+  wakeKinds(wakes: { position: number; hart: number }[], around: number, exact = 16): string[] {
+    const out = wakes.map((w) => this.kinds.get(`${w.position}/${w.hart}`) ?? 'interrupt');
+    const c = lowerBound(wakes.map((w) => w.position), around);
+    const lo = Math.max(0, c - exact), hi = Math.min(wakes.length, c + exact);
+    const here = this.t.position;
+    try {
+      for (let k = lo; k < hi; k++) {
+        const w = wakes[k], key = `${w.position}/${w.hart}`;
+        if (this.kinds.has(key)) continue;
+        // Before the wake the hart sits after its wfi; one instruction later it is in the trap handler, if it took one.
+        if (this.t.seek(w.position).kind !== 'arrived' && this.t.position !== w.position) break;
+        const before = this.t.machine.harts[w.hart]?.pc;
+        this.t.seek(w.position + 1);
+        const h = this.t.machine.harts[w.hart];
+        let kind = 'interrupt';
+        for (const [cause, epc] of h ? [[h.mcause, h.mepc], [h.scause, h.sepc]] as const : []) {
+          if (before === undefined || BigInt.asUintN(64, cause) >> 63n === 0n || BigInt.asUintN(64, epc) !== BigInt.asUintN(64, BigInt(before))) continue;
+          const code = Number(cause & 0xffn);
+          kind = code === 5 || code === 7 ? 'timer interrupt' : code === 1 || code === 3 ? 'software interrupt (IPI)' : code === 9 || code === 11 ? 'external interrupt' : 'interrupt';
+          break;
+        }
+        // Woken without a trap (interrupts globally off in wfi): the bit still pending and enabled says which.
+        const pending = kind === 'interrupt' && h ? h.mip & Number(BigInt.asUintN(32, BigInt(h.mie))) : 0;
+        if (pending) kind = pending & 0xa0 ? 'timer interrupt' : pending & 0x0a ? 'software interrupt (IPI)' : pending & 0xa00 ? 'external interrupt' : kind;
+        this.kinds.set(key, kind);
+        out[k] = kind;
+      }
+    } finally {
+      if (this.t.position !== here) this.t.seek(here);
+    }
+    return out;
+  }
+
+  private readonly kinds = new Map<string, string>();
+
   /** Reads the machine at the open switches nearest `around`, in one forward pass, then returns to where it was. */
   private settle(list: SwitchInfo[], around: number, exact: number): void {
     const c = lowerBound(list.map((x) => x.position), around);

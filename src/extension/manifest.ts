@@ -89,7 +89,7 @@ export const WALKTHROUGH = {
       description: 'Stop, then choose **Replay** and press F5. The replay stops at the end; Step Back (Alt+F10) and Reverse Continue (Alt+F5) go backwards.\n[Open the Hart Timeline](command:hartline.timeline.focus)',
       completionEvents: ['onContext:hartline.replaying'] },
     { id: 'race', title: 'Find the colliding writes', media: 'media/walkthrough/race.md',
-      description: 'Right-click `counter` in Variables or Watch and choose **Last Write to…**, then again from there: the gutter markers show where the hart was switched out between its load and its store.\n[Go to Previous CPU Switch](command:hartline.previousSwitch)',
+      description: 'Right-click `counter` in Variables (under Globals) and choose **Break on Value Change**, then Reverse Continue: the stop says who wrote it and what it held. The gutter markers show where the hart was switched out between its load and its store.\n[Go to Previous CPU Switch](command:hartline.previousSwitch)',
       completionEvents: ['onCommand:hartline.lastWrite', 'onCommand:hartline.previousSwitch'] },
   ],
 };

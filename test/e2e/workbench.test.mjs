@@ -86,8 +86,9 @@ async function openFile(name) {
     try { await input.waitFor({ state: 'visible', timeout: 5000 }); break; } catch (e) { if (i === 3) throw e; await page.keyboard.press('Escape'); }
   }
   await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-  await page.keyboard.press('Enter');
+  const row = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }) }).first();
+  await row.waitFor();
+  await row.click();
   await page.locator(`.tab.active[aria-label*="${name}"]`).waitFor();
 }
 
@@ -193,8 +194,7 @@ async function story() {
   await shot('02-launch-json');
   // The example's own configurations from here on.
   writeFileSync(launchJson, readFileSync(join(EXAMPLE, '..', 'example-launch.json'), 'utf8'));
-  await page.keyboard.press('Control+K');
-  await page.keyboard.press('W');
+  await palette('View: Close All Editors');
   await openFile('racy_counter.c');
   await page.waitForTimeout(1500);
 
@@ -288,6 +288,9 @@ async function story() {
 
   // 7. A data breakpoint from the Globals scope; reverse continue stops at the last write and says what changed.
   await palette('Debug: Focus on Variables View');
+  const locals = page.locator('.debug-variables .monaco-list-row', { hasText: /^\s*Locals/ }).first();
+  await locals.waitFor({ timeout: 30_000 });
+  if ((await locals.getAttribute('aria-expanded')) === 'true') await locals.click();
   const globals = page.locator('.debug-variables .monaco-list-row', { hasText: /^\s*Globals/ }).first();
   await globals.waitFor({ timeout: 30_000 });
   if ((await globals.getAttribute('aria-expanded')) !== 'true') await globals.click();

@@ -30,6 +30,9 @@ test('a Globals scope lists the program\'s globals and statics with their values
   const vars = (await c.variablesRequest({ variablesReference: globals.variablesReference })).body.variables;
   const names = vars.map((v) => v.name);
   for (const n of ['lock', 'locked_counter', 'amo_counter', 'per_hart']) assert.ok(names.includes(n), `${n} in ${names}`);
+  // The program's own globals come first, the C library's (built elsewhere) after them.
+  const firstLibc = names.findIndex((n) => /^(DOUBLE_|POW5_|__)/.test(n));
+  assert.ok(firstLibc > names.indexOf('per_hart') && firstLibc > names.indexOf('lock'), names.slice(0, 12).join());
   const perHart = vars.find((v) => v.name === 'per_hart')!;
   assert.ok(perHart.variablesReference > 0, 'the array expands');
   assert.equal(perHart.evaluateName, 'per_hart');
@@ -148,3 +151,12 @@ test('hartline/switches lists every switch with the hart out, the hart in and wh
   assert.ok(last.every((s) => s.cause !== undefined), JSON.stringify(last));
   assert.equal((await position(c)).position, here, 'reading causes leaves the cursor where it was');
 })));
+
+test('hartline/timeline names the interrupts that woke sleeping harts, and their wfi spans', () => withAdapter(async (c) => {
+  await launchAndStop(c, record('smp_timer', { quantum: 200 }));
+  await stopAfter(c, () => c.continueRequest({ threadId: 1 }));
+  const r = (await c.customRequest('hartline/timeline', {})).body as { interrupts: { hart: number; cause: string }[]; wfi: { hart: number; from: number; to: number }[] };
+  assert.ok(r.interrupts.length > 0, 'the harts were woken');
+  assert.ok(r.interrupts.some((i) => i.cause === 'timer interrupt'), JSON.stringify(r.interrupts.slice(-4)));
+  assert.ok(r.wfi.length > 0 && r.wfi.every((w) => w.to >= w.from));
+}));
