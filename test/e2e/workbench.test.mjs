@@ -254,10 +254,28 @@ async function story() {
   });
   assert.ok(glyph, 'CPU-switch gutter markers are drawn in hart.c');
   const box = await page.locator('.monaco-editor .view-lines').first().boundingBox();
-  await page.mouse.move(box.x + 60, glyph.y);
-  await page.mouse.move(box.x + 64, glyph.y);
+  // Over the marked line's code (the hover's range), resting long enough for the editor to show it.
+  const textX = await page.evaluate((y) => {
+    for (const l of document.querySelectorAll('.monaco-editor .view-line')) {
+      const b = l.getBoundingClientRect();
+      if (y >= b.top && y < b.bottom) { const span = [...l.querySelectorAll('span span')].find((x) => x.textContent.trim()); return span ? span.getBoundingClientRect().left + 8 : b.left + 40; }
+    }
+    return undefined;
+  }, glyph.y);
   const hover = page.locator('.monaco-hover', { hasText: /Switched (in|out)|\d+ switches/ }).first();
-  await hover.waitFor({ timeout: 20_000 });
+  for (let attempt = 0; ; attempt++) {
+    await page.mouse.move(box.x + box.width - 30, box.y + box.height - 10);
+    await page.waitForTimeout(300);
+    await page.mouse.move((textX ?? box.x + 60) - 2, glyph.y);
+    await page.mouse.move(textX ?? box.x + 62, glyph.y);
+    if (await hover.waitFor({ timeout: 4000 }).then(() => true, () => false)) break;
+    // The keyboard's Show Hover at a caret on that line shows the same hover.
+    await page.mouse.click(textX ?? box.x + 62, glyph.y);
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    if (await hover.waitFor({ timeout: 4000 }).then(() => true, () => false)) break;
+    if (attempt === 2) throw new Error('the marker\'s hover never appeared');
+  }
   assert.match(await hover.innerText(), /hart \d+ → hart \d+ at position [\d,]+ \((start|end of quantum|chaos slice|wfi|interrupt)\)/);
   await shot('05-markers');
   await page.mouse.move(box.x + box.width - 20, box.y + box.height - 20);
