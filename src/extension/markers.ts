@@ -103,11 +103,10 @@ export class Markers implements vscode.Disposable {
       if (editor.document.uri.scheme !== 'file') continue;
       const m = this.byFile.get(editor.document.uri.fsPath);
       const doc = editor.document;
-      // Hovers need a range with text in it: the line's code, from its first non-blank character.
+      // Hovers need a range with text in it: the whole line.
       const options = (list: { line: number; hover: vscode.MarkdownString | string; count?: number }[]): vscode.DecorationOptions[] => list.filter((o) => o.line - 1 < doc.lineCount).map((o) => {
         const l = doc.lineAt(o.line - 1);
-        const start = l.isEmptyOrWhitespace ? 0 : l.firstNonWhitespaceCharacterIndex;
-        const range = new vscode.Range(o.line - 1, start, o.line - 1, Math.max(start + 1, l.text.length));
+        const range = new vscode.Range(o.line - 1, 0, o.line - 1, Math.max(1, l.text.length));
         return { range, hoverMessage: o.hover, renderOptions: o.count && o.count > 1 ? { after: { contentText: `⇄ ${o.count} switches` } } : undefined };
       });
       for (const [key, t] of this.types) editor.setDecorations(t, options(m?.get(key) ?? []));

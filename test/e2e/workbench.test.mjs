@@ -258,7 +258,7 @@ async function story() {
   const textX = await page.evaluate((y) => {
     for (const l of document.querySelectorAll('.monaco-editor .view-line')) {
       const b = l.getBoundingClientRect();
-      if (y >= b.top && y < b.bottom) { const span = [...l.querySelectorAll('span span')].find((x) => x.textContent.trim()); return span ? span.getBoundingClientRect().left + 8 : b.left + 40; }
+      if (y >= b.top && y < b.bottom) { const span = [...l.querySelectorAll('span span')].find((x) => x.textContent.trim()); return span ? span.getBoundingClientRect().left + 20 : b.left + 40; }
     }
     return undefined;
   }, glyph.y);
@@ -304,7 +304,7 @@ async function story() {
   await page.waitForTimeout(1500);
   assert.equal(await hartlineToasts(), 0, 'no toasts for timeline gestures');
 
-  // 7. A data breakpoint from the Globals scope; reverse continue stops at the last write and says what changed.
+  // 7. A data breakpoint from the Globals scope; Continue stops at the next write and says what changed.
   await palette('Debug: Focus on Variables View');
   const locals = page.locator('.debug-variables .monaco-list-row', { hasText: /^\s*Locals/ }).first();
   await locals.waitFor({ timeout: 30_000 });
@@ -315,14 +315,17 @@ async function story() {
   const counter = page.locator('.debug-variables .monaco-list-row', { hasText: /^\s*counter\b/ }).first();
   await counter.waitFor({ timeout: 30_000 });
   await counter.click({ button: 'right' });
-  await page.locator('.context-view .action-label', { hasText: 'Break on Value Change' }).first().click();
+  const item = page.locator('.context-view .action-label', { hasText: 'Break on Value Change' }).first();
+  await item.hover();
+  await page.keyboard.press('Enter');
+  await page.locator('.context-view .action-label', { hasText: 'Break on Value Change' }).first().waitFor({ state: 'hidden', timeout: 10_000 });
   await page.locator('.debug-breakpoints .monaco-list-row', { hasText: 'counter' }).first().waitFor({ timeout: 20_000 }).catch(() => {});
   const beforeRc = await statusPosition();
-  await page.locator('.debug-toolbar .codicon-debug-reverse-continue').click();
+  await page.locator('.debug-toolbar .codicon-debug-continue').click();
   await positionChanged(beforeRc);
   const stopText = page.locator('.debug-call-stack .monaco-list-row', { hasText: /counter: \d+ → \d+, written by hart \d at racy_counter\.c:\d+/ }).first();
   await stopText.waitFor({ timeout: 30_000 });
-  await palette('Debug: Focus on Debug Console View');
+  await palette('Focus on Debug Console View');
   await page.locator('.repl .monaco-list-row', { hasText: /counter: \d+ → \d+, written by hart/ }).first().waitFor({ timeout: 20_000 });
   await shot('07-data-breakpoint');
   await palette('Focus on Hart Timeline View');
@@ -344,14 +347,17 @@ async function story() {
   const input = page.locator('.quick-input-widget input');
   await input.fill('the last write');
   await page.keyboard.press('Enter');
-  assert.ok(existsSync(join(EXAMPLE, 'racy_counter.hartrec.bookmarks.json')), 'bookmarks are kept beside the recording');
+  const bookmarks = join(EXAMPLE, 'racy_counter.hartrec.bookmarks.json');
+  for (let i = 0; i < 50 && !existsSync(bookmarks); i++) await page.waitForTimeout(200);
+  assert.ok(existsSync(bookmarks), 'bookmarks are kept beside the recording');
+  assert.match(readFileSync(bookmarks, 'utf8'), /"name": "the last write"/);
   await palette('Hartline: Travel Back');
   const back = await positionChanged(marked);
   await palette('Hartline: Travel Forward');
   assert.equal(await positionChanged(back), marked, 'forward returns to where Back left');
   await palette('Hartline: Travel Back');
   await positionChanged(marked);
-  await palette('Hartline: Go to Bookmark…', '$(bookmark) the last write');
+  await palette('Hartline: Go to Bookmark…', 'the last write');
   await page.waitForTimeout(300);
   await palette('Focus on Hart Timeline View');
   await timelineFrame();
