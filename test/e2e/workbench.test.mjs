@@ -66,10 +66,15 @@ async function shot(name) {
 async function palette(text, pick) {
   const input = page.locator('.quick-input-widget input');
   for (let i = 0; ; i++) {
+    // A quick input still closing from the previous command takes no typing: wait until it is gone.
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 }).catch(() => page.keyboard.press('Escape'));
     await page.keyboard.press('F1');
-    try { await input.waitFor({ state: 'visible', timeout: 5000 }); break; } catch (e) { if (i === 3) throw e; await page.keyboard.press('Escape'); }
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5000 });
+      await input.fill('>' + text, { timeout: 5000 });
+      break;
+    } catch (e) { if (i === 3) throw e; await page.keyboard.press('Escape'); }
   }
-  await input.fill('>' + text);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor();
   await page.keyboard.press('Enter');
   if (pick) {
