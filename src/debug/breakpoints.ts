@@ -39,6 +39,8 @@ export interface Breakpoint {
   logMessage?: string;
   /** Present when there is a hit condition. */
   hits?: HitLog;
+  /** Data breakpoints: the expression the user watches, when it was one (for the stop's "counter: 1 → 2"). */
+  label?: string;
 }
 
 /** What the table needs from the session: evaluating an expression on a hart, and printing a logpoint. */
@@ -154,6 +156,22 @@ export class BreakpointTable {
     });
   }
 
+  /** What a Last Write search looks for, so that its stop names the expression (cleared at every stop). */
+  travelLabel: { label?: string; lo: number; hi: number } | undefined;
+  /** Expressions by data id, as dataBreakpointInfo resolved them. */
+  private readonly dataLabels = new Map<string, string>();
+
+  /** Remembers which expression a data id came from (a bare address keeps the name an expression gave it). */
+  labelData(dataId: string, label: string | undefined): void {
+    if (label) this.dataLabels.set(dataId, label);
+  }
+
+  /** The watched expression and range of the first data breakpoint among `ids`. */
+  dataLabel(ids: readonly number[]): { label?: string; lo: number; hi: number } | undefined {
+    const b = this.data.find((x) => ids.includes(x.id));
+    return b?.watch ? { label: b.label, lo: b.watch.lo, hi: b.watch.hi } : undefined;
+  }
+
   /** Data ids are "0xADDR/SIZE" (address in hex, size in decimal), from dataBreakpointInfo. */
   setData(wanted: DebugProtocol.DataBreakpoint[]): DebugProtocol.Breakpoint[] {
     this.data = [];
@@ -171,6 +189,7 @@ export class BreakpointTable {
       const watch = { lo, hi: lo + size, read: access !== 'write', write: access !== 'read' };
       const bp = this.make('data', [], watch, b);
       if (typeof bp === 'string') return { verified: false, message: bp };
+      bp.label = this.dataLabels.get(b.dataId);
       this.data.push(bp);
       return { id: bp.id, verified: true, description: `${access} of ${size} bytes at ${hexAddress(at.addr)}${!at.physical && lo !== at.addr ? ` (physical ${hexAddress(lo)})` : ''}` } as DebugProtocol.Breakpoint;
     });

@@ -7,11 +7,21 @@ import type { Outcome, Probes, Target } from './target';
 import { lvalueOf } from './evaluate';
 import { Inspector, RefusedError } from './inspect';
 import type { Granularity, StepKind } from './stepping';
+import { SwitchCauses, SwitchInfo } from './switches';
 
 /** Optional custom requests, announced in the initialize response's `hartlineRequests`. */
-export const OPTIONAL_REQUESTS = ['hartline/timeline'];
+export const OPTIONAL_REQUESTS = ['hartline/timeline', 'hartline/switches'];
 /** Custom requests answered while the machine runs. */
-export const CUSTOM_WHILE_RUNNING = new Set(['hartline/input', 'hartline/position', 'hartline/timeline']);
+export const CUSTOM_WHILE_RUNNING = new Set(['hartline/input', 'hartline/position']);
+
+/** Switch causes learnt per timeline (they never change, so they outlive one request). */
+const causes = new WeakMap<Target, SwitchCauses>();
+function causesOf(t: Target): SwitchCauses | undefined {
+  if (!t.switchSource) return undefined;
+  let c = causes.get(t);
+  if (!c) causes.set(t, (c = new SwitchCauses(t, () => t.switchSource!())));
+  return c;
+}
 
 /** What the requests need from the session. */
 export interface CustomHost {
@@ -40,10 +50,12 @@ export function customRequest(h: CustomHost, command: string, response: DebugPro
     case 'hartline/goto': {
       const p = Number(args?.position);
       if (!Number.isSafeInteger(p) || p < 0) throw new RefusedError('"position" must be a non-negative integer');
+      // `hart` (optional) is the hart to focus there, as a click on that hart's lane of the timeline asks.
+      const hart = args?.hart === undefined ? undefined : h.inspector.hartOf(Number(args.hart) + 1, h.focus);
       h.respond();
       // Ahead of a live recording the machine records on up to there: a run that can be paused.
-      if (t.live && p > t.end) void h.move(() => t.forward(NONE, { until: p }), 'goto');
-      else void h.move(() => t.seek(p), 'goto');
+      if (t.live && p > t.end) void h.move(() => t.forward(NONE, { until: p }), 'position', hart);
+      else void h.move(() => t.seek(p), 'position', hart);
       return;
     }
     case 'hartline/nextSwitch':
@@ -51,8 +63,8 @@ export function customRequest(h: CustomHost, command: string, response: DebugPro
       const next = command === 'hartline/nextSwitch';
       const target = next ? t.switchAfter(t.position) : t.switchBefore(t.position);
       h.respond();
-      if (!target) void h.move(() => t.seek(next ? t.end : 0), 'goto');
-      else void h.move(() => t.seek(target.position), 'goto', target.hart);
+      if (!target) void h.move(() => t.seek(next ? t.end : 0), 'CPU switch');
+      else void h.move(() => t.seek(target.position), 'CPU switch', target.hart);
       return;
     }
     case 'hartline/lastWrite': {
@@ -66,7 +78,8 @@ export function customRequest(h: CustomHost, command: string, response: DebugPro
       const [phys] = ranges;
       h.respond();
       h.breakpoints.lastHit = [];
-      void h.move(() => t.lastWrite(phys.lo, phys.hi - phys.lo), 'goto');
+      h.breakpoints.travelLabel = { label: String(args?.expression).trim(), lo: where.addr, hi: where.addr + where.size };
+      void h.move(() => t.lastWrite(phys.lo, phys.hi - phys.lo), 'last write');
       return;
     }
     case 'hartline/reverseStepIn':
@@ -77,10 +90,38 @@ export function customRequest(h: CustomHost, command: string, response: DebugPro
       h.type(String(args?.text ?? ''));
       h.respond();
       return;
+    case 'hartline/switches': {
+      // Switches in [from, to) (default: the whole recording), with their causes; `count` bounds the list around the cursor.
+      const c = causesOf(t);
+      const from = Number(args?.from ?? 0), to = Number(args?.to ?? t.end + 1), max = Number(args?.count ?? 5000);
+      if (![from, to, max].every(Number.isSafeInteger)) throw new RefusedError('"from", "to" and "count" must be integers');
+      const list: SwitchInfo[] = c ? c.list(from, to, t.position, max) : t.switchesNear(t.position, max).map((x) => ({ position: x.position, to: x.hart }));
+      response.body = { switches: list, harts: t.machine.harts.length, end: t.end, position: t.position };
+      h.respond();
+      return;
+    }
     case 'hartline/timeline': {
-      const near = t.switchesNear(t.position, 2000);
-      const from = near.length ? near[0].position : 0, to = near.length ? near[near.length - 1].position + 1 : t.end;
-      response.body = { switches: near, inputs: t.inputs(from, to).map((i) => ({ position: i.position })) };
+      const c = causesOf(t);
+      const list: SwitchInfo[] = c ? c.list(0, t.end + 1, t.position) : t.switchesNear(t.position, 2000).map((x) => ({ position: x.position, to: x.hart }));
+      const from = list.length ? list[0].position : 0, to = t.end + 1;
+      // A hart that went to sleep in wfi sleeps until it next runs.
+      const wfi: { hart: number; from: number; to: number }[] = [];
+      list.forEach((x, k) => {
+        if (x.cause !== 'wfi' || x.from === undefined) return;
+        const back = list.slice(k + 1).find((y) => y.to === x.from);
+        wfi.push({ hart: x.from, from: x.position, to: back ? back.position : t.end });
+      });
+      // A hart that went to sleep in wfi runs again only when an interrupt wakes it: its next switch-in is that wake.
+      const wakes: { position: number; hart: number }[] = [];
+      const asleep = new Set<number>();
+      for (const x of list) {
+        if (asleep.delete(x.to)) wakes.push({ position: x.position, hart: x.to });
+        if (x.cause === 'wfi' && x.from !== undefined) asleep.add(x.from);
+      }
+      const kinds = c ? c.wakeKinds(wakes, t.position) : wakes.map(() => 'interrupt');
+      const interrupts = wakes.map((w, k) => ({ ...w, cause: kinds[k] }));
+      response.body = { switches: list.map((x) => ({ position: x.position, hart: x.to, from: x.from, cause: x.cause })),
+        inputs: t.inputs(from, to).map((i) => ({ position: i.position, byte: i.byte })), wfi, interrupts };
       h.respond();
       return;
     }

@@ -12,6 +12,7 @@ import { evaluateText, formatValue, intOf, lvalueOf, typeOfName, typeText, Value
 import { csrGroup, CSR_GROUPS, floatRegisters, hartState, hartSummary, integerRegisters, Named, registerByName } from './registers';
 import { disassembleRange, sourceText } from './listing';
 import { AddressSpace, hexAddress, parseAddress, pcOf } from './address-space';
+import { SourcePaths } from './sources';
 
 /** A request the user cannot make in this state; answered with its message. */
 export class RefusedError extends Error {}
@@ -21,6 +22,7 @@ type Ref =
   | { kind: 'registers'; hart: number }
   | { kind: 'group'; hart: number; group: string }
   | { kind: 'hart'; hart: number }
+  | { kind: 'globals'; hart: number }
   | { kind: 'var'; hart: number; v: Variable; path: string };
 
 export interface FrameInfo {
@@ -45,6 +47,9 @@ export class Inspector {
   private locals = new Map<string, Variable[]>();
   /** What each variablesReference listed, for setVariable and dataBreakpointInfo by name. */
   private listed = new Map<number, { hart: number; vars: Variable[]; paths: string[] }>();
+
+  /** The workspace's copies of the ELF's source files, learned from the client's breakpoints. */
+  readonly paths = new SourcePaths();
 
   constructor(private readonly t: Target, private readonly code: Code) {
     this.space = new AddressSpace(() => t.machine);
@@ -117,7 +122,7 @@ export class Inspector {
         const id = (hart + 1) * 100000 + start + k + 1;
         this.frames.set(id, { hart, index: start + k });
         const sf: DebugProtocol.StackFrame = { id, name: f.name, line: f.line ?? 0, column: f.column || 1, instructionPointerReference: hexAddress(f.pc) };
-        if (f.file && f.line) sf.source = { name: basename(f.file), path: f.file };
+        if (f.file && f.line) sf.source = { name: basename(f.file), path: this.paths.local(f.file) };
         else {
           // No line information: the disassembly of the function, served as a source of its own.
           sf.source = { name: `${this.code.label(f.pc)} (disassembly)`, sourceReference: this.sources.create({ pc: f.pc, hart }), presentationHint: 'deemphasize' };
@@ -147,6 +152,7 @@ export class Inspector {
     const f = this.frameOf(frameId, 0);
     return [
       new Scope('Locals', this.refs.create({ kind: 'locals', hart: f.hart, frame: f.index }), false),
+      new Scope('Globals', this.refs.create({ kind: 'globals', hart: f.hart }), false),
       new Scope('Registers', this.refs.create({ kind: 'registers', hart: f.hart }), true),
       new Scope('Hart', this.refs.create({ kind: 'hart', hart: f.hart }), false),
     ];
@@ -190,6 +196,10 @@ export class Inspector {
         return this.fromVars(args.variablesReference, ref.hart, kids, kids.map((c) => childPath(ref.path, c.name)));
       }
       case 'hart': return named(hartState(m, m.harts[ref.hart]), () => undefined);
+      case 'globals': {
+        const vars = this.globals(this.unwind(ref.hart).find((f) => f.file)?.file, ref.hart);
+        return this.fromVars(args.variablesReference, ref.hart, vars, vars.map((v) => v.name));
+      }
       case 'registers':
         return ['Integer', 'Float', ...Object.keys(CSR_GROUPS)].map((g) => ({ name: g, value: g === 'Integer' || g === 'Float' ? 'registers' : 'CSRs',
           variablesReference: this.refs.create({ kind: 'group', hart: ref.hart, group: g }) }));
@@ -225,19 +235,40 @@ export class Inspector {
     return { result: formatValue(v), variablesReference: ref, type: typeText(v), memoryReference: where ? hexAddress(where.addr) : undefined };
   }
 
-  /** Address and size of what a data breakpoint would watch: a listed variable, an expression, or a raw address. */
-  dataTarget(args: DebugProtocol.DataBreakpointInfoArguments, focus: number): { addr: number; size: number; physical?: boolean } | undefined {
-    if (args.asAddress) {
-      const parsed = parseAddress(args.name);
-      if (!parsed) throw new RefusedError(`"${args.name}" is not an address`);
-      return { addr: parsed.addr, size: args.bytes ?? 1, physical: parsed.physical };
+  /** Globals and file-scope statics with debug information, the program's own first (see Symbols.globalNames). */
+  globals(file?: string, hart = 0): Variable[] {
+    const s = this.code.symbols;
+    if (!s) return [];
+    const out: Variable[] = [];
+    for (const name of s.globalNames(file)) {
+      try { const g = s.globalVariable(name, this.memOf(hart)); if (g?.variable) out.push(g.variable); } catch { /* unreadable: left out */ }
     }
+    return out;
+  }
+
+  /**
+   * Address and size of what a data breakpoint would watch: a listed variable, an lvalue expression (`counter`, `*p`,
+   * `a[3]`), a pointer expression (`&counter` watches counter), or an address (`0x80001000`, with `bytes`).
+   */
+  dataTarget(args: DebugProtocol.DataBreakpointInfoArguments, focus: number): { addr: number; size: number; physical?: boolean } | undefined {
+    const text = args.name.trim();
+    // An address: as the hart sees it, or physical with the `phys:` prefix.
+    const parsed = /^(phys:\s*)?(0x[0-9a-f]+|\d+)$/i.test(text) ? parseAddress(text) : undefined;
+    if (parsed) return { addr: parsed.addr, size: args.bytes ?? (args.asAddress ? 1 : 8), physical: parsed.physical };
     let where: { addr: number; size: number } | undefined;
     const list = args.variablesReference ? this.listed.get(args.variablesReference) : undefined;
     const v = list?.vars.find((x) => x.name === args.name);
     if (v) where = v.address !== undefined && v.size ? { addr: pcOf(v.address), size: v.size } : undefined;
     else {
-      try { where = lvalueOf(this.evaluateOn(args.name, this.frameOf(args.frameId, focus).hart, this.frameOf(args.frameId, focus).index)); } catch { where = undefined; }
+      const f = args.frameId === undefined ? { hart: focus, index: 0 } : this.frameOf(args.frameId, focus);
+      let value: Value;
+      try { value = this.evaluateOn(text, f.hart, f.index); } catch (e) {
+        if (args.asAddress) throw new RefusedError(`"${args.name}" is neither an address nor an expression: ${(e as Error).message}`);
+        return undefined;
+      }
+      // A pointer (as from `&counter`) names the object it points to; otherwise the expression must be in memory.
+      const pointee = value.kind === 'int' && value.type.pointer ? { addr: pcOf(value.value), size: value.type.pointer > 1 ? 8 : value.type.size || 1 } : undefined;
+      where = args.asAddress || !lvalueOf(value) ? pointee ?? lvalueOf(value) : lvalueOf(value);
     }
     if (where && args.bytes) where = { addr: where.addr, size: args.bytes };
     return where;

@@ -66,6 +66,8 @@ const TABLE = [
     description: 'Where a replay stops first.' },
   { name: 'sourceMap', type: 'object', modes: ['record', 'replay'], example: '{ "/build/dir": "${workspaceFolder}" }',
     description: 'Maps source folders named in the ELF\'s debug information to folders here, for programs built on another machine or path (applied by the extension).' },
+  { name: 'overwrite', type: 'boolean', modes: ['record'], default: false,
+    description: 'Replace the `recording` file when it exists. By default a new recording never replaces an old one: it is written to the next free `name-N.hartrec` beside it.' },
   { name: 'cwd', type: 'string', modes: ['record', 'replay'], default: '${workspaceFolder}',
     description: 'Folder that relative paths are resolved against (the adapter\'s working folder when absent).' },
 ] as const satisfies readonly LaunchAttribute[];

@@ -1,7 +1,7 @@
 // Opens what a launch configuration names: a new live recording of the program (behind its firmware, if any), or a
 // replay of a .hartrec file with its images checked against the recording, plus the program's symbols.
 
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { HartlineError } from '../errors';
 import { readRecording } from '../replay/reader';
 import { LoadedImage, sha256 } from '../replay/images';
@@ -28,10 +28,13 @@ export function openRecord(cfg: RecordLaunch): Opened {
   if (cfg.initrd) images.push({ role: 'initrd', path: cfg.initrd.path, bytes: cfg.initrd.bytes });
   if (cfg.dtb) images.push({ role: 'dtb', path: cfg.dtb.path, bytes: cfg.dtb.bytes });
   let timeline: RecordingTarget;
+  // A launch that fails leaves no file behind (a 0-byte .hartrec would be offered as a recording).
+  const existed = existsSync(cfg.recording);
   try {
     timeline = RecordingTarget.record({ images, harts: cfg.harts, ramSize: cfg.ramSize, policy: cfg.policy, quantum: cfg.quantum, seed: cfg.seed,
       bootargs: cfg.bootargs, recording: cfg.recording, budget: cfg.budget });
   } catch (e) {
+    if (!existed) rmSync(cfg.recording, { force: true });
     const code = (e as NodeJS.ErrnoException).code;
     if (typeof code === 'string' && (e as NodeJS.ErrnoException).syscall === 'open') {
       throw new LaunchError(`cannot create the recording ${cfg.recording} (${code}); set "recording" to a path in a folder you can write`);

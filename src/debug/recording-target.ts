@@ -15,6 +15,7 @@ import { Breakpoint, Stop, Stops, History, Watchpoint } from '../replay/history'
 import { depthDelta } from './calls';
 import type { HartSample, Outcome, Probes, Switch, Target } from './target';
 import { instructionOf } from './address-space';
+import type { SwitchSource } from './switches';
 
 /** Instructions a forward run executes between looks at pause requests, input and console output. */
 const CHUNK = 4_000_000;
@@ -118,6 +119,12 @@ export class RecordingTarget implements Target {
   }
 
   // ---- switches ----
+
+  /** The raw switch and wake log with the recorded schedule, for the switch causes (src/debug/switches.ts). */
+  switchSource(): SwitchSource {
+    const log = this.s.log;
+    return { schedule: this.s.header.schedule, switchPos: log.switchPos, switchHart: log.switchHart, wakePos: log.wakePos, wakeHart: log.wakeHart };
+  }
 
   private switchAt(k: number): Switch {
     const log = this.s.log, p = log.switchPos[k];

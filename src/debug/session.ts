@@ -18,6 +18,7 @@ import { Granularity, StepContext, StepKind, stepBackward, stepForward } from '.
 import { CAPABILITIES, describeStop } from './capabilities';
 import { customRequest, CUSTOM_WHILE_RUNNING, OPTIONAL_REQUESTS } from './custom';
 import type { RecordingTarget } from './recording-target';
+import { describeChange } from './change';
 
 /** Requests answered while the machine runs; everything else waits for a stop. */
 const WHILE_RUNNING = new Set(['pause', 'threads', 'hartline/input', 'hartline/position', 'setBreakpoints', 'setFunctionBreakpoints',
@@ -91,7 +92,7 @@ export class HartlineSession extends LoggingDebugSession {
     await Promise.race([this.configured, new Promise((r) => { timer = setTimeout(r, 2000); })]);
     clearTimeout(timer);
     this.sendResponse(response);
-    if (startAtEnd) await this.move(() => t.seek(t.end), 'goto');
+    if (startAtEnd) await this.move(() => t.seek(t.end), 'position');
     else if (stopOnEntry) this.report({ kind: 'start' }, 'entry');
     else await this.move(() => this.runForward(), 'breakpoint');
   }
@@ -159,7 +160,12 @@ export class HartlineSession extends LoggingDebugSession {
   private report(out: Outcome, why: string, hart = this.focus, error?: string): void {
     const t = this.timeline!;
     const stop = describeStop(out, why, hart, t.position, error);
+    if (out.kind === 'hit' && out.hit.kind === 'data') {
+      stop.description = describeChange(t, this.inspector, this.code, this.breakpoints.travelLabel ?? this.breakpoints.dataLabel(this.breakpoints.lastHit), out.hit);
+      this.sendEvent(new OutputEvent(stop.description + '\n', 'console'));
+    }
     if (out.kind === 'end' && (out.reason === 'trap' || out.reason === 'deadlock')) this.sendEvent(new OutputEvent(out.message + '\n', 'stderr'));
+    this.breakpoints.travelLabel = undefined;
     this.focus = stop.hart;
     this.inspector.reset();
     const ev = new StoppedEvent(stop.reason, stop.hart + 1) as DebugProtocol.StoppedEvent;
@@ -316,6 +322,12 @@ export class HartlineSession extends LoggingDebugSession {
         const text = args.expression.trimStart().slice(INPUT_PREFIX.length).replace(/^ /, '') + '\n';
         this.type(text);
         response.body = { result: `typed ${text.length} byte${text.length === 1 ? '' : 's'} into the console`, variablesReference: 0 };
+      } else if (args.context === 'hover') {
+        // Hovering whitespace or a keyword is no mistake of the user's: no answer, and no toast.
+        try { response.body = this.inspector.evaluate(args.expression, args.frameId, this.focus); } catch (e) {
+          this.sendErrorResponse(response, { id: 4, format: e instanceof Error ? e.message : String(e), showUser: false });
+          return;
+        }
       } else {
         response.body = this.inspector.evaluate(args.expression, args.frameId, this.focus);
       }
@@ -389,6 +401,7 @@ export class HartlineSession extends LoggingDebugSession {
     this.guard(response, () => {
       const path = args.source.path ?? args.source.name ?? '';
       response.body = { breakpoints: this.breakpoints.setSource(path, args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }))) };
+      if (args.source.path && response.body.breakpoints.some((b) => b.verified)) this.inspector.paths.noteClient(args.source.path);
       this.sendResponse(response);
     });
   }
@@ -405,6 +418,7 @@ export class HartlineSession extends LoggingDebugSession {
     this.guard(response, () => {
       const accessTypes: DebugProtocol.DataBreakpointAccessType[] = ['read', 'write', 'readWrite'];
       const where = this.inspector.dataTarget(args, this.focus);
+      if (where) this.breakpoints.labelData(`0x${where.addr.toString(16)}/${where.size}`, /^(0x[0-9a-f]+|\d+)$/i.test(args.name.trim()) ? undefined : args.name.trim());
       response.body = where
         ? { dataId: `${where.physical ? 'phys:' : ''}${hexAddress(where.addr)}/${where.size}`, description: `${args.name} (${where.size} bytes at ${hexAddress(where.addr)})`, accessTypes, canPersist: true }
         : { dataId: null, description: `${args.name} is not in memory` };

@@ -100,4 +100,6 @@ export interface Target {
   /** Stops recording and writes the trailer; returns the recording's path, if one was written. */
   finish(): string | undefined;
   onConsole: (text: string) => void;
+  /** The raw switch and wake log and the recorded schedule, for switch causes; absent on engines without a log. */
+  switchSource?(): import('./switches').SwitchSource;
 }

@@ -4,8 +4,12 @@ export const HART_COLORS = ['#e5534b', '#4c9be8', '#57ab5a', '#c69026', '#b083f0
 
 export const hartColor = (hart: number): string => HART_COLORS[hart % HART_COLORS.length];
 
-/** The marker icon for a hart's colour slot: `in` is a hart switched in, `out` one switched out (media/markers/). */
-export const markerIcon = (hart: number, way: 'in' | 'out'): string => `media/markers/hart${hart % HART_COLORS.length}-${way}.svg`;
+/**
+ * The marker icon for a hart's colour slot (media/markers/): `in` (a filled dot) is a hart switched in, `out` (a ring)
+ * one switched out, `many` (two dots) a line where several switches happened. Dots, so they never look like the
+ * stack frame's arrow.
+ */
+export const markerIcon = (hart: number, way: 'in' | 'out' | 'many'): string => `media/markers/hart${hart % HART_COLORS.length}-${way}.svg`;
 
 /** Faint whole-line shading in a hart's colour. */
 export function shade(hart: number, alpha: number): string {

@@ -20,18 +20,29 @@ function threadOf(arg: unknown): number | undefined {
   return item && item.session.type === 'hartline' ? item.threadId : undefined;
 }
 
-async function send(command: string, args: Record<string, unknown> = {}): Promise<void> {
+/**
+ * A refusal during a session ("the machine is running", "no variable named x") belongs in the Debug Console, where
+ * the session's other messages are, with a short note in the status bar: never a toast for an ordinary action.
+ */
+export function tell(message: string): void {
+  vscode.debug.activeDebugConsole.appendLine(`Hartline: ${message}`);
+  vscode.window.setStatusBarMessage(`$(debug-console) Hartline: ${message}`, 5000);
+}
+
+export async function send(command: string, args: Record<string, unknown> = {}): Promise<void> {
   const s = session();
   if (!s) return;
   try {
     await s.customRequest(command, args);
   } catch (e) {
-    void vscode.window.showErrorMessage(`Hartline: ${(e as Error).message}`);
+    tell((e as Error).message);
   }
 }
 
-async function goToPosition(cursor: Cursor, arg: unknown): Promise<void> {
+async function goToPosition(cursor: Cursor, arg: unknown, hart?: unknown): Promise<void> {
   let position = typeof arg === 'number' ? arg : undefined;
+  // A click on the timeline while the machine runs is no request to travel: nothing happens, and nothing complains.
+  if (position !== undefined && cursor.session && !cursor.stopped) return;
   if (position === undefined) {
     const text = await vscode.window.showInputBox({
       title: 'Hartline: Go to Position',
@@ -42,7 +53,7 @@ async function goToPosition(cursor: Cursor, arg: unknown): Promise<void> {
     if (text === undefined) return;
     position = parsePosition(text, cursor.position);
   }
-  await send('hartline/goto', { position });
+  await send('hartline/goto', typeof hart === 'number' ? { position, hart } : { position });
 }
 
 /** The expression a Variables or Watch context menu was opened on. */
@@ -64,7 +75,7 @@ export function registerCommands(cursor: Cursor, extra: Record<string, (...args:
   const handlers: Record<string, (...args: unknown[]) => unknown> = {
     'hartline.reverseStepIn': (a) => send('hartline/reverseStepIn', { threadId: threadOf(a) }),
     'hartline.reverseStepOut': (a) => send('hartline/reverseStepOut', { threadId: threadOf(a) }),
-    'hartline.goToPosition': (a) => goToPosition(cursor, a),
+    'hartline.goToPosition': (a, hart) => goToPosition(cursor, a, hart),
     'hartline.previousSwitch': () => send('hartline/previousSwitch'),
     'hartline.nextSwitch': () => send('hartline/nextSwitch'),
     'hartline.lastWrite': (a) => lastWrite(a),

@@ -2,9 +2,9 @@
 // and docs/options.md.
 // scripts/contributions.mjs writes them; test/unit/extension-contributions.test.ts checks they are up to date.
 
-import { CATEGORY, COMMANDS, DUMP_LANGUAGE, KEYBINDINGS, TIMELINE_VIEW, WALKTHROUGH } from './manifest';
+import { CATEGORY, COMMANDS, DEBUG_WELCOME, DUMP_LANGUAGE, KEYBINDINGS, TIMELINE_CONTAINER, TIMELINE_VIEW, WALKTHROUGH } from './manifest';
 import { LAUNCH_ATTRIBUTES, LaunchAttribute } from '../debug/launch-attributes';
-import { INITIAL_CONFIGURATIONS, SETTINGS, SNIPPETS, schemaOf } from './options';
+import { SETTINGS, SNIPPETS, schemaOf } from './options';
 import { RACE_COMMANDS, RACES_VIEW } from './raceManifest';
 
 function icon(path: string): string | { light: string; dark: string } {
@@ -36,7 +36,6 @@ export function contributes(): Record<string, unknown> {
       languages: ['c', 'cpp', 'riscv'],
       variables: { pickRecording: 'hartline.pickRecording' },
       configurationAttributes: { launch: { properties } },
-      initialConfigurations: INITIAL_CONFIGURATIONS,
       configurationSnippets: SNIPPETS.map((s) => ({ label: s.label, description: s.description, body: s.body })),
     }],
     breakpoints: [{ language: 'c' }, { language: 'cpp' }, { language: 'riscv' }],
@@ -50,7 +49,12 @@ export function contributes(): Record<string, unknown> {
     menus: menus(),
     keybindings: KEYBINDINGS,
     configuration: { title: 'Hartline', properties: settings },
-    views: { debug: [{ type: 'webview', id: TIMELINE_VIEW, name: 'Hart Timeline', when: "debugType == 'hartline' || hartline.hasTimeline" }, RACES_VIEW] },
+    viewsContainers: { panel: [{ id: TIMELINE_CONTAINER, title: 'Hart Timeline', icon: 'media/icons/timeline.svg' }] },
+    views: {
+      [TIMELINE_CONTAINER]: [{ type: 'webview', id: TIMELINE_VIEW, name: 'Hart Timeline', icon: 'media/icons/timeline.svg' }],
+      debug: [RACES_VIEW],
+    },
+    viewsWelcome: [{ view: 'debug', contents: DEBUG_WELCOME }],
     walkthroughs: [{
       id: WALKTHROUGH.id, title: WALKTHROUGH.title, description: WALKTHROUGH.description,
       steps: WALKTHROUGH.steps.map((s) => ({ id: s.id, title: s.title, description: s.description, media: { markdown: s.media }, completionEvents: s.completionEvents })),
@@ -62,6 +66,9 @@ export function activationEvents(): string[] {
   return [
     'onDebugResolve:hartline',
     'onDebugDynamicConfigurations:hartline',
+    // "create a launch.json file" and launch.json's completions in a folder with RISC-V programs.
+    'onDebugInitialConfigurations',
+    'workspaceContains:**/*.elf',
     ...ALL_COMMANDS.map((c) => `onCommand:${c.id}`),
     `onView:${TIMELINE_VIEW}`,
     `onView:${RACES_VIEW.id}`,

@@ -2,10 +2,7 @@
 // current line and the stops, learned from the adapter's events (through a tracker) and a few requests after every stop.
 
 import * as vscode from 'vscode';
-import { readFileSync, statSync } from 'node:fs';
-import { readRecording } from '../replay/reader';
 import { deriveSites, Location, SwitchSite } from './sites';
-import { defaultRecordingPath } from '../debug/launch-attributes';
 
 export type { Location, SwitchSite } from './sites';
 
@@ -17,11 +14,13 @@ export interface TimelineData {
   end: number;
   position: number;
   focus: number;
-  switches: { position: number; hart: number }[];
-  stops: { position: number; hart: number; reason: string }[];
-  inputs: { position: number }[];
+  /** Each names the hart that starts there, the one switched out, and why. */
+  switches: { position: number; hart: number; from?: number; cause?: string }[];
+  stops: { position: number; hart: number; reason: string; description?: string; where?: string }[];
+  inputs: { position: number; byte?: number }[];
   wfi: Span[];
   interrupts: { position: number; hart: number; cause?: string }[];
+  bookmarks: { position: number; name: string; hart?: number }[];
 }
 
 export class Cursor implements vscode.Disposable {
@@ -31,10 +30,13 @@ export class Cursor implements vscode.Disposable {
   focus = 0;
   harts = 0;
   stopped = false;
-  /** Every switch reported so far, by position: the adapter sends those near each stop. */
-  readonly switches = new Map<number, number>();
+  /** Every switch reported so far, by position: the hart switched in, the one switched out and why. */
+  readonly switches = new Map<number, { hart: number; from?: number; cause?: string }>();
+  /** Named positions of the session's recording (set by the bookmarks, drawn by the timeline). */
+  bookmarks: () => TimelineData['bookmarks'] = () => [];
+  private lastDescription = '';
   readonly stops: TimelineData['stops'] = [];
-  readonly inputs: { position: number }[] = [];
+  readonly inputs: { position: number; byte?: number }[] = [];
   extra: Pick<TimelineData, 'wfi' | 'interrupts'> = { wfi: [], interrupts: [] };
   locations: Location[] = [];
   sites: SwitchSite[] = [];
@@ -69,16 +71,16 @@ export class Cursor implements vscode.Disposable {
         if (m.type !== 'event' || s !== this.session) return;
         const b = m.body ?? {};
         switch (m.event) {
-          case 'stopped': this.stopped = true; this.lastReason = String(b.reason ?? ''); this.focus = Number(b.threadId ?? 1) - 1; break;
+          case 'stopped': this.stopped = true; this.lastReason = String(b.reason ?? ''); this.lastDescription = String(b.description ?? ''); this.focus = Number(b.threadId ?? 1) - 1; break;
           case 'continued': this.stopped = false; this.changed.fire(); break;
           case 'hartline/position':
             this.position = Number(b.position); this.end = Number(b.end); this.focus = Number(b.hart ?? this.focus);
             if (this.lastReason === 'breakpoint' || this.lastReason === 'data breakpoint') {
-              if (!this.stops.some((x) => x.position === this.position)) this.stops.push({ position: this.position, hart: this.focus, reason: this.lastReason });
+              if (!this.stops.some((x) => x.position === this.position)) this.stops.push({ position: this.position, hart: this.focus, reason: this.lastReason, description: this.lastDescription });
             }
             break;
           case 'hartline/switches':
-            for (const sw of (b.switches as { position: number; hart: number }[] | undefined) ?? []) this.switches.set(sw.position, sw.hart);
+            for (const sw of (b.switches as { position: number; hart: number }[] | undefined) ?? []) if (!this.switches.has(sw.position)) this.switches.set(sw.position, { hart: sw.hart });
             void this.refresh();
             break;
         }
@@ -89,7 +91,7 @@ export class Cursor implements vscode.Disposable {
   private reset(s: vscode.DebugSession | undefined): void {
     this.session = s;
     this.position = 0; this.end = 0; this.focus = 0; this.harts = 0; this.stopped = false;
-    this.switches.clear(); this.stops.length = 0; this.recordingStamp = ''; this.inputs.length = 0;
+    this.switches.clear(); this.stops.length = 0; this.inputs.length = 0;
     this.extra = { wfi: [], interrupts: [] };
     this.locations = []; this.sites = [];
     this.changed.fire();
@@ -104,6 +106,9 @@ export class Cursor implements vscode.Disposable {
     if (!s) return;
     const gen = ++this.generation;
     try {
+      // The position and end as the adapter has them now (a first stop may come before its position event is seen).
+      const at = await s.customRequest('hartline/position');
+      if (gen === this.generation && typeof at?.position === 'number') { this.position = at.position; this.end = at.end; }
       const threads = (await s.customRequest('threads')).threads as { id: number; name: string }[];
       this.harts = threads.length;
       const locations = await Promise.all(threads.map(async (t): Promise<Location> => {
@@ -113,8 +118,13 @@ export class Cursor implements vscode.Disposable {
           return { hart: t.id - 1, path: localPath(f?.source?.path), line: f?.line, pc: f?.instructionPointerReference, name: f?.name };
         } catch { return { hart: t.id - 1 }; }
       }));
-      const sites = await this.fetchSites(s, locations);
       await this.fetchTimeline(s);
+      const sites = await this.fetchSites(s, locations);
+      // The causes come from the adapter's switch list.
+      for (const x of sites) x.cause ??= this.switches.get(x.position)?.cause;
+      const stop = this.stops.find((x) => x.position === this.position && x.hart === this.focus);
+      const here = locations.find((l) => l.hart === this.focus);
+      if (stop && !stop.where && here?.path) stop.where = `${here.path.split(/[\\/]/).pop()}:${here.line}`;
       if (gen !== this.generation) return;
       this.locations = locations;
       this.sites = sites;
@@ -133,48 +143,32 @@ export class Cursor implements vscode.Disposable {
         return sites;
       }
     } catch { /* an adapter without the request: derive what the current lines tell */ }
-    return deriveSites([...this.switches].map(([position, hart]) => ({ position, hart })).sort((a, b) => a.position - b.position),
+    return deriveSites([...this.switches].map(([position, x]) => ({ position, hart: x.hart })).sort((a, b) => a.position - b.position),
       this.position, this.focus, locations, this.range());
   }
 
-  /** Size and mtime of the recording last read, so a stop re-reads it only when it grew. */
-  private recordingStamp = '';
-
-  /**
-   * Every switch and input of the session's recording file: the adapter's events carry only those near the cursor.
-   * A live recording is flushed as it goes, and its prefix reads as a recording, so this works while recording too.
-   */
-  private readRecordingFile(s: vscode.DebugSession): void {
-    const c = s.configuration;
-    const path = typeof c.recording === 'string' ? c.recording : typeof c.program === 'string' ? defaultRecordingPath(c.program) : undefined;
-    if (!path || path.includes('${')) return;
-    try {
-      const st = statSync(path);
-      const stamp = `${path}:${st.size}:${st.mtimeMs}`;
-      if (stamp === this.recordingStamp) return;
-      const log = readRecording(new Uint8Array(readFileSync(path)), path).log;
-      this.recordingStamp = stamp;
-      log.switchPos.forEach((p, k) => this.switches.set(p, log.switchHart[k]));
-      this.inputs.length = 0;
-      for (const p of log.inputPos) this.inputs.push({ position: p });
-    } catch { /* no file yet, or a write in progress: the next stop tries again */ }
-  }
-
+  /** Every switch (with its cause), wfi span, interrupt and input, from the adapter's `hartline/timeline` request. */
   private async fetchTimeline(s: vscode.DebugSession): Promise<void> {
-    this.readRecordingFile(s);
-    if (this.requests.has('hartline/timeline')) try {
+    if (!this.requests.has('hartline/timeline')) return;
+    try {
       const r = await s.customRequest('hartline/timeline', {});
-      for (const sw of r?.switches ?? []) this.switches.set(sw.position, sw.hart);
+      if (Array.isArray(r?.switches)) {
+        this.switches.clear();
+        for (const sw of r.switches) this.switches.set(sw.position, { hart: sw.hart, from: sw.from, cause: sw.cause });
+      }
       this.extra = { wfi: r?.wfi ?? [], interrupts: r?.interrupts ?? [] };
       if (Array.isArray(r?.inputs)) { this.inputs.length = 0; this.inputs.push(...r.inputs); }
-    } catch { /* optional */ }
+    } catch { /* the session went on running: the next stop asks again */ }
   }
+
+  /** Redraws what depends on the cursor (after a bookmark changed). */
+  notify(): void { this.changed.fire(); }
 
   timeline(): TimelineData {
     return {
       harts: this.harts, end: this.end, position: this.position, focus: this.focus,
-      switches: [...this.switches].map(([position, hart]) => ({ position, hart })).sort((a, b) => a.position - b.position),
-      stops: this.stops.slice(), inputs: this.inputs.slice(), ...this.extra,
+      switches: [...this.switches].map(([position, x]) => ({ position, ...x })).sort((a, b) => a.position - b.position),
+      stops: this.stops.slice(), inputs: this.inputs.slice(), ...this.extra, bookmarks: this.bookmarks(),
     };
   }
 

@@ -19,10 +19,34 @@ const MAX_LENSES = 5000;
 
 const goto = (position: number): vscode.Command => ({ title: `$(debug-step-back) go to ${position.toLocaleString('en-US')}`, command: 'hartline.goToPosition', arguments: [position] });
 
-export class DumpDocuments implements vscode.TextDocumentContentProvider, vscode.DocumentLinkProvider, vscode.CodeLensProvider {
+export class DumpDocuments implements vscode.TextDocumentContentProvider, vscode.DocumentLinkProvider, vscode.CodeLensProvider, vscode.Disposable {
   onDidChangeCodeLenses?: vscode.Event<void>;
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  /** The dump is read again whenever its recording changes on disk (a live recording grows, a new one replaces it). */
+  readonly onDidChange = this.changed.event;
+  private readonly watchers = new Map<string, vscode.Disposable>();
+
+  private watch(uri: vscode.Uri): void {
+    if (this.watchers.has(uri.toString())) return;
+    const file = vscode.Uri.file(uri.query);
+    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(file, '..'), basename(file.fsPath)));
+    const fire = () => this.changed.fire(uri);
+    w.onDidChange(fire); w.onDidCreate(fire); w.onDidDelete(fire);
+    this.watchers.set(uri.toString(), w);
+  }
+
+  /** Reads every open dump again (after a session ends its recording is finished: its trailer is new). */
+  refreshAll(): void {
+    for (const doc of vscode.workspace.textDocuments) if (doc.uri.scheme === DUMP_SCHEME) this.changed.fire(doc.uri);
+  }
+
+  dispose(): void {
+    for (const w of this.watchers.values()) w.dispose();
+    this.changed.dispose();
+  }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    this.watch(uri);
     try {
       const bytes = new Uint8Array(await readFile(uri.query));
       return dumpRecording(bytes, uri.query).join('\n') + '\n';
@@ -64,7 +88,10 @@ export function registerDumps(): vscode.Disposable[] {
   docs.onDidChangeCodeLenses = lensChanged.event;
   const selector = { scheme: DUMP_SCHEME };
   return [
+    docs,
     vscode.workspace.registerTextDocumentContentProvider(DUMP_SCHEME, docs),
+    vscode.debug.onDidTerminateDebugSession((s) => { if (s.type === 'hartline') docs.refreshAll(); }),
+    vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => { if (e.session.type === 'hartline' && e.event === 'hartline/position') docs.refreshAll(); }),
     vscode.languages.registerDocumentLinkProvider(selector, docs),
     vscode.languages.registerCodeLensProvider(selector, docs),
     vscode.debug.onDidChangeActiveDebugSession(() => lensChanged.fire()),

@@ -20,17 +20,18 @@ export interface CommandSpec {
 export const CATEGORY = 'Hartline';
 
 export const COMMANDS: readonly CommandSpec[] = [
+  // Beside their forward twins: VS Code orders its own buttons Step Over 20, Step Into 30, Step Out 40.
   { id: 'hartline.reverseStepIn', title: 'Reverse Step Into', icon: 'media/icons/reverse-step-into.svg', when: STOPPED,
-    menus: { 'debug/toolBar': { group: 'navigation@25' } } },
+    menus: { 'debug/toolBar': { group: 'navigation@31' } } },
   { id: 'hartline.reverseStepOut', title: 'Reverse Step Out', icon: 'media/icons/reverse-step-out.svg', when: STOPPED,
-    menus: { 'debug/toolBar': { group: 'navigation@26' } } },
+    menus: { 'debug/toolBar': { group: 'navigation@41' } } },
   { id: 'hartline.goToPosition', title: 'Go to Position…', icon: '$(milestone)', when: STOPPED },
   { id: 'hartline.previousSwitch', title: 'Previous CPU Switch', icon: '$(arrow-left)', when: STOPPED,
     menus: { 'editor/title': { group: 'navigation@1', when: `${STOPPED} && resourceScheme == file` } } },
   { id: 'hartline.nextSwitch', title: 'Next CPU Switch', icon: '$(arrow-right)', when: STOPPED,
     menus: { 'editor/title': { group: 'navigation@2', when: `${STOPPED} && resourceScheme == file` } } },
   { id: 'hartline.lastWrite', title: 'Last Write to…', icon: '$(history)', when: STOPPED,
-    menus: { 'debug/variables/context': { group: 'hartline@1' }, 'debug/watch/context': { group: 'hartline@1' } } },
+    menus: { 'debug/variables/context': { group: 'hartline@1' } } },
   { id: 'hartline.stepBackHart', title: 'Step Back on this Hart', icon: '$(debug-step-back)', when: STOPPED,
     menus: { 'debug/callstack/context': { group: 'hartline@1', when: `${STOPPED} && callStackItemType == 'thread'` } } },
   { id: 'hartline.lineBackHart', title: 'Run this Hart Back to Previous Line', icon: '$(debug-reverse-continue)', when: STOPPED,
@@ -43,6 +44,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     menus: { 'explorer/context': { group: 'navigation@90', when: 'resourceExtname == .hartrec' } } },
   { id: 'hartline.toggleMarkers', title: 'Toggle CPU-Switch Markers', icon: '$(eye)', when: IN_SESSION },
   { id: 'hartline.pickRecording', title: 'Pick a Recording', icon: '$(record)', when: 'false', hidden: true },
+  { id: 'hartline.travelBack', title: 'Travel Back', icon: '$(arrow-small-left)', when: STOPPED },
+  { id: 'hartline.travelForward', title: 'Travel Forward', icon: '$(arrow-small-right)', when: STOPPED },
+  { id: 'hartline.addBookmark', title: 'Add Bookmark…', icon: '$(bookmark)', when: STOPPED },
+  { id: 'hartline.goToBookmark', title: 'Go to Bookmark…', icon: '$(list-selection)', when: STOPPED },
+  { id: 'hartline.recordWorkspace', title: 'Record a Program of this Workspace', icon: '$(record)', when: 'true' },
+  { id: 'hartline.replayRecording', title: 'Replay a Recording', icon: '$(debug-alt)', when: 'true' },
+  { id: 'hartline.showUart', title: 'Show the UART Terminal', icon: '$(terminal)', when: IN_SESSION },
 ];
 
 /** Step Back and Reverse Continue are VS Code's own commands; these keys reach them only in a stopped hartline session. */
@@ -51,9 +59,18 @@ export const KEYBINDINGS = [
   { command: 'workbench.action.debug.reverseContinue', key: 'alt+f5', mac: 'alt+f5', when: STOPPED },
   { command: 'hartline.previousSwitch', key: 'alt+[', mac: 'alt+[', when: STOPPED },
   { command: 'hartline.nextSwitch', key: 'alt+]', mac: 'alt+]', when: STOPPED },
+  { command: 'hartline.travelBack', key: 'ctrl+alt+-', mac: 'ctrl+alt+-', when: STOPPED },
+  { command: 'hartline.travelForward', key: 'ctrl+alt+shift+-', mac: 'ctrl+alt+shift+-', when: STOPPED },
 ];
 
 export const TIMELINE_VIEW = 'hartline.timeline';
+/** The bottom panel's container for the timeline: wide, and out of the way of the Run and Debug views. */
+export const TIMELINE_CONTAINER = 'hartline-timeline';
+
+/** Run and Debug's welcome view, shown while the workspace has no launch configuration. */
+export const DEBUG_WELCOME = 'Hartline records a RISC-V program on several harts and replays it, forwards and backwards.\n' +
+  '[Record a Program](command:hartline.recordWorkspace)\n[Replay a Recording](command:hartline.replayRecording)\n' +
+  'To keep a configuration, [create a launch.json file](command:workbench.action.debug.configure).';
 export const DUMP_SCHEME = 'hartline-dump';
 export const DUMP_LANGUAGE = 'hartline-dump';
 
@@ -69,10 +86,10 @@ export const WALKTHROUGH = {
       description: 'Choose **Record (chaos)** in Run and Debug and press F5. Every hart is a thread; every switch between them is recorded.\n[Start Recording](command:workbench.action.debug.start)',
       completionEvents: ['onContext:hartline.recording'] },
     { id: 'replay', title: 'Replay it', media: 'media/walkthrough/replay.md',
-      description: 'Stop, then choose **Replay** and press F5. The replay stops at the end; Step Back (Alt+F10) and Reverse Continue (Alt+F5) go backwards.\n[Open Timeline](command:hartline.timeline.focus)',
+      description: 'Stop, then choose **Replay** and press F5. The replay stops at the end; Step Back (Alt+F10) and Reverse Continue (Alt+F5) go backwards.\n[Open the Hart Timeline](command:hartline.timeline.focus)',
       completionEvents: ['onContext:hartline.replaying'] },
     { id: 'race', title: 'Find the colliding writes', media: 'media/walkthrough/race.md',
-      description: 'Right-click `counter` in Variables or Watch and choose **Last Write to…**, then again from there: the gutter markers show where the hart was switched out between its load and its store.\n[Go to Previous CPU Switch](command:hartline.previousSwitch)',
+      description: 'Right-click `counter` in Variables (under Globals) and choose **Break on Value Change**, then Reverse Continue: the stop says who wrote it and what it held. The gutter markers show where the hart was switched out between its load and its store.\n[Go to Previous CPU Switch](command:hartline.previousSwitch)',
       completionEvents: ['onCommand:hartline.lastWrite', 'onCommand:hartline.previousSwitch'] },
   ],
 };

@@ -3,15 +3,15 @@
 
 import * as vscode from 'vscode';
 import type { Cursor } from './cursor';
-import { describeSwitch } from './sites';
+import { describeLine, markLines } from './sites';
 import { hartColor, HART_COLORS, markerIcon, shade } from './colors';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 export class Markers implements vscode.Disposable {
   private readonly types = new Map<string, vscode.TextEditorDecorationType>();
-  /** Per file path: decoration key -> options. */
-  private byFile = new Map<string, Map<string, vscode.DecorationOptions[]>>();
+  /** Per file path: decoration key -> lines (1-based) with their hovers; ranges are made per editor, over the line's text. */
+  private byFile = new Map<string, Map<string, { line: number; hover: vscode.MarkdownString | string; count?: number }[]>>();
   private enabled: boolean;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -36,13 +36,15 @@ export class Markers implements vscode.Disposable {
     if (t) return t;
     const [kind, hartText] = key.split(':');
     const hart = Number(hartText);
-    if (kind === 'in' || kind === 'out') {
+    if (kind === 'in' || kind === 'out' || kind === 'many') {
       t = vscode.window.createTextEditorDecorationType({
         gutterIconPath: vscode.Uri.joinPath(this.context.extensionUri, markerIcon(hart, kind)),
         gutterIconSize: 'contain',
         overviewRulerColor: hartColor(hart),
         overviewRulerLane: kind === 'in' ? vscode.OverviewRulerLane.Left : vscode.OverviewRulerLane.Center,
         rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+        // Several switches on one line say how many at the line's end.
+        after: kind === 'many' ? { color: hartColor(hart), fontStyle: 'italic', margin: '0 0 0 1.5em' } : undefined,
       });
     } else {
       t = vscode.window.createTextEditorDecorationType({
@@ -57,7 +59,7 @@ export class Markers implements vscode.Disposable {
     return t;
   }
 
-  private add(path: string, key: string, o: vscode.DecorationOptions): void {
+  private add(path: string, key: string, o: { line: number; hover: vscode.MarkdownString | string; count?: number }): void {
     let m = this.byFile.get(path);
     if (!m) this.byFile.set(path, (m = new Map()));
     let list = m.get(key);
@@ -65,40 +67,33 @@ export class Markers implements vscode.Disposable {
     list.push(o);
   }
 
-  /** Rebuilds the per-file ranges from the cursor, then re-applies them. */
+  /** Rebuilds the per-file lines from the cursor, then re-applies them. */
   update(): void {
     this.byFile = new Map();
     const c = this.cursor;
     const config = vscode.workspace.getConfiguration('hartline');
     if (c.session && c.stopped && this.enabled) {
-      const cause = c.session.configuration.mode === 'record' || c.session.configuration.schedule
-        ? (c.session.configuration.schedule === 'chaos' ? 'chaos slice' : 'quantum expired') : undefined;
-      for (const s of c.sites) {
-        const link = `[Go to position ${fmt(s.position)}](command:hartline.goToPosition?${encodeURIComponent(JSON.stringify([s.position]))})`;
-        const text = describeSwitch(s, cause);
-        for (const [way, at, hart] of [['out', s.out, s.from], ['in', s.in, s.to]] as const) {
-          if (!at?.path || !at.line || hart === undefined) continue;
-          const hover = new vscode.MarkdownString(`**${way === 'in' ? 'Switched in' : 'Switched out'}:** ${text}\n\n${link}`);
-          hover.isTrusted = { enabledCommands: ['hartline.goToPosition'] };
-          const line = at.line - 1;
-          this.add(at.path, `${way}:${hart % HART_COLORS.length}`, { range: new vscode.Range(line, 0, line, 0), hoverMessage: hover });
-        }
+      for (const m of markLines(c.sites, c.position)) {
+        const links = m.entries.slice(0, 6).map((e) => `[${fmt(e.site.position)}](command:hartline.goToPosition?${encodeURIComponent(JSON.stringify([e.site.position]))})`).join(' · ');
+        const [head, ...rest] = describeLine(m, undefined).split('\n');
+        const hover = new vscode.MarkdownString(`**${head}**\n\n${rest.map((r) => `- ${r}`).join('\n')}\n\nGo to position: ${links}`);
+        hover.isTrusted = { enabledCommands: ['hartline.goToPosition'] };
+        this.add(m.path, `${m.way}:${m.hart % HART_COLORS.length}`, { line: m.line, hover, count: m.entries.length });
       }
     }
     if (c.session && c.stopped && config.get('markers.otherHarts', true)) {
       for (const loc of c.locations) {
         if (loc.hart === c.focus || !loc.path || !loc.line) continue;
-        const line = loc.line - 1;
-        this.add(loc.path, `hart:${loc.hart}`, { range: new vscode.Range(line, 0, line, 0), hoverMessage: `hart ${loc.hart} is here (${loc.name ?? ''} ${loc.pc ?? ''})` });
+        this.add(loc.path, `hart:${loc.hart}`, { line: loc.line, hover: `hart ${loc.hart} is here (${loc.name ?? ''} ${loc.pc ?? ''})` });
       }
     }
     this.apply();
   }
 
-  /** What is marked, for tests and the e2e suite: one entry per decoration. */
-  marked(): { path: string; kind: string; line: number }[] {
-    const out: { path: string; kind: string; line: number }[] = [];
-    for (const [path, m] of this.byFile) for (const [key, list] of m) for (const o of list) out.push({ path, kind: key, line: o.range.start.line + 1 });
+  /** What is marked, for tests and the e2e suite: one entry per decoration, with its hover text. */
+  marked(): { path: string; kind: string; line: number; hover: string }[] {
+    const out: { path: string; kind: string; line: number; hover: string }[] = [];
+    for (const [path, m] of this.byFile) for (const [key, list] of m) for (const o of list) out.push({ path, kind: key, line: o.line, hover: typeof o.hover === 'string' ? o.hover : o.hover.value });
     return out;
   }
 
@@ -107,8 +102,15 @@ export class Markers implements vscode.Disposable {
     for (const editor of vscode.window.visibleTextEditors) {
       if (editor.document.uri.scheme !== 'file') continue;
       const m = this.byFile.get(editor.document.uri.fsPath);
-      for (const [key, t] of this.types) editor.setDecorations(t, m?.get(key) ?? []);
-      for (const [key, list] of m ?? []) if (!this.types.has(key) || list.length) editor.setDecorations(this.type(key), list);
+      const doc = editor.document;
+      // Hovers need a range with text in it: the whole line.
+      const options = (list: { line: number; hover: vscode.MarkdownString | string; count?: number }[]): vscode.DecorationOptions[] => list.filter((o) => o.line - 1 < doc.lineCount).map((o) => {
+        const l = doc.lineAt(o.line - 1);
+        const range = new vscode.Range(o.line - 1, 0, o.line - 1, Math.max(1, l.text.length));
+        return { range, hoverMessage: o.hover, renderOptions: o.count && o.count > 1 ? { after: { contentText: `⇄ ${o.count} switches` } } : undefined };
+      });
+      for (const [key, t] of this.types) editor.setDecorations(t, options(m?.get(key) ?? []));
+      for (const [key, list] of m ?? []) if (!this.types.has(key) || list.length) editor.setDecorations(this.type(key), options(list));
     }
   }
 

@@ -57,8 +57,3 @@ export const SNIPPETS = [
   { label: 'Hartline: Record OpenSBI boot', description: 'Record an S-mode payload booted by OpenSBI on 4 harts.',
     body: { type: 'hartline', request: 'launch', name: 'Record OpenSBI boot', mode: 'record', bios: '^"\\${workspaceFolder}/${1:fw_dynamic.elf}"', program: '^"\\${workspaceFolder}/${2:payload.elf}"', harts: 4, ram: '256M', bootargs: 'console=ttyS0', schedule: 'roundrobin' } },
 ] as const;
-
-export const INITIAL_CONFIGURATIONS = [
-  { type: 'hartline', request: 'launch', name: 'Record', mode: 'record', program: '${workspaceFolder}/program.elf', harts: 4, schedule: 'chaos', seed: 7 },
-  { type: 'hartline', request: 'launch', name: 'Replay', mode: 'replay', recording: '${command:hartline.pickRecording}', startAt: 'end' },
-];

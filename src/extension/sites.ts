@@ -45,3 +45,44 @@ export function describeSwitch(s: SwitchSite, cause: string | undefined): string
   const why = s.cause ?? cause;
   return `${from} → hart ${s.to} at position ${formatPosition(s.position)}${why ? ` (${why})` : ''}`;
 }
+
+/** One marked source line: every switch out or in that happened there, drawn as one glyph. */
+export interface MarkedLine {
+  path: string;
+  line: number;
+  /** `many` when several switches share the line. */
+  way: 'in' | 'out' | 'many';
+  /** The hart whose colour the glyph takes: the one of the switch nearest the cursor. */
+  hart: number;
+  entries: { site: SwitchSite; way: 'in' | 'out' }[];
+}
+
+/** Groups the sites' ends by file and line, nearest the cursor first within a line. */
+export function markLines(sites: readonly SwitchSite[], cursor: number): MarkedLine[] {
+  const byLine = new Map<string, MarkedLine>();
+  for (const site of sites) {
+    for (const [way, at, hart] of [['out', site.out, site.from], ['in', site.in, site.to]] as const) {
+      if (!at?.path || !at.line || hart === undefined) continue;
+      const key = `${at.path}\n${at.line}`;
+      let m = byLine.get(key);
+      if (!m) byLine.set(key, (m = { path: at.path, line: at.line, way, hart, entries: [] }));
+      m.entries.push({ site, way });
+    }
+  }
+  for (const m of byLine.values()) {
+    m.entries.sort((a, b) => Math.abs(a.site.position - cursor) - Math.abs(b.site.position - cursor) || a.site.position - b.site.position);
+    const first = m.entries[0];
+    m.hart = first.way === 'in' ? first.site.to : first.site.from!;
+    m.way = m.entries.length > 1 ? 'many' : first.way;
+    m.entries.sort((a, b) => a.site.position - b.site.position);
+  }
+  return [...byLine.values()];
+}
+
+/** The hover of a marked line: "3 switches: hart 0 → 2, …" then one line per switch, with its cause. */
+export function describeLine(m: MarkedLine, cause: string | undefined): string {
+  const short = (s: SwitchSite) => `${s.from === undefined ? 'start' : `hart ${s.from}`} → ${s.to}`;
+  const head = m.entries.length === 1 ? (m.entries[0].way === 'in' ? 'Switched in' : 'Switched out')
+    : `${m.entries.length} switches: ${m.entries.slice(0, 3).map((e) => short(e.site)).join(', ')}${m.entries.length > 3 ? ', …' : ''}`;
+  return [head, ...m.entries.map((e) => `${e.way === 'in' ? 'in' : 'out'}: ${describeSwitch(e.site, cause)}`)].join('\n');
+}

@@ -14,3 +14,19 @@ export function mapPaths(v: unknown, map: readonly [string, string][]): void {
     } else if (x && typeof x === 'object') mapPaths(x, map);
   }
 }
+
+/**
+ * The `sourceMap` entry that makes `elfPath` resolve inside `folder`: the longest tail of `elfPath` found under
+ * `folder` decides where the ELF's build folder maps to (`/build/src/a.c` and `/home/me/src` give `/build/src` →
+ * `/home/me/src` when `/home/me/src/a.c` exists). Undefined when not even the file name is there.
+ */
+export function sourceMapEntry(elfPath: string, folder: string, exists: (p: string) => boolean): [string, string] | undefined {
+  const parts = elfPath.split('/').filter((p) => p !== '');
+  for (let k = 0; k < parts.length; k++) {
+    const tail = parts.slice(k).join('/');
+    if (exists(normalize(`${folder}/${tail}`))) {
+      return ['/' + parts.slice(0, k).join('/'), folder.replace(/\/+$/, '')];
+    }
+  }
+  return undefined;
+}

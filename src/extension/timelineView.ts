@@ -1,4 +1,4 @@
-// The Hart Timeline webview view in Run and Debug: one lane per hart. It follows webview-view-sample's habits:
+// The Hart Timeline webview view in the bottom panel: one lane per hart. It follows webview-view-sample's habits:
 // localResourceRoots, asWebviewUri, a nonce-based Content-Security-Policy, and postMessage both ways.
 
 import * as vscode from 'vscode';
@@ -20,9 +20,10 @@ export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposab
     const media = vscode.Uri.joinPath(this.context.extensionUri, 'media');
     view.webview.options = { enableScripts: true, localResourceRoots: [media] };
     view.webview.html = this.html(view.webview, media);
-    view.webview.onDidReceiveMessage((m: { type: string; position?: number }) => {
+    view.webview.onDidReceiveMessage((m: { type: string; position?: number; hart?: number }) => {
       if (m.type === 'ready') this.post();
-      else if (m.type === 'goto' && typeof m.position === 'number') void vscode.commands.executeCommand('hartline.goToPosition', Math.round(m.position));
+      // A click travels there and focuses the hart of the lane clicked; while the machine runs it does nothing.
+      else if (m.type === 'goto' && typeof m.position === 'number') void vscode.commands.executeCommand('hartline.goToPosition', Math.round(m.position), m.hart);
     });
     view.onDidChangeVisibility(() => { if (view.visible) this.post(); });
     view.onDidDispose(() => { this.view = undefined; });
@@ -30,7 +31,7 @@ export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposab
 
   private post(): void {
     if (!this.view) return;
-    void this.view.webview.postMessage({ type: 'data', data: this.cursor.session ? this.cursor.timeline() : undefined, colors: HART_COLORS });
+    void this.view.webview.postMessage({ type: 'data', data: this.cursor.session ? { ...this.cursor.timeline(), stopped: this.cursor.stopped } : undefined, colors: HART_COLORS });
   }
 
   private html(webview: vscode.Webview, media: vscode.Uri): string {
@@ -47,8 +48,8 @@ export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposab
 <title>Hart Timeline</title>
 </head>
 <body>
-<div id="bar"><span id="where"></span><span class="hint">click: travel · drag: pan · wheel: zoom · double-click: fit</span></div>
-<canvas id="lanes" aria-label="One lane per hart: when it ran, slept in wfi and took interrupts"></canvas>
+<div id="bar"><span id="where"></span><span id="legend"><span class="run">▬ running</span> <span class="wait">─ waiting</span> <span class="wfi">┄ wfi</span> <span class="irq">▼ interrupt</span> <span class="bp">● breakpoint</span> <span class="dbp">◆ data breakpoint</span> <span class="inp">⬩ input</span> <span class="mark">⚑ bookmark</span></span><span class="hint">click: travel to that hart · drag: pan · wheel: zoom · double-click: fit</span></div>
+<div id="box"><canvas id="lanes" aria-label="One lane per hart: when it ran, waited, slept in wfi and took interrupts"></canvas></div>
 <div id="empty">Start a hartline session to see one lane per hart.</div>
 <div id="tip" hidden></div>
 <script nonce="${nonce}" src="${script}"></script>

@@ -13,6 +13,8 @@ export const F_NAMES = [
   'ft0', 'ft1', 'ft2', 'ft3', 'ft4', 'ft5', 'ft6', 'ft7', 'fs0', 'fs1', 'fa0', 'fa1', 'fa2', 'fa3', 'fa4', 'fa5',
   'fa6', 'fa7', 'fs2', 'fs3', 'fs4', 'fs5', 'fs6', 'fs7', 'fs8', 'fs9', 'fs10', 'fs11', 'ft8', 'ft9', 'ft10', 'ft11',
 ];
+/** Conversions that never round (widening, or from a 32-bit integer to a double). */
+const EXACT = new Set(['fcvt.d.s', 'fcvt.d.w', 'fcvt.d.wu']);
 const RM = ['rne', 'rtz', 'rdn', 'rup', 'rmm', 'rm5', 'rm6', 'dyn'];
 
 export interface Disassembly {
@@ -27,29 +29,59 @@ export interface Disassembly {
 const hex = (v: bigint) => '0x' + v.toString(16);
 
 /**
+ * How a compressed instruction's operands follow from its expansion's, as GNU objdump -M no-aliases prints them:
+ * `rd,imm` (the expansion repeats rd or reads zero as the middle operand: c.addi, c.li, c.mv, c.bnez ...), the
+ * target alone (c.j), the base register alone (c.jr, c.jalr), nothing (c.ebreak), or the expansion's operands as they are.
+ */
+const C_OPERANDS: Record<string, 'dropMiddle' | 'dropFirst' | 'base' | 'none'> = {
+  'c.addi': 'dropMiddle', 'c.addiw': 'dropMiddle', 'c.li': 'dropMiddle', 'c.addi16sp': 'dropMiddle', 'c.slli': 'dropMiddle',
+  'c.srli': 'dropMiddle', 'c.srai': 'dropMiddle', 'c.andi': 'dropMiddle', 'c.sub': 'dropMiddle', 'c.xor': 'dropMiddle',
+  'c.or': 'dropMiddle', 'c.and': 'dropMiddle', 'c.subw': 'dropMiddle', 'c.addw': 'dropMiddle', 'c.add': 'dropMiddle',
+  'c.mv': 'dropMiddle', 'c.beqz': 'dropMiddle', 'c.bnez': 'dropMiddle', 'c.j': 'dropFirst', 'c.jal': 'dropFirst',
+  'c.jr': 'base', 'c.jalr': 'base', 'c.ebreak': 'none',
+};
+
+function compressedOperands(name: string, operands: string): string {
+  const parts = operands.split(',');
+  switch (C_OPERANDS[name]) {
+    case 'dropMiddle': return parts.length === 3 ? `${parts[0]},${parts[2]}` : operands;
+    case 'dropFirst': return parts.slice(1).join(',');
+    case 'base': return /\((\w+)\)/.exec(operands)?.[1] ?? operands;
+    case 'none': return '';
+    default: return operands;
+  }
+}
+
+/**
  * Disassembles the instruction whose low 16 bits (or all 32 bits) are in `word`, at address `pc`.
- * Compressed instructions print under their `c.` name with the operands of their expansion.
+ * Compressed instructions print under their `c.` name with their own operands (objdump -M no-aliases).
  */
 export function disassemble(word: number, pc: bigint): Disassembly {
   if ((word & 3) !== 3) {
     const c = word & 0xffff;
     const crow = c === 0 ? undefined : findCompressed(c);
     const w = crow ? crow.expand(c) : 0;
-    if (!crow || w === 0) return { length: 2, mnemonic: '.2byte', operands: '0x' + c.toString(16) };
+    // As objdump spells what decodes to nothing: c.unimp for 0x0000, .short for other reserved encodings.
+    if (c === 0) return { length: 2, mnemonic: 'c.unimp', operands: '' };
+    if (!crow || w === 0) return { length: 2, mnemonic: '.short', operands: '0x' + c.toString(16).padStart(4, '0') };
     const inner = disassemble32(w, pc);
-    return { ...inner, length: 2, mnemonic: crow.name };
+    return { ...inner, length: 2, mnemonic: crow.name, operands: compressedOperands(crow.name, inner.operands) };
   }
   return disassemble32(word | 0, pc);
 }
 
+/** `.aq`, `.rl` or `.aqrl` from an atomic's ordering bits (26 and 25). */
+const ordering = (w: number) => ['', '.rl', '.aq', '.aqrl'][(w >>> 25) & 3];
+
 function disassemble32(w: number, pc: bigint): Disassembly {
   const row = decodeRow(w);
-  if (!row) return { length: 4, mnemonic: '.4byte', operands: '0x' + (w >>> 0).toString(16) };
+  if (!row) return { length: 4, mnemonic: '.word', operands: '0x' + (w >>> 0).toString(16).padStart(8, '0') };
   const x = (n: number) => X_NAMES[n];
   const f = (n: number) => F_NAMES[n];
   const rd = rdOf(w), rs1 = rs1Of(w), rs2 = rs2Of(w);
   const rm = (w >>> 12) & 7;
-  const rmSuffix = rm === 7 ? '' : ',' + RM[rm];
+  // Conversions that are always exact take no rounding mode in the assembler's syntax.
+  const rmSuffix = rm === 7 || EXACT.has(row.name) ? '' : ',' + RM[rm];
   let operands = '';
   let target: bigint | undefined;
   switch (row.format) {
@@ -84,7 +116,8 @@ function disassemble32(w: number, pc: bigint): Disassembly {
     case 'FFXRM': operands = `${f(rd)},${x(rs1)}${rmSuffix}`; break;
     case 'FXFF': operands = `${x(rd)},${f(rs1)},${f(rs2)}`; break;
   }
-  return { length: 4, mnemonic: row.name, operands, target };
+  const mnemonic = row.format === 'LR' || row.format === 'AMO' ? row.name + ordering(w) : row.name;
+  return { length: 4, mnemonic, operands, target };
 }
 
 /** One line of text, e.g. `addi sp,sp,-16`. */

@@ -17,6 +17,19 @@ export class GlobalIndex {
     return this.byName.get(name);
   }
 
+  /**
+   * Every indexed name, sorted, the program's own first: those of units compiled in the same folder as the unit of
+   * `file` (so a libc's globals, built elsewhere, come after the program's).
+   */
+  names(file?: string): string[] {
+    this.byName ??= this.build();
+    const all = [...this.byName.values()];
+    const base = file?.split('/').pop();
+    const home = base ? this.info.dwarf.units.find((u) => u.name === file || u.name.split('/').pop() === base)?.compDir : undefined;
+    const own = (d: StaticDie) => home !== undefined && d.die.unit.compDir === home;
+    return all.sort((a, b) => Number(own(b)) - Number(own(a)) || a.name.localeCompare(b.name)).map((d) => d.name);
+  }
+
   private build(): Map<string, StaticDie> {
     const out = new Map<string, StaticDie>();
     const dw = this.info.dwarf;

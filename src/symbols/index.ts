@@ -84,6 +84,11 @@ export interface Symbols {
    * A global or file-scope static by name, from DWARF; without DWARF for it, an ELF object symbol gives the address
    * and size and the type is unknown (`variable` undefined). Undefined when the name is neither.
    */
+  /**
+   * Names of the variables with static storage that have debug information (globals and file-scope statics), sorted;
+   * with `file`, those of units compiled beside it (the program's own, not its libc's) come first.
+   */
+  globalNames(file?: string): string[];
   globalVariable(name: string, mem: MemoryReader): GlobalVariable | { name: string; address: bigint; size: number; type: undefined; variable: undefined } | undefined;
 }
 
@@ -97,6 +102,11 @@ class SymbolsImpl implements Symbols {
   private variableReader: VariableReader | undefined;
   private globals: GlobalIndex | undefined;
   constructor(readonly info: LoadedDebugInfo, readonly path?: string) {}
+
+  globalNames(file?: string): string[] {
+    this.globals ??= new GlobalIndex(this.info);
+    return safe(() => this.globals!.names(file)) ?? [];
+  }
 
   globalVariable(name: string, mem: MemoryReader) {
     this.globals ??= new GlobalIndex(this.info);

@@ -1,5 +1,7 @@
 // The extension-host test suite: runs inside VS Code's extension host, through @vscode/test-electron (scripts/e2e/
-// electron.mjs) or code-server (test/e2e/workbench.test.mjs). It records, replays, steps back and checks the markers.
+// electron.mjs) or code-server (test/e2e/workbench.test.mjs). It records (the UART terminal shows the guest), replays,
+// steps back, checks the markers and their causes, asks the adapter for switches, completes launch.json, and stops
+// without a sourceMap to see the missing source named.
 // It writes its results to HARTLINE_E2E_RESULTS when set, because code-server's browser window reports no exit code.
 
 import * as assert from 'node:assert/strict';
@@ -85,6 +87,9 @@ async function suite(): Promise<void> {
       assert.equal(session?.type, 'hartline');
       const { threads } = await session!.customRequest('threads');
       assert.deepEqual(threads.map((t: { id: number }) => t.id), [1, 2, 3, 4]);
+      const api = ext.exports as HartlineApi;
+      // The guest's console is in the UART terminal.
+      await until('the UART terminal to show the guest', () => api.uart.text().includes('racy_counter'));
       await vscode.debug.stopDebugging(session);
       await until('the record session to end', () => !vscode.debug.activeDebugSession);
       assert.ok(existsSync(recording), 'the recording was written');
@@ -112,7 +117,12 @@ async function suite(): Promise<void> {
     await step('markers: CPU switches and other harts are marked', async () => {
       const api = ext.exports as HartlineApi;
       const marked = await until('markers', () => { const m = api.markers.marked(); return m.length ? m : undefined; });
-      assert.ok(marked.some((m) => /^(in|out):/.test(m.kind)), `a CPU-switch marker among ${JSON.stringify(marked)}`);
+      assert.ok(marked.some((m) => /^(in|out|many):/.test(m.kind)), `a CPU-switch marker among ${JSON.stringify(marked)}`);
+      const hovers = marked.filter((m) => /^(in|out|many):/.test(m.kind)).map((m) => m.hover).join('\n');
+      assert.match(hovers, /\((start|end of quantum|chaos slice|wfi|interrupt)\)/, 'each switch says why it happened');
+      const sw = await session!.customRequest('hartline/switches', {});
+      assert.ok(sw.switches.length > 1 && sw.switches.every((x: { cause?: string }, k: number) => k > 0 || x.cause === 'start'));
+      assert.ok(api.cursor.timeline().switches.length === sw.switches.length, 'the timeline has every switch, from the adapter');
       assert.ok(marked.some((m) => m.kind.startsWith('hart:')), 'another hart\'s current line is shaded');
       assert.equal(api.cursor.timeline().harts, 4);
     });
@@ -126,6 +136,30 @@ async function suite(): Promise<void> {
     });
 
     await vscode.debug.stopDebugging();
+    await until('the replay to end', () => !vscode.debug.activeDebugSession);
+
+    await step('launch.json: program completes with the workspace ELF, recording with its recordings', async () => {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, '.vscode', 'launch.json'));
+      const k = doc.getText().indexOf('"program": "') + '"program": "'.length;
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, doc.positionAt(k));
+      const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+      assert.ok(labels.includes('${workspaceFolder}/racy_counter.elf'), labels.join());
+      const r = doc.getText().indexOf('"recording": "') + '"recording": "'.length;
+      const recs = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, doc.positionAt(r));
+      assert.ok(recs.items.some((i) => (typeof i.label === 'string' ? i.label : i.label.label) === '${workspaceFolder}/racy_counter.hartrec'));
+    });
+
+    await step('sources: without a sourceMap, the stop names the path looked for', async () => {
+      const api = ext.exports as HartlineApi;
+      const stopped = stops.next();
+      assert.ok(await vscode.debug.startDebugging(folder, { type: 'hartline', request: 'launch', name: 'Replay without sourceMap', mode: 'replay',
+        recording: recording, program: join(folder.uri.fsPath, 'racy_counter.elf'), startAt: 'end' }));
+      await stopped;
+      const missing = await until('the missing source to be named', () => api.sources.lastMissing);
+      assert.match(missing, /^\/hartline\/examples\/[\w/-]+\.[chS]$/, missing);
+      await vscode.debug.stopDebugging();
+      await until('that replay to end', () => !vscode.debug.activeDebugSession);
+    });
   } finally {
     stops.disposable.dispose();
   }

@@ -72,7 +72,7 @@ test('code without source is served as disassembly through a source reference', 
 
 test('scopes: Locals, Registers (integer, float, CSR groups) and Hart', () => withAdapter(async (c) => {
   const [frame] = await stopAt(c, 'O0', AREA);
-  assert.deepEqual((await c.scopesRequest({ frameId: frame.id })).body.scopes.map((s) => s.name), ['Locals', 'Registers', 'Hart']);
+  assert.deepEqual((await c.scopesRequest({ frameId: frame.id })).body.scopes.map((s) => s.name), ['Locals', 'Globals', 'Registers', 'Hart']);
   const locals = await scope(c, frame.id, 'Locals');
   const byName = new Map(locals.map((v) => [v.name, v]));
   assert.equal(byName.get('scale')!.value, '2');
@@ -172,7 +172,7 @@ test('edits while recording are recorded and replay faithfully; elsewhere they a
     assert.equal((await c.setVariableRequest({ variablesReference: locals, name: 'scale', value: '3' })).body.value, '3');
     assert.equal((await setExpression(c, { expression: 'global_counter', value: '100', frameId: frame.id })).body.value, '100');
     assert.equal((await setExpression(c, { expression: '$t6', value: '0x1234', frameId: frame.id })).body.value, '0x1234');
-    const regs = (await c.scopesRequest({ frameId: frame.id })).body.scopes[1].variablesReference;
+    const regs = (await c.scopesRequest({ frameId: frame.id })).body.scopes[2].variablesReference;
     const ints = (await c.variablesRequest({ variablesReference: regs })).body.variables[0].variablesReference;
     await c.variablesRequest({ variablesReference: ints });
     assert.equal((await c.setVariableRequest({ variablesReference: ints, name: 't5 (x30)', value: '77' })).body.value, '77');

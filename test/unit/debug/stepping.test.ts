@@ -135,7 +135,7 @@ test('stepping one hart while the other runs, forwards and backwards', () => wit
   await c.setBreakpointsRequest({ source: { path: sourcePath(RACY) }, breakpoints: [] });
   const retired = async (threadId: number) => {
     const scopes = (await c.scopesRequest({ frameId: (await c.stackTraceRequest({ threadId })).body.stackFrames[0].id })).body.scopes;
-    const hart = (await c.variablesRequest({ variablesReference: scopes[2].variablesReference })).body.variables;
+    const hart = (await c.variablesRequest({ variablesReference: scopes.find((s) => s.name === 'Hart')!.variablesReference })).body.variables;
     return Number(hart.find((v) => v.name === 'retired')!.value);
   };
   // One step first, so that the reference point is where a line step lands.
