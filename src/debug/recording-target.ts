@@ -13,9 +13,8 @@ import type { Recording } from '../replay/reader';
 import { openReplay, Playback, startRecording } from '../replay/playback';
 import { Breakpoint, Stop, Stops, History, Watchpoint } from '../replay/history';
 import { depthDelta } from './calls';
-import type { HartSample, Outcome, Probes, Switch, Target } from './target';
+import type { HartSample, Outcome, Probes, Switch, SwitchSource, Target } from './target';
 import { instructionOf } from './address-space';
-import type { SwitchSource } from './switches';
 
 /** Instructions a forward run executes between looks at pause requests, input and console output. */
 const CHUNK = 4_000_000;

@@ -8,7 +8,7 @@
 // the machine's state at the switch, which is read (one forward pass) for the switches nearest the cursor only.
 
 import { lowerBound } from '../replay/log';
-import type { Target } from './target';
+import type { SwitchSource, Target } from './target';
 
 export type SwitchCause = 'wfi' | 'interrupt' | 'end of quantum' | 'chaos slice' | 'start';
 
@@ -20,14 +20,6 @@ export interface SwitchInfo {
   cause?: SwitchCause;
 }
 
-/** What the request needs beyond the adapter's Target: the raw log and the recorded schedule. */
-export interface SwitchSource {
-  schedule: { policy: string; quantum: number };
-  switchPos: readonly number[];
-  switchHart: readonly number[];
-  wakePos: readonly number[];
-  wakeHart: readonly number[];
-}
 
 /** Causes learnt from the machine's state, by switch position: they never change, so they are kept per session. */
 export class SwitchCauses {

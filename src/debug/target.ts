@@ -101,5 +101,14 @@ export interface Target {
   finish(): string | undefined;
   onConsole: (text: string) => void;
   /** The raw switch and wake log and the recorded schedule, for switch causes; absent on engines without a log. */
-  switchSource?(): import('./switches').SwitchSource;
+  switchSource?(): SwitchSource;
+}
+
+/** What the request needs beyond the adapter's Target (the CPU-switch causes): the raw log and the recorded schedule. */
+export interface SwitchSource {
+  schedule: { policy: string; quantum: number };
+  switchPos: readonly number[];
+  switchHart: readonly number[];
+  wakePos: readonly number[];
+  wakeHart: readonly number[];
 }

@@ -55,7 +55,8 @@ test('custom requests: position, goto, next and previous CPU switch, and the eve
   await assert.rejects(c.customRequest('hartline/goto', {}), /"position" must be a non-negative integer/);
   const tl = (await c.customRequest('hartline/timeline')).body;
   assert.ok(tl.switches.length > 10);
-  assert.deepEqual(Object.keys(tl).sort(), ['inputs', 'switches'], 'no always-empty fields');
+  assert.deepEqual(Object.keys(tl).sort(), ['inputs', 'interrupts', 'switches', 'wfi']);
+  assert.ok(Array.isArray(tl.wfi) && Array.isArray(tl.interrupts));
 }));
 
 test('last write: back to just after the last store to an expression, and again from there', () => withAdapter(async (c) => {
