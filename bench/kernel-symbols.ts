@@ -18,8 +18,13 @@ function kernelDir(): string | undefined {
   return dir && existsSync(join(dir, 'vmlinux')) ? dir : undefined;
 }
 
-function ms(t0: bigint): number { return Number(process.hrtime.bigint() - t0) / 1e6; }
-function median(xs: number[]): number { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; }
+function ms(t0: bigint): number {
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
 
 /** One launch's worth of work: load, then what the first stop in start_kernel asks. */
 function firstStop(bytes: Uint8Array): { loadMs: number; firstStopMs: number } {
@@ -36,26 +41,40 @@ function firstStop(bytes: Uint8Array): { loadMs: number; firstStopMs: number } {
 
 export async function benchKernelSymbols(): Promise<object[]> {
   const dir = kernelDir();
-  if (!dir) return [{ bench: 'kernel-symbols', skipped: 'no kernel: run scripts/linux/build.sh (the linux branch) first' }];
+  if (!dir)
+    return [{ bench: 'kernel-symbols', skipped: 'no kernel: run scripts/linux/build.sh (the linux branch) first' }];
   const path = join(dir, 'vmlinux');
   const bytes = new Uint8Array(readFileSync(path));
   firstStop(bytes); // warm the JIT
   const runs = [0, 1, 2].map(() => firstStop(bytes));
   const result: Record<string, unknown> = {
-    bench: 'kernel-symbols', input: 'vmlinux (Linux 6.12, scripts/linux/build.sh)', fileBytes: bytes.length,
-    loadMs: +median(runs.map((r) => r.loadMs)).toFixed(1), firstStopMs: +median(runs.map((r) => r.firstStopMs)).toFixed(1), budgetMs: 1000,
+    bench: 'kernel-symbols',
+    input: 'vmlinux (Linux 6.12, scripts/linux/build.sh)',
+    fileBytes: bytes.length,
+    loadMs: +median(runs.map((r) => r.loadMs)).toFixed(1),
+    firstStopMs: +median(runs.map((r) => r.firstStopMs)).toFixed(1),
+    budgetMs: 1000,
   };
   // Reference: gdb loading the same symbols and answering the same first question (best of 3, process start included).
   if (spawnSync(GDB, ['--version']).status === 0) {
-    const gdbMs = median([0, 1, 2].map(() => {
-      const t0 = process.hrtime.bigint();
-      execFileSync(GDB, ['-batch', '-nx', '-ex', 'info line start_kernel', path], { stdio: 'ignore' });
-      return ms(t0);
-    }));
-    Object.assign(result, { reference: `${GDB} -batch -ex "info line start_kernel" vmlinux`, referenceMs: +gdbMs.toFixed(1), ratio: +(median(runs.map((r) => r.firstStopMs)) / gdbMs).toFixed(3) });
+    const gdbMs = median(
+      [0, 1, 2].map(() => {
+        const t0 = process.hrtime.bigint();
+        execFileSync(GDB, ['-batch', '-nx', '-ex', 'info line start_kernel', path], { stdio: 'ignore' });
+        return ms(t0);
+      }),
+    );
+    Object.assign(result, {
+      reference: `${GDB} -batch -ex "info line start_kernel" vmlinux`,
+      referenceMs: +gdbMs.toFixed(1),
+      ratio: +(median(runs.map((r) => r.firstStopMs)) / gdbMs).toFixed(3),
+    });
   } else Object.assign(result, { reference: `none (${GDB} not installed)` });
   return [result];
 }
 
 // Standalone: node out/bench/kernel-symbols.js (bundled into run.js too, where this must not fire).
-if (/[\/]kernel-symbols\.js$/.test(process.argv[1] ?? '')) benchKernelSymbols().then((r) => { for (const l of r) process.stdout.write(JSON.stringify(l) + '\n'); });
+if (/[\/]kernel-symbols\.js$/.test(process.argv[1] ?? ''))
+  benchKernelSymbols().then((r) => {
+    for (const l of r) process.stdout.write(JSON.stringify(l) + '\n');
+  });

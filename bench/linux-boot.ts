@@ -13,10 +13,15 @@ export async function benchLinuxBoot(): Promise<object[]> {
   const out: object[] = [];
   for (const harts of [1, 4]) {
     const m = Machine.fromElf(new Uint8Array(readFileSync(k.image)), {
-      name: k.image, harts, bios: parseElf(new Uint8Array(readFileSync(FW_JUMP)), FW_JUMP), initrd: new Uint8Array(readFileSync(k.initrd)),
+      name: k.image,
+      harts,
+      bios: parseElf(new Uint8Array(readFileSync(FW_JUMP)), FW_JUMP),
+      initrd: new Uint8Array(readFileSync(k.initrd)),
     });
     let console = '';
-    m.onConsole = (b) => { console += Buffer.from(b).toString('latin1'); };
+    m.onConsole = (b) => {
+      console += Buffer.from(b).toString('latin1');
+    };
     const t0 = process.hrtime.bigint();
     const r = m.run(20_000_000_000);
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -24,14 +29,40 @@ export async function benchLinuxBoot(): Promise<object[]> {
     let qemu = Infinity;
     for (let run = 0; run < 3; run++) {
       const q0 = process.hrtime.bigint();
-      const q = spawnSync('qemu-system-riscv64', ['-M', 'virt', '-smp', String(harts), '-bios', FW_JUMP, '-kernel', k.image, '-initrd', k.initrd,
-        '-nographic', '-monitor', 'none', '-serial', 'stdio'], { encoding: 'latin1', timeout: 120_000 });
-      if (q.status === 0 && q.stdout.includes('reboot: Power down')) qemu = Math.min(qemu, Number(process.hrtime.bigint() - q0) / 1e9);
+      const q = spawnSync(
+        'qemu-system-riscv64',
+        [
+          '-M',
+          'virt',
+          '-smp',
+          String(harts),
+          '-bios',
+          FW_JUMP,
+          '-kernel',
+          k.image,
+          '-initrd',
+          k.initrd,
+          '-nographic',
+          '-monitor',
+          'none',
+          '-serial',
+          'stdio',
+        ],
+        { encoding: 'latin1', timeout: 120_000 },
+      );
+      if (q.status === 0 && q.stdout.includes('reboot: Power down'))
+        qemu = Math.min(qemu, Number(process.hrtime.bigint() - q0) / 1e9);
     }
     out.push({
-      bench: 'linux-boot', harts, booted, instructions: m.position, seconds: +seconds.toFixed(2),
-      mips: +(m.position / seconds / 1e6).toFixed(1), qemuSeconds: qemu === Infinity ? null : +qemu.toFixed(2),
-      ratio: qemu === Infinity ? null : +(qemu / seconds).toFixed(3), note: 'ratio = QEMU time / Hartline time (1 = as fast as QEMU)',
+      bench: 'linux-boot',
+      harts,
+      booted,
+      instructions: m.position,
+      seconds: +seconds.toFixed(2),
+      mips: +(m.position / seconds / 1e6).toFixed(1),
+      qemuSeconds: qemu === Infinity ? null : +qemu.toFixed(2),
+      ratio: qemu === Infinity ? null : +(qemu / seconds).toFixed(3),
+      note: 'ratio = QEMU time / Hartline time (1 = as fast as QEMU)',
     });
   }
   return out;

@@ -5,23 +5,48 @@ import { readFileSync } from 'node:fs';
 import { Machine } from '../src/machine/machine';
 import { startRecording, recordToEnd } from '../src/replay/playback';
 
-const cpuNow = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 /** Best of `runs` for each, by wall time and by CPU time (the latter less disturbed by a busy machine). */
-export function recordOverhead(path: string, runs = 3): { plain: number; record: number; plainCpu: number; recordCpu: number; positions: number; bytes: number } {
+export function recordOverhead(
+  path: string,
+  runs = 3,
+): { plain: number; record: number; plainCpu: number; recordCpu: number; positions: number; bytes: number } {
   const elf = new Uint8Array(readFileSync(path));
-  let plain = Infinity, record = Infinity, plainCpu = Infinity, recordCpu = Infinity, positions = 0, bytes = 0;
+  let plain = Infinity,
+    record = Infinity,
+    plainCpu = Infinity,
+    recordCpu = Infinity,
+    positions = 0,
+    bytes = 0;
   for (let k = 0; k <= runs; k++) {
     const m = Machine.fromElf(elf, { harts: 1 });
-    let t0 = performance.now(), c0 = cpuNow();
+    let t0 = performance.now(),
+      c0 = cpuNow();
     m.run(Number.MAX_SAFE_INTEGER);
-    if (k > 0) { plain = Math.min(plain, (performance.now() - t0) / 1000); plainCpu = Math.min(plainCpu, cpuNow() - c0); }
+    if (k > 0) {
+      plain = Math.min(plain, (performance.now() - t0) / 1000);
+      plainCpu = Math.min(plainCpu, cpuNow() - c0);
+    }
     let size = 0;
-    const s = startRecording({ images: [{ role: 'kernel', path, bytes: elf }], sink: (b) => { size += b.length; } });
-    t0 = performance.now(); c0 = cpuNow();
+    const s = startRecording({
+      images: [{ role: 'kernel', path, bytes: elf }],
+      sink: (b) => {
+        size += b.length;
+      },
+    });
+    t0 = performance.now();
+    c0 = cpuNow();
     const t = recordToEnd(s);
-    if (k > 0) { record = Math.min(record, (performance.now() - t0) / 1000); recordCpu = Math.min(recordCpu, cpuNow() - c0); }
-    positions = t.positions; bytes = size;
+    if (k > 0) {
+      record = Math.min(record, (performance.now() - t0) / 1000);
+      recordCpu = Math.min(recordCpu, cpuNow() - c0);
+    }
+    positions = t.positions;
+    bytes = size;
   }
   return { plain, record, plainCpu, recordCpu, positions, bytes };
 }
@@ -29,6 +54,15 @@ export function recordOverhead(path: string, runs = 3): { plain: number; record:
 if (/[\/]record\.js$/.test(process.argv[1] ?? '')) {
   for (const path of process.argv.slice(2)) {
     const r = recordOverhead(path);
-    process.stdout.write(JSON.stringify({ bench: 'record-overhead', guest: path, ...r, ratio: +(r.record / r.plain).toFixed(3), cpuRatio: +(r.recordCpu / r.plainCpu).toFixed(3), target: 1.05 }) + '\n');
+    process.stdout.write(
+      JSON.stringify({
+        bench: 'record-overhead',
+        guest: path,
+        ...r,
+        ratio: +(r.record / r.plain).toFixed(3),
+        cpuRatio: +(r.recordCpu / r.plainCpu).toFixed(3),
+        target: 1.05,
+      }) + '\n',
+    );
   }
 }

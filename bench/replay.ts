@@ -21,12 +21,24 @@ const LONG = 'test/guests/bin/bench_long.elf';
 const MIXED = 'test/guests/bin/bench_mixed.elf';
 const RACY = 'test/guests/bin/racy_counter.elf';
 
-function record(path: string, elf: Uint8Array, input?: Uint8Array): { seconds: number; bytes: Uint8Array; positions: number } {
+function record(
+  path: string,
+  elf: Uint8Array,
+  input?: Uint8Array,
+): { seconds: number; bytes: Uint8Array; positions: number } {
   const chunks: Uint8Array[] = [];
-  const s = startRecording({ images: [{ role: 'kernel', path, bytes: elf }], input, sink: (b) => chunks.push(b.slice()) });
+  const s = startRecording({
+    images: [{ role: 'kernel', path, bytes: elf }],
+    input,
+    sink: (b) => chunks.push(b.slice()),
+  });
   const t0 = performance.now();
   const t = recordToEnd(s);
-  return { seconds: (performance.now() - t0) / 1000, bytes: new Uint8Array(Buffer.concat(chunks)), positions: t.positions };
+  return {
+    seconds: (performance.now() - t0) / 1000,
+    bytes: new Uint8Array(Buffer.concat(chunks)),
+    positions: t.positions,
+  };
 }
 
 function pct(xs: number[], p: number): number {
@@ -38,18 +50,41 @@ export async function benchReplay(): Promise<object[]> {
   const out: object[] = [];
   for (const path of [BENCH, MIXED]) {
     const r = recordOverhead(path);
-    out.push({ bench: 'replay-record-overhead', guest: path, positions: r.positions, plainSeconds: +r.plain.toFixed(3), recordSeconds: +r.record.toFixed(3),
-      plainCpuSeconds: +r.plainCpu.toFixed(3), recordCpuSeconds: +r.recordCpu.toFixed(3),
-      reference: 'plain Machine.run of the same guest in this process', ratio: +(r.record / r.plain).toFixed(3), cpuRatio: +(r.recordCpu / r.plainCpu).toFixed(3), target: 1.05 });
+    out.push({
+      bench: 'replay-record-overhead',
+      guest: path,
+      positions: r.positions,
+      plainSeconds: +r.plain.toFixed(3),
+      recordSeconds: +r.record.toFixed(3),
+      plainCpuSeconds: +r.plainCpu.toFixed(3),
+      recordCpuSeconds: +r.recordCpu.toFixed(3),
+      reference: 'plain Machine.run of the same guest in this process',
+      ratio: +(r.record / r.plain).toFixed(3),
+      cpuRatio: +(r.recordCpu / r.plainCpu).toFixed(3),
+      target: 1.05,
+    });
   }
   const recorded = record(BENCH, new Uint8Array(readFileSync(BENCH)));
-  out.push({ bench: 'replay-log-bytes-cpu', guest: BENCH, bytes: recorded.bytes.length, bytesPerMillion: +(recorded.bytes.length / (recorded.positions / 1e6)).toFixed(1),
-    reference: 'QEMU rr=record: a few hundred bytes per CPU-bound run', ratio: +(recorded.bytes.length / 300).toFixed(2) });
+  out.push({
+    bench: 'replay-log-bytes-cpu',
+    guest: BENCH,
+    bytes: recorded.bytes.length,
+    bytesPerMillion: +(recorded.bytes.length / (recorded.positions / 1e6)).toFixed(1),
+    reference: 'QEMU rr=record: a few hundred bytes per CPU-bound run',
+    ratio: +(recorded.bytes.length / 300).toFixed(2),
+  });
   const racy = new Uint8Array(readFileSync(RACY));
   const input = new Uint8Array(20000).map((_, k) => 32 + (k % 90));
   const withInput = record(RACY, racy, input);
-  out.push({ bench: 'replay-log-bytes-input', guest: RACY, inputBytes: input.length, bytes: withInput.bytes.length,
-    bytesPerMillion: +(withInput.bytes.length / (withInput.positions / 1e6)).toFixed(1), reference: 'bytes of console input logged', ratio: +(withInput.bytes.length / input.length).toFixed(2) });
+  out.push({
+    bench: 'replay-log-bytes-input',
+    guest: RACY,
+    inputBytes: input.length,
+    bytes: withInput.bytes.length,
+    bytesPerMillion: +(withInput.bytes.length / (withInput.positions / 1e6)).toFixed(1),
+    reference: 'bytes of console input logged',
+    ratio: +(withInput.bytes.length / input.length).toFixed(2),
+  });
 
   // Reverse operations on a 1 G-instruction recording of the same kernel.
   const longElf = new Uint8Array(readFileSync(LONG));
@@ -65,10 +100,18 @@ export async function benchReplay(): Promise<object[]> {
   const code = new Code(longElf, LONG);
   if (!code.symbols) throw new Error(`${LONG} has no line table: ${code.warning}`);
   const inspector = new Inspector(adapterTarget, code);
-  const step: StepContext = { t: adapterTarget, lines: code, probes: { pcs: new Set(), watches: [], accept: () => false }, caller: (h) => inspector.caller(h) };
+  const step: StepContext = {
+    t: adapterTarget,
+    lines: code,
+    probes: { pcs: new Set(), watches: [], accept: () => false },
+    caller: (h) => inspector.caller(h),
+  };
   adapterTarget.seek(long.positions);
   for (const depth of [10_000_000, 100_000_000, 1_000_000_000]) {
-    if (depth >= long.positions) { out.push({ bench: 'replay-stepback', depth, skipped: `the recording has only ${long.positions} positions` }); continue; }
+    if (depth >= long.positions) {
+      out.push({ bench: 'replay-stepback', depth, skipped: `the recording has only ${long.positions} positions` });
+      continue;
+    }
     const times: Record<string, number[]> = { instruction: [], line: [] };
     t.seek(depth);
     adapterTarget.seek(depth);
@@ -81,9 +124,18 @@ export async function benchReplay(): Promise<object[]> {
     }
     for (const g of ['instruction', 'line']) {
       const peak = g === 'line' ? adapterTarget.peakSnapshotBytes : t.peakSnapshotBytes;
-      out.push({ bench: `replay-stepback-${g}`, depth, path: g === 'line' ? 'adapter stepBackward, DWARF line table' : 'replay History.stepBack', p50ms: pct(times[g], 0.5), p95ms: pct(times[g], 0.95), target95ms: 100,
-        reference: 'forward replay of the whole recording (ms)', referenceMs: +(forwardSeconds * 1000).toFixed(0),
-        ratio: +(pct(times[g], 0.95) / (forwardSeconds * 1000)).toFixed(4), peakSnapshotMiB: +(peak / 2 ** 20).toFixed(1) });
+      out.push({
+        bench: `replay-stepback-${g}`,
+        depth,
+        path: g === 'line' ? 'adapter stepBackward, DWARF line table' : 'replay History.stepBack',
+        p50ms: pct(times[g], 0.5),
+        p95ms: pct(times[g], 0.95),
+        target95ms: 100,
+        reference: 'forward replay of the whole recording (ms)',
+        referenceMs: +(forwardSeconds * 1000).toFixed(0),
+        ratio: +(pct(times[g], 0.95) / (forwardSeconds * 1000)).toFixed(4),
+        peakSnapshotMiB: +(peak / 2 ** 20).toFixed(1),
+      });
     }
   }
   const entry = t.session.machine.image.entry;
@@ -91,11 +143,22 @@ export async function benchReplay(): Promise<object[]> {
   const t0 = performance.now();
   const stop = t.continue('backward', { breakpoints: [{ pc: entry }] });
   const backSeconds = (performance.now() - t0) / 1000;
-  out.push({ bench: 'replay-continue-backward', guest: LONG, positions: long.positions, hitAt: stop.position, seconds: +backSeconds.toFixed(3),
-    reference: 'forward replay of the whole recording', ratio: +(backSeconds / forwardSeconds).toFixed(3), peakSnapshotMiB: +(t.peakSnapshotBytes / 2 ** 20).toFixed(1),
-    snapshots: t.store.list.length });
+  out.push({
+    bench: 'replay-continue-backward',
+    guest: LONG,
+    positions: long.positions,
+    hitAt: stop.position,
+    seconds: +backSeconds.toFixed(3),
+    reference: 'forward replay of the whole recording',
+    ratio: +(backSeconds / forwardSeconds).toFixed(3),
+    peakSnapshotMiB: +(t.peakSnapshotBytes / 2 ** 20).toFixed(1),
+    snapshots: t.store.list.length,
+  });
   return out;
 }
 
 // Standalone: node out/bench/replay.js (bundled into run.js too, where this must not fire).
-if (/[\/]replay\.js$/.test(process.argv[1] ?? '')) benchReplay().then((lines) => { for (const l of lines) process.stdout.write(JSON.stringify(l) + '\n'); });
+if (/[\/]replay\.js$/.test(process.argv[1] ?? ''))
+  benchReplay().then((lines) => {
+    for (const l of lines) process.stdout.write(JSON.stringify(l) + '\n');
+  });

@@ -14,7 +14,9 @@ function repoRoot(): string {
   return dir;
 }
 
-function hasTool(name: string): boolean { return spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0; }
+function hasTool(name: string): boolean {
+  return spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0;
+}
 
 /** Generated C big enough for about 5 MB of .debug_info: many types, functions, locals and inlined helpers. */
 function bigSource(units: number, fns: number): string[] {
@@ -40,24 +42,57 @@ function buildBigElf(): string | undefined {
   const out = join(dir, 'big.elf');
   if (existsSync(out)) return out;
   mkdirSync(dir, { recursive: true });
-  const sources = bigSource(48, 300).map((text, i) => { const p = join(dir, `u${i}.c`); writeFileSync(p, text); return p; });
+  const sources = bigSource(48, 300).map((text, i) => {
+    const p = join(dir, `u${i}.c`);
+    writeFileSync(p, text);
+    return p;
+  });
   writeFileSync(join(dir, 'main.c'), 'int main(void) { return 0; }\n');
-  execFileSync('riscv64-unknown-elf-gcc', ['-march=rv64gc', '-mabi=lp64d', '-mcmodel=medany', '-O2', '-g', '--specs=picolibc.specs',
-    '--oslib=semihost', '-Wl,--defsym=__flash=0x80000000', '-Wl,--defsym=__flash_size=0x1000000', '-Wl,--defsym=__ram=0x81000000',
-    '-Wl,--defsym=__ram_size=0x100000', '-Wl,--no-gc-sections', join(dir, 'main.c'), ...sources, '-o', out], { stdio: 'ignore' });
+  execFileSync(
+    'riscv64-unknown-elf-gcc',
+    [
+      '-march=rv64gc',
+      '-mabi=lp64d',
+      '-mcmodel=medany',
+      '-O2',
+      '-g',
+      '--specs=picolibc.specs',
+      '--oslib=semihost',
+      '-Wl,--defsym=__flash=0x80000000',
+      '-Wl,--defsym=__flash_size=0x1000000',
+      '-Wl,--defsym=__ram=0x81000000',
+      '-Wl,--defsym=__ram_size=0x100000',
+      '-Wl,--no-gc-sections',
+      join(dir, 'main.c'),
+      ...sources,
+      '-o',
+      out,
+    ],
+    { stdio: 'ignore' },
+  );
   return out;
 }
 
-function median(xs: number[]): number { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; }
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
 
-function timeMs(f: () => void): number { const t = process.hrtime.bigint(); f(); return Number(process.hrtime.bigint() - t) / 1e6; }
+function timeMs(f: () => void): number {
+  const t = process.hrtime.bigint();
+  f();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
 
 function textAddresses(bytes: Uint8Array, count: number): bigint[] {
   const text = parseElf(bytes).sections.find((s) => s.name === '.text');
   if (!text || text.size === 0) return [];
   const out: bigint[] = [];
   let x = 12345;
-  for (let i = 0; i < count; i++) { x = (Math.imul(x, 1103515245) + 12345) >>> 0; out.push(text.addr + (BigInt(x % text.size) & ~1n)); }
+  for (let i = 0; i < count; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    out.push(text.addr + (BigInt(x % text.size) & ~1n));
+  }
   return out;
 }
 
@@ -71,22 +106,50 @@ async function benchOne(label: string, path: string): Promise<object> {
   const syms = loadSymbols(bytes);
   const addrs = textAddresses(bytes, 20000);
   for (const a of addrs.slice(0, 1000)) syms.lineAt(a);
-  const lineTotal = timeMs(() => { for (const a of addrs) syms.lineAt(a); });
-  const fnTotal = timeMs(() => { for (const a of addrs) syms.addr2line(a); });
+  const lineTotal = timeMs(() => {
+    for (const a of addrs) syms.lineAt(a);
+  });
+  const fnTotal = timeMs(() => {
+    for (const a of addrs) syms.addr2line(a);
+  });
   const result: Record<string, unknown> = {
-    bench: 'symbols', input: label, path, debugInfoBytes: debugInfo, fileBytes: bytes.length,
-    loadMs: +median(loads).toFixed(2), lineAtUs: +((lineTotal * 1000) / addrs.length).toFixed(3),
-    addr2lineUs: +((fnTotal * 1000) / addrs.length).toFixed(3), lookups: addrs.length,
+    bench: 'symbols',
+    input: label,
+    path,
+    debugInfoBytes: debugInfo,
+    fileBytes: bytes.length,
+    loadMs: +median(loads).toFixed(2),
+    lineAtUs: +((lineTotal * 1000) / addrs.length).toFixed(3),
+    addr2lineUs: +((fnTotal * 1000) / addrs.length).toFixed(3),
+    lookups: addrs.length,
   };
   // Reference: binutils decoding the same line tables (objdump) and answering the same 20,000 lookups (addr2line).
   if (hasTool('riscv64-unknown-elf-objdump') && hasTool('riscv64-unknown-elf-addr2line')) {
-    const objdumpMs = median([0, 1, 2].map(() => timeMs(() => execFileSync('riscv64-unknown-elf-objdump', ['--dwarf=decodedline', path], { maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'ignore'] }))));
+    const objdumpMs = median(
+      [0, 1, 2].map(() =>
+        timeMs(() =>
+          execFileSync('riscv64-unknown-elf-objdump', ['--dwarf=decodedline', path], {
+            maxBuffer: 1 << 30,
+            stdio: ['ignore', 'ignore', 'ignore'],
+          }),
+        ),
+      ),
+    );
     const input = addrs.map((a) => '0x' + a.toString(16)).join('\n');
-    const a2lMs = timeMs(() => execFileSync('riscv64-unknown-elf-addr2line', ['-f', '-i', '-e', path], { input, maxBuffer: 1 << 30, stdio: ['pipe', 'ignore', 'ignore'] }));
+    const a2lMs = timeMs(() =>
+      execFileSync('riscv64-unknown-elf-addr2line', ['-f', '-i', '-e', path], {
+        input,
+        maxBuffer: 1 << 30,
+        stdio: ['pipe', 'ignore', 'ignore'],
+      }),
+    );
     Object.assign(result, {
-      reference: 'riscv64-unknown-elf-objdump --dwarf=decodedline (load) and riscv64-unknown-elf-addr2line -f -i (20,000 lookups incl. its own load)',
-      referenceLoadMs: +objdumpMs.toFixed(2), loadRatio: +(median(loads) / objdumpMs).toFixed(3),
-      referenceLookupsMs: +a2lMs.toFixed(2), lookupRatio: +((fnTotal + median(loads)) / a2lMs).toFixed(3),
+      reference:
+        'riscv64-unknown-elf-objdump --dwarf=decodedline (load) and riscv64-unknown-elf-addr2line -f -i (20,000 lookups incl. its own load)',
+      referenceLoadMs: +objdumpMs.toFixed(2),
+      loadRatio: +(median(loads) / objdumpMs).toFixed(3),
+      referenceLookupsMs: +a2lMs.toFixed(2),
+      lookupRatio: +((fnTotal + median(loads)) / a2lMs).toFixed(3),
     });
   } else {
     Object.assign(result, { reference: 'none (binutils for riscv64 not installed)' });
@@ -97,8 +160,14 @@ async function benchOne(label: string, path: string): Promise<object> {
 export async function benchSymbols(): Promise<object[]> {
   const results: object[] = [];
   const dir = join(repoRoot(), 'test', 'fixtures', 'symbols', 'elf');
-  const fixtures = readdirSync(dir).filter((f) => f.endsWith('.elf')).map((f) => join(dir, f));
-  const largest = fixtures.sort((a, b) => (parseElf(new Uint8Array(readFileSync(b))).section('.debug_info')?.size ?? 0) - (parseElf(new Uint8Array(readFileSync(a))).section('.debug_info')?.size ?? 0))[0];
+  const fixtures = readdirSync(dir)
+    .filter((f) => f.endsWith('.elf'))
+    .map((f) => join(dir, f));
+  const largest = fixtures.sort(
+    (a, b) =>
+      (parseElf(new Uint8Array(readFileSync(b))).section('.debug_info')?.size ?? 0) -
+      (parseElf(new Uint8Array(readFileSync(a))).section('.debug_info')?.size ?? 0),
+  )[0];
   results.push(await benchOne('largest fixture', largest));
   if (existsSync(OPENSBI)) results.push(await benchOne('OpenSBI fw_jump.elf (Debian, no debug info)', OPENSBI));
   const big = buildBigElf();
@@ -107,4 +176,7 @@ export async function benchSymbols(): Promise<object[]> {
 }
 
 // Standalone: node out/bench/symbols.js (bundled into run.js too, where this must not fire).
-if (/[\/]symbols\.js$/.test(process.argv[1] ?? '')) benchSymbols().then((r) => { for (const l of r) process.stdout.write(JSON.stringify(l) + '\n'); });
+if (/[\/]symbols\.js$/.test(process.argv[1] ?? ''))
+  benchSymbols().then((r) => {
+    for (const l of r) process.stdout.write(JSON.stringify(l) + '\n');
+  });

@@ -13,7 +13,14 @@ function walk(dir, pred, out = []) {
   return out;
 }
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', logLevel: 'warning' };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+};
 const entries = [
   ['src/cli/main.ts', 'dist/cli.js'],
   ['src/debug/server.ts', 'dist/debugAdapter.js'],
@@ -28,6 +35,8 @@ for (const [src, out] of entries) {
 const testFiles = walk('test', (p) => p.endsWith('.test.ts'));
 const benchFiles = walk('bench', (p) => p.endsWith('.ts'));
 if (testFiles.length + benchFiles.length > 0) {
-  jobs.push(build({ ...common, entryPoints: [...testFiles, ...benchFiles], outdir: 'out', outbase: '.', external: ['vscode'] }));
+  jobs.push(
+    build({ ...common, entryPoints: [...testFiles, ...benchFiles], outdir: 'out', outbase: '.', external: ['vscode'] }),
+  );
 }
 await Promise.all(jobs);

@@ -8,7 +8,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = await build({ entryPoints: [join(root, 'src/extension/contributions.ts')], bundle: true, platform: 'node', format: 'cjs', write: false, logLevel: 'warning' });
+const out = await build({
+  entryPoints: [join(root, 'src/extension/contributions.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  write: false,
+  logLevel: 'warning',
+});
 const mod = { exports: {} };
 new Function('module', 'exports', 'require', out.outputFiles[0].text)(mod, mod.exports, createRequire(import.meta.url));
 const { contributes, activationEvents, optionsDoc } = mod.exports;
@@ -21,11 +28,16 @@ pkg.contributes = contributes();
 const after = JSON.stringify(pkg, null, 2) + '\n';
 const docPath = join(root, 'docs/options.md');
 let docBefore = '';
-try { docBefore = readFileSync(docPath, 'utf8'); } catch {}
+try {
+  docBefore = readFileSync(docPath, 'utf8');
+} catch {}
 const doc = optionsDoc();
 if (process.argv.includes('--check')) {
   const stale = [after !== before && 'package.json', doc !== docBefore && 'docs/options.md'].filter(Boolean);
-  if (stale.length) { console.error(`out of date: ${stale.join(', ')}; run npm run generate`); process.exit(1); }
+  if (stale.length) {
+    console.error(`out of date: ${stale.join(', ')}; run npm run generate`);
+    process.exit(1);
+  }
 } else {
   if (after !== before) writeFileSync(pkgPath, after);
   if (doc !== docBefore) writeFileSync(docPath, doc);

@@ -29,12 +29,26 @@ const dir = mkdtempSync(join(tmpdir(), 'hartline-demo-'));
 const recording = join(dir, 'racy_counter.hartrec');
 try {
   console.log('1. Record the racy counter on 4 harts under a chaos schedule (seed 7).');
-  const rec = cli(['record', ELF, '-o', recording, '--harts', '4', '--schedule', 'chaos', '--seed', '7', '--quantum', '200']);
+  const rec = cli([
+    'record',
+    ELF,
+    '-o',
+    recording,
+    '--harts',
+    '4',
+    '--schedule',
+    'chaos',
+    '--seed',
+    '7',
+    '--quantum',
+    '200',
+  ]);
   // The guest exits with 1 when it detects lost updates; anything else is a failure of the tool.
   if (rec.status !== 0 && rec.status !== 1) throw new Error(`record failed with exit code ${rec.status}`);
   console.log('\n2. Replay it and verify every checksum against the recording.');
   const rep = cli(['replay', recording, '--verify']);
-  if (rep.status !== rec.status || !/verified/.test(rep.output)) throw new Error('the replay diverged from the recording');
+  if (rep.status !== rec.status || !/verified/.test(rep.output))
+    throw new Error('the replay diverged from the recording');
 
   console.log('\n3. Go to the end of the recording and find the writes to `counter`, backwards.');
   const dc = new DebugClient(process.execPath, join(ROOT, 'dist/debugAdapter.js'), 'hartline');
@@ -42,7 +56,7 @@ try {
   try {
     await dc.initializeRequest();
     const first = dc.waitForEvent('stopped', 60_000);
-    await dc.launch({ mode: 'replay', recording, program: ELF, startAt: 'end', cwd: EXAMPLE, });
+    await dc.launch({ mode: 'replay', recording, program: ELF, startAt: 'end', cwd: EXAMPLE });
     await dc.configurationDoneRequest();
     await first;
     const value = async () => (await dc.evaluateRequest({ expression: 'counter', context: 'watch' })).body.result;
@@ -50,7 +64,7 @@ try {
       const f = (await dc.stackTraceRequest({ threadId, levels: 1 })).body.stackFrames[0];
       // The examples are built with their sources under /hartline/examples (the launch configurations' sourceMap).
       const path = f?.source?.path?.replace(/^\/hartline\/examples\//, join(ROOT, 'examples') + '/');
-      return path ? `${relative(ROOT, path)}:${f.line}` : f?.name ?? '?';
+      return path ? `${relative(ROOT, path)}:${f.line}` : (f?.name ?? '?');
     };
     const tally = (await dc.evaluateRequest({ expression: 'tally', context: 'watch' })).body.result;
     console.log(`   at the end, counter = ${await value()}, but the harts added ${tally} (the atomic tally)`);
@@ -65,8 +79,10 @@ try {
       const write = { position, hart: ev.body.threadId - 1, value: await value(), line: await where(ev.body.threadId) };
       if (later && later.value === write.value && later.hart !== write.hart) {
         collisions++;
-        console.log(`   collision: hart ${write.hart} at ${fmt(write.position)} and hart ${later.hart} at ${fmt(later.position)} both wrote ${write.value}` +
-          ` (${write.line}): hart ${later.hart} loaded counter before hart ${write.hart} stored it, so one increment was lost`);
+        console.log(
+          `   collision: hart ${write.hart} at ${fmt(write.position)} and hart ${later.hart} at ${fmt(later.position)} both wrote ${write.value}` +
+            ` (${write.line}): hart ${later.hart} loaded counter before hart ${write.hart} stored it, so one increment was lost`,
+        );
       }
       later = write;
     }

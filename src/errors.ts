@@ -12,7 +12,10 @@ export const ExitCode = {
 
 /** An error caused by the user's input; the CLI prints `message` on one line and exits with `exitCode`. */
 export class HartlineError extends Error {
-  constructor(message: string, readonly exitCode: number = ExitCode.usage) {
+  constructor(
+    message: string,
+    readonly exitCode: number = ExitCode.usage,
+  ) {
     super(message);
     this.name = 'HartlineError';
   }

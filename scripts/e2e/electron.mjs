@@ -8,7 +8,13 @@ try {
   await runTests({
     extensionDevelopmentPath: ROOT,
     extensionTestsPath: join(ROOT, 'out/e2e/suite/index.js'),
-    launchArgs: [copyExample('racy-counter'), '--disable-workspace-trust', '--disable-extensions', '--skip-welcome', '--skip-release-notes'],
+    launchArgs: [
+      copyExample('racy-counter'),
+      '--disable-workspace-trust',
+      '--disable-extensions',
+      '--skip-welcome',
+      '--skip-release-notes',
+    ],
   });
 } catch (e) {
   console.error(`extension-host suite failed: ${e instanceof Error ? e.message : e}`);

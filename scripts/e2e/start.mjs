@@ -13,8 +13,14 @@ if (hasCode && !process.argv.includes('--code-server')) {
   const port = Number(process.env.HARTLINE_PORT ?? 8080);
   const cs = await startCodeServer({ folder, port });
   console.log(`\nHartline in code-server: ${cs.url}\n(listening on 127.0.0.1 only; press Ctrl+C to stop)`);
-  const stop = async () => { await cs.stop(); process.exit(0); };
+  const stop = async () => {
+    await cs.stop();
+    process.exit(0);
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  cs.child.on('exit', (code) => { console.error(`code-server exited (${code})\n${cs.log.slice(-2000)}`); process.exit(1); });
+  cs.child.on('exit', (code) => {
+    console.error(`code-server exited (${code})\n${cs.log.slice(-2000)}`);
+    process.exit(1);
+  });
 }

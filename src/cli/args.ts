@@ -36,7 +36,9 @@ export function parseArgs(argv: readonly string[], spec: OptionSpec): Parsed {
     } else out.positional.push(arg);
   }
   if (out.positional.length !== spec.positional) {
-    throw new HartlineError(`expected ${spec.positional} argument${spec.positional === 1 ? '' : 's'}, got ${out.positional.length}\n${spec.usage}`);
+    throw new HartlineError(
+      `expected ${spec.positional} argument${spec.positional === 1 ? '' : 's'}, got ${out.positional.length}\n${spec.usage}`,
+    );
   }
   return out;
 }
@@ -47,7 +49,8 @@ export function intOption(p: Parsed, name: string, fallback: number, min = 1, ma
   if (raw === undefined) return fallback;
   const text = raw.replace(/_/g, '');
   const v = /^0x[0-9a-f]+$/i.test(text) ? parseInt(text, 16) : /^[0-9]+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(v) || v < min || v > max) throw new HartlineError(`${name}: expected an integer from ${min} to ${max}, got '${raw}'`);
+  if (!Number.isSafeInteger(v) || v < min || v > max)
+    throw new HartlineError(`${name}: expected an integer from ${min} to ${max}, got '${raw}'`);
   return v;
 }
 

@@ -54,7 +54,10 @@ export class HostConsole {
    * `fd` is the input (0 for standard input); `say` writes host messages (the escape help) on the console, after
    * any guest output the caller holds.
    */
-  constructor(private readonly fd: number, private readonly say: (text: string) => void) {
+  constructor(
+    private readonly fd: number,
+    private readonly say: (text: string) => void,
+  ) {
     this.kind = sourceKind(fd);
     this.port = { readByte: () => this.readByte() };
     if (this.kind === 'file') return;
@@ -72,11 +75,18 @@ export class HostConsole {
       this.cleanups.push(() => process.off('exit', onExit));
     }
     const onData = (chunk: Buffer) => this.arrived(chunk);
-    const onEnd = () => { this.ended = true; this.notify(); };
+    const onEnd = () => {
+      this.ended = true;
+      this.notify();
+    };
     stream.on('data', onData);
     stream.on('end', onEnd);
     stream.on('error', onEnd);
-    this.cleanups.push(() => { stream.off('data', onData); stream.off('end', onEnd); stream.off('error', onEnd); });
+    this.cleanups.push(() => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onEnd);
+    });
     for (const signal of Object.keys(SIGNAL_EXIT)) this.trap(signal as NodeJS.Signals);
   }
 
@@ -87,16 +97,23 @@ export class HostConsole {
 
   /** Signals end the run cleanly (terminal restored, recording finished) instead of killing the process. */
   private trap(signal: NodeJS.Signals): void {
-    const handler = () => { this.stop ??= { kind: 'signal', signal }; this.notify(); };
+    const handler = () => {
+      this.stop ??= { kind: 'signal', signal };
+      this.notify();
+    };
     process.on(signal, handler);
     this.cleanups.push(() => process.off(signal, handler));
   }
 
   private arrived(chunk: Buffer): void {
     for (const b of chunk) {
-      if (this.kind !== 'terminal') { this.queue.push(b); continue; }
+      if (this.kind !== 'terminal') {
+        this.queue.push(b);
+        continue;
+      }
       if (!this.escaped) {
-        if (b === ESCAPE) this.escaped = true; else this.queue.push(b);
+        if (b === ESCAPE) this.escaped = true;
+        else this.queue.push(b);
         continue;
       }
       this.escaped = false;
@@ -127,7 +144,10 @@ export class HostConsole {
     }
     if (this.head >= this.queue.length) return -1;
     const b = this.queue[this.head++];
-    if (this.head > 4096 && this.head * 2 > this.queue.length) { this.queue.splice(0, this.head); this.head = 0; }
+    if (this.head > 4096 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
     return b;
   }
 
@@ -144,7 +164,9 @@ export class HostConsole {
   /** Waits until a byte arrives, the input ends, or the run is asked to stop. */
   arrival(): Promise<void> {
     if (this.pending || this.ended || this.stop || this.kind === 'file') return Promise.resolve();
-    return new Promise((resolve) => { this.wake = resolve; });
+    return new Promise((resolve) => {
+      this.wake = resolve;
+    });
   }
 
   /** Restores the terminal and lets go of standard input and the signals; safe to call more than once. */
@@ -152,7 +174,11 @@ export class HostConsole {
     if (this.closed) return;
     this.closed = true;
     for (const c of this.cleanups.reverse()) {
-      try { c(); } catch { /* the terminal may be gone already */ }
+      try {
+        c();
+      } catch {
+        /* the terminal may be gone already */
+      }
     }
     if (this.stream === process.stdin) process.stdin.pause();
     else this.stream?.destroy();
@@ -180,13 +206,18 @@ export function describeStop(stop: HostStop): { message: string; exitCode: numbe
  * so where the host looks for input never changes the interleaving (the recorder's live source does the same).
  */
 export function resumingSlices(inner: HartSchedule): HartSchedule {
-  let hart = -1, end = 0;
+  let hart = -1,
+    end = 0;
   return {
     name: inner.name,
     next(runnable, current, position) {
-      if (current === hart && position < end && runnable.some((h) => h.id === current)) return { hart, budget: end - position };
+      if (current === hart && position < end && runnable.some((h) => h.id === current))
+        return { hart, budget: end - position };
       const s = inner.next(runnable, current, position);
-      if (s) { hart = s.hart; end = position + s.budget; }
+      if (s) {
+        hart = s.hart;
+        end = position + s.budget;
+      }
       return s;
     },
   };

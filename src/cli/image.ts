@@ -31,7 +31,10 @@ export const DEFAULT_BIOS = [
 export function biosPath(value: string | undefined): string | undefined {
   if (value !== 'default') return value;
   const found = DEFAULT_BIOS.find((p) => existsSync(p));
-  if (!found) throw new HartlineError(`--bios default: OpenSBI is not installed (${DEFAULT_BIOS[0]}); apt-get install opensbi, or give --bios FILE`);
+  if (!found)
+    throw new HartlineError(
+      `--bios default: OpenSBI is not installed (${DEFAULT_BIOS[0]}); apt-get install opensbi, or give --bios FILE`,
+    );
   return found;
 }
 
@@ -53,7 +56,13 @@ export function bootFiles(values: Map<string, string>): BootFiles {
   if (raw !== undefined) {
     const text = raw.replace(/_/g, '');
     loadAddress = /^0x[0-9a-f]+$/i.test(text) ? parseInt(text, 16) : /^[0-9]+$/.test(text) ? Number(text) : NaN;
-    if (!Number.isSafeInteger(loadAddress)) throw new HartlineError(`--load-address: expected an address such as 0x80200000, got '${raw}'`);
+    if (!Number.isSafeInteger(loadAddress))
+      throw new HartlineError(`--load-address: expected an address such as 0x80200000, got '${raw}'`);
   }
-  return { bios: file(biosPath(values.get('--bios'))), initrd: file(values.get('--initrd')), dtb: file(values.get('--dtb')), loadAddress };
+  return {
+    bios: file(biosPath(values.get('--bios'))),
+    initrd: file(values.get('--initrd')),
+    dtb: file(values.get('--dtb')),
+    loadAddress,
+  };
 }

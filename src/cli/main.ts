@@ -9,8 +9,11 @@ import { racesCommand, RACES_USAGE } from './races';
 import { huntCommand, HUNT_USAGE } from './hunt';
 import { minimizeCommand, MINIMIZE_USAGE } from './minimize';
 
-const USAGE = 'usage: hartline <command> ...\n' +
-  [RUN_USAGE, RECORD_USAGE, REPLAY_USAGE, DUMP_USAGE, HUNT_USAGE, RACES_USAGE, MINIMIZE_USAGE].map((u) => '  ' + u.replace('usage: hartline ', 'hartline ')).join('\n');
+const USAGE =
+  'usage: hartline <command> ...\n' +
+  [RUN_USAGE, RECORD_USAGE, REPLAY_USAGE, DUMP_USAGE, HUNT_USAGE, RACES_USAGE, MINIMIZE_USAGE]
+    .map((u) => '  ' + u.replace('usage: hartline ', 'hartline '))
+    .join('\n');
 
 /** A command returns its exit code; `run` and `record` return it once the live console has finished. */
 const commands: Record<string, (argv: readonly string[]) => number | Promise<number>> = {
@@ -47,7 +50,9 @@ function failed(e: unknown): void {
     process.exitCode = e.exitCode;
   } else {
     // A bug in Hartline: still one line, but say so.
-    process.stderr.write(`hartline: internal error: ${e instanceof Error ? e.message : String(e)} (please report this)\n`);
+    process.stderr.write(
+      `hartline: internal error: ${e instanceof Error ? e.message : String(e)} (please report this)\n`,
+    );
     process.exitCode = 70;
   }
 }
@@ -55,7 +60,10 @@ function failed(e: unknown): void {
 try {
   const code = main(process.argv.slice(2));
   if (typeof code === 'number') process.exitCode = code;
-  else code.then((c) => { process.exitCode = c; }, failed);
+  else
+    code.then((c) => {
+      process.exitCode = c;
+    }, failed);
 } catch (e) {
   failed(e);
 }

@@ -47,7 +47,11 @@ const hex = (n: number) => '0x' + n.toString(16);
 export function imageSymbols(images: LoadedImage[]): Symbols[] {
   const out: Symbols[] = [];
   for (const i of [...images].sort((a, b) => (a.ref.role === 'kernel' ? -1 : 1) - (b.ref.role === 'kernel' ? -1 : 1))) {
-    try { out.push(loadSymbols(i.bytes, i.ref.path)); } catch { /* an image without usable symbols names nothing */ }
+    try {
+      out.push(loadSymbols(i.bytes, i.ref.path));
+    } catch {
+      /* an image without usable symbols names nothing */
+    }
   }
   return out;
 }
@@ -62,24 +66,44 @@ export function describeRaces(report: RaceReport, syms: Symbols[]): DescribedRac
   const described = report.races.map((r: Race) => {
     const v = variableAt(syms, r.address);
     return {
-      address: hex(r.address), symbol: v.name, type: v.type, size: Math.max(r.accesses[0].size, r.accesses[1].size), count: r.count,
-      accesses: r.accesses.map((a) => ({ hart: a.hart, position: a.position, pc: hex(a.pc), kind: a.kind, size: a.size, source: sourceOf(syms, a.pc) })),
+      address: hex(r.address),
+      symbol: v.name,
+      type: v.type,
+      size: Math.max(r.accesses[0].size, r.accesses[1].size),
+      count: r.count,
+      accesses: r.accesses.map((a) => ({
+        hart: a.hart,
+        position: a.position,
+        pc: hex(a.pc),
+        kind: a.kind,
+        size: a.size,
+        source: sourceOf(syms, a.pc),
+      })),
     };
   });
   const lined = (r: DescribedRace) => (r.accesses.some((a) => a.source !== null) ? 0 : 1);
-  return described.map((r, k) => ({ r, k })).sort((a, b) => lined(a.r) - lined(b.r) || a.k - b.k).map((x) => x.r);
+  return described
+    .map((r, k) => ({ r, k }))
+    .sort((a, b) => lined(a.r) - lined(b.r) || a.k - b.k)
+    .map((x) => x.r);
 }
 
 export function formatRaces(path: string, report: RaceReport, races: DescribedRace[]): string {
   const lines: string[] = [];
   const n = races.length;
-  lines.push(`${basename(path)}: ${n === 0 ? 'no data races' : `${n} racing pair${n === 1 ? '' : 's'}`} ` +
-    `(${report.harts} harts, ${report.positions} positions, ${report.accesses} plain accesses checked, ${report.synchronising} synchronising)`);
+  lines.push(
+    `${basename(path)}: ${n === 0 ? 'no data races' : `${n} racing pair${n === 1 ? '' : 's'}`} ` +
+      `(${report.harts} harts, ${report.positions} positions, ${report.accesses} plain accesses checked, ${report.synchronising} synchronising)`,
+  );
   races.forEach((r, k) => {
     lines.push('');
-    lines.push(`race ${k + 1}: ${r.symbol ?? 'unknown variable'}${r.type ? ` (${r.type})` : ''} at ${r.address}, ${r.size} bytes, ${r.count} time${r.count === 1 ? '' : 's'}`);
+    lines.push(
+      `race ${k + 1}: ${r.symbol ?? 'unknown variable'}${r.type ? ` (${r.type})` : ''} at ${r.address}, ${r.size} bytes, ${r.count} time${r.count === 1 ? '' : 's'}`,
+    );
     for (const a of r.accesses) {
-      lines.push(`  hart ${a.hart}  position ${String(a.position).padEnd(10)} ${a.kind.padEnd(6)} ${a.size} bytes  pc ${a.pc}  ${a.source ?? '(no line)'}`);
+      lines.push(
+        `  hart ${a.hart}  position ${String(a.position).padEnd(10)} ${a.kind.padEnd(6)} ${a.size} bytes  pc ${a.pc}  ${a.source ?? '(no line)'}`,
+      );
     }
   });
   return lines.join('\n') + '\n';
@@ -92,15 +116,34 @@ export function racesCommand(argv: readonly string[]): number {
   const { rec, images } = openRecordingFile(path, p.flags.has('--force'));
   const report = findRaces(rec, images);
   if (report.end.reason === 'end' && rec.trailer) {
-    throw new HartlineError(`${path}: the replay stopped at position ${report.positions} before the recorded end ${rec.trailer.positions}`);
+    throw new HartlineError(
+      `${path}: the replay stopped at position ${report.positions} before the recorded end ${rec.trailer.positions}`,
+    );
   }
   const races = describeRaces(report, imageSymbols(images));
   if (p.flags.has('--json')) {
     for (const r of races) {
-      process.stdout.write(JSON.stringify({ address: r.address, symbol: r.symbol, size: r.size, count: r.count,
-        accesses: r.accesses.map((a) => ({ hart: a.hart, position: a.position, pc: a.pc, kind: a.kind, size: a.size, source: a.source })) }) + '\n');
+      process.stdout.write(
+        JSON.stringify({
+          address: r.address,
+          symbol: r.symbol,
+          size: r.size,
+          count: r.count,
+          accesses: r.accesses.map((a) => ({
+            hart: a.hart,
+            position: a.position,
+            pc: a.pc,
+            kind: a.kind,
+            size: a.size,
+            source: a.source,
+          })),
+        }) + '\n',
+      );
     }
   } else process.stdout.write(formatRaces(path, report, races));
-  if (!rec.trailer) process.stderr.write(`hartline: ${path} is unfinished; races were checked over its first ${report.positions} positions\n`);
+  if (!rec.trailer)
+    process.stderr.write(
+      `hartline: ${path} is unfinished; races were checked over its first ${report.positions} positions\n`,
+    );
   return races.length > 0 ? 1 : 0;
 }

@@ -14,24 +14,43 @@ import { CHUNK, describeStop, HostConsole } from './console';
 import type { RecordOptions } from '../replay/playback';
 import { parseListen, serveRecording } from '../gdb';
 
-export const RECORD_USAGE = `usage: hartline record <elf|Image> -o <out.hartrec> [--harts N] ${BOOT_USAGE} [--append BOOTARGS] ` +
+export const RECORD_USAGE =
+  `usage: hartline record <elf|Image> -o <out.hartrec> [--harts N] ${BOOT_USAGE} [--append BOOTARGS] ` +
   '[--schedule roundrobin|chaos|realtime] [--quantum N] [--seed S] [--input FILE|-] [--ram SIZE] [--max-instructions N] [--checksum-interval N] [--gdb [HOST:]PORT]';
 
 export async function recordCommand(argv: readonly string[]): Promise<number> {
   const p = parseArgs(argv, {
-    values: ['-o', '--output', '--harts', ...BOOT_OPTIONS, '--append', '--schedule', '--quantum', '--seed', '--input', '--ram', '--max-instructions', '--checksum-interval', '--gdb'],
-    positional: 1, usage: RECORD_USAGE,
+    values: [
+      '-o',
+      '--output',
+      '--harts',
+      ...BOOT_OPTIONS,
+      '--append',
+      '--schedule',
+      '--quantum',
+      '--seed',
+      '--input',
+      '--ram',
+      '--max-instructions',
+      '--checksum-interval',
+      '--gdb',
+    ],
+    positional: 1,
+    usage: RECORD_USAGE,
   });
   const out = p.values.get('-o') ?? p.values.get('--output');
   if (!out) throw new HartlineError(`record needs -o <out.hartrec>\n${RECORD_USAGE}`);
   const policy = (p.values.get('--schedule') ?? 'roundrobin') as Policy;
-  if (!['roundrobin', 'chaos', 'realtime'].includes(policy)) throw new HartlineError(`--schedule: expected roundrobin, chaos or realtime, got '${policy}'`);
+  if (!['roundrobin', 'chaos', 'realtime'].includes(policy))
+    throw new HartlineError(`--schedule: expected roundrobin, chaos or realtime, got '${policy}'`);
   const seed = p.values.get('--seed');
   if (seed !== undefined) parseSeed(seed);
   const gdb = p.values.get('--gdb');
   if (gdb !== undefined) parseListen(gdb);
   const [elf] = p.positional;
-  const images: { role: ImageRole; path: string; bytes: Uint8Array }[] = [{ role: 'kernel', path: resolve(elf), bytes: readImage(elf) }];
+  const images: { role: ImageRole; path: string; bytes: Uint8Array }[] = [
+    { role: 'kernel', path: resolve(elf), bytes: readImage(elf) },
+  ];
   const boot = bootFiles(p.values);
   for (const role of ['bios', 'initrd', 'dtb'] as const) {
     const f = boot[role];
@@ -40,19 +59,36 @@ export async function recordCommand(argv: readonly string[]): Promise<number> {
   const inputName = p.values.get('--input');
   let inputFd = 0;
   if (inputName !== undefined && inputName !== '-') {
-    try { inputFd = openSync(inputName, 'r'); } catch { throw new HartlineError(`--input: cannot open ${inputName}`); }
+    try {
+      inputFd = openSync(inputName, 'r');
+    } catch {
+      throw new HartlineError(`--input: cannot open ${inputName}`);
+    }
   }
   let fd: number;
-  try { fd = openSync(out, 'w'); } catch (e) { throw new HartlineError(`${out}: cannot create (${(e as NodeJS.ErrnoException).code ?? 'error'})`); }
+  try {
+    fd = openSync(out, 'w');
+  } catch (e) {
+    throw new HartlineError(`${out}: cannot create (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
   const max = intOption(p, '--max-instructions', Number.MAX_SAFE_INTEGER);
   const chunks: Buffer[] = [];
-  const flushConsole = () => { if (chunks.length) { process.stdout.write(Buffer.concat(chunks)); chunks.length = 0; } };
+  const flushConsole = () => {
+    if (chunks.length) {
+      process.stdout.write(Buffer.concat(chunks));
+      chunks.length = 0;
+    }
+  };
   let served = false;
   let host: HostConsole | undefined;
   try {
     // Input is logged where the guest takes it, so a terminal or a pipe records as deterministically as a file.
     // Under --gdb the guest gets no console input (the terminal stays gdb's).
-    if (gdb === undefined) host = new HostConsole(inputFd, (text) => { flushConsole(); process.stdout.write(text); });
+    if (gdb === undefined)
+      host = new HostConsole(inputFd, (text) => {
+        flushConsole();
+        process.stdout.write(text);
+      });
     const options: RecordOptions = {
       images,
       harts: intOption(p, '--harts', 1, 1, 64),
@@ -65,11 +101,16 @@ export async function recordCommand(argv: readonly string[]): Promise<number> {
       input: host?.port ?? { readByte: () => -1 },
       checksumInterval: intOption(p, '--checksum-interval', DEFAULT_CHECKSUM_INTERVAL),
       sink: (bytes) => writeSync(fd, bytes),
-      onConsole: (b) => { chunks.push(Buffer.from(b)); if (chunks.length > 256) flushConsole(); },
+      onConsole: (b) => {
+        chunks.push(Buffer.from(b));
+        if (chunks.length > 256) flushConsole();
+      },
     };
     if (gdb !== undefined) {
       served = true;
-      return serveRecording(options, fd, gdb).finally(() => { if (inputFd > 0) closeSync(inputFd); });
+      return serveRecording(options, fd, gdb).finally(() => {
+        if (inputFd > 0) closeSync(inputFd);
+      });
     }
     const s = startRecording(options);
     const live = host!;
@@ -93,7 +134,9 @@ export async function recordCommand(argv: readonly string[]): Promise<number> {
       // The recording ends here with a trailer, so it replays to this position.
       const st = describeStop(live.stop);
       s.engine.finish('stopped', st.exitCode, st.message);
-      process.stderr.write(`${live.kind === 'terminal' ? '\n' : ''}hartline: ${st.message} at position ${s.machine.position}\n`);
+      process.stderr.write(
+        `${live.kind === 'terminal' ? '\n' : ''}hartline: ${st.message} at position ${s.machine.position}\n`,
+      );
       return st.exitCode;
     }
     const end = endOf(a);

@@ -11,7 +11,11 @@ import { CHUNK, describeStop, HostConsole, resumingSlices } from './console';
 export const RUN_USAGE = `usage: hartline run ${BOOT_USAGE} <elf|Image> [--harts N] [--ram SIZE] [--quantum N] [--max-instructions N] [--append BOOTARGS]`;
 
 export async function runCommand(argv: readonly string[]): Promise<number> {
-  const p = parseArgs(argv, { values: ['--harts', '--ram', '--quantum', '--max-instructions', ...BOOT_OPTIONS, '--append'], positional: 1, usage: RUN_USAGE });
+  const p = parseArgs(argv, {
+    values: ['--harts', '--ram', '--quantum', '--max-instructions', ...BOOT_OPTIONS, '--append'],
+    positional: 1,
+    usage: RUN_USAGE,
+  });
   const harts = intOption(p, '--harts', 1, 1, 64);
   const ramSize = sizeOption(p, '--ram', DEFAULT_RAM);
   const quantum = intOption(p, '--quantum', 10000);
@@ -20,22 +24,38 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   const boot = bootFiles(p.values);
   const bios = boot.bios && parseElf(boot.bios.bytes, boot.bios.path);
   const m = Machine.fromElf(readImage(path), {
-    harts, ramSize, quantum, name: path, bios, biosName: boot.bios?.path, bootargs: p.values.get('--append'),
-    initrd: boot.initrd?.bytes, dtb: boot.dtb?.bytes, dtbName: boot.dtb?.path, loadAddress: boot.loadAddress,
+    harts,
+    ramSize,
+    quantum,
+    name: path,
+    bios,
+    biosName: boot.bios?.path,
+    bootargs: p.values.get('--append'),
+    initrd: boot.initrd?.bytes,
+    dtb: boot.dtb?.bytes,
+    dtbName: boot.dtb?.path,
+    loadAddress: boot.loadAddress,
   });
   // Slices are resumed across chunks, so where the host looks for input never changes the interleaving.
   m.schedule = resumingSlices(m.schedule);
   const chunks: Buffer[] = [];
   let pending = 0;
   const flush = () => {
-    if (chunks.length) { process.stdout.write(Buffer.concat(chunks)); chunks.length = 0; pending = 0; }
+    if (chunks.length) {
+      process.stdout.write(Buffer.concat(chunks));
+      chunks.length = 0;
+      pending = 0;
+    }
   };
   m.onConsole = (bytes) => {
     chunks.push(Buffer.from(bytes));
     pending += bytes.length;
     if (pending >= 4096) flush();
   };
-  const host = new HostConsole(0, (text) => { flush(); process.stdout.write(text); });
+  const host = new HostConsole(0, (text) => {
+    flush();
+    process.stdout.write(text);
+  });
   m.input = host.port;
   let result: RunResult;
   try {
@@ -45,7 +65,10 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       flush();
       if (host.stop) break;
       // Every hart sleeps waiting for a receive interrupt: wait for a byte instead of giving up while input may come.
-      if (result.reason === 'deadlock' && m.uart.wantsInput && !host.ended) { await host.arrival(); continue; }
+      if (result.reason === 'deadlock' && m.uart.wantsInput && !host.ended) {
+        await host.arrival();
+        continue;
+      }
       if (result.reason !== 'limit' || m.position >= max) break;
       await host.turn();
     }
@@ -72,5 +95,3 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   }
   return result.exitCode;
 }
-
-

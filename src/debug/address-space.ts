@@ -32,7 +32,9 @@ export function parseAddress(text: string, offset = 0): { addr: number; physical
     const v = BigInt(physical ? t.slice(PHYSICAL_PREFIX.length).trim() : t) + BigInt(offset);
     if (v < -(1n << 63n) || v >= 1n << 64n) return undefined;
     return { addr: pcOf(v), physical };
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether `addr` can be a physical address at all (Sv39's 56-bit physical space); kernel addresses are negative. */
@@ -50,9 +52,10 @@ export class AddressSpace {
   constructor(private readonly machine: () => Machine) {}
 
   private satpFor(hart: number, addr: number, fetch: boolean): bigint | undefined {
-    const m = this.machine(), h = m.harts[hart];
+    const m = this.machine(),
+      h = m.harts[hart];
     if (!h) return undefined;
-    const on = (s: bigint) => (s >> 60n) === 8n;
+    const on = (s: bigint) => s >> 60n === 8n;
     if (on(h.satp)) {
       const translates = fetch ? h.priv < Priv.M : Mmu.dataTranslated(h);
       return translates || !maybePhysical(addr) ? h.satp : undefined;
@@ -74,8 +77,9 @@ export class AddressSpace {
     const mem = this.machine().memory;
     if (size <= 0) return new Uint8Array(0);
     const out = new Uint8Array(size);
-    for (let done = 0; done < size;) {
-      const va = a + done, inPage = 4096 - (((va % 4096) + 4096) % 4096);
+    for (let done = 0; done < size; ) {
+      const va = a + done,
+        inPage = 4096 - (((va % 4096) + 4096) % 4096);
       const n = Math.min(inPage, size - done);
       const pa = this.physical(hart, va);
       const bytes = pa === undefined ? undefined : mem.readBytes(pa, n);
@@ -105,14 +109,19 @@ export class AddressSpace {
    */
   physicalRanges(hart: number, addr: number, size: number): { lo: number; hi: number }[] | string {
     const out: { lo: number; hi: number }[] = [];
-    for (let done = 0; done < size;) {
-      const va = addr + done, n = Math.min(4096 - (((va % 4096) + 4096) % 4096), size - done);
+    for (let done = 0; done < size; ) {
+      const va = addr + done,
+        n = Math.min(4096 - (((va % 4096) + 4096) % 4096), size - done);
       const pa = this.physical(hart, va);
       if (pa === undefined) {
-        return `${hexAddress(va)} is not mapped on hart ${hart}` + (maybePhysical(va) ? '' : ' (no hart has paging on yet: set it again once the kernel has turned on paging)');
+        return (
+          `${hexAddress(va)} is not mapped on hart ${hart}` +
+          (maybePhysical(va) ? '' : ' (no hart has paging on yet: set it again once the kernel has turned on paging)')
+        );
       }
       const last = out[out.length - 1];
-      if (last && last.hi === pa) last.hi = pa + n; else out.push({ lo: pa, hi: pa + n });
+      if (last && last.hi === pa) last.hi = pa + n;
+      else out.push({ lo: pa, hi: pa + n });
       done += n;
     }
     return out;
@@ -120,9 +129,12 @@ export class AddressSpace {
 
   /** The pcs at which `hart` (with its current tables) executes the instruction stored at physical `paddr`. */
   pcsOfPhysical(hart: number, paddr: number): number[] {
-    const m = this.machine(), h = m.harts[hart];
+    const m = this.machine(),
+      h = m.harts[hart];
     const pcs = new Set<number>([paddr]);
-    const satps = new Set([h?.satp, ...m.harts.map((o) => o.satp)].filter((s): s is bigint => s !== undefined && (s >> 60n) === 8n));
+    const satps = new Set(
+      [h?.satp, ...m.harts.map((o) => o.satp)].filter((s): s is bigint => s !== undefined && s >> 60n === 8n),
+    );
     for (const satp of satps) for (const pc of debugAliases(m.memory, satp, paddr)) pcs.add(pc);
     return [...pcs];
   }

@@ -60,12 +60,18 @@ function hitMatches(cond: string, hits: number): boolean {
   const m = /^\s*(>=|<=|==|>|<|%)?\s*(\d+)\s*$/.exec(cond)!;
   const n = Number(m[2]);
   switch (m[1]) {
-    case '>=': return hits >= n;
-    case '<=': return hits <= n;
-    case '>': return hits > n;
-    case '<': return hits < n;
-    case '%': return n > 0 && hits % n === 0;
-    default: return hits === n;
+    case '>=':
+      return hits >= n;
+    case '<=':
+      return hits <= n;
+    case '>':
+      return hits > n;
+    case '<':
+      return hits < n;
+    case '%':
+      return n > 0 && hits % n === 0;
+    default:
+      return hits === n;
   }
 }
 
@@ -84,20 +90,37 @@ export class BreakpointTable {
   /** The breakpoints that stopped the last accepted hit, for the stopped event. */
   lastHit: number[] = [];
 
-  constructor(private readonly code: Code, private readonly host: BreakpointHost) {}
+  constructor(
+    private readonly code: Code,
+    private readonly host: BreakpointHost,
+  ) {}
 
-  private make(kind: string, pcs: number[], watch: WatchRange | undefined, b: { condition?: string; hitCondition?: string; logMessage?: string }): Breakpoint | string {
+  private make(
+    kind: string,
+    pcs: number[],
+    watch: WatchRange | undefined,
+    b: { condition?: string; hitCondition?: string; logMessage?: string },
+  ): Breakpoint | string {
     const hitCondition = b.hitCondition?.trim() ? b.hitCondition : undefined;
-    if (hitCondition && !HIT_CONDITION.test(hitCondition)) return `hit count "${hitCondition}" is not N, >=N, >N, <=N, <N, ==N or %N`;
+    if (hitCondition && !HIT_CONDITION.test(hitCondition))
+      return `hit count "${hitCondition}" is not N, >=N, >N, <=N, <N, ==N or %N`;
     const condition = b.condition?.trim() ? b.condition : undefined;
     if (condition) {
-      try { parseExpression(condition); } catch (e) { if (e instanceof ExpressionError) return `condition: ${e.message}`; throw e; }
+      try {
+        parseExpression(condition);
+      } catch (e) {
+        if (e instanceof ExpressionError) return `condition: ${e.message}`;
+        throw e;
+      }
     }
     const bp: Breakpoint = { id: this.nextId++, pcs, watch, condition, hitCondition, logMessage: b.logMessage };
     if (hitCondition) {
       const key = `${kind}|${pcs.join(',')}|${watch ? `${watch.lo}-${watch.hi}-${watch.read}-${watch.write}` : ''}|${bp.condition ?? ''}`;
       let log = this.logs.get(key);
-      if (!log) { log = new HitLog(); this.logs.set(key, log); }
+      if (!log) {
+        log = new HitLog();
+        this.logs.set(key, log);
+      }
       bp.hits = log;
     }
     return bp;
@@ -108,13 +131,20 @@ export class BreakpointTable {
     const found = wanted.map((b) => (s ? s.addressesForLine(path, b.line) : []));
     if (wanted.length > 0 && found.every((r) => r.length === 0)) {
       this.bySource.delete(path);
-      throw new BreakpointError(`no code from ${path} is in the program (is it compiled with -g, and part of this ELF?)`);
+      throw new BreakpointError(
+        `no code from ${path} is in the program (is it compiled with -g, and part of this ELF?)`,
+      );
     }
     const list: Breakpoint[] = [];
     const out = wanted.map((b, k): DebugProtocol.Breakpoint => {
       const ranges = found[k];
       if (ranges.length === 0) return { verified: false, line: b.line, message: 'no code at or after this line' };
-      const bp = this.make('source', ranges.map((r) => pcOf(r.lo)), undefined, b);
+      const bp = this.make(
+        'source',
+        ranges.map((r) => pcOf(r.lo)),
+        undefined,
+        b,
+      );
       if (typeof bp === 'string') return { verified: false, line: b.line, message: bp };
       list.push(bp);
       return { id: bp.id, verified: true, line: ranges[0].line, source: { path } };
@@ -134,7 +164,13 @@ export class BreakpointTable {
       if (typeof bp === 'string') return { verified: false, message: bp };
       this.functions.push(bp);
       const line = this.code.lineAt(pc);
-      return { id: bp.id, verified: true, instructionReference: hexAddress(pc), line: line?.line, source: line ? { path: line.file } : undefined };
+      return {
+        id: bp.id,
+        verified: true,
+        instructionReference: hexAddress(pc),
+        line: line?.line,
+        source: line ? { path: line.file } : undefined,
+      };
     });
   }
 
@@ -146,13 +182,18 @@ export class BreakpointTable {
       const pc = ref.addr;
       // A plain address is a pc as harts execute it (virtual once paging is on); phys:ADDR is the code stored there,
       // wherever the page tables map it when the breakpoint is set.
-      const pcs = ref.physical ? this.host.pcsOfPhysical?.(pc) ?? [pc] : [pc];
+      const pcs = ref.physical ? (this.host.pcsOfPhysical?.(pc) ?? [pc]) : [pc];
       const bp = this.make('instruction', pcs, undefined, b);
       if (typeof bp === 'string') return { verified: false, message: bp };
       this.instructions.push(bp);
       const shown = (ref.physical ? PHYSICAL_PREFIX : '') + hexAddress(pc);
       const aliases = pcs.filter((p) => p !== pc).map(hexAddress);
-      return { id: bp.id, verified: true, instructionReference: shown, message: aliases.length ? `also at ${aliases.join(', ')}` : undefined };
+      return {
+        id: bp.id,
+        verified: true,
+        instructionReference: shown,
+        message: aliases.length ? `also at ${aliases.join(', ')}` : undefined,
+      };
     });
   }
 
@@ -182,16 +223,27 @@ export class BreakpointTable {
       const size = Number(m[2]);
       const access = b.accessType ?? 'write';
       // Machine watches are physical: a virtual address is translated now, through the stopped hart's tables.
-      const ranges = at.physical || !this.host.physicalRanges ? [{ lo: at.addr, hi: at.addr + size }] : this.host.physicalRanges(at.addr, size);
+      const ranges =
+        at.physical || !this.host.physicalRanges
+          ? [{ lo: at.addr, hi: at.addr + size }]
+          : this.host.physicalRanges(at.addr, size);
       if (typeof ranges === 'string') return { verified: false, message: ranges };
-      if (ranges.length !== 1) return { verified: false, message: `the ${size} bytes at ${hexAddress(at.addr)} straddle pages mapped apart; watch each part` };
+      if (ranges.length !== 1)
+        return {
+          verified: false,
+          message: `the ${size} bytes at ${hexAddress(at.addr)} straddle pages mapped apart; watch each part`,
+        };
       const lo = ranges[0].lo;
       const watch = { lo, hi: lo + size, read: access !== 'write', write: access !== 'read' };
       const bp = this.make('data', [], watch, b);
       if (typeof bp === 'string') return { verified: false, message: bp };
       bp.label = this.dataLabels.get(b.dataId);
       this.data.push(bp);
-      return { id: bp.id, verified: true, description: `${access} of ${size} bytes at ${hexAddress(at.addr)}${!at.physical && lo !== at.addr ? ` (physical ${hexAddress(lo)})` : ''}` } as DebugProtocol.Breakpoint;
+      return {
+        id: bp.id,
+        verified: true,
+        description: `${access} of ${size} bytes at ${hexAddress(at.addr)}${!at.physical && lo !== at.addr ? ` (physical ${hexAddress(lo)})` : ''}`,
+      } as DebugProtocol.Breakpoint;
     });
   }
 
@@ -232,16 +284,27 @@ export class BreakpointTable {
     const counted = this.all().filter((b) => b.hits);
     const pcs = new Set<number>();
     for (const b of counted) for (const pc of b.pcs) pcs.add(pc);
-    return { pcs, watches: counted.filter((b) => b.watch).map((b) => b.watch!), accept: (hit) => { this.accept(counted, hit, true, false); return false; } };
+    return {
+      pcs,
+      watches: counted.filter((b) => b.watch).map((b) => b.watch!),
+      accept: (hit) => {
+        this.accept(counted, hit, true, false);
+        return false;
+      },
+    };
   }
 
   private accept(all: Breakpoint[], hit: Hit, replaying: boolean, stop = true): boolean {
     const ids: number[] = [];
     for (const b of all) {
-      const matches = hit.kind === 'pc'
-        ? b.pcs.includes(hit.pc)
-        : b.watch !== undefined && hit.addr !== undefined && hit.addr < b.watch.hi && b.watch.lo < hit.addr + (hit.size ?? 1) &&
-          (hit.write ? b.watch.write : b.watch.read);
+      const matches =
+        hit.kind === 'pc'
+          ? b.pcs.includes(hit.pc)
+          : b.watch !== undefined &&
+            hit.addr !== undefined &&
+            hit.addr < b.watch.hi &&
+            b.watch.lo < hit.addr + (hit.size ?? 1) &&
+            (hit.write ? b.watch.write : b.watch.read);
       if (!matches) continue;
       if (b.condition && !this.host.truthy(b.condition, hit.hart)) continue;
       if (b.hits && !hitMatches(b.hitCondition!, b.hits.ordinal(hit.position, this.counting))) continue;

@@ -4,7 +4,8 @@
 import { disassemble } from '../riscv/disassemble';
 import { addressOf, pcOf } from './address-space';
 
-const MRET = 0x30200073, SRET = 0x10200073;
+const MRET = 0x30200073,
+  SRET = 0x10200073;
 
 /**
  * How the call depth changes when the instruction `word` at `pc` ran and the hart's pc became `next`.
@@ -19,7 +20,9 @@ export function depthDelta(word: number | undefined, pc: number, next: number): 
     if ((c & 0xf07f) === 0x8002 && rs1 !== 0) return rs1 === 1 ? -1 : 0; // c.jr ra is ret; other c.jr are tail jumps
     return plainFlow(word, pc, next, 2);
   }
-  const op = word & 0x7f, rd = (word >>> 7) & 31, rs1 = (word >>> 15) & 31;
+  const op = word & 0x7f,
+    rd = (word >>> 7) & 31,
+    rs1 = (word >>> 15) & 31;
   // Linking through t0 is gcc's -msave-restore millicode: part of the prologue, not a call.
   if (op === 0x6f && rd === 1) return 1; // jal ra: a call
   if (op === 0x67) {
@@ -34,7 +37,8 @@ export function depthDelta(word: number | undefined, pc: number, next: number): 
 export function returnAddress(word: number | undefined, pc: number): number | undefined {
   if (word === undefined) return undefined;
   if ((word & 3) !== 3) return (word & 0xf07f) === 0x9002 && ((word >>> 7) & 31) !== 0 ? pc + 2 : undefined; // c.jalr
-  const op = word & 0x7f, rd = (word >>> 7) & 31;
+  const op = word & 0x7f,
+    rd = (word >>> 7) & 31;
   return (op === 0x6f || op === 0x67) && rd === 1 ? pc + 4 : undefined;
 }
 

@@ -43,25 +43,49 @@ export const CAPABILITIES: DebugProtocol.Capabilities = {
  * VS Code shows "Paused on <reason>" on every other hart's row, so travel stops say what travelled ("position",
  * "CPU switch", "last write", "start of recording", "end of recording") rather than a protocol term.
  */
-export function describeStop(out: Outcome, why: string, hart: number, position: number, error?: string): { reason: string; description: string; hart: number } {
+export function describeStop(
+  out: Outcome,
+  why: string,
+  hart: number,
+  position: number,
+  error?: string,
+): { reason: string; description: string; hart: number } {
   switch (out.kind) {
     case 'hit': {
       const h = out.hit.hart;
       if (out.hit.kind === 'data') {
         // The session replaces this with the old and new values (src/debug/change.ts).
-        return { reason: why === 'last write' ? why : 'data breakpoint', hart: h, description: `hart ${h} hit data breakpoint (${out.hit.write ? 'write' : 'read'} at 0x${out.hit.addr!.toString(16)})` };
+        return {
+          reason: why === 'last write' ? why : 'data breakpoint',
+          hart: h,
+          description: `hart ${h} hit data breakpoint (${out.hit.write ? 'write' : 'read'} at 0x${out.hit.addr!.toString(16)})`,
+        };
       }
       return { reason: 'breakpoint', hart: h, description: `hart ${h} hit breakpoint` };
     }
-    case 'start': return { reason: why === 'entry' ? 'entry' : 'start of recording', hart, description: 'start of recording' };
+    case 'start':
+      return { reason: why === 'entry' ? 'entry' : 'start of recording', hart, description: 'start of recording' };
     case 'end': {
-      const description = out.reason === 'exit' ? `end of recording: the program exited with code ${out.exitCode}`
-        : out.reason === 'frontier' ? 'end of recording' : `end of recording: ${out.message}`;
+      const description =
+        out.reason === 'exit'
+          ? `end of recording: the program exited with code ${out.exitCode}`
+          : out.reason === 'frontier'
+            ? 'end of recording'
+            : `end of recording: ${out.message}`;
       return { reason: 'end of recording', hart, description };
     }
     case 'paused':
-      return error !== undefined ? { reason: 'exception', hart, description: error } : { reason: 'pause', hart, description: 'paused' };
+      return error !== undefined
+        ? { reason: 'exception', hart, description: error }
+        : { reason: 'pause', hart, description: 'paused' };
     default:
-      return { reason: why, hart, description: why === 'step' ? `hart ${hart} stepped` : `${why === 'CPU switch' ? `switch to hart ${hart} at position` : why === 'position' ? 'position' : `${why} at position`} ${position.toLocaleString('en-US')}` };
+      return {
+        reason: why,
+        hart,
+        description:
+          why === 'step'
+            ? `hart ${hart} stepped`
+            : `${why === 'CPU switch' ? `switch to hart ${hart} at position` : why === 'position' ? 'position' : `${why} at position`} ${position.toLocaleString('en-US')}`,
+      };
   }
 }

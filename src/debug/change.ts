@@ -15,21 +15,38 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 function rawValue(t: Target, lo: number, hi: number): string {
   const b = t.machine.memory.readBytes(lo, hi - lo);
   if (!b) return '?';
-  if (b.length <= 8) { let v = 0n; for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]); return v.toString(); }
+  if (b.length <= 8) {
+    let v = 0n;
+    for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
+    return v.toString();
+  }
   return [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
 }
 
-export function describeChange(t: Target, inspector: Inspector, code: Code, watch: { label?: string; lo: number; hi: number } | undefined, hit: Hit): string {
-  const lo = watch?.lo ?? hit.addr!, hi = watch?.hi ?? hit.addr! + (hit.size ?? 1);
+export function describeChange(
+  t: Target,
+  inspector: Inspector,
+  code: Code,
+  watch: { label?: string; lo: number; hi: number } | undefined,
+  hit: Hit,
+): string {
+  const lo = watch?.lo ?? hit.addr!,
+    hi = watch?.hi ?? hit.addr! + (hit.size ?? 1);
   const name = watch?.label ?? `0x${lo.toString(16)}`;
   const read = (): string => {
     inspector.reset();
-    if (watch?.label) try { return formatValue(inspector.evaluateOn(watch.label, hit.hart, 0)); } catch { /* out of scope here: the bytes */ }
+    if (watch?.label)
+      try {
+        return formatValue(inspector.evaluateOn(watch.label, hit.hart, 0));
+      } catch {
+        /* out of scope here: the bytes */
+      }
     return rawValue(t, lo, hi);
   };
   const here = t.position;
   const now = read();
-  let before: string | undefined, pc = t.machine.harts[hit.hart].pc;
+  let before: string | undefined,
+    pc = t.machine.harts[hit.hart].pc;
   if (here > 0) {
     // The state before the accessing instruction: its pc is the access's, its memory the old value.
     t.seek(here - 1);

@@ -19,7 +19,11 @@ export class Code implements LineOracle {
   }
 
   lineAt(pc: number): SourceLine | undefined {
-    try { return this.symbols?.lineAt(addressOf(pc)); } catch { return undefined; }
+    try {
+      return this.symbols?.lineAt(addressOf(pc));
+    } catch {
+      return undefined;
+    }
   }
 
   lineKey(pc: number): string | undefined {
@@ -33,17 +37,30 @@ export class Code implements LineOracle {
   bodyStart(pc: number): number {
     const fn = this.symbols?.functionAt(addressOf(pc));
     if (!fn || fn.lo !== addressOf(pc)) return pc;
-    try { return pcOf(this.symbols!.prologueEnd(fn.lo)); } catch { return pc; }
+    try {
+      return pcOf(this.symbols!.prologueEnd(fn.lo));
+    } catch {
+      return pc;
+    }
   }
 
   /** How many inlined calls are active at `pc` (0 outside inlined code). */
   inlineDepth(pc: number): number {
-    try { return this.symbols?.functionAt(addressOf(pc))?.inlined.length ?? 0; } catch { return 0; }
+    try {
+      return this.symbols?.functionAt(addressOf(pc))?.inlined.length ?? 0;
+    } catch {
+      return 0;
+    }
   }
 
   /** The entry of the (physical) function containing `pc`, or undefined outside any. */
   functionStart(pc: number): number | undefined {
-    try { const f = this.symbols?.functionAt(addressOf(pc)); return f ? pcOf(f.lo) : undefined; } catch { return undefined; }
+    try {
+      const f = this.symbols?.functionAt(addressOf(pc));
+      return f ? pcOf(f.lo) : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** `name+0x10`, or the bare hex address. */

@@ -40,7 +40,12 @@ export interface CustomHost {
 const NONE: Probes = { pcs: new Set(), watches: [], accept: () => false };
 
 /** Answers `command`, or throws RefusedError with what is wrong. */
-export function customRequest(h: CustomHost, command: string, response: DebugProtocol.Response, args: Record<string, unknown> | undefined): void {
+export function customRequest(
+  h: CustomHost,
+  command: string,
+  response: DebugProtocol.Response,
+  args: Record<string, unknown> | undefined,
+): void {
   const t = h.timeline;
   switch (command) {
     case 'hartline/position':
@@ -74,17 +79,28 @@ export function customRequest(h: CustomHost, command: string, response: DebugPro
       // Watches are physical: a kernel variable's virtual address goes through the hart's page tables.
       const ranges = h.inspector.space.physicalRanges(hart, where.addr, where.size);
       if (typeof ranges === 'string') throw new RefusedError(`"${args?.expression}": ${ranges}`);
-      if (ranges.length !== 1) throw new RefusedError(`"${args?.expression}" lies across two pages mapped apart; ask for the last write of each part`);
+      if (ranges.length !== 1)
+        throw new RefusedError(
+          `"${args?.expression}" lies across two pages mapped apart; ask for the last write of each part`,
+        );
       const [phys] = ranges;
       h.respond();
       h.breakpoints.lastHit = [];
-      h.breakpoints.travelLabel = { label: String(args?.expression).trim(), lo: where.addr, hi: where.addr + where.size };
+      h.breakpoints.travelLabel = {
+        label: String(args?.expression).trim(),
+        lo: where.addr,
+        hi: where.addr + where.size,
+      };
       void h.move(() => t.lastWrite(phys.lo, phys.hi - phys.lo), 'last write');
       return;
     }
     case 'hartline/reverseStepIn':
     case 'hartline/reverseStepOut':
-      h.step(args?.threadId === undefined ? undefined : Number(args.threadId), command === 'hartline/reverseStepIn' ? 'in' : 'out', args?.granularity as Granularity | undefined);
+      h.step(
+        args?.threadId === undefined ? undefined : Number(args.threadId),
+        command === 'hartline/reverseStepIn' ? 'in' : 'out',
+        args?.granularity as Granularity | undefined,
+      );
       return;
     case 'hartline/input':
       h.type(String(args?.text ?? ''));
@@ -93,17 +109,25 @@ export function customRequest(h: CustomHost, command: string, response: DebugPro
     case 'hartline/switches': {
       // Switches in [from, to) (default: the whole recording), with their causes; `count` bounds the list around the cursor.
       const c = causesOf(t);
-      const from = Number(args?.from ?? 0), to = Number(args?.to ?? t.end + 1), max = Number(args?.count ?? 5000);
-      if (![from, to, max].every(Number.isSafeInteger)) throw new RefusedError('"from", "to" and "count" must be integers');
-      const list: SwitchInfo[] = c ? c.list(from, to, t.position, max) : t.switchesNear(t.position, max).map((x) => ({ position: x.position, to: x.hart }));
+      const from = Number(args?.from ?? 0),
+        to = Number(args?.to ?? t.end + 1),
+        max = Number(args?.count ?? 5000);
+      if (![from, to, max].every(Number.isSafeInteger))
+        throw new RefusedError('"from", "to" and "count" must be integers');
+      const list: SwitchInfo[] = c
+        ? c.list(from, to, t.position, max)
+        : t.switchesNear(t.position, max).map((x) => ({ position: x.position, to: x.hart }));
       response.body = { switches: list, harts: t.machine.harts.length, end: t.end, position: t.position };
       h.respond();
       return;
     }
     case 'hartline/timeline': {
       const c = causesOf(t);
-      const list: SwitchInfo[] = c ? c.list(0, t.end + 1, t.position) : t.switchesNear(t.position, 2000).map((x) => ({ position: x.position, to: x.hart }));
-      const from = list.length ? list[0].position : 0, to = t.end + 1;
+      const list: SwitchInfo[] = c
+        ? c.list(0, t.end + 1, t.position)
+        : t.switchesNear(t.position, 2000).map((x) => ({ position: x.position, to: x.hart }));
+      const from = list.length ? list[0].position : 0,
+        to = t.end + 1;
       // A hart that went to sleep in wfi sleeps until it next runs.
       const wfi: { hart: number; from: number; to: number }[] = [];
       list.forEach((x, k) => {
@@ -120,8 +144,12 @@ export function customRequest(h: CustomHost, command: string, response: DebugPro
       }
       const kinds = c ? c.wakeKinds(wakes, t.position) : wakes.map(() => 'interrupt');
       const interrupts = wakes.map((w, k) => ({ ...w, cause: kinds[k] }));
-      response.body = { switches: list.map((x) => ({ position: x.position, hart: x.to, from: x.from, cause: x.cause })),
-        inputs: t.inputs(from, to).map((i) => ({ position: i.position, byte: i.byte })), wfi, interrupts };
+      response.body = {
+        switches: list.map((x) => ({ position: x.position, hart: x.to, from: x.from, cause: x.cause })),
+        inputs: t.inputs(from, to).map((i) => ({ position: i.position, byte: i.byte })),
+        wfi,
+        interrupts,
+      };
       h.respond();
       return;
     }

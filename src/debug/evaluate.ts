@@ -6,9 +6,7 @@ import type { Variable } from '../symbols';
 import { baseType, CType, Expr, ExpressionError, parseExpression } from './expression';
 import { addressOf, hexAddress, pcOf } from './address-space';
 
-export type Value =
-  | { kind: 'int'; value: bigint; type: CType; addr?: number }
-  | { kind: 'var'; v: Variable };
+export type Value = { kind: 'int'; value: bigint; type: CType; addr?: number } | { kind: 'var'; v: Variable };
 
 export interface EvalContext {
   register(name: string): { value: bigint; float: boolean } | undefined;
@@ -51,7 +49,12 @@ function varAsInt(v: Variable): { kind: 'int'; value: bigint; type: CType; addr?
   const t = typeOfName(v.type);
   const m = /^(-?\d+|0x[0-9a-f]+)\b/i.exec(v.value);
   if (!m) return undefined;
-  return { kind: 'int', value: BigInt(m[1]), type: t ?? LONG, addr: v.address === undefined ? undefined : pcOf(v.address) };
+  return {
+    kind: 'int',
+    value: BigInt(m[1]),
+    type: t ?? LONG,
+    addr: v.address === undefined ? undefined : pcOf(v.address),
+  };
 }
 
 function asInt(x: Value, what: string): { value: bigint; type: CType; addr?: number } {
@@ -64,33 +67,52 @@ function asInt(x: Value, what: string): { value: bigint; type: CType; addr?: num
 function binary(kind: string, l: { value: bigint; type: CType }, r: { value: bigint; type: CType }): Value {
   const truth = (b: boolean): Value => ({ kind: 'int', value: b ? 1n : 0n, type: baseType('int')! });
   const scale = l.type.pointer ? BigInt(l.type.pointer > 1 ? 8 : l.type.size) : 1n;
-  const a = l.value, b = r.value;
+  const a = l.value,
+    b = r.value;
   switch (kind) {
-    case '+': return { kind: 'int', value: fit(a + b * scale, l.type), type: l.type };
-    case '-': return { kind: 'int', value: fit(a - b * scale, l.type), type: l.type };
-    case '*': return { kind: 'int', value: fit(a * b, l.type), type: l.type };
-    case '/': case '%':
+    case '+':
+      return { kind: 'int', value: fit(a + b * scale, l.type), type: l.type };
+    case '-':
+      return { kind: 'int', value: fit(a - b * scale, l.type), type: l.type };
+    case '*':
+      return { kind: 'int', value: fit(a * b, l.type), type: l.type };
+    case '/':
+    case '%':
       if (b === 0n) throw new ExpressionError('division by zero');
       return { kind: 'int', value: fit(kind === '/' ? a / b : a % b, l.type), type: l.type };
-    case '<<': return { kind: 'int', value: fit(a << (b & 63n), l.type), type: l.type };
-    case '>>': return { kind: 'int', value: fit(a >> (b & 63n), l.type), type: l.type };
-    case '&': return { kind: 'int', value: fit(a & b, l.type), type: l.type };
-    case '|': return { kind: 'int', value: fit(a | b, l.type), type: l.type };
-    case '^': return { kind: 'int', value: fit(a ^ b, l.type), type: l.type };
-    case '<': return truth(a < b);
-    case '>': return truth(a > b);
-    case '<=': return truth(a <= b);
-    case '>=': return truth(a >= b);
-    case '==': return truth(a === b);
-    case '!=': return truth(a !== b);
-    case '&&': return truth(a !== 0n && b !== 0n);
-    default: return truth(a !== 0n || b !== 0n);
+    case '<<':
+      return { kind: 'int', value: fit(a << (b & 63n), l.type), type: l.type };
+    case '>>':
+      return { kind: 'int', value: fit(a >> (b & 63n), l.type), type: l.type };
+    case '&':
+      return { kind: 'int', value: fit(a & b, l.type), type: l.type };
+    case '|':
+      return { kind: 'int', value: fit(a | b, l.type), type: l.type };
+    case '^':
+      return { kind: 'int', value: fit(a ^ b, l.type), type: l.type };
+    case '<':
+      return truth(a < b);
+    case '>':
+      return truth(a > b);
+    case '<=':
+      return truth(a <= b);
+    case '>=':
+      return truth(a >= b);
+    case '==':
+      return truth(a === b);
+    case '!=':
+      return truth(a !== b);
+    case '&&':
+      return truth(a !== 0n && b !== 0n);
+    default:
+      return truth(a !== 0n || b !== 0n);
   }
 }
 
 export function evaluateTree(e: Expr, ctx: EvalContext): Value {
   switch (e.op) {
-    case 'num': return { kind: 'int', value: e.value, type: LONG };
+    case 'num':
+      return { kind: 'int', value: e.value, type: LONG };
     case 'reg': {
       const r = ctx.register(e.name);
       if (!r) throw new ExpressionError(`no register named $${e.name}`);
@@ -123,7 +145,10 @@ export function evaluateTree(e: Expr, ctx: EvalContext): Value {
       const x = evaluateTree(e.arg, ctx);
       const where = lvalueOf(x);
       if (!where) throw new ExpressionError('cannot take the address of that: it is not in memory');
-      const t = x.kind === 'int' ? x.type : typeOfName(x.v.type) ?? { base: x.v.type, size: where.size, signed: false, float: false, pointer: 0 };
+      const t =
+        x.kind === 'int'
+          ? x.type
+          : (typeOfName(x.v.type) ?? { base: x.v.type, size: where.size, signed: false, float: false, pointer: 0 });
       return { kind: 'int', value: addressOf(where.addr), type: { ...t, pointer: t.pointer + 1 } };
     }
     case 'neg': {
@@ -139,7 +164,13 @@ export function evaluateTree(e: Expr, ctx: EvalContext): Value {
       let v = x.value;
       if (e.type.float && !e.type.pointer && !x.type.float) {
         const dv = new DataView(new ArrayBuffer(8));
-        if (e.type.size === 4) { dv.setFloat32(0, Number(v), true); v = BigInt(dv.getUint32(0, true)); } else { dv.setFloat64(0, Number(v), true); v = dv.getBigUint64(0, true); }
+        if (e.type.size === 4) {
+          dv.setFloat32(0, Number(v), true);
+          v = BigInt(dv.getUint32(0, true));
+        } else {
+          dv.setFloat64(0, Number(v), true);
+          v = dv.getBigUint64(0, true);
+        }
       }
       return { kind: 'int', value: fit(v, e.type), type: e.type };
     }
@@ -185,7 +216,10 @@ export function formatValue(x: Value): string {
   if (t.pointer) return '0x' + BigInt.asUintN(64, x.value).toString(16);
   if (t.float) {
     const dv = new DataView(new ArrayBuffer(8));
-    if (t.size === 4) { dv.setUint32(0, Number(x.value & 0xffffffffn), true); return String(dv.getFloat32(0, true)); }
+    if (t.size === 4) {
+      dv.setUint32(0, Number(x.value & 0xffffffffn), true);
+      return String(dv.getFloat32(0, true));
+    }
     dv.setBigUint64(0, BigInt.asUintN(64, x.value), true);
     return String(dv.getFloat64(0, true));
   }

@@ -4,7 +4,13 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Policy } from '../replay/format';
-import { CLIENT_ATTRIBUTES, defaultRecordingPath, LAUNCH_ATTRIBUTES, LaunchArguments, LaunchAttribute } from './launch-attributes';
+import {
+  CLIENT_ATTRIBUTES,
+  defaultRecordingPath,
+  LAUNCH_ATTRIBUTES,
+  LaunchArguments,
+  LaunchAttribute,
+} from './launch-attributes';
 
 export type { LaunchArguments };
 
@@ -61,14 +67,31 @@ const SIZE = /^(\d+)\s*([kKmMgG]?)i?[bB]?$/;
 
 /** Why `v` is not a value of `a`, as the end of "must be ...", or undefined when it is one. */
 function typeProblem(a: LaunchAttribute, v: unknown): string | undefined {
-  if (a.enum) return typeof v === 'string' && a.enum.includes(v) ? undefined : a.enum.map((e) => JSON.stringify(e)).join(' or ');
+  if (a.enum)
+    return typeof v === 'string' && a.enum.includes(v) ? undefined : a.enum.map((e) => JSON.stringify(e)).join(' or ');
   switch (a.type) {
-    case 'string': return typeof v === 'string' ? undefined : 'a string';
-    case 'boolean': return typeof v === 'boolean' ? undefined : 'true or false';
-    case 'integer': return typeof v === 'number' && Number.isInteger(v) && v >= a.minimum! && v <= a.maximum! ? undefined : `an integer from ${a.minimum} to ${a.maximum}`;
-    case 'array': return Array.isArray(v) && v.every((x) => typeof x === 'string') ? undefined : 'an array of strings';
-    case 'object': return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string') ? undefined : 'an object whose values are strings';
-    case 'size': return (typeof v === 'number' && Number.isSafeInteger(v) && v > 0) || (typeof v === 'string' && SIZE.test(v.trim())) ? undefined : 'a size such as 128M, or a number of bytes';
+    case 'string':
+      return typeof v === 'string' ? undefined : 'a string';
+    case 'boolean':
+      return typeof v === 'boolean' ? undefined : 'true or false';
+    case 'integer':
+      return typeof v === 'number' && Number.isInteger(v) && v >= a.minimum! && v <= a.maximum!
+        ? undefined
+        : `an integer from ${a.minimum} to ${a.maximum}`;
+    case 'array':
+      return Array.isArray(v) && v.every((x) => typeof x === 'string') ? undefined : 'an array of strings';
+    case 'object':
+      return typeof v === 'object' &&
+        v !== null &&
+        !Array.isArray(v) &&
+        Object.values(v).every((x) => typeof x === 'string')
+        ? undefined
+        : 'an object whose values are strings';
+    case 'size':
+      return (typeof v === 'number' && Number.isSafeInteger(v) && v > 0) ||
+        (typeof v === 'string' && SIZE.test(v.trim()))
+        ? undefined
+        : 'a size such as 128M, or a number of bytes';
   }
 }
 
@@ -78,13 +101,25 @@ function closest(key: string): string | undefined {
     let row = Array.from({ length: y.length + 1 }, (_, j) => j);
     for (let i = 1; i <= x.length; i++) {
       const next = [i];
-      for (let j = 1; j <= y.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (x[i - 1].toLowerCase() === y[j - 1].toLowerCase() ? 0 : 1));
+      for (let j = 1; j <= y.length; j++)
+        next[j] = Math.min(
+          row[j] + 1,
+          next[j - 1] + 1,
+          row[j - 1] + (x[i - 1].toLowerCase() === y[j - 1].toLowerCase() ? 0 : 1),
+        );
       row = next;
     }
     return row[y.length];
   };
-  let best: string | undefined, d = 3;
-  for (const a of LAUNCH_ATTRIBUTES) { const k = distance(key, a.name); if (k < d) { d = k; best = a.name; } }
+  let best: string | undefined,
+    d = 3;
+  for (const a of LAUNCH_ATTRIBUTES) {
+    const k = distance(key, a.name);
+    if (k < d) {
+      d = k;
+      best = a.name;
+    }
+  }
   return best;
 }
 
@@ -95,7 +130,9 @@ function checkAttributes(raw: Record<string, unknown>): void {
     if (!a) {
       if (CLIENT_ATTRIBUTES.has(key) || key.startsWith('__')) continue;
       const near = closest(key);
-      throw new LaunchError(`unknown launch attribute "${key}"${near ? ` (did you mean "${near}"?)` : ''}; docs/options.md lists them`);
+      throw new LaunchError(
+        `unknown launch attribute "${key}"${near ? ` (did you mean "${near}"?)` : ''}; docs/options.md lists them`,
+      );
     }
     if (v === undefined || v === null) continue;
     const problem = typeProblem(a, v);
@@ -120,7 +157,15 @@ export function parseLaunch(raw: Record<string, unknown>): RecordLaunch | Replay
     if (!a.recording) throw new LaunchError('"mode": "replay" needs "recording", the path of a .hartrec file');
     const recording = resolve(base, a.recording);
     if (!existsSync(recording)) throw new LaunchError(`recording not found: ${recording}`);
-    return { mode, recording, program: a.program ? resolve(base, a.program) : undefined, payload: a.payload ? resolve(base, a.payload) : undefined, stopOnEntry: a.stopOnEntry ?? true, startAt: a.startAt ?? defaultOf('startAt'), budget };
+    return {
+      mode,
+      recording,
+      program: a.program ? resolve(base, a.program) : undefined,
+      payload: a.payload ? resolve(base, a.payload) : undefined,
+      stopOnEntry: a.stopOnEntry ?? true,
+      startAt: a.startAt ?? defaultOf('startAt'),
+      budget,
+    };
   }
   if (!a.program) throw new LaunchError('"mode": "record" needs "program", the path of the ELF file to run');
   const program = resolve(base, a.program);
@@ -128,7 +173,10 @@ export function parseLaunch(raw: Record<string, unknown>): RecordLaunch | Replay
   let bios: RecordLaunch['bios'];
   if (a.bios) {
     const path = resolve(base, a.bios);
-    bios = { path, bytes: readProgram(path, 'bios', 'set "bios" to the firmware ELF (such as OpenSBI\'s fw_dynamic.elf)') };
+    bios = {
+      path,
+      bytes: readProgram(path, 'bios', 'set "bios" to the firmware ELF (such as OpenSBI\'s fw_dynamic.elf)'),
+    };
   }
   const file = (name: 'payload' | 'initrd' | 'dtb', value: string | undefined, hint: string) => {
     if (value === undefined) return undefined;
@@ -140,7 +188,15 @@ export function parseLaunch(raw: Record<string, unknown>): RecordLaunch | Replay
   const dtb = file('dtb', a.dtb, 'set "dtb" to a compiled device tree (.dtb)');
   const bootargs = a.bootargs ?? (a.args && a.args.length ? a.args.join(' ') : undefined);
   return {
-    mode, program, elf, bootargs, bios, payload, initrd, dtb, budget,
+    mode,
+    program,
+    elf,
+    bootargs,
+    bios,
+    payload,
+    initrd,
+    dtb,
+    budget,
     policy: a.schedule ?? defaultOf('schedule'),
     harts: a.harts ?? defaultOf('harts'),
     ramSize: parseSize(a.ram ?? defaultOf('ram')),

@@ -23,7 +23,9 @@ const MAX_RECORDING = 1 << 30;
 export function openRecord(cfg: RecordLaunch): Opened {
   // With a payload, the machine boots it and the program (a vmlinux) only gives the symbols.
   const kernel = cfg.payload ?? { path: cfg.program, bytes: cfg.elf };
-  const images: { role: ImageRole; path: string; bytes: Uint8Array }[] = [{ role: 'kernel', path: kernel.path, bytes: kernel.bytes }];
+  const images: { role: ImageRole; path: string; bytes: Uint8Array }[] = [
+    { role: 'kernel', path: kernel.path, bytes: kernel.bytes },
+  ];
   if (cfg.bios) images.push({ role: 'bios', path: cfg.bios.path, bytes: cfg.bios.bytes });
   if (cfg.initrd) images.push({ role: 'initrd', path: cfg.initrd.path, bytes: cfg.initrd.bytes });
   if (cfg.dtb) images.push({ role: 'dtb', path: cfg.dtb.path, bytes: cfg.dtb.bytes });
@@ -31,13 +33,24 @@ export function openRecord(cfg: RecordLaunch): Opened {
   // A launch that fails leaves no file behind (a 0-byte .hartrec would be offered as a recording).
   const existed = existsSync(cfg.recording);
   try {
-    timeline = RecordingTarget.record({ images, harts: cfg.harts, ramSize: cfg.ramSize, policy: cfg.policy, quantum: cfg.quantum, seed: cfg.seed,
-      bootargs: cfg.bootargs, recording: cfg.recording, budget: cfg.budget });
+    timeline = RecordingTarget.record({
+      images,
+      harts: cfg.harts,
+      ramSize: cfg.ramSize,
+      policy: cfg.policy,
+      quantum: cfg.quantum,
+      seed: cfg.seed,
+      bootargs: cfg.bootargs,
+      recording: cfg.recording,
+      budget: cfg.budget,
+    });
   } catch (e) {
     if (!existed) rmSync(cfg.recording, { force: true });
     const code = (e as NodeJS.ErrnoException).code;
     if (typeof code === 'string' && (e as NodeJS.ErrnoException).syscall === 'open') {
-      throw new LaunchError(`cannot create the recording ${cfg.recording} (${code}); set "recording" to a path in a folder you can write`);
+      throw new LaunchError(
+        `cannot create the recording ${cfg.recording} (${code}); set "recording" to a path in a folder you can write`,
+      );
     }
     throw e;
   }
@@ -48,11 +61,14 @@ export function openRecord(cfg: RecordLaunch): Opened {
 export function openReplay(cfg: ReplayLaunch): Opened {
   let bytes: Uint8Array;
   try {
-    if (statSync(cfg.recording).size > MAX_RECORDING) throw new LaunchError(`${cfg.recording}: larger than 1 GiB, more than any recording this Hartline reads`);
+    if (statSync(cfg.recording).size > MAX_RECORDING)
+      throw new LaunchError(`${cfg.recording}: larger than 1 GiB, more than any recording this Hartline reads`);
     bytes = new Uint8Array(readFileSync(cfg.recording));
   } catch (e) {
     if (e instanceof LaunchError) throw e;
-    throw new LaunchError(`cannot read the recording ${cfg.recording} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new LaunchError(
+      `cannot read the recording ${cfg.recording} (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   const rec = readRecording(bytes, cfg.recording);
   // `program` is the recorded kernel itself, or only the symbols of a recorded raw Image (its vmlinux), which has
@@ -61,21 +77,29 @@ export function openReplay(cfg: ReplayLaunch): Opened {
   const kernelPath = (ref: { path: string; sha256: string }): string => {
     if (cfg.payload) return cfg.payload;
     if (!cfg.program) return ref.path;
-    if (fileDigest(cfg.program) === ref.sha256 || fileDigest(ref.path) !== ref.sha256 || isElf(ref.path)) return cfg.program;
+    if (fileDigest(cfg.program) === ref.sha256 || fileDigest(ref.path) !== ref.sha256 || isElf(ref.path))
+      return cfg.program;
     symbolsOnly = true;
     return ref.path;
   };
   const images: LoadedImage[] = rec.header.images.map((ref) => {
     const path = ref.role === 'kernel' ? kernelPath(ref) : ref.path;
     let data: Uint8Array;
-    try { data = new Uint8Array(readFileSync(path)); } catch {
-      throw new LaunchError(ref.role === 'kernel' ? `program not found: ${path}; set "program" to override the path in the recording`
-        : `${ref.role} not found: ${path}; the recording needs the ${ref.role} image it was made with`);
+    try {
+      data = new Uint8Array(readFileSync(path));
+    } catch {
+      throw new LaunchError(
+        ref.role === 'kernel'
+          ? `program not found: ${path}; set "program" to override the path in the recording`
+          : `${ref.role} not found: ${path}; the recording needs the ${ref.role} image it was made with`,
+      );
     }
     const digest = sha256(data);
     if (digest !== ref.sha256) {
-      throw new LaunchError(`${path}: this ${ref.role === 'kernel' ? 'program' : ref.role} differs from the one recorded in ${cfg.recording} ` +
-        `(SHA-256 ${digest.slice(0, 16)}..., recorded ${ref.sha256.slice(0, 16)}...); rebuild the recorded ELF or point "program" at it`);
+      throw new LaunchError(
+        `${path}: this ${ref.role === 'kernel' ? 'program' : ref.role} differs from the one recorded in ${cfg.recording} ` +
+          `(SHA-256 ${digest.slice(0, 16)}..., recorded ${ref.sha256.slice(0, 16)}...); rebuild the recorded ELF or point "program" at it`,
+      );
     }
     return { ref: { ...ref, path }, bytes: data };
   });
@@ -91,8 +115,14 @@ export function openReplay(cfg: ReplayLaunch): Opened {
   const notes = code.warning ? [code.warning] : [];
   if (!rec.trailer) {
     const d = rec.damage;
-    const why = !d ? 'it has no trailer' : d.truncated ? `it is truncated at byte ${d.offset}` : `it is corrupt at byte ${d.offset} (${d.message})`;
-    notes.push(`${cfg.recording}: the recording is unfinished (${why}); its first ${rec.log.frontier} positions replay`);
+    const why = !d
+      ? 'it has no trailer'
+      : d.truncated
+        ? `it is truncated at byte ${d.offset}`
+        : `it is corrupt at byte ${d.offset} (${d.message})`;
+    notes.push(
+      `${cfg.recording}: the recording is unfinished (${why}); its first ${rec.log.frontier} positions replay`,
+    );
   }
   return { timeline, code, notes };
 }
@@ -100,15 +130,28 @@ export function openReplay(cfg: ReplayLaunch): Opened {
 /** The symbols of a program that is not the booted image (a vmlinux beside its Image). */
 function symbolsOf(path: string): Code {
   let bytes: Uint8Array;
-  try { bytes = new Uint8Array(readFileSync(path)); } catch { throw new LaunchError(`program not found: ${path}; set "program" to the kernel's vmlinux`); }
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch {
+    throw new LaunchError(`program not found: ${path}; set "program" to the kernel's vmlinux`);
+  }
   return new Code(bytes, path);
 }
 
 /** A file's SHA-256, or undefined when it cannot be read. */
 function fileDigest(path: string): string | undefined {
-  try { return sha256(new Uint8Array(readFileSync(path))); } catch { return undefined; }
+  try {
+    return sha256(new Uint8Array(readFileSync(path)));
+  } catch {
+    return undefined;
+  }
 }
 
 function isElf(path: string): boolean {
-  try { const b = readFileSync(path).subarray(0, 4); return b.length === 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46; } catch { return false; }
+  try {
+    const b = readFileSync(path).subarray(0, 4);
+    return b.length === 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
+  } catch {
+    return false;
+  }
 }

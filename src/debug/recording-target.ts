@@ -53,8 +53,11 @@ export class RecordingTarget implements Target {
   /** A replayed recording's trailer: how the run it holds ended. */
   private trailer: Recording['trailer'];
 
-  private constructor(make: (onConsole: (bytes: Uint8Array, position: number) => void, input: InputPort) => Playback,
-    private readonly recordingPath: string | undefined, budget: number | undefined) {
+  private constructor(
+    make: (onConsole: (bytes: Uint8Array, position: number) => void, input: InputPort) => Playback,
+    private readonly recordingPath: string | undefined,
+    budget: number | undefined,
+  ) {
     const input: InputPort = { readByte: () => (this.typed.length ? this.typed.shift()! : -1) };
     this.s = make((bytes, position) => this.console(bytes, position), input);
     this.t = new History(this.s, { budget });
@@ -64,11 +67,23 @@ export class RecordingTarget implements Target {
   static record(setup: RecordSetup): RecordingTarget {
     const fd = openSync(setup.recording, 'w');
     try {
-      const tl = new RecordingTarget((onConsole, input) => startRecording({
-        images: setup.images, harts: setup.harts, ramSize: setup.ramSize, policy: setup.policy, quantum: setup.quantum,
-        seed: setup.policy === 'chaos' ? String(setup.seed) : undefined, bootargs: setup.bootargs, input, onConsole,
-        sink: (b) => writeSync(fd, b),
-      }), setup.recording, setup.budget);
+      const tl = new RecordingTarget(
+        (onConsole, input) =>
+          startRecording({
+            images: setup.images,
+            harts: setup.harts,
+            ramSize: setup.ramSize,
+            policy: setup.policy,
+            quantum: setup.quantum,
+            seed: setup.policy === 'chaos' ? String(setup.seed) : undefined,
+            bootargs: setup.bootargs,
+            input,
+            onConsole,
+            sink: (b) => writeSync(fd, b),
+          }),
+        setup.recording,
+        setup.budget,
+      );
       tl.fd = fd;
       return tl;
     } catch (e) {
@@ -84,12 +99,22 @@ export class RecordingTarget implements Target {
     return tl;
   }
 
-  get machine() { return this.s.machine; }
+  get machine() {
+    return this.s.machine;
+  }
   /** The most memory the snapshots have held so far, in bytes (for the benchmarks). */
-  get peakSnapshotBytes(): number { return this.t.peakSnapshotBytes; }
-  get position(): number { return this.s.machine.position; }
-  get end(): number { return this.t.end; }
-  get live(): boolean { return this.s.engine.canRecord && !this.finished; }
+  get peakSnapshotBytes(): number {
+    return this.t.peakSnapshotBytes;
+  }
+  get position(): number {
+    return this.s.machine.position;
+  }
+  get end(): number {
+    return this.t.end;
+  }
+  get live(): boolean {
+    return this.s.engine.canRecord && !this.finished;
+  }
 
   // ---- console and input ----
 
@@ -112,8 +137,10 @@ export class RecordingTarget implements Target {
   }
 
   inputs(from: number, to: number): { position: number; byte: number }[] {
-    const log = this.s.log, out: { position: number; byte: number }[] = [];
-    for (let k = lowerBound(log.inputPos, from); k < log.inputPos.length && log.inputPos[k] < to; k++) out.push({ position: log.inputPos[k], byte: log.inputByte[k] });
+    const log = this.s.log,
+      out: { position: number; byte: number }[] = [];
+    for (let k = lowerBound(log.inputPos, from); k < log.inputPos.length && log.inputPos[k] < to; k++)
+      out.push({ position: log.inputPos[k], byte: log.inputByte[k] });
     return out;
   }
 
@@ -122,11 +149,18 @@ export class RecordingTarget implements Target {
   /** The raw switch and wake log with the recorded schedule, for the switch causes (src/debug/switches.ts). */
   switchSource(): SwitchSource {
     const log = this.s.log;
-    return { schedule: this.s.header.schedule, switchPos: log.switchPos, switchHart: log.switchHart, wakePos: log.wakePos, wakeHart: log.wakeHart };
+    return {
+      schedule: this.s.header.schedule,
+      switchPos: log.switchPos,
+      switchHart: log.switchHart,
+      wakePos: log.wakePos,
+      wakeHart: log.wakeHart,
+    };
   }
 
   private switchAt(k: number): Switch {
-    const log = this.s.log, p = log.switchPos[k];
+    const log = this.s.log,
+      p = log.switchPos[k];
     return { position: p, hart: log.hartAt(p) };
   }
 
@@ -143,12 +177,14 @@ export class RecordingTarget implements Target {
   }
 
   switchAfter(position: number): Switch | undefined {
-    const log = this.s.log, k = upperBound(log.switchPos, position);
+    const log = this.s.log,
+      k = upperBound(log.switchPos, position);
     return k < log.switchPos.length ? this.switchAt(k) : undefined;
   }
 
   switchBefore(position: number): Switch | undefined {
-    const log = this.s.log, k = lowerBound(log.switchPos, position) - 1;
+    const log = this.s.log,
+      k = lowerBound(log.switchPos, position) - 1;
     return k >= 0 ? this.switchAt(k) : undefined;
   }
 
@@ -160,7 +196,9 @@ export class RecordingTarget implements Target {
    */
   ending(): Outcome | undefined {
     const atEnd = this.position >= this.end;
-    const deadlock = atEnd ? this.deadlock ?? (this.trailer?.reason === 'deadlock' ? this.trailer.message : undefined) : undefined;
+    const deadlock = atEnd
+      ? (this.deadlock ?? (this.trailer?.reason === 'deadlock' ? this.trailer.message : undefined))
+      : undefined;
     const e = endingOf(this.machine, deadlock);
     if (e) return { kind: 'end', reason: e.reason, message: e.message, exitCode: e.exitCode };
     if (atEnd && !this.live) return FRONTIER;
@@ -176,17 +214,34 @@ export class RecordingTarget implements Target {
     this.flushConsole();
     this.s.engine.flush();
     switch (s.reason) {
-      case 'start': return { kind: 'start' };
-      case 'breakpoint': return { kind: 'hit', hit: { kind: 'pc', hart: s.hart!, pc: s.pc!, position: s.position } };
+      case 'start':
+        return { kind: 'start' };
+      case 'breakpoint':
+        return { kind: 'hit', hit: { kind: 'pc', hart: s.hart!, pc: s.pc!, position: s.position } };
       case 'watchpoint': {
         const h = this.machine.harts[s.hart!];
-        return { kind: 'hit', hit: { kind: 'data', hart: s.hart!, pc: h.pc, position: this.position, addr: s.address, size: s.size, write: s.access === 'write' } };
+        return {
+          kind: 'hit',
+          hit: {
+            kind: 'data',
+            hart: s.hart!,
+            pc: h.pc,
+            position: this.position,
+            addr: s.address,
+            size: s.size,
+            write: s.access === 'write',
+          },
+        };
       }
       case 'deadlock':
         this.deadlock ??= s.message ?? 'every hart is asleep and nothing can wake one';
         return this.endOutcome();
-      case 'exit': case 'trap': case 'end': return this.endOutcome();
-      default: return this.position === 0 ? { kind: 'start' } : { kind: 'arrived' };
+      case 'exit':
+      case 'trap':
+      case 'end':
+        return this.endOutcome();
+      default:
+        return this.position === 0 ? { kind: 'start' } : { kind: 'arrived' };
     }
   }
 
@@ -205,12 +260,27 @@ export class RecordingTarget implements Target {
   private stopsOf(probes: Probes, replaying: boolean, before = Infinity): Stops {
     const m = this.machine;
     const breakpoints: Breakpoint[] = [...probes.pcs].map((pc) => ({
-      pc, condition: (h: Hart) => probes.accept({ kind: 'pc', hart: h.id, pc, position: m.position }, replaying),
+      pc,
+      condition: (h: Hart) => probes.accept({ kind: 'pc', hart: h.id, pc, position: m.position }, replaying),
     }));
     const watchpoints: Watchpoint[] = probes.watches.map((w) => ({
-      lo: w.lo, hi: w.hi, kind: w.read && w.write ? 'access' : w.read ? 'read' : 'write',
-      condition: (s: Stop) => s.accessPosition! + 1 < before &&
-        probes.accept({ kind: 'data', hart: s.hart!, pc: s.pc!, position: s.accessPosition! + 1, addr: s.address, size: s.size, write: s.access === 'write' }, replaying),
+      lo: w.lo,
+      hi: w.hi,
+      kind: w.read && w.write ? 'access' : w.read ? 'read' : 'write',
+      condition: (s: Stop) =>
+        s.accessPosition! + 1 < before &&
+        probes.accept(
+          {
+            kind: 'data',
+            hart: s.hart!,
+            pc: s.pc!,
+            position: s.accessPosition! + 1,
+            addr: s.address,
+            size: s.size,
+            write: s.access === 'write',
+          },
+          replaying,
+        ),
     }));
     return { breakpoints, watchpoints };
   }
@@ -230,7 +300,10 @@ export class RecordingTarget implements Target {
       this.s.engine.flush();
       // Let pause, input and other requests in between chunks.
       await new Promise((r) => setImmediate(r));
-      if (this.pauseRequested) { this.pauseRequested = false; return { kind: 'paused' }; }
+      if (this.pauseRequested) {
+        this.pauseRequested = false;
+        return { kind: 'paused' };
+      }
     }
   }
 
@@ -246,13 +319,29 @@ export class RecordingTarget implements Target {
   lastWrite(lo: number, size: number): Outcome {
     // Writes that complete before the cursor: one ending exactly here is the stop being asked from.
     const w = this.t.lastWrite(lo, size, { before: this.position - 1 });
-    if (!w) { this.t.seek(0); return { kind: 'start' }; }
+    if (!w) {
+      this.t.seek(0);
+      return { kind: 'start' };
+    }
     // A data hit stops just after the writing instruction, as it does going forward.
     this.t.seek(w.position + 1);
-    return { kind: 'hit', hit: { kind: 'data', hart: w.hart, pc: this.machine.harts[w.hart].pc, position: this.position, addr: w.address, size: w.size, write: true } };
+    return {
+      kind: 'hit',
+      hit: {
+        kind: 'data',
+        hart: w.hart,
+        pc: this.machine.harts[w.hart].pc,
+        position: this.position,
+        addr: w.address,
+        size: w.size,
+        write: true,
+      },
+    };
   }
 
-  pause(): void { this.pauseRequested = true; }
+  pause(): void {
+    this.pauseRequested = true;
+  }
 
   stepHart(hart: number): boolean {
     const s = this.t.stepForward(hart, MAX_WAIT);
@@ -275,7 +364,9 @@ export class RecordingTarget implements Target {
   }
 
   hartSamples(hart: number, from: number, to: number): HartSample[] {
-    const log = this.s.log, m = this.machine, h = m.harts[hart];
+    const log = this.s.log,
+      m = this.machine,
+      h = m.harts[hart];
     const out: HartSample[] = [];
     let depth = 0;
     this.t.seek(from);
@@ -283,7 +374,8 @@ export class RecordingTarget implements Target {
       const q = log.nextInstructionOf(hart, this.position, to);
       if (q < 0) break;
       if (q > this.position && this.t.seek(q).reason !== 'target') break;
-      const pc = h.pc, word = instructionOf(m, hart, pc);
+      const pc = h.pc,
+        word = instructionOf(m, hart, pc);
       out.push({ position: q, pc, depth });
       if (this.t.seek(q + 1).reason !== 'target') break;
       depth += depthDelta(word, pc, h.pc);

@@ -9,17 +9,47 @@ import { F_NAMES, X_NAMES } from '../riscv/disassemble';
 import type { Hart } from '../riscv/hart';
 
 export const CSR_GROUPS: Record<string, (keyof typeof CSR)[]> = {
-  'Machine trap': ['mstatus', 'misa', 'medeleg', 'mideleg', 'mie', 'mip', 'mtvec', 'mscratch', 'mepc', 'mcause', 'mtval', 'mcounteren', 'menvcfg'],
-  'Supervisor trap': ['sstatus', 'sie', 'sip', 'stvec', 'sscratch', 'sepc', 'scause', 'stval', 'satp', 'scounteren', 'senvcfg', 'stimecmp'],
+  'Machine trap': [
+    'mstatus',
+    'misa',
+    'medeleg',
+    'mideleg',
+    'mie',
+    'mip',
+    'mtvec',
+    'mscratch',
+    'mepc',
+    'mcause',
+    'mtval',
+    'mcounteren',
+    'menvcfg',
+  ],
+  'Supervisor trap': [
+    'sstatus',
+    'sie',
+    'sip',
+    'stvec',
+    'sscratch',
+    'sepc',
+    'scause',
+    'stval',
+    'satp',
+    'scounteren',
+    'senvcfg',
+    'stimecmp',
+  ],
   'Floating point': ['fflags', 'frm', 'fcsr'],
-  'Counters': ['mcycle', 'minstret', 'time'],
-  'Identity': ['mhartid', 'mvendorid', 'marchid', 'mimpid'],
+  Counters: ['mcycle', 'minstret', 'time'],
+  Identity: ['mhartid', 'mvendorid', 'marchid', 'mimpid'],
 };
 
 const PRIV = ['user', 'supervisor', 'reserved', 'machine'];
 const hex = (v: bigint) => '0x' + v.toString(16).padStart(16, '0');
 
-export interface Named { name: string; value: string }
+export interface Named {
+  name: string;
+  value: string;
+}
 
 export function integerRegisters(h: Hart): Named[] {
   const out: Named[] = [{ name: 'pc', value: hex(h.pc64) }];
@@ -52,7 +82,11 @@ export function csrGroup(m: Machine, h: Hart, group: string): Named[] {
 function readCsrAnyPriv(h: Hart, num: number, clock: { mtime(): bigint }): bigint | undefined {
   const saved = h.priv;
   h.priv = 3;
-  try { return readCsr(h, num, clock); } finally { h.priv = saved; }
+  try {
+    return readCsr(h, num, clock);
+  } finally {
+    h.priv = saved;
+  }
 }
 
 export function hartState(m: Machine, h: Hart): Named[] {
@@ -61,7 +95,10 @@ export function hartState(m: Machine, h: Hart): Named[] {
     { name: 'privilege', value: PRIV[h.priv] + ' mode' },
     { name: 'state', value: run },
     { name: 'retired', value: String(h.retired) },
-    { name: 'reservation', value: h.reservation < 0 ? 'none' : `0x${h.reservation.toString(16)} (${h.reservationSize} bytes)` },
+    {
+      name: 'reservation',
+      value: h.reservation < 0 ? 'none' : `0x${h.reservation.toString(16)} (${h.reservationSize} bytes)`,
+    },
     { name: 'position', value: String(m.position) },
   ];
 }
@@ -76,7 +113,11 @@ export function hartSummary(h: Hart): string {
  * Resolves a register name (ABI, xN, fN, pc or a CSR, with or without `$` and a trailing " (xN)") to a reader and
  * its number in recorded edits (src/replay/format.ts REGISTER).
  */
-export function registerByName(m: Machine, h: Hart, raw: string): { read(): bigint; number: number; float?: boolean } | undefined {
+export function registerByName(
+  m: Machine,
+  h: Hart,
+  raw: string,
+): { read(): bigint; number: number; float?: boolean } | undefined {
   const name = raw.replace(/^\$/, '').replace(/\s*\(.*\)$/, '');
   if (name === 'pc') return { read: () => h.pc64, number: REGISTER.pc };
   let i = X_NAMES.indexOf(name);

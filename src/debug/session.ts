@@ -1,7 +1,15 @@
 // The DAP side of Hartline: translates requests into Target, stepping and Inspector calls. Threads are harts
 // (id = hart + 1); every stop stops all of them, and the two ends of the recording stop without terminating.
 
-import { InitializedEvent, InvalidatedEvent, LoggingDebugSession, OutputEvent, Event, StoppedEvent, TerminatedEvent } from '@vscode/debugadapter';
+import {
+  InitializedEvent,
+  InvalidatedEvent,
+  LoggingDebugSession,
+  OutputEvent,
+  Event,
+  StoppedEvent,
+  TerminatedEvent,
+} from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Edit } from '../replay/format';
 import { EditError } from '../replay/edits';
@@ -21,8 +29,18 @@ import type { RecordingTarget } from './recording-target';
 import { describeChange } from './change';
 
 /** Requests answered while the machine runs; everything else waits for a stop. */
-const WHILE_RUNNING = new Set(['pause', 'threads', 'hartline/input', 'hartline/position', 'setBreakpoints', 'setFunctionBreakpoints',
-  'setInstructionBreakpoints', 'setDataBreakpoints', 'disconnect', 'terminate']);
+const WHILE_RUNNING = new Set([
+  'pause',
+  'threads',
+  'hartline/input',
+  'hartline/position',
+  'setBreakpoints',
+  'setFunctionBreakpoints',
+  'setInstructionBreakpoints',
+  'setDataBreakpoints',
+  'disconnect',
+  'terminate',
+]);
 /** A Debug Console line starting with this is typed into the guest's console instead of evaluated. */
 export const INPUT_PREFIX = '>';
 
@@ -45,24 +63,38 @@ export class HartlineSession extends LoggingDebugSession {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
-    this.configured = new Promise((r) => { this.configDone = r; });
+    this.configured = new Promise((r) => {
+      this.configDone = r;
+    });
   }
 
-  protected initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
+  protected initializeRequest(
+    response: DebugProtocol.InitializeResponse,
+    args: DebugProtocol.InitializeRequestArguments,
+  ): void {
     this.clientInvalidates = args.supportsInvalidatedEvent === true;
     response.body = { ...CAPABILITIES, hartlineRequests: OPTIONAL_REQUESTS } as DebugProtocol.Capabilities;
     this.sendResponse(response);
   }
 
   private fail(response: DebugProtocol.Response, e: unknown): void {
-    const known = e instanceof LaunchError || e instanceof RefusedError || e instanceof ExpressionError || e instanceof BreakpointError ||
-      e instanceof EditError || (e instanceof Error && e.name === 'HartlineError');
+    const known =
+      e instanceof LaunchError ||
+      e instanceof RefusedError ||
+      e instanceof ExpressionError ||
+      e instanceof BreakpointError ||
+      e instanceof EditError ||
+      (e instanceof Error && e.name === 'HartlineError');
     const message = e instanceof Error ? e.message : String(e);
     this.sendErrorResponse(response, { id: 1, format: known ? message : `internal error: ${message}`, showUser: true });
   }
 
-  protected async launchRequest(response: DebugProtocol.LaunchResponse, raw: DebugProtocol.LaunchRequestArguments): Promise<void> {
-    let stopOnEntry: boolean, startAtEnd = false;
+  protected async launchRequest(
+    response: DebugProtocol.LaunchResponse,
+    raw: DebugProtocol.LaunchRequestArguments,
+  ): Promise<void> {
+    let stopOnEntry: boolean,
+      startAtEnd = false;
     try {
       const cfg = parseLaunch(raw as Record<string, unknown>);
       this.mode = cfg.mode;
@@ -80,8 +112,22 @@ export class HartlineSession extends LoggingDebugSession {
     this.inspector = new Inspector(t, this.code);
     t.onConsole = (text) => this.sendEvent(new OutputEvent(text, 'stdout'));
     this.breakpoints = new BreakpointTable(this.code, {
-      truthy: (expr, hart) => { try { const v = this.inspector.evaluateOn(expr, hart, 0); return formatValue(v) !== '0'; } catch { return true; } },
-      interpolate: (msg, hart) => msg.replace(/\{([^}]+)\}/g, (_, e) => { try { return formatValue(this.inspector.evaluateOn(e, hart, 0)); } catch (err) { return `<${(err as Error).message}>`; } }),
+      truthy: (expr, hart) => {
+        try {
+          const v = this.inspector.evaluateOn(expr, hart, 0);
+          return formatValue(v) !== '0';
+        } catch {
+          return true;
+        }
+      },
+      interpolate: (msg, hart) =>
+        msg.replace(/\{([^}]+)\}/g, (_, e) => {
+          try {
+            return formatValue(this.inspector.evaluateOn(e, hart, 0));
+          } catch (err) {
+            return `<${(err as Error).message}>`;
+          }
+        }),
       log: (text) => this.sendEvent(new OutputEvent(text, 'console')),
       physicalRanges: (addr, size) => this.inspector.space.physicalRanges(this.focus, addr, size),
       pcsOfPhysical: (paddr) => this.inspector.space.pcsOfPhysical(this.focus, paddr),
@@ -89,7 +135,12 @@ export class HartlineSession extends LoggingDebugSession {
     this.sendEvent(new InitializedEvent());
     // A client that never sends configurationDone still gets its launch after a while.
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.configured, new Promise((r) => { timer = setTimeout(r, 2000); })]);
+    await Promise.race([
+      this.configured,
+      new Promise((r) => {
+        timer = setTimeout(r, 2000);
+      }),
+    ]);
     clearTimeout(timer);
     this.sendResponse(response);
     if (startAtEnd) await this.move(() => t.seek(t.end), 'position');
@@ -108,8 +159,12 @@ export class HartlineSession extends LoggingDebugSession {
   private probes(): Probes {
     const table = this.breakpoints;
     return {
-      get pcs() { return table.probes().pcs; },
-      get watches() { return table.probes().watches; },
+      get pcs() {
+        return table.probes().pcs;
+      },
+      get watches() {
+        return table.probes().watches;
+      },
       accept: (hit, replaying) => table.probes().accept(hit, replaying),
     };
   }
@@ -124,7 +179,12 @@ export class HartlineSession extends LoggingDebugSession {
       this.running = false;
       if (this.finished) return;
       const message = e instanceof Error ? e.message : String(e);
-      this.sendEvent(new OutputEvent(`${e instanceof Error && e.name === 'HartlineError' ? '' : 'internal error: '}${message}\n`, 'stderr'));
+      this.sendEvent(
+        new OutputEvent(
+          `${e instanceof Error && e.name === 'HartlineError' ? '' : 'internal error: '}${message}\n`,
+          'stderr',
+        ),
+      );
       this.report({ kind: 'paused' }, 'exception', hart, message);
       return;
     }
@@ -136,7 +196,8 @@ export class HartlineSession extends LoggingDebugSession {
 
   /** Hit counts are ordinals from the start: before a run needs them, a silent run counts the hits up to here. */
   private async countHits(): Promise<void> {
-    const t = this.timeline!, cursor = t.position;
+    const t = this.timeline!,
+      cursor = t.position;
     const from = this.breakpoints.countsNeededFrom(cursor);
     if (from === undefined) return;
     t.seek(from);
@@ -161,10 +222,17 @@ export class HartlineSession extends LoggingDebugSession {
     const t = this.timeline!;
     const stop = describeStop(out, why, hart, t.position, error);
     if (out.kind === 'hit' && out.hit.kind === 'data') {
-      stop.description = describeChange(t, this.inspector, this.code, this.breakpoints.travelLabel ?? this.breakpoints.dataLabel(this.breakpoints.lastHit), out.hit);
+      stop.description = describeChange(
+        t,
+        this.inspector,
+        this.code,
+        this.breakpoints.travelLabel ?? this.breakpoints.dataLabel(this.breakpoints.lastHit),
+        out.hit,
+      );
       this.sendEvent(new OutputEvent(stop.description + '\n', 'console'));
     }
-    if (out.kind === 'end' && (out.reason === 'trap' || out.reason === 'deadlock')) this.sendEvent(new OutputEvent(out.message + '\n', 'stderr'));
+    if (out.kind === 'end' && (out.reason === 'trap' || out.reason === 'deadlock'))
+      this.sendEvent(new OutputEvent(out.message + '\n', 'stderr'));
     this.breakpoints.travelLabel = undefined;
     this.focus = stop.hart;
     this.inspector.reset();
@@ -179,7 +247,10 @@ export class HartlineSession extends LoggingDebugSession {
   }
 
   private guard(response: DebugProtocol.Response, body: () => void | Promise<void>, whileRunning = false): void {
-    if (!this.timeline) { this.sendErrorResponse(response, { id: 2, format: 'no program is being debugged: launch first', showUser: true }); return; }
+    if (!this.timeline) {
+      this.sendErrorResponse(response, { id: 2, format: 'no program is being debugged: launch first', showUser: true });
+      return;
+    }
     if (this.running && !whileRunning && !WHILE_RUNNING.has(response.command)) {
       this.sendErrorResponse(response, { id: 3, format: 'the machine is running: pause it first', showUser: true });
       return;
@@ -187,7 +258,9 @@ export class HartlineSession extends LoggingDebugSession {
     try {
       const p = body();
       if (p) p.catch((e) => this.fail(response, e));
-    } catch (e) { this.fail(response, e); }
+    } catch (e) {
+      this.fail(response, e);
+    }
   }
 
   protected continueRequest(response: DebugProtocol.ContinueResponse): void {
@@ -214,24 +287,47 @@ export class HartlineSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  private step(response: DebugProtocol.Response, threadId: number | undefined, kind: StepKind, granularity: string | undefined, back: boolean): void {
+  private step(
+    response: DebugProtocol.Response,
+    threadId: number | undefined,
+    kind: StepKind,
+    granularity: string | undefined,
+    back: boolean,
+  ): void {
     this.guard(response, () => {
       const hart = this.inspector.hartOf(threadId, this.focus);
       this.sendResponse(response);
       const g: Granularity = granularity === 'instruction' ? 'instruction' : 'line';
-      const c: StepContext = { t: this.timeline!, lines: this.code, probes: this.probes(), caller: (h) => this.inspector.caller(h) };
-      void this.move(async () => {
-        await this.countHits();
-        this.breakpoints.startRun(false);
-        return back ? stepBackward(c, hart, kind, g) : stepForward(c, hart, kind, g);
-      }, 'step', hart);
+      const c: StepContext = {
+        t: this.timeline!,
+        lines: this.code,
+        probes: this.probes(),
+        caller: (h) => this.inspector.caller(h),
+      };
+      void this.move(
+        async () => {
+          await this.countHits();
+          this.breakpoints.startRun(false);
+          return back ? stepBackward(c, hart, kind, g) : stepForward(c, hart, kind, g);
+        },
+        'step',
+        hart,
+      );
     });
   }
 
-  protected nextRequest(r: DebugProtocol.NextResponse, a: DebugProtocol.NextArguments): void { this.step(r, a.threadId, 'over', a.granularity, false); }
-  protected stepInRequest(r: DebugProtocol.StepInResponse, a: DebugProtocol.StepInArguments): void { this.step(r, a.threadId, 'in', a.granularity, false); }
-  protected stepOutRequest(r: DebugProtocol.StepOutResponse, a: DebugProtocol.StepOutArguments): void { this.step(r, a.threadId, 'out', a.granularity, false); }
-  protected stepBackRequest(r: DebugProtocol.StepBackResponse, a: DebugProtocol.StepBackArguments): void { this.step(r, a.threadId, 'over', a.granularity, true); }
+  protected nextRequest(r: DebugProtocol.NextResponse, a: DebugProtocol.NextArguments): void {
+    this.step(r, a.threadId, 'over', a.granularity, false);
+  }
+  protected stepInRequest(r: DebugProtocol.StepInResponse, a: DebugProtocol.StepInArguments): void {
+    this.step(r, a.threadId, 'in', a.granularity, false);
+  }
+  protected stepOutRequest(r: DebugProtocol.StepOutResponse, a: DebugProtocol.StepOutArguments): void {
+    this.step(r, a.threadId, 'out', a.granularity, false);
+  }
+  protected stepBackRequest(r: DebugProtocol.StepBackResponse, a: DebugProtocol.StepBackArguments): void {
+    this.step(r, a.threadId, 'over', a.granularity, true);
+  }
 
   protected restartRequest(response: DebugProtocol.RestartResponse): void {
     this.guard(response, () => {
@@ -262,7 +358,9 @@ export class HartlineSession extends LoggingDebugSession {
     this.finished = true;
     t.pause();
     let path: string | undefined;
-    try { path = t.finish(); } catch (e) {
+    try {
+      path = t.finish();
+    } catch (e) {
       this.sendEvent(new OutputEvent(`the recording could not be finished: ${(e as Error).message}\n`, 'stderr'));
     }
     if (path && this.mode === 'record') this.sendEvent(new OutputEvent(`recording saved to ${path}\n`, 'console'));
@@ -270,19 +368,39 @@ export class HartlineSession extends LoggingDebugSession {
 
   // ---- custom requests: positions, switches, reverse steps of one hart, console input ----
 
-  protected customRequest(command: string, response: DebugProtocol.Response, args: Record<string, unknown> | undefined): void {
-    this.guard(response, () => customRequest({
-      timeline: this.timeline!, inspector: this.inspector, breakpoints: this.breakpoints, focus: this.focus,
-      move: (work, why, hart) => this.move(work, why, hart),
-      step: (threadId, kind, granularity) => this.step(response, threadId, kind, granularity, true),
-      type: (text) => this.type(text),
-      respond: () => this.sendResponse(response),
-    }, command, response, args), CUSTOM_WHILE_RUNNING.has(command));
+  protected customRequest(
+    command: string,
+    response: DebugProtocol.Response,
+    args: Record<string, unknown> | undefined,
+  ): void {
+    this.guard(
+      response,
+      () =>
+        customRequest(
+          {
+            timeline: this.timeline!,
+            inspector: this.inspector,
+            breakpoints: this.breakpoints,
+            focus: this.focus,
+            move: (work, why, hart) => this.move(work, why, hart),
+            step: (threadId, kind, granularity) => this.step(response, threadId, kind, granularity, true),
+            type: (text) => this.type(text),
+            respond: () => this.sendResponse(response),
+          },
+          command,
+          response,
+          args,
+        ),
+      CUSTOM_WHILE_RUNNING.has(command),
+    );
   }
 
   /** Console input for the guest: only a live recording takes it (a replay reads what was recorded). */
   private type(text: string): void {
-    if (this.mode === 'replay') throw new RefusedError('this is a replay: console input was recorded; record a new session to type into the guest');
+    if (this.mode === 'replay')
+      throw new RefusedError(
+        'this is a replay: console input was recorded; record a new session to type into the guest',
+      );
     if (!this.timeline!.live) throw new RefusedError('the program has ended: there is no one to read console input');
     this.timeline!.sendInput(Buffer.from(text, 'latin1'));
   }
@@ -294,53 +412,87 @@ export class HartlineSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  protected stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
-    this.guard(response, () => { response.body = this.inspector.stackTrace(args, this.focus); this.sendResponse(response); });
+  protected stackTraceRequest(
+    response: DebugProtocol.StackTraceResponse,
+    args: DebugProtocol.StackTraceArguments,
+  ): void {
+    this.guard(response, () => {
+      response.body = this.inspector.stackTrace(args, this.focus);
+      this.sendResponse(response);
+    });
   }
 
   protected sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
     this.guard(response, () => {
-      response.body = { content: this.inspector.source(args.source?.sourceReference ?? args.sourceReference), mimeType: 'text/x-asm' };
+      response.body = {
+        content: this.inspector.source(args.source?.sourceReference ?? args.sourceReference),
+        mimeType: 'text/x-asm',
+      };
       this.sendResponse(response);
     });
   }
 
   protected scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
-    this.guard(response, () => { response.body = { scopes: this.inspector.scopes(args.frameId) }; this.sendResponse(response); });
+    this.guard(response, () => {
+      response.body = { scopes: this.inspector.scopes(args.frameId) };
+      this.sendResponse(response);
+    });
   }
 
   protected variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
-    this.guard(response, () => { response.body = { variables: this.inspector.variables(args) }; this.sendResponse(response); });
+    this.guard(response, () => {
+      response.body = { variables: this.inspector.variables(args) };
+      this.sendResponse(response);
+    });
   }
 
   // ---- evaluate, set, memory ----
 
   protected evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
     const input = args.context === 'repl' && args.expression.trimStart().startsWith(INPUT_PREFIX);
-    this.guard(response, () => {
-      if (input) {
-        const text = args.expression.trimStart().slice(INPUT_PREFIX.length).replace(/^ /, '') + '\n';
-        this.type(text);
-        response.body = { result: `typed ${text.length} byte${text.length === 1 ? '' : 's'} into the console`, variablesReference: 0 };
-      } else if (args.context === 'hover') {
-        // Hovering whitespace or a keyword is no mistake of the user's: no answer, and no toast.
-        try { response.body = this.inspector.evaluate(args.expression, args.frameId, this.focus); } catch (e) {
-          this.sendErrorResponse(response, { id: 4, format: e instanceof Error ? e.message : String(e), showUser: false });
-          return;
+    this.guard(
+      response,
+      () => {
+        if (input) {
+          const text = args.expression.trimStart().slice(INPUT_PREFIX.length).replace(/^ /, '') + '\n';
+          this.type(text);
+          response.body = {
+            result: `typed ${text.length} byte${text.length === 1 ? '' : 's'} into the console`,
+            variablesReference: 0,
+          };
+        } else if (args.context === 'hover') {
+          // Hovering whitespace or a keyword is no mistake of the user's: no answer, and no toast.
+          try {
+            response.body = this.inspector.evaluate(args.expression, args.frameId, this.focus);
+          } catch (e) {
+            this.sendErrorResponse(response, {
+              id: 4,
+              format: e instanceof Error ? e.message : String(e),
+              showUser: false,
+            });
+            return;
+          }
+        } else {
+          response.body = this.inspector.evaluate(args.expression, args.frameId, this.focus);
         }
-      } else {
-        response.body = this.inspector.evaluate(args.expression, args.frameId, this.focus);
-      }
-      this.sendResponse(response);
-    }, input);
+        this.sendResponse(response);
+      },
+      input,
+    );
   }
 
   /** State may change only while recording, at the frontier: the past is fixed by the recording. */
   private writable(): void {
     const t = this.timeline!;
-    if (this.mode === 'replay') throw new RefusedError('this is a replay: registers, variables and memory are read-only (record a new session to change state)');
+    if (this.mode === 'replay')
+      throw new RefusedError(
+        'this is a replay: registers, variables and memory are read-only (record a new session to change state)',
+      );
     if (!t.live) throw new RefusedError('the program has ended: the recording can no longer change');
-    if (t.position !== t.end) throw new RefusedError(`state can only be changed at the end of the recording (position ${t.end}); go there first`);
+    if (t.position !== t.end)
+      throw new RefusedError(
+        `state can only be changed at the end of the recording (position ${t.end}); go there first`,
+      );
   }
 
   private applyEdit(edit: Edit): void {
@@ -349,7 +501,10 @@ export class HartlineSession extends LoggingDebugSession {
     if (this.clientInvalidates) this.sendEvent(new InvalidatedEvent(['variables']));
   }
 
-  protected setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+  protected setVariableRequest(
+    response: DebugProtocol.SetVariableResponse,
+    args: DebugProtocol.SetVariableArguments,
+  ): void {
     this.guard(response, () => {
       this.writable();
       const a = this.inspector.assignListed(args.variablesReference, args.name, args.value, this.focus);
@@ -360,7 +515,10 @@ export class HartlineSession extends LoggingDebugSession {
     });
   }
 
-  protected setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): void {
+  protected setExpressionRequest(
+    response: DebugProtocol.SetExpressionResponse,
+    args: DebugProtocol.SetExpressionArguments,
+  ): void {
     this.guard(response, () => {
       this.writable();
       const f = this.inspector.frameOf(args.frameId, this.focus);
@@ -368,65 +526,123 @@ export class HartlineSession extends LoggingDebugSession {
       this.applyEdit(edit);
       this.inspector.refresh();
       const after = this.inspector.evaluateOn(args.expression, f.hart, 0);
-      response.body = { value: edit.target === 'register' ? '0x' + BigInt.asUintN(64, (after.kind === 'int' ? after.value : 0n)).toString(16) : formatValue(after) };
+      response.body = {
+        value:
+          edit.target === 'register'
+            ? '0x' + BigInt.asUintN(64, after.kind === 'int' ? after.value : 0n).toString(16)
+            : formatValue(after),
+      };
       this.sendResponse(response);
     });
   }
 
-  protected readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
-    this.guard(response, () => { response.body = this.inspector.readMemory(args, this.focus); this.sendResponse(response); });
+  protected readMemoryRequest(
+    response: DebugProtocol.ReadMemoryResponse,
+    args: DebugProtocol.ReadMemoryArguments,
+  ): void {
+    this.guard(response, () => {
+      response.body = this.inspector.readMemory(args, this.focus);
+      this.sendResponse(response);
+    });
   }
 
-  protected writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
+  protected writeMemoryRequest(
+    response: DebugProtocol.WriteMemoryResponse,
+    args: DebugProtocol.WriteMemoryArguments,
+  ): void {
     this.guard(response, () => {
       const parsed = parseAddress(args.memoryReference, args.offset ?? 0);
       if (!parsed) throw new RefusedError(`bad memory reference ${args.memoryReference}`);
       const bytes = new Uint8Array(Buffer.from(args.data, 'base64'));
       if (bytes.length === 0) throw new RefusedError('no bytes to write');
       // Edits are physical: a virtual reference is translated through the focused hart's page tables.
-      const address = parsed.physical ? parsed.addr : this.inspector.physicalForEdit(this.focus, parsed.addr, bytes.length);
+      const address = parsed.physical
+        ? parsed.addr
+        : this.inspector.physicalForEdit(this.focus, parsed.addr, bytes.length);
       this.applyEdit({ target: 'memory', address, bytes });
       response.body = { bytesWritten: bytes.length };
       this.sendResponse(response);
     });
   }
 
-  protected disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
-    this.guard(response, () => { response.body = { instructions: this.inspector.disassemble(args, this.focus) }; this.sendResponse(response); });
-  }
-
-  // ---- breakpoints ----
-
-  protected setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+  protected disassembleRequest(
+    response: DebugProtocol.DisassembleResponse,
+    args: DebugProtocol.DisassembleArguments,
+  ): void {
     this.guard(response, () => {
-      const path = args.source.path ?? args.source.name ?? '';
-      response.body = { breakpoints: this.breakpoints.setSource(path, args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }))) };
-      if (args.source.path && response.body.breakpoints.some((b) => b.verified)) this.inspector.paths.noteClient(args.source.path);
+      response.body = { instructions: this.inspector.disassemble(args, this.focus) };
       this.sendResponse(response);
     });
   }
 
-  protected setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
-    this.guard(response, () => { response.body = { breakpoints: this.breakpoints.setFunctions(args.breakpoints) }; this.sendResponse(response); });
+  // ---- breakpoints ----
+
+  protected setBreakPointsRequest(
+    response: DebugProtocol.SetBreakpointsResponse,
+    args: DebugProtocol.SetBreakpointsArguments,
+  ): void {
+    this.guard(response, () => {
+      const path = args.source.path ?? args.source.name ?? '';
+      response.body = {
+        breakpoints: this.breakpoints.setSource(path, args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }))),
+      };
+      if (args.source.path && response.body.breakpoints.some((b) => b.verified))
+        this.inspector.paths.noteClient(args.source.path);
+      this.sendResponse(response);
+    });
   }
 
-  protected setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
-    this.guard(response, () => { response.body = { breakpoints: this.breakpoints.setInstructions(args.breakpoints) }; this.sendResponse(response); });
+  protected setFunctionBreakPointsRequest(
+    response: DebugProtocol.SetFunctionBreakpointsResponse,
+    args: DebugProtocol.SetFunctionBreakpointsArguments,
+  ): void {
+    this.guard(response, () => {
+      response.body = { breakpoints: this.breakpoints.setFunctions(args.breakpoints) };
+      this.sendResponse(response);
+    });
   }
 
-  protected dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+  protected setInstructionBreakpointsRequest(
+    response: DebugProtocol.SetInstructionBreakpointsResponse,
+    args: DebugProtocol.SetInstructionBreakpointsArguments,
+  ): void {
+    this.guard(response, () => {
+      response.body = { breakpoints: this.breakpoints.setInstructions(args.breakpoints) };
+      this.sendResponse(response);
+    });
+  }
+
+  protected dataBreakpointInfoRequest(
+    response: DebugProtocol.DataBreakpointInfoResponse,
+    args: DebugProtocol.DataBreakpointInfoArguments,
+  ): void {
     this.guard(response, () => {
       const accessTypes: DebugProtocol.DataBreakpointAccessType[] = ['read', 'write', 'readWrite'];
       const where = this.inspector.dataTarget(args, this.focus);
-      if (where) this.breakpoints.labelData(`0x${where.addr.toString(16)}/${where.size}`, /^(0x[0-9a-f]+|\d+)$/i.test(args.name.trim()) ? undefined : args.name.trim());
+      if (where)
+        this.breakpoints.labelData(
+          `0x${where.addr.toString(16)}/${where.size}`,
+          /^(0x[0-9a-f]+|\d+)$/i.test(args.name.trim()) ? undefined : args.name.trim(),
+        );
       response.body = where
-        ? { dataId: `${where.physical ? 'phys:' : ''}${hexAddress(where.addr)}/${where.size}`, description: `${args.name} (${where.size} bytes at ${hexAddress(where.addr)})`, accessTypes, canPersist: true }
+        ? {
+            dataId: `${where.physical ? 'phys:' : ''}${hexAddress(where.addr)}/${where.size}`,
+            description: `${args.name} (${where.size} bytes at ${hexAddress(where.addr)})`,
+            accessTypes,
+            canPersist: true,
+          }
         : { dataId: null, description: `${args.name} is not in memory` };
       this.sendResponse(response);
     });
   }
 
-  protected setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
-    this.guard(response, () => { response.body = { breakpoints: this.breakpoints.setData(args.breakpoints) }; this.sendResponse(response); });
+  protected setDataBreakpointsRequest(
+    response: DebugProtocol.SetDataBreakpointsResponse,
+    args: DebugProtocol.SetDataBreakpointsArguments,
+  ): void {
+    this.guard(response, () => {
+      response.body = { breakpoints: this.breakpoints.setData(args.breakpoints) };
+      this.sendResponse(response);
+    });
   }
 }

@@ -8,7 +8,8 @@ import { normalize } from 'node:path';
 
 /** How many trailing path components `a` and `b` share. */
 function sharedTail(a: string, b: string): number {
-  const x = a.split(/[\\/]+/), y = b.split(/[\\/]+/);
+  const x = a.split(/[\\/]+/),
+    y = b.split(/[\\/]+/);
   let n = 0;
   while (n < x.length && n < y.length && x[x.length - 1 - n] === y[y.length - 1 - n] && x[x.length - 1 - n] !== '') n++;
   return n;
@@ -31,13 +32,18 @@ export class SourcePaths {
     const elfPath = normalize(raw);
     const hit = this.cache.get(raw);
     if (hit !== undefined) return hit;
-    let best = elfPath, bestN = 0;
+    let best = elfPath,
+      bestN = 0;
     for (const p of this.client) {
       const n = sharedTail(p, elfPath);
-      if (n > bestN) { best = p; bestN = n; }
+      if (n > bestN) {
+        best = p;
+        bestN = n;
+      }
     }
     // The ELF's own path is right when it exists and is the file the client uses, or no client file matches.
-    if (bestN === 0 || (best !== elfPath && existsSync(elfPath) && sharedTail(best, elfPath) < 2 && !existsSync(best))) best = elfPath;
+    if (bestN === 0 || (best !== elfPath && existsSync(elfPath) && sharedTail(best, elfPath) < 2 && !existsSync(best)))
+      best = elfPath;
     this.cache.set(raw, best);
     return best;
   }

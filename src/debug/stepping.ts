@@ -63,7 +63,12 @@ async function resumeAt(c: StepContext, hart: number, pc: number, sp?: bigint): 
     pcs: new Set([...probes.pcs, pc]),
     watches: probes.watches,
     accept: (hit, replaying) => {
-      if (hit.kind === 'pc' && hit.pc === pc && hit.hart === hart && (sp === undefined || t.machine.harts[hart].readX(SP) >= sp)) {
+      if (
+        hit.kind === 'pc' &&
+        hit.pc === pc &&
+        hit.hart === hart &&
+        (sp === undefined || t.machine.harts[hart].readX(SP) >= sp)
+      ) {
         there = true;
         return true;
       }
@@ -82,7 +87,8 @@ function intoBody(c: StepContext, hart: number): Outcome {
   const body = lines.bodyStart(h().pc);
   let depth = 0;
   for (let n = 0; n < 100_000 && h().pc !== body; n++) {
-    const pc = h().pc, word = instructionOf(t.machine, hart, pc);
+    const pc = h().pc,
+      word = instructionOf(t.machine, hart, pc);
     if (!t.stepHart(hart)) return endOf(t);
     depth += depthDelta(word, pc, h().pc);
     if (depth < 0) break;
@@ -95,7 +101,9 @@ async function outOfInline(c: StepContext, hart: number, depth0: number): Promis
   const { t, lines } = c;
   const h = () => t.machine.harts[hart];
   for (let n = 0; n < MAX_STEPS; n++) {
-    const pc = h().pc, word = instructionOf(t.machine, hart, pc), sp = h().readX(SP);
+    const pc = h().pc,
+      word = instructionOf(t.machine, hart, pc),
+      sp = h().readX(SP);
     if (!t.stepHart(hart)) return endOf(t);
     const delta = depthDelta(word, pc, h().pc);
     const ret = delta > 0 ? returnAddress(word, pc) : undefined;
@@ -118,7 +126,8 @@ async function stepOut(c: StepContext, hart: number): Promise<Outcome> {
   const h = () => t.machine.harts[hart];
   let depth = 0;
   for (let n = 0; n < MAX_STEPS; n++) {
-    const pc = h().pc, word = instructionOf(t.machine, hart, pc);
+    const pc = h().pc,
+      word = instructionOf(t.machine, hart, pc);
     if (!t.stepHart(hart)) return endOf(t);
     depth += depthDelta(word, pc, h().pc);
     if (depth < 0) return ARRIVED;
@@ -127,7 +136,12 @@ async function stepOut(c: StepContext, hart: number): Promise<Outcome> {
 }
 
 /** Steps one hart forward. 'arrived' means the step completed; a user breakpoint met on the way stops it too. */
-export async function stepForward(c: StepContext, hart: number, kind: StepKind, granularity: Granularity): Promise<Outcome> {
+export async function stepForward(
+  c: StepContext,
+  hart: number,
+  kind: StepKind,
+  granularity: Granularity,
+): Promise<Outcome> {
   const { t, lines } = c;
   if (kind === 'out') return stepOut(c, hart);
   if (granularity === 'instruction') return t.stepHart(hart) ? ARRIVED : endOf(t);
@@ -136,7 +150,9 @@ export async function stepForward(c: StepContext, hart: number, kind: StepKind, 
   // Depth relative to the frame being stepped: above zero inside a trap handler entered from it.
   let depth = 0;
   for (let n = 0; n < MAX_STEPS; n++) {
-    const pc = h().pc, word = instructionOf(t.machine, hart, pc), sp = h().readX(SP);
+    const pc = h().pc,
+      word = instructionOf(t.machine, hart, pc),
+      sp = h().readX(SP);
     if (!t.stepHart(hart)) return endOf(t);
     const next = h().pc;
     const delta = depthDelta(word, pc, next);
@@ -156,7 +172,11 @@ export async function stepForward(c: StepContext, hart: number, kind: StepKind, 
     if (depth > 0) continue;
     const cur: HartSample = { position: t.position, pc: next, depth: 0 };
     // Returned to the caller, in the middle of its line: go on to the caller's next line.
-    if (depth < 0) { depth = 0; last = cur; continue; }
+    if (depth < 0) {
+      depth = 0;
+      last = cur;
+      continue;
+    }
     if (enters(lines, last, cur)) return ARRIVED;
     last = cur;
   }
@@ -176,7 +196,11 @@ export function pickBackward(s: HartSample[], lines: LineOracle, kind: StepKind,
     return atStart ? 0 : undefined;
   }
   const accept = (i: number) => kind === 'in' || s[i].depth <= ref;
-  const prevAccepted = (i: number) => { let j = i - 1; while (j >= 0 && !accept(j)) j--; return j; };
+  const prevAccepted = (i: number) => {
+    let j = i - 1;
+    while (j >= 0 && !accept(j)) j--;
+    return j;
+  };
   const isEntry = (i: number): boolean | undefined => {
     const j = prevAccepted(i);
     if (j < 0) return atStart ? true : undefined;
@@ -193,7 +217,10 @@ export function pickBackward(s: HartSample[], lines: LineOracle, kind: StepKind,
   let i = n;
   const here = isEntry(n);
   if (here === undefined) return undefined;
-  if (here) { i = prevAccepted(n); if (i < 0) return atStart ? 0 : undefined; }
+  if (here) {
+    i = prevAccepted(n);
+    if (i < 0) return atStart ? 0 : undefined;
+  }
   for (;;) {
     if (kind === 'over' && s[i].depth < ref) ref = s[i].depth; // stepped back out of the function into its caller
     const e = isEntry(i);
@@ -210,13 +237,17 @@ const START: Outcome = { kind: 'start' };
 function reverseOut(c: StepContext, hart: number): Outcome | undefined {
   const { t, lines } = c;
   const pc0 = t.machine.harts[hart].pc;
-  const depth0 = lines.inlineDepth(pc0), fn = lines.functionStart(pc0);
+  const depth0 = lines.inlineDepth(pc0),
+    fn = lines.functionStart(pc0);
   if (depth0 > 0) {
     // Out of an inlined call, backwards: to the last instruction of the same function before the call began
     // (instructions of functions it called do not count).
     for (let n = 0; n < 100_000; n++) {
       const q = t.previousInstruction(hart);
-      if (q < 0) { t.seek(0); return START; }
+      if (q < 0) {
+        t.seek(0);
+        return START;
+      }
       t.seek(q);
       const pc = t.machine.harts[hart].pc;
       if (lines.functionStart(pc) === fn && lines.inlineDepth(pc) < depth0) return ARRIVED;
@@ -225,10 +256,13 @@ function reverseOut(c: StepContext, hart: number): Outcome | undefined {
   }
   const caller = c.caller(hart);
   if (!caller) return undefined;
-  const sites = [caller.pc - 4, caller.pc - 2].filter((a) => returnAddress(instructionOf(t.machine, hart, a), a) === caller.pc);
+  const sites = [caller.pc - 4, caller.pc - 2].filter(
+    (a) => returnAddress(instructionOf(t.machine, hart, a), a) === caller.pc,
+  );
   if (sites.length === 0) return undefined;
   const out = t.backward({
-    pcs: new Set(sites), watches: [],
+    pcs: new Set(sites),
+    watches: [],
     accept: (hit) => hit.hart === hart && (caller.cfa === undefined || t.machine.harts[hart].readX(SP) === caller.cfa),
   });
   return out.kind === 'hit' ? ARRIVED : out;
@@ -252,6 +286,9 @@ export function stepBackward(c: StepContext, hart: number, kind: StepKind, granu
       t.seek(s[k].position);
       return s[k].position === 0 ? START : ARRIVED;
     }
-    if (from === 0) { t.seek(0); return START; }
+    if (from === 0) {
+      t.seek(0);
+      return START;
+    }
   }
 }

@@ -19,7 +19,12 @@ export interface Hit {
 }
 
 /** A watched range of guest physical memory. */
-export interface WatchRange { lo: number; hi: number; read: boolean; write: boolean }
+export interface WatchRange {
+  lo: number;
+  hi: number;
+  read: boolean;
+  write: boolean;
+}
 
 /** The breakpoints a run honours; `accept` applies conditions and hit counts at a clean instruction boundary. */
 export interface Probes {
@@ -47,7 +52,10 @@ export interface HartSample {
 }
 
 /** The running hart changes at `position` to `hart`. */
-export interface Switch { position: number; hart: number }
+export interface Switch {
+  position: number;
+  hart: number;
+}
 
 /**
  * The reverse-execution engine as the adapter sees it. Positions count instructions of all harts together.

@@ -19,7 +19,9 @@ class MappedInlineAdapter implements vscode.DebugAdapter {
   private readonly toRemote: [string, string][];
 
   constructor(sourceMap: Record<string, string> | undefined) {
-    const pairs = Object.entries(sourceMap ?? {}).map(([a, b]) => [a.replace(/\/+$/, ''), b.replace(/\/+$/, '')] as [string, string]);
+    const pairs = Object.entries(sourceMap ?? {}).map(
+      ([a, b]) => [a.replace(/\/+$/, ''), b.replace(/\/+$/, '')] as [string, string],
+    );
     this.toLocal = pairs;
     this.toRemote = pairs.map(([a, b]) => [b, a]);
     this.inner.onDidSendMessage((m) => {
@@ -31,7 +33,8 @@ class MappedInlineAdapter implements vscode.DebugAdapter {
 
   handleMessage(m: vscode.DebugProtocolMessage): void {
     const msg = m as Message;
-    if (this.toRemote.length && msg.type === 'request' && msg.command !== 'launch') mapPaths(msg.arguments, this.toRemote);
+    if (this.toRemote.length && msg.type === 'request' && msg.command !== 'launch')
+      mapPaths(msg.arguments, this.toRemote);
     this.inner.handleMessage(msg as never);
   }
 
@@ -48,7 +51,9 @@ export class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
     const c = session.configuration;
     if (typeof c.debugServer === 'number') return new vscode.DebugAdapterServer(c.debugServer, '127.0.0.1');
     if (vscode.workspace.getConfiguration('hartline').get('adapter') === 'process') {
-      return new vscode.DebugAdapterExecutable('node', [vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'debugAdapter.js').fsPath]);
+      return new vscode.DebugAdapterExecutable('node', [
+        vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'debugAdapter.js').fsPath,
+      ]);
     }
     return new vscode.DebugAdapterInlineImplementation(new MappedInlineAdapter(c.sourceMap));
   }

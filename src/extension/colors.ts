@@ -1,6 +1,15 @@
 // One colour per hart, shared by the gutter markers, the other-harts line shading and the timeline's lanes.
 
-export const HART_COLORS = ['#e5534b', '#4c9be8', '#57ab5a', '#c69026', '#b083f0', '#39c5cf', '#e0823d', '#d35f9c'] as const;
+export const HART_COLORS = [
+  '#e5534b',
+  '#4c9be8',
+  '#57ab5a',
+  '#c69026',
+  '#b083f0',
+  '#39c5cf',
+  '#e0823d',
+  '#d35f9c',
+] as const;
 
 export const hartColor = (hart: number): string => HART_COLORS[hart % HART_COLORS.length];
 
@@ -9,7 +18,8 @@ export const hartColor = (hart: number): string => HART_COLORS[hart % HART_COLOR
  * one switched out, `many` (two dots) a line where several switches happened. Dots, so they never look like the
  * stack frame's arrow.
  */
-export const markerIcon = (hart: number, way: 'in' | 'out' | 'many'): string => `media/markers/hart${hart % HART_COLORS.length}-${way}.svg`;
+export const markerIcon = (hart: number, way: 'in' | 'out' | 'many'): string =>
+  `media/markers/hart${hart % HART_COLORS.length}-${way}.svg`;
 
 /** Faint whole-line shading in a hart's colour. */
 export function shade(hart: number, alpha: number): string {

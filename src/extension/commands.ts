@@ -48,7 +48,8 @@ async function goToPosition(cursor: Cursor, arg: unknown, hart?: unknown): Promi
       title: 'Hartline: Go to Position',
       prompt: `A position from 0 to ${cursor.end.toLocaleString('en-US')} (instructions retired by all harts), or +N / -N from here`,
       value: String(cursor.position),
-      validateInput: (v) => (parsePosition(v, cursor.position) === undefined ? 'Type a number such as 1204331, or +1000 / -1000' : undefined),
+      validateInput: (v) =>
+        parsePosition(v, cursor.position) === undefined ? 'Type a number such as 1204331, or +1000 / -1000' : undefined,
     });
     if (text === undefined) return;
     position = parsePosition(text, cursor.position);
@@ -58,7 +59,13 @@ async function goToPosition(cursor: Cursor, arg: unknown, hart?: unknown): Promi
 
 /** The expression a Variables or Watch context menu was opened on. */
 function expressionOf(arg: unknown): string | undefined {
-  const a = arg as { variable?: { evaluateName?: string; name?: string }; expression?: string | { expression?: string }; name?: string } | undefined;
+  const a = arg as
+    | {
+        variable?: { evaluateName?: string; name?: string };
+        expression?: string | { expression?: string };
+        name?: string;
+      }
+    | undefined;
   if (!a) return undefined;
   if (a.variable) return a.variable.evaluateName ?? a.variable.name;
   if (typeof a.expression === 'string') return a.expression;
@@ -66,12 +73,20 @@ function expressionOf(arg: unknown): string | undefined {
 }
 
 async function lastWrite(arg: unknown): Promise<void> {
-  const expression = expressionOf(arg) ?? await vscode.window.showInputBox({ title: 'Hartline: Last Write to…', prompt: 'A variable or memory expression, such as counter or *(int*)0x80001000' });
+  const expression =
+    expressionOf(arg) ??
+    (await vscode.window.showInputBox({
+      title: 'Hartline: Last Write to…',
+      prompt: 'A variable or memory expression, such as counter or *(int*)0x80001000',
+    }));
   if (!expression) return;
   await send('hartline/lastWrite', { expression, threadId: threadOf(undefined) });
 }
 
-export function registerCommands(cursor: Cursor, extra: Record<string, (...args: unknown[]) => unknown>): vscode.Disposable[] {
+export function registerCommands(
+  cursor: Cursor,
+  extra: Record<string, (...args: unknown[]) => unknown>,
+): vscode.Disposable[] {
   const handlers: Record<string, (...args: unknown[]) => unknown> = {
     'hartline.reverseStepIn': (a) => send('hartline/reverseStepIn', { threadId: threadOf(a) }),
     'hartline.reverseStepOut': (a) => send('hartline/reverseStepOut', { threadId: threadOf(a) }),

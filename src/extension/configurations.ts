@@ -17,7 +17,8 @@ async function workspaceFiles(glob: string, max = 50): Promise<vscode.Uri[]> {
   return [...unique.values()].sort((a, b) => a.fsPath.localeCompare(b.fsPath));
 }
 
-const recordings = async (max = 200) => (await workspaceFiles('**/*.hartrec', max)).filter((u) => looksLikeRecording(u.fsPath));
+const recordings = async (max = 200) =>
+  (await workspaceFiles('**/*.hartrec', max)).filter((u) => looksLikeRecording(u.fsPath));
 
 function relative(folder: vscode.WorkspaceFolder | undefined, u: vscode.Uri): string {
   return folder ? '${workspaceFolder}/' + vscode.workspace.asRelativePath(u, false) : u.fsPath;
@@ -32,29 +33,80 @@ export class InitialConfigurations implements vscode.DebugConfigurationProvider 
     const [elf] = await workspaceFiles('**/*.elf', 1);
     if (!elf) {
       return [
-        { type: 'hartline', request: 'launch', name: 'Record', mode: 'record', program: '${workspaceFolder}/program.elf', harts: 4, schedule: 'chaos', seed: 7 },
-        { type: 'hartline', request: 'launch', name: 'Replay', mode: 'replay', recording: '${command:hartline.pickRecording}', startAt: 'end' },
+        {
+          type: 'hartline',
+          request: 'launch',
+          name: 'Record',
+          mode: 'record',
+          program: '${workspaceFolder}/program.elf',
+          harts: 4,
+          schedule: 'chaos',
+          seed: 7,
+        },
+        {
+          type: 'hartline',
+          request: 'launch',
+          name: 'Replay',
+          mode: 'replay',
+          recording: '${command:hartline.pickRecording}',
+          startAt: 'end',
+        },
       ];
     }
     const program = relative(folder, elf);
     const name = basename(elf.fsPath);
     return [
-      { type: 'hartline', request: 'launch', name: `Record ${name}`, mode: 'record', program, harts: 4, schedule: 'chaos', seed: 7 },
-      { type: 'hartline', request: 'launch', name: `Replay ${name.replace(/\.elf$/, '.hartrec')}`, mode: 'replay', program,
-        recording: program.replace(/\.elf$/, '') + '.hartrec', startAt: 'end' },
-      { type: 'hartline', request: 'launch', name: 'Replay a recording…', mode: 'replay', program, recording: '${command:hartline.pickRecording}', startAt: 'end' },
+      {
+        type: 'hartline',
+        request: 'launch',
+        name: `Record ${name}`,
+        mode: 'record',
+        program,
+        harts: 4,
+        schedule: 'chaos',
+        seed: 7,
+      },
+      {
+        type: 'hartline',
+        request: 'launch',
+        name: `Replay ${name.replace(/\.elf$/, '.hartrec')}`,
+        mode: 'replay',
+        program,
+        recording: program.replace(/\.elf$/, '') + '.hartrec',
+        startAt: 'end',
+      },
+      {
+        type: 'hartline',
+        request: 'launch',
+        name: 'Replay a recording…',
+        mode: 'replay',
+        program,
+        recording: '${command:hartline.pickRecording}',
+        startAt: 'end',
+      },
     ];
   }
 
   /** Fills defaults from hartline.* settings; with no launch.json at all, records the first ELF found. */
-  async resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, c: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
+  async resolveDebugConfiguration(
+    folder: vscode.WorkspaceFolder | undefined,
+    c: vscode.DebugConfiguration,
+  ): Promise<vscode.DebugConfiguration | undefined> {
     if (!c.type && !c.request && !c.name) {
       const [elf] = await workspaceFiles('**/*.elf', 1);
       if (!elf) {
-        void vscode.window.showErrorMessage('Hartline: no .elf file in this workspace. Add a launch configuration with "program" set to a RISC-V ELF file.');
+        void vscode.window.showErrorMessage(
+          'Hartline: no .elf file in this workspace. Add a launch configuration with "program" set to a RISC-V ELF file.',
+        );
         return undefined;
       }
-      Object.assign(c, { type: 'hartline', request: 'launch', name: `Record ${basename(elf.fsPath)}`, mode: 'record', program: elf.fsPath });
+      Object.assign(c, {
+        type: 'hartline',
+        request: 'launch',
+        name: `Record ${basename(elf.fsPath)}`,
+        mode: 'record',
+        program: elf.fsPath,
+      });
     }
     const settings = vscode.workspace.getConfiguration('hartline', folder);
     for (const o of LAUNCH_ATTRIBUTES) {
@@ -63,21 +115,29 @@ export class InitialConfigurations implements vscode.DebugConfigurationProvider 
     if (c.cwd === undefined && folder) c.cwd = folder.uri.fsPath;
     if (c.mode === 'replay' || (!c.mode && c.recording && !c.program)) {
       // A replay has the recording's machine: settings for recording must not override it.
-      delete c.harts; delete c.quantum;
+      delete c.harts;
+      delete c.quantum;
     }
     return c;
   }
 
   /** A recording never replaces an earlier one unless `"overwrite": true`: the next free name-N.hartrec is used. */
-  resolveDebugConfigurationWithSubstitutedVariables(_folder: vscode.WorkspaceFolder | undefined, c: vscode.DebugConfiguration): vscode.DebugConfiguration {
+  resolveDebugConfigurationWithSubstitutedVariables(
+    _folder: vscode.WorkspaceFolder | undefined,
+    c: vscode.DebugConfiguration,
+  ): vscode.DebugConfiguration {
     const replay = c.mode === 'replay' || (!c.mode && c.recording && !c.program);
     if (replay || c.overwrite === true) return c;
     const wanted = recordingPathOf(c);
     if (!wanted) return c;
     const path = freshRecordingPath(wanted);
     c.recording = path;
-    pendingNotes.set(c.name, path === wanted ? `recording to ${path}` :
-      `recording to ${path}: ${basename(wanted)} already exists and is kept (set "overwrite": true to replace it)`);
+    pendingNotes.set(
+      c.name,
+      path === wanted
+        ? `recording to ${path}`
+        : `recording to ${path}: ${basename(wanted)} already exists and is kept (set "overwrite": true to replace it)`,
+    );
     return c;
   }
 }
@@ -87,8 +147,23 @@ export class DynamicConfigurations implements vscode.DebugConfigurationProvider 
   async provideDebugConfigurations(folder: vscode.WorkspaceFolder | undefined): Promise<vscode.DebugConfiguration[]> {
     const elves = await workspaceFiles('**/*.elf');
     return [
-      ...elves.map((u) => ({ type: 'hartline', request: 'launch', name: `Record ${vscode.workspace.asRelativePath(u, false)}`, mode: 'record', program: relative(folder, u), schedule: 'chaos', seed: 7 })),
-      ...(await recordings(50)).map((u) => ({ type: 'hartline', request: 'launch', name: `Replay ${vscode.workspace.asRelativePath(u, false)}`, mode: 'replay', recording: relative(folder, u), startAt: 'end' })),
+      ...elves.map((u) => ({
+        type: 'hartline',
+        request: 'launch',
+        name: `Record ${vscode.workspace.asRelativePath(u, false)}`,
+        mode: 'record',
+        program: relative(folder, u),
+        schedule: 'chaos',
+        seed: 7,
+      })),
+      ...(await recordings(50)).map((u) => ({
+        type: 'hartline',
+        request: 'launch',
+        name: `Replay ${vscode.workspace.asRelativePath(u, false)}`,
+        mode: 'replay',
+        recording: relative(folder, u),
+        startAt: 'end',
+      })),
     ];
   }
 }
@@ -97,28 +172,72 @@ export class DynamicConfigurations implements vscode.DebugConfigurationProvider 
 export async function pickRecording(): Promise<string | undefined> {
   const found = await recordings();
   const browse = { label: '$(folder-opened) Browse…', path: '' };
-  const items = [...found.map((u) => ({ label: basename(u.fsPath), description: vscode.workspace.asRelativePath(u), path: u.fsPath })), browse];
-  const picked = found.length ? await vscode.window.showQuickPick(items, { title: 'Hartline: recording to replay', placeHolder: 'Pick a .hartrec recording' }) : browse;
+  const items = [
+    ...found.map((u) => ({
+      label: basename(u.fsPath),
+      description: vscode.workspace.asRelativePath(u),
+      path: u.fsPath,
+    })),
+    browse,
+  ];
+  const picked = found.length
+    ? await vscode.window.showQuickPick(items, {
+        title: 'Hartline: recording to replay',
+        placeHolder: 'Pick a .hartrec recording',
+      })
+    : browse;
   if (!picked) return undefined;
   if (picked.path) return picked.path;
-  const uris = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Hartline recordings': ['hartrec'] }, title: 'Recording to replay' });
+  const uris = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    filters: { 'Hartline recordings': ['hartrec'] },
+    title: 'Recording to replay',
+  });
   return uris?.[0]?.fsPath;
 }
 
 /** The welcome view's buttons: record an ELF of the workspace (asking when there are several), or replay a recording. */
 export async function recordWorkspace(): Promise<void> {
   const elves = await workspaceFiles('**/*.elf');
-  if (elves.length === 0) { void vscode.window.showErrorMessage('Hartline: no .elf file in this workspace: build your program first, or open its folder.'); return; }
-  const elf = elves.length === 1 ? elves[0] : (await vscode.window.showQuickPick(elves.map((u) => ({ label: basename(u.fsPath), description: vscode.workspace.asRelativePath(u), u })), { title: 'Hartline: program to record' }))?.u;
+  if (elves.length === 0) {
+    void vscode.window.showErrorMessage(
+      'Hartline: no .elf file in this workspace: build your program first, or open its folder.',
+    );
+    return;
+  }
+  const elf =
+    elves.length === 1
+      ? elves[0]
+      : (
+          await vscode.window.showQuickPick(
+            elves.map((u) => ({ label: basename(u.fsPath), description: vscode.workspace.asRelativePath(u), u })),
+            { title: 'Hartline: program to record' },
+          )
+        )?.u;
   if (!elf) return;
   const folder = vscode.workspace.getWorkspaceFolder(elf);
-  await vscode.debug.startDebugging(folder, { type: 'hartline', request: 'launch', name: `Record ${basename(elf.fsPath)}`, mode: 'record', program: elf.fsPath, schedule: 'chaos', seed: 7 });
+  await vscode.debug.startDebugging(folder, {
+    type: 'hartline',
+    request: 'launch',
+    name: `Record ${basename(elf.fsPath)}`,
+    mode: 'record',
+    program: elf.fsPath,
+    schedule: 'chaos',
+    seed: 7,
+  });
 }
 
 export async function replayRecording(): Promise<void> {
   const recording = await pickRecording();
   if (!recording) return;
-  await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], { type: 'hartline', request: 'launch', name: `Replay ${basename(recording)}`, mode: 'replay', recording, startAt: 'end' });
+  await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], {
+    type: 'hartline',
+    request: 'launch',
+    name: `Replay ${basename(recording)}`,
+    mode: 'replay',
+    recording,
+    startAt: 'end',
+  });
 }
 
 /** launch.json: `program` and `bios` complete with the workspace's ELF files, `recording` with its recordings. */
@@ -132,7 +251,10 @@ export class LaunchCompletions implements vscode.CompletionItemProvider {
     const range = new vscode.Range(at.line, at.character - m[2].length, at.line, at.character);
     return files.map((u, k) => {
       const text = relative(folder, u);
-      const item = new vscode.CompletionItem({ label: text, description: m[1] === 'recording' ? 'recording' : 'RISC-V ELF' }, vscode.CompletionItemKind.File);
+      const item = new vscode.CompletionItem(
+        { label: text, description: m[1] === 'recording' ? 'recording' : 'RISC-V ELF' },
+        vscode.CompletionItemKind.File,
+      );
       item.range = range;
       item.sortText = String(k).padStart(4, '0');
       item.filterText = text;

@@ -2,7 +2,16 @@
 // and docs/options.md.
 // scripts/contributions.mjs writes them; test/unit/extension-contributions.test.ts checks they are up to date.
 
-import { CATEGORY, COMMANDS, DEBUG_WELCOME, DUMP_LANGUAGE, KEYBINDINGS, TIMELINE_CONTAINER, TIMELINE_VIEW, WALKTHROUGH } from './manifest';
+import {
+  CATEGORY,
+  COMMANDS,
+  DEBUG_WELCOME,
+  DUMP_LANGUAGE,
+  KEYBINDINGS,
+  TIMELINE_CONTAINER,
+  TIMELINE_VIEW,
+  WALKTHROUGH,
+} from './manifest';
 import { LAUNCH_ATTRIBUTES, LaunchAttribute } from '../debug/launch-attributes';
 import { SETTINGS, SNIPPETS, schemaOf } from './options';
 import { RACE_COMMANDS, RACES_VIEW } from './raceManifest';
@@ -19,7 +28,8 @@ function menus(): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = { commandPalette: [] };
   for (const c of ALL_COMMANDS) {
     out.commandPalette.push({ command: c.id, when: c.hidden ? 'false' : c.when });
-    for (const [menu, m] of Object.entries(c.menus ?? {})) (out[menu] ??= []).push({ command: c.id, group: m.group, when: m.when ?? c.when });
+    for (const [menu, m] of Object.entries(c.menus ?? {}))
+      (out[menu] ??= []).push({ command: c.id, group: m.group, when: m.when ?? c.when });
   }
   return out;
 }
@@ -28,37 +38,67 @@ export function contributes(): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
   for (const o of LAUNCH_ATTRIBUTES) properties[o.name] = schemaOf(o);
   const settings: Record<string, unknown> = {};
-  SETTINGS.forEach((s, k) => { settings[s.key] = { ...schemaOf(s), order: k }; });
+  SETTINGS.forEach((s, k) => {
+    settings[s.key] = { ...schemaOf(s), order: k };
+  });
   return {
-    debuggers: [{
-      type: 'hartline',
-      label: 'Hartline (RISC-V record & replay)',
-      languages: ['c', 'cpp', 'riscv'],
-      variables: { pickRecording: 'hartline.pickRecording' },
-      configurationAttributes: { launch: { properties } },
-      configurationSnippets: SNIPPETS.map((s) => ({ label: s.label, description: s.description, body: s.body })),
-    }],
+    debuggers: [
+      {
+        type: 'hartline',
+        label: 'Hartline (RISC-V record & replay)',
+        languages: ['c', 'cpp', 'riscv'],
+        variables: { pickRecording: 'hartline.pickRecording' },
+        configurationAttributes: { launch: { properties } },
+        configurationSnippets: SNIPPETS.map((s) => ({ label: s.label, description: s.description, body: s.body })),
+      },
+    ],
     breakpoints: [{ language: 'c' }, { language: 'cpp' }, { language: 'riscv' }],
     languages: [
       { id: 'riscv', aliases: ['RISC-V Assembly', 'riscv'], extensions: ['.S', '.s'] },
       { id: DUMP_LANGUAGE, aliases: ['Hartline Recording Dump'], extensions: ['.hartdump'] },
     ],
-    configurationDefaults: { [`[${DUMP_LANGUAGE}]`]: { 'editor.guides.indentation': false, 'editor.wordWrap': 'off', 'editor.renderWhitespace': 'none' } },
-    grammars: [{ language: DUMP_LANGUAGE, scopeName: 'source.hartline-dump', path: './syntaxes/hartline-dump.tmLanguage.json' }],
-    commands: ALL_COMMANDS.map((c) => ({ command: c.id, title: c.title, category: CATEGORY, icon: icon(c.icon), enablement: c.when === 'true' ? undefined : c.when })),
+    configurationDefaults: {
+      [`[${DUMP_LANGUAGE}]`]: {
+        'editor.guides.indentation': false,
+        'editor.wordWrap': 'off',
+        'editor.renderWhitespace': 'none',
+      },
+    },
+    grammars: [
+      { language: DUMP_LANGUAGE, scopeName: 'source.hartline-dump', path: './syntaxes/hartline-dump.tmLanguage.json' },
+    ],
+    commands: ALL_COMMANDS.map((c) => ({
+      command: c.id,
+      title: c.title,
+      category: CATEGORY,
+      icon: icon(c.icon),
+      enablement: c.when === 'true' ? undefined : c.when,
+    })),
     menus: menus(),
     keybindings: KEYBINDINGS,
     configuration: { title: 'Hartline', properties: settings },
     viewsContainers: { panel: [{ id: TIMELINE_CONTAINER, title: 'Hart Timeline', icon: 'media/icons/timeline.svg' }] },
     views: {
-      [TIMELINE_CONTAINER]: [{ type: 'webview', id: TIMELINE_VIEW, name: 'Hart Timeline', icon: 'media/icons/timeline.svg' }],
+      [TIMELINE_CONTAINER]: [
+        { type: 'webview', id: TIMELINE_VIEW, name: 'Hart Timeline', icon: 'media/icons/timeline.svg' },
+      ],
       debug: [RACES_VIEW],
     },
     viewsWelcome: [{ view: 'debug', contents: DEBUG_WELCOME }],
-    walkthroughs: [{
-      id: WALKTHROUGH.id, title: WALKTHROUGH.title, description: WALKTHROUGH.description,
-      steps: WALKTHROUGH.steps.map((s) => ({ id: s.id, title: s.title, description: s.description, media: { markdown: s.media }, completionEvents: s.completionEvents })),
-    }],
+    walkthroughs: [
+      {
+        id: WALKTHROUGH.id,
+        title: WALKTHROUGH.title,
+        description: WALKTHROUGH.description,
+        steps: WALKTHROUGH.steps.map((s) => ({
+          id: s.id,
+          title: s.title,
+          description: s.description,
+          media: { markdown: s.media },
+          completionEvents: s.completionEvents,
+        })),
+      },
+    ],
   };
 }
 
@@ -90,7 +130,8 @@ const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** docs/options.md: every launch attribute and setting, from the same source as package.json. */
 export function optionsDoc(): string {
-  const row = (o: LaunchAttribute) => `| \`${o.name}\` | ${o.type} | ${o.modes.join(', ')} | ${cell(o.default)}${o.setting ? `; in VS Code \`${o.setting}\`` : ''} | ${bounds(o)} | ${esc(o.description)} |`;
+  const row = (o: LaunchAttribute) =>
+    `| \`${o.name}\` | ${o.type} | ${o.modes.join(', ')} | ${cell(o.default)}${o.setting ? `; in VS Code \`${o.setting}\`` : ''} | ${bounds(o)} | ${esc(o.description)} |`;
   return [
     '<!-- Generated by scripts/contributions.mjs from src/debug/launch-attributes.ts and src/extension/options.ts; edit those, then run npm run generate. -->',
     '# Hartline options',
@@ -104,7 +145,7 @@ export function optionsDoc(): string {
     '| --- | --- | --- | --- | --- | --- |',
     ...LAUNCH_ATTRIBUTES.map(row),
     '',
-    'An attribute with a setting takes that setting\'s value when the configuration leaves it out.',
+    "An attribute with a setting takes that setting's value when the configuration leaves it out.",
     '',
     '## Settings',
     '',

@@ -6,7 +6,11 @@ import { deriveSites, Location, SwitchSite } from './sites';
 
 export type { Location, SwitchSite } from './sites';
 
-export interface Span { hart: number; from: number; to: number }
+export interface Span {
+  hart: number;
+  from: number;
+  to: number;
+}
 
 /** What the timeline view draws; the optional lists come from the adapter's `hartline/timeline` request when it has one. */
 export interface TimelineData {
@@ -43,7 +47,9 @@ export class Cursor implements vscode.Disposable {
   private lastReason = '';
   /** The optional custom requests the adapter announced in its capabilities (`hartlineRequests`). */
   private readonly announced = new Map<string, Set<string>>();
-  private get requests(): Set<string> { return (this.session && this.announced.get(this.session.id)) || new Set(); }
+  private get requests(): Set<string> {
+    return (this.session && this.announced.get(this.session.id)) || new Set();
+  }
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires after every stop and change of position, once the locations and sites are known. */
   readonly onDidChange = this.changed.event;
@@ -52,16 +58,28 @@ export class Cursor implements vscode.Disposable {
 
   constructor(private readonly range: () => number) {
     this.disposables.push(
-      vscode.debug.registerDebugAdapterTrackerFactory('hartline', { createDebugAdapterTracker: (s) => this.tracker(s) }),
-      vscode.debug.onDidTerminateDebugSession((s) => { this.announced.delete(s.id); if (s === this.session) this.reset(undefined); }),
-      vscode.debug.onDidChangeActiveDebugSession((s) => { if (s?.type === 'hartline' && s !== this.session) { this.reset(s); void this.refresh(); } }),
+      vscode.debug.registerDebugAdapterTrackerFactory('hartline', {
+        createDebugAdapterTracker: (s) => this.tracker(s),
+      }),
+      vscode.debug.onDidTerminateDebugSession((s) => {
+        this.announced.delete(s.id);
+        if (s === this.session) this.reset(undefined);
+      }),
+      vscode.debug.onDidChangeActiveDebugSession((s) => {
+        if (s?.type === 'hartline' && s !== this.session) {
+          this.reset(s);
+          void this.refresh();
+        }
+      }),
       this.changed,
     );
   }
 
   private tracker(s: vscode.DebugSession): vscode.DebugAdapterTracker {
     return {
-      onWillStartSession: () => { if (!this.session || vscode.debug.activeDebugSession === s) this.reset(s); },
+      onWillStartSession: () => {
+        if (!this.session || vscode.debug.activeDebugSession === s) this.reset(s);
+      },
       onDidSendMessage: (m: { type: string; event?: string; command?: string; body?: Record<string, unknown> }) => {
         if (m.type === 'response' && m.command === 'initialize') {
           // Optional custom requests are only sent when the adapter lists them: an unknown one shows the user an error.
@@ -71,16 +89,33 @@ export class Cursor implements vscode.Disposable {
         if (m.type !== 'event' || s !== this.session) return;
         const b = m.body ?? {};
         switch (m.event) {
-          case 'stopped': this.stopped = true; this.lastReason = String(b.reason ?? ''); this.lastDescription = String(b.description ?? ''); this.focus = Number(b.threadId ?? 1) - 1; break;
-          case 'continued': this.stopped = false; this.changed.fire(); break;
+          case 'stopped':
+            this.stopped = true;
+            this.lastReason = String(b.reason ?? '');
+            this.lastDescription = String(b.description ?? '');
+            this.focus = Number(b.threadId ?? 1) - 1;
+            break;
+          case 'continued':
+            this.stopped = false;
+            this.changed.fire();
+            break;
           case 'hartline/position':
-            this.position = Number(b.position); this.end = Number(b.end); this.focus = Number(b.hart ?? this.focus);
+            this.position = Number(b.position);
+            this.end = Number(b.end);
+            this.focus = Number(b.hart ?? this.focus);
             if (this.lastReason === 'breakpoint' || this.lastReason === 'data breakpoint') {
-              if (!this.stops.some((x) => x.position === this.position)) this.stops.push({ position: this.position, hart: this.focus, reason: this.lastReason, description: this.lastDescription });
+              if (!this.stops.some((x) => x.position === this.position))
+                this.stops.push({
+                  position: this.position,
+                  hart: this.focus,
+                  reason: this.lastReason,
+                  description: this.lastDescription,
+                });
             }
             break;
           case 'hartline/switches':
-            for (const sw of (b.switches as { position: number; hart: number }[] | undefined) ?? []) if (!this.switches.has(sw.position)) this.switches.set(sw.position, { hart: sw.hart });
+            for (const sw of (b.switches as { position: number; hart: number }[] | undefined) ?? [])
+              if (!this.switches.has(sw.position)) this.switches.set(sw.position, { hart: sw.hart });
             void this.refresh();
             break;
         }
@@ -90,15 +125,24 @@ export class Cursor implements vscode.Disposable {
 
   private reset(s: vscode.DebugSession | undefined): void {
     this.session = s;
-    this.position = 0; this.end = 0; this.focus = 0; this.harts = 0; this.stopped = false;
-    this.switches.clear(); this.stops.length = 0; this.inputs.length = 0;
+    this.position = 0;
+    this.end = 0;
+    this.focus = 0;
+    this.harts = 0;
+    this.stopped = false;
+    this.switches.clear();
+    this.stops.length = 0;
+    this.inputs.length = 0;
     this.extra = { wfi: [], interrupts: [] };
-    this.locations = []; this.sites = [];
+    this.locations = [];
+    this.sites = [];
     this.changed.fire();
   }
 
   /** Recorded console input is known only when the adapter sends it; typed input is noted here. */
-  noteInput(position: number): void { this.inputs.push({ position }); }
+  noteInput(position: number): void {
+    this.inputs.push({ position });
+  }
 
   /** After a stop: every hart's current line, the switch sites near the cursor, and richer timeline data if offered. */
   async refresh(): Promise<void> {
@@ -108,16 +152,29 @@ export class Cursor implements vscode.Disposable {
     try {
       // The position and end as the adapter has them now (a first stop may come before its position event is seen).
       const at = await s.customRequest('hartline/position');
-      if (gen === this.generation && typeof at?.position === 'number') { this.position = at.position; this.end = at.end; }
+      if (gen === this.generation && typeof at?.position === 'number') {
+        this.position = at.position;
+        this.end = at.end;
+      }
       const threads = (await s.customRequest('threads')).threads as { id: number; name: string }[];
       this.harts = threads.length;
-      const locations = await Promise.all(threads.map(async (t): Promise<Location> => {
-        try {
-          const st = await s.customRequest('stackTrace', { threadId: t.id, startFrame: 0, levels: 1 });
-          const f = st.stackFrames?.[0];
-          return { hart: t.id - 1, path: localPath(f?.source?.path), line: f?.line, pc: f?.instructionPointerReference, name: f?.name };
-        } catch { return { hart: t.id - 1 }; }
-      }));
+      const locations = await Promise.all(
+        threads.map(async (t): Promise<Location> => {
+          try {
+            const st = await s.customRequest('stackTrace', { threadId: t.id, startFrame: 0, levels: 1 });
+            const f = st.stackFrames?.[0];
+            return {
+              hart: t.id - 1,
+              path: localPath(f?.source?.path),
+              line: f?.line,
+              pc: f?.instructionPointerReference,
+              name: f?.name,
+            };
+          } catch {
+            return { hart: t.id - 1 };
+          }
+        }),
+      );
       await this.fetchTimeline(s);
       const sites = await this.fetchSites(s, locations);
       // The causes come from the adapter's switch list.
@@ -135,16 +192,24 @@ export class Cursor implements vscode.Disposable {
   }
 
   private async fetchSites(s: vscode.DebugSession, locations: Location[]): Promise<SwitchSite[]> {
-    if (this.requests.has('hartline/switchSites')) try {
-      const r = await s.customRequest('hartline/switchSites', { position: this.position, count: this.range() });
-      if (Array.isArray(r?.sites)) {
-        const sites = r.sites as SwitchSite[];
-        for (const x of sites) for (const at of [x.in, x.out]) if (at) at.path = localPath(at.path);
-        return sites;
+    if (this.requests.has('hartline/switchSites'))
+      try {
+        const r = await s.customRequest('hartline/switchSites', { position: this.position, count: this.range() });
+        if (Array.isArray(r?.sites)) {
+          const sites = r.sites as SwitchSite[];
+          for (const x of sites) for (const at of [x.in, x.out]) if (at) at.path = localPath(at.path);
+          return sites;
+        }
+      } catch {
+        /* an adapter without the request: derive what the current lines tell */
       }
-    } catch { /* an adapter without the request: derive what the current lines tell */ }
-    return deriveSites([...this.switches].map(([position, x]) => ({ position, hart: x.hart })).sort((a, b) => a.position - b.position),
-      this.position, this.focus, locations, this.range());
+    return deriveSites(
+      [...this.switches].map(([position, x]) => ({ position, hart: x.hart })).sort((a, b) => a.position - b.position),
+      this.position,
+      this.focus,
+      locations,
+      this.range(),
+    );
   }
 
   /** Every switch (with its cause), wfi span, interrupt and input, from the adapter's `hartline/timeline` request. */
@@ -157,22 +222,37 @@ export class Cursor implements vscode.Disposable {
         for (const sw of r.switches) this.switches.set(sw.position, { hart: sw.hart, from: sw.from, cause: sw.cause });
       }
       this.extra = { wfi: r?.wfi ?? [], interrupts: r?.interrupts ?? [] };
-      if (Array.isArray(r?.inputs)) { this.inputs.length = 0; this.inputs.push(...r.inputs); }
-    } catch { /* the session went on running: the next stop asks again */ }
+      if (Array.isArray(r?.inputs)) {
+        this.inputs.length = 0;
+        this.inputs.push(...r.inputs);
+      }
+    } catch {
+      /* the session went on running: the next stop asks again */
+    }
   }
 
   /** Redraws what depends on the cursor (after a bookmark changed). */
-  notify(): void { this.changed.fire(); }
+  notify(): void {
+    this.changed.fire();
+  }
 
   timeline(): TimelineData {
     return {
-      harts: this.harts, end: this.end, position: this.position, focus: this.focus,
+      harts: this.harts,
+      end: this.end,
+      position: this.position,
+      focus: this.focus,
       switches: [...this.switches].map(([position, x]) => ({ position, ...x })).sort((a, b) => a.position - b.position),
-      stops: this.stops.slice(), inputs: this.inputs.slice(), ...this.extra, bookmarks: this.bookmarks(),
+      stops: this.stops.slice(),
+      inputs: this.inputs.slice(),
+      ...this.extra,
+      bookmarks: this.bookmarks(),
     };
   }
 
-  dispose(): void { for (const d of this.disposables) d.dispose(); }
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
 }
 
 /** Source paths in DAP messages arrive as URIs when the extension host is remote (code-server): make them file paths. */

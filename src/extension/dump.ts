@@ -17,9 +17,15 @@ export function dumpUri(recording: vscode.Uri): vscode.Uri {
 const EVENT = /^\s*(\d+)\s+(h\d+|-)\s+(\w+)/;
 const MAX_LENSES = 5000;
 
-const goto = (position: number): vscode.Command => ({ title: `$(debug-step-back) go to ${position.toLocaleString('en-US')}`, command: 'hartline.goToPosition', arguments: [position] });
+const goto = (position: number): vscode.Command => ({
+  title: `$(debug-step-back) go to ${position.toLocaleString('en-US')}`,
+  command: 'hartline.goToPosition',
+  arguments: [position],
+});
 
-export class DumpDocuments implements vscode.TextDocumentContentProvider, vscode.DocumentLinkProvider, vscode.CodeLensProvider, vscode.Disposable {
+export class DumpDocuments
+  implements vscode.TextDocumentContentProvider, vscode.DocumentLinkProvider, vscode.CodeLensProvider, vscode.Disposable
+{
   onDidChangeCodeLenses?: vscode.Event<void>;
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   /** The dump is read again whenever its recording changes on disk (a live recording grows, a new one replaces it). */
@@ -29,9 +35,13 @@ export class DumpDocuments implements vscode.TextDocumentContentProvider, vscode
   private watch(uri: vscode.Uri): void {
     if (this.watchers.has(uri.toString())) return;
     const file = vscode.Uri.file(uri.query);
-    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(file, '..'), basename(file.fsPath)));
+    const w = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.joinPath(file, '..'), basename(file.fsPath)),
+    );
     const fire = () => this.changed.fire(uri);
-    w.onDidChange(fire); w.onDidCreate(fire); w.onDidDelete(fire);
+    w.onDidChange(fire);
+    w.onDidCreate(fire);
+    w.onDidDelete(fire);
     this.watchers.set(uri.toString(), w);
   }
 
@@ -62,8 +72,10 @@ export class DumpDocuments implements vscode.TextDocumentContentProvider, vscode
       const m = EVENT.exec(doc.lineAt(i).text);
       if (!m) continue;
       const start = m[0].indexOf(m[1]);
-      const link = new vscode.DocumentLink(new vscode.Range(i, start, i, start + m[1].length),
-        vscode.Uri.parse(`command:hartline.goToPosition?${encodeURIComponent(JSON.stringify([Number(m[1])]))}`));
+      const link = new vscode.DocumentLink(
+        new vscode.Range(i, start, i, start + m[1].length),
+        vscode.Uri.parse(`command:hartline.goToPosition?${encodeURIComponent(JSON.stringify([Number(m[1])]))}`),
+      );
       link.tooltip = 'Go to this position in the active Hartline session';
       links.push(link);
     }
@@ -76,7 +88,8 @@ export class DumpDocuments implements vscode.TextDocumentContentProvider, vscode
     for (let i = 0; i < doc.lineCount && lenses.length < MAX_LENSES; i++) {
       const m = EVENT.exec(doc.lineAt(i).text);
       // Links make every position clickable; lenses mark only the rare events (input, wake), to stay readable.
-      if (m && (m[3] === 'input' || m[3] === 'wake')) lenses.push(new vscode.CodeLens(new vscode.Range(i, 0, i, 0), goto(Number(m[1]))));
+      if (m && (m[3] === 'input' || m[3] === 'wake'))
+        lenses.push(new vscode.CodeLens(new vscode.Range(i, 0, i, 0), goto(Number(m[1]))));
     }
     return lenses;
   }
@@ -90,8 +103,12 @@ export function registerDumps(): vscode.Disposable[] {
   return [
     docs,
     vscode.workspace.registerTextDocumentContentProvider(DUMP_SCHEME, docs),
-    vscode.debug.onDidTerminateDebugSession((s) => { if (s.type === 'hartline') docs.refreshAll(); }),
-    vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => { if (e.session.type === 'hartline' && e.event === 'hartline/position') docs.refreshAll(); }),
+    vscode.debug.onDidTerminateDebugSession((s) => {
+      if (s.type === 'hartline') docs.refreshAll();
+    }),
+    vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
+      if (e.session.type === 'hartline' && e.event === 'hartline/position') docs.refreshAll();
+    }),
     vscode.languages.registerDocumentLinkProvider(selector, docs),
     vscode.languages.registerCodeLensProvider(selector, docs),
     vscode.debug.onDidChangeActiveDebugSession(() => lensChanged.fire()),
@@ -104,11 +121,17 @@ export async function openDump(arg: unknown): Promise<void> {
   if (!uri) {
     const s = vscode.debug.activeDebugSession;
     const c = s?.type === 'hartline' ? s.configuration : undefined;
-    const rec = (c?.recording as string | undefined) ?? (typeof c?.program === 'string' ? defaultRecordingPath(c.program) : undefined);
+    const rec =
+      (c?.recording as string | undefined) ??
+      (typeof c?.program === 'string' ? defaultRecordingPath(c.program) : undefined);
     if (rec && !rec.includes('${')) uri = vscode.Uri.file(rec);
   }
   if (!uri) {
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Hartline recordings': ['hartrec'] }, title: 'Recording to dump' });
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      filters: { 'Hartline recordings': ['hartrec'] },
+      title: 'Recording to dump',
+    });
     uri = picked?.[0];
   }
   if (!uri) return;

@@ -5,7 +5,15 @@
 import * as vscode from 'vscode';
 import { AdapterFactory } from './adapter';
 import { registerCommands } from './commands';
-import { DynamicConfigurations, InitialConfigurations, LaunchCompletions, pendingNotes, pickRecording, recordWorkspace, replayRecording } from './configurations';
+import {
+  DynamicConfigurations,
+  InitialConfigurations,
+  LaunchCompletions,
+  pendingNotes,
+  pickRecording,
+  recordWorkspace,
+  replayRecording,
+} from './configurations';
 import { Cursor } from './cursor';
 import { openDump, registerDumps } from './dump';
 import { Markers } from './markers';
@@ -40,9 +48,22 @@ export function activate(context: vscode.ExtensionContext): HartlineApi {
     navigation,
     uart,
     vscode.debug.registerDebugAdapterDescriptorFactory('hartline', new AdapterFactory(context)),
-    vscode.debug.registerDebugConfigurationProvider('hartline', new InitialConfigurations(), vscode.DebugConfigurationProviderTriggerKind.Initial),
-    vscode.debug.registerDebugConfigurationProvider('hartline', new DynamicConfigurations(), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
-    vscode.languages.registerCompletionItemProvider({ language: 'jsonc', pattern: '**/.vscode/launch.json' }, new LaunchCompletions(), '"', '/'),
+    vscode.debug.registerDebugConfigurationProvider(
+      'hartline',
+      new InitialConfigurations(),
+      vscode.DebugConfigurationProviderTriggerKind.Initial,
+    ),
+    vscode.debug.registerDebugConfigurationProvider(
+      'hartline',
+      new DynamicConfigurations(),
+      vscode.DebugConfigurationProviderTriggerKind.Dynamic,
+    ),
+    vscode.languages.registerCompletionItemProvider(
+      { language: 'jsonc', pattern: '**/.vscode/launch.json' },
+      new LaunchCompletions(),
+      '"',
+      '/',
+    ),
     statusBar(cursor),
     ...registerTimeline(context, cursor),
     ...registerDumps(),
@@ -63,7 +84,9 @@ export function activate(context: vscode.ExtensionContext): HartlineApi {
     // Context keys for the walkthrough's steps, and where a new recording goes, in the session's Debug Console.
     vscode.debug.onDidStartDebugSession((s) => {
       if (s.type !== 'hartline') return;
-      const replay = s.configuration.mode === 'replay' || (!s.configuration.mode && s.configuration.recording && !s.configuration.program);
+      const replay =
+        s.configuration.mode === 'replay' ||
+        (!s.configuration.mode && s.configuration.recording && !s.configuration.program);
       void vscode.commands.executeCommand('setContext', replay ? 'hartline.replaying' : 'hartline.recording', true);
       const note = pendingNotes.get(s.name);
       pendingNotes.delete(s.name);

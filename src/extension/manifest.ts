@@ -21,27 +21,77 @@ export const CATEGORY = 'Hartline';
 
 export const COMMANDS: readonly CommandSpec[] = [
   // Beside their forward twins: VS Code orders its own buttons Step Over 20, Step Into 30, Step Out 40.
-  { id: 'hartline.reverseStepIn', title: 'Reverse Step Into', icon: 'media/icons/reverse-step-into.svg', when: STOPPED,
-    menus: { 'debug/toolBar': { group: 'navigation@31' } } },
-  { id: 'hartline.reverseStepOut', title: 'Reverse Step Out', icon: 'media/icons/reverse-step-out.svg', when: STOPPED,
-    menus: { 'debug/toolBar': { group: 'navigation@41' } } },
+  {
+    id: 'hartline.reverseStepIn',
+    title: 'Reverse Step Into',
+    icon: 'media/icons/reverse-step-into.svg',
+    when: STOPPED,
+    menus: { 'debug/toolBar': { group: 'navigation@31' } },
+  },
+  {
+    id: 'hartline.reverseStepOut',
+    title: 'Reverse Step Out',
+    icon: 'media/icons/reverse-step-out.svg',
+    when: STOPPED,
+    menus: { 'debug/toolBar': { group: 'navigation@41' } },
+  },
   { id: 'hartline.goToPosition', title: 'Go to Position…', icon: '$(milestone)', when: STOPPED },
-  { id: 'hartline.previousSwitch', title: 'Previous CPU Switch', icon: '$(arrow-left)', when: STOPPED,
-    menus: { 'editor/title': { group: 'navigation@1', when: `${STOPPED} && resourceScheme == file` } } },
-  { id: 'hartline.nextSwitch', title: 'Next CPU Switch', icon: '$(arrow-right)', when: STOPPED,
-    menus: { 'editor/title': { group: 'navigation@2', when: `${STOPPED} && resourceScheme == file` } } },
-  { id: 'hartline.lastWrite', title: 'Last Write to…', icon: '$(history)', when: STOPPED,
-    menus: { 'debug/variables/context': { group: 'hartline@1' } } },
-  { id: 'hartline.stepBackHart', title: 'Step Back on this Hart', icon: '$(debug-step-back)', when: STOPPED,
-    menus: { 'debug/callstack/context': { group: 'hartline@1', when: `${STOPPED} && callStackItemType == 'thread'` } } },
-  { id: 'hartline.lineBackHart', title: 'Run this Hart Back to Previous Line', icon: '$(debug-reverse-continue)', when: STOPPED,
-    menus: { 'debug/callstack/context': { group: 'hartline@2', when: `${STOPPED} && callStackItemType == 'thread'` } } },
-  { id: 'hartline.reverseStepOutHart', title: 'Run this Hart Back to its Caller', icon: 'media/icons/reverse-step-out.svg', when: STOPPED,
-    menus: { 'debug/callstack/context': { group: 'hartline@3', when: `${STOPPED} && callStackItemType == 'thread'` } } },
-  { id: 'hartline.stepHart', title: 'Step this Hart One Instruction', icon: '$(debug-step-over)', when: STOPPED,
-    menus: { 'debug/callstack/context': { group: 'hartline@4', when: `${STOPPED} && callStackItemType == 'thread'` } } },
-  { id: 'hartline.openDump', title: 'Open Recording Dump', icon: '$(file-binary)', when: 'true',
-    menus: { 'explorer/context': { group: 'navigation@90', when: 'resourceExtname == .hartrec' } } },
+  {
+    id: 'hartline.previousSwitch',
+    title: 'Previous CPU Switch',
+    icon: '$(arrow-left)',
+    when: STOPPED,
+    menus: { 'editor/title': { group: 'navigation@1', when: `${STOPPED} && resourceScheme == file` } },
+  },
+  {
+    id: 'hartline.nextSwitch',
+    title: 'Next CPU Switch',
+    icon: '$(arrow-right)',
+    when: STOPPED,
+    menus: { 'editor/title': { group: 'navigation@2', when: `${STOPPED} && resourceScheme == file` } },
+  },
+  {
+    id: 'hartline.lastWrite',
+    title: 'Last Write to…',
+    icon: '$(history)',
+    when: STOPPED,
+    menus: { 'debug/variables/context': { group: 'hartline@1' } },
+  },
+  {
+    id: 'hartline.stepBackHart',
+    title: 'Step Back on this Hart',
+    icon: '$(debug-step-back)',
+    when: STOPPED,
+    menus: { 'debug/callstack/context': { group: 'hartline@1', when: `${STOPPED} && callStackItemType == 'thread'` } },
+  },
+  {
+    id: 'hartline.lineBackHart',
+    title: 'Run this Hart Back to Previous Line',
+    icon: '$(debug-reverse-continue)',
+    when: STOPPED,
+    menus: { 'debug/callstack/context': { group: 'hartline@2', when: `${STOPPED} && callStackItemType == 'thread'` } },
+  },
+  {
+    id: 'hartline.reverseStepOutHart',
+    title: 'Run this Hart Back to its Caller',
+    icon: 'media/icons/reverse-step-out.svg',
+    when: STOPPED,
+    menus: { 'debug/callstack/context': { group: 'hartline@3', when: `${STOPPED} && callStackItemType == 'thread'` } },
+  },
+  {
+    id: 'hartline.stepHart',
+    title: 'Step this Hart One Instruction',
+    icon: '$(debug-step-over)',
+    when: STOPPED,
+    menus: { 'debug/callstack/context': { group: 'hartline@4', when: `${STOPPED} && callStackItemType == 'thread'` } },
+  },
+  {
+    id: 'hartline.openDump',
+    title: 'Open Recording Dump',
+    icon: '$(file-binary)',
+    when: 'true',
+    menus: { 'explorer/context': { group: 'navigation@90', when: 'resourceExtname == .hartrec' } },
+  },
   { id: 'hartline.toggleMarkers', title: 'Toggle CPU-Switch Markers', icon: '$(eye)', when: IN_SESSION },
   { id: 'hartline.pickRecording', title: 'Pick a Recording', icon: '$(record)', when: 'false', hidden: true },
   { id: 'hartline.travelBack', title: 'Travel Back', icon: '$(arrow-small-left)', when: STOPPED },
@@ -68,7 +118,8 @@ export const TIMELINE_VIEW = 'hartline.timeline';
 export const TIMELINE_CONTAINER = 'hartline-timeline';
 
 /** Run and Debug's welcome view, shown while the workspace has no launch configuration. */
-export const DEBUG_WELCOME = 'Hartline records a RISC-V program on several harts and replays it, forwards and backwards.\n' +
+export const DEBUG_WELCOME =
+  'Hartline records a RISC-V program on several harts and replays it, forwards and backwards.\n' +
   '[Record a Program](command:hartline.recordWorkspace)\n[Replay a Recording](command:hartline.replayRecording)\n' +
   'To keep a configuration, [create a launch.json file](command:workbench.action.debug.configure).';
 export const DUMP_SCHEME = 'hartline-dump';
@@ -79,17 +130,37 @@ export const WALKTHROUGH = {
   title: 'Find a data race, backwards',
   description: 'Record the bundled racy counter on four harts, replay it, and find the two writes that collided.',
   steps: [
-    { id: 'open', title: 'Open the example', media: 'media/walkthrough/open.md',
-      description: 'The racy counter lives in `examples/racy-counter/`: four harts add 1 to one counter with a plain load and store.\n[Open Example Folder](command:vscode.openFolder)',
-      completionEvents: ['onCommand:vscode.openFolder'] },
-    { id: 'record', title: 'Record it under chaos', media: 'media/walkthrough/record.md',
-      description: 'Choose **Record (chaos)** in Run and Debug and press F5. Every hart is a thread; every switch between them is recorded.\n[Start Recording](command:workbench.action.debug.start)',
-      completionEvents: ['onContext:hartline.recording'] },
-    { id: 'replay', title: 'Replay it', media: 'media/walkthrough/replay.md',
-      description: 'Stop, then choose **Replay** and press F5. The replay stops at the end; Step Back (Alt+F10) and Reverse Continue (Alt+F5) go backwards.\n[Open the Hart Timeline](command:hartline.timeline.focus)',
-      completionEvents: ['onContext:hartline.replaying'] },
-    { id: 'race', title: 'Find the colliding writes', media: 'media/walkthrough/race.md',
-      description: 'Right-click `counter` in Variables (under Globals) and choose **Break on Value Change**, then Reverse Continue: the stop says who wrote it and what it held. The gutter markers show where the hart was switched out between its load and its store.\n[Go to Previous CPU Switch](command:hartline.previousSwitch)',
-      completionEvents: ['onCommand:hartline.lastWrite', 'onCommand:hartline.previousSwitch'] },
+    {
+      id: 'open',
+      title: 'Open the example',
+      media: 'media/walkthrough/open.md',
+      description:
+        'The racy counter lives in `examples/racy-counter/`: four harts add 1 to one counter with a plain load and store.\n[Open Example Folder](command:vscode.openFolder)',
+      completionEvents: ['onCommand:vscode.openFolder'],
+    },
+    {
+      id: 'record',
+      title: 'Record it under chaos',
+      media: 'media/walkthrough/record.md',
+      description:
+        'Choose **Record (chaos)** in Run and Debug and press F5. Every hart is a thread; every switch between them is recorded.\n[Start Recording](command:workbench.action.debug.start)',
+      completionEvents: ['onContext:hartline.recording'],
+    },
+    {
+      id: 'replay',
+      title: 'Replay it',
+      media: 'media/walkthrough/replay.md',
+      description:
+        'Stop, then choose **Replay** and press F5. The replay stops at the end; Step Back (Alt+F10) and Reverse Continue (Alt+F5) go backwards.\n[Open the Hart Timeline](command:hartline.timeline.focus)',
+      completionEvents: ['onContext:hartline.replaying'],
+    },
+    {
+      id: 'race',
+      title: 'Find the colliding writes',
+      media: 'media/walkthrough/race.md',
+      description:
+        'Right-click `counter` in Variables (under Globals) and choose **Break on Value Change**, then Reverse Continue: the stop says who wrote it and what it held. The gutter markers show where the hart was switched out between its load and its store.\n[Go to Previous CPU Switch](command:hartline.previousSwitch)',
+      completionEvents: ['onCommand:hartline.lastWrite', 'onCommand:hartline.previousSwitch'],
+    },
   ],
 };

@@ -11,22 +11,35 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 export class Markers implements vscode.Disposable {
   private readonly types = new Map<string, vscode.TextEditorDecorationType>();
   /** Per file path: decoration key -> lines (1-based) with their hovers; ranges are made per editor, over the line's text. */
-  private byFile = new Map<string, Map<string, { line: number; hover: vscode.MarkdownString | string; count?: number }[]>>();
+  private byFile = new Map<
+    string,
+    Map<string, { line: number; hover: vscode.MarkdownString | string; count?: number }[]>
+  >();
   private enabled: boolean;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly cursor: Cursor) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly cursor: Cursor,
+  ) {
     this.enabled = vscode.workspace.getConfiguration('hartline').get('markers.enabled', true);
     this.disposables.push(
       cursor.onDidChange(() => this.update()),
       vscode.window.onDidChangeVisibleTextEditors(() => this.apply()),
-      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('hartline.markers')) { this.enabled = vscode.workspace.getConfiguration('hartline').get('markers.enabled', true); this.update(); } }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('hartline.markers')) {
+          this.enabled = vscode.workspace.getConfiguration('hartline').get('markers.enabled', true);
+          this.update();
+        }
+      }),
     );
   }
 
   toggle(): boolean {
     this.enabled = !this.enabled;
-    void vscode.workspace.getConfiguration('hartline').update('markers.enabled', this.enabled, vscode.ConfigurationTarget.Global);
+    void vscode.workspace
+      .getConfiguration('hartline')
+      .update('markers.enabled', this.enabled, vscode.ConfigurationTarget.Global);
     this.update();
     return this.enabled;
   }
@@ -59,7 +72,11 @@ export class Markers implements vscode.Disposable {
     return t;
   }
 
-  private add(path: string, key: string, o: { line: number; hover: vscode.MarkdownString | string; count?: number }): void {
+  private add(
+    path: string,
+    key: string,
+    o: { line: number; hover: vscode.MarkdownString | string; count?: number },
+  ): void {
     let m = this.byFile.get(path);
     if (!m) this.byFile.set(path, (m = new Map()));
     let list = m.get(key);
@@ -74,9 +91,17 @@ export class Markers implements vscode.Disposable {
     const config = vscode.workspace.getConfiguration('hartline');
     if (c.session && c.stopped && this.enabled) {
       for (const m of markLines(c.sites, c.position)) {
-        const links = m.entries.slice(0, 6).map((e) => `[${fmt(e.site.position)}](command:hartline.goToPosition?${encodeURIComponent(JSON.stringify([e.site.position]))})`).join(' · ');
+        const links = m.entries
+          .slice(0, 6)
+          .map(
+            (e) =>
+              `[${fmt(e.site.position)}](command:hartline.goToPosition?${encodeURIComponent(JSON.stringify([e.site.position]))})`,
+          )
+          .join(' · ');
         const [head, ...rest] = describeLine(m, undefined).split('\n');
-        const hover = new vscode.MarkdownString(`**${head}**\n\n${rest.map((r) => `- ${r}`).join('\n')}\n\nGo to position: ${links}`);
+        const hover = new vscode.MarkdownString(
+          `**${head}**\n\n${rest.map((r) => `- ${r}`).join('\n')}\n\nGo to position: ${links}`,
+        );
         hover.isTrusted = { enabledCommands: ['hartline.goToPosition'] };
         this.add(m.path, `${m.way}:${m.hart % HART_COLORS.length}`, { line: m.line, hover, count: m.entries.length });
       }
@@ -84,7 +109,10 @@ export class Markers implements vscode.Disposable {
     if (c.session && c.stopped && config.get('markers.otherHarts', true)) {
       for (const loc of c.locations) {
         if (loc.hart === c.focus || !loc.path || !loc.line) continue;
-        this.add(loc.path, `hart:${loc.hart}`, { line: loc.line, hover: `hart ${loc.hart} is here (${loc.name ?? ''} ${loc.pc ?? ''})` });
+        this.add(loc.path, `hart:${loc.hart}`, {
+          line: loc.line,
+          hover: `hart ${loc.hart} is here (${loc.name ?? ''} ${loc.pc ?? ''})`,
+        });
       }
     }
     this.apply();
@@ -93,7 +121,10 @@ export class Markers implements vscode.Disposable {
   /** What is marked, for tests and the e2e suite: one entry per decoration, with its hover text. */
   marked(): { path: string; kind: string; line: number; hover: string }[] {
     const out: { path: string; kind: string; line: number; hover: string }[] = [];
-    for (const [path, m] of this.byFile) for (const [key, list] of m) for (const o of list) out.push({ path, kind: key, line: o.line, hover: typeof o.hover === 'string' ? o.hover : o.hover.value });
+    for (const [path, m] of this.byFile)
+      for (const [key, list] of m)
+        for (const o of list)
+          out.push({ path, kind: key, line: o.line, hover: typeof o.hover === 'string' ? o.hover : o.hover.value });
     return out;
   }
 
@@ -104,13 +135,23 @@ export class Markers implements vscode.Disposable {
       const m = this.byFile.get(editor.document.uri.fsPath);
       const doc = editor.document;
       // Hovers need a range with text in it: the whole line.
-      const options = (list: { line: number; hover: vscode.MarkdownString | string; count?: number }[]): vscode.DecorationOptions[] => list.filter((o) => o.line - 1 < doc.lineCount).map((o) => {
-        const l = doc.lineAt(o.line - 1);
-        const range = new vscode.Range(o.line - 1, 0, o.line - 1, Math.max(1, l.text.length));
-        return { range, hoverMessage: o.hover, renderOptions: o.count && o.count > 1 ? { after: { contentText: `⇄ ${o.count} switches` } } : undefined };
-      });
+      const options = (
+        list: { line: number; hover: vscode.MarkdownString | string; count?: number }[],
+      ): vscode.DecorationOptions[] =>
+        list
+          .filter((o) => o.line - 1 < doc.lineCount)
+          .map((o) => {
+            const l = doc.lineAt(o.line - 1);
+            const range = new vscode.Range(o.line - 1, 0, o.line - 1, Math.max(1, l.text.length));
+            return {
+              range,
+              hoverMessage: o.hover,
+              renderOptions: o.count && o.count > 1 ? { after: { contentText: `⇄ ${o.count} switches` } } : undefined,
+            };
+          });
       for (const [key, t] of this.types) editor.setDecorations(t, options(m?.get(key) ?? []));
-      for (const [key, list] of m ?? []) if (!this.types.has(key) || list.length) editor.setDecorations(this.type(key), options(list));
+      for (const [key, list] of m ?? [])
+        if (!this.types.has(key) || list.length) editor.setDecorations(this.type(key), options(list));
     }
   }
 

@@ -12,4 +12,5 @@ export function parsePosition(text: string, current: number): number | undefined
 export const formatPosition = (n: number): string => n.toLocaleString('en-US');
 
 /** The status bar text, e.g. `⏱ 1,204,331 / 9,876,543`. */
-export const positionText = (position: number, end: number): string => `⏱ ${formatPosition(position)} / ${formatPosition(end)}`;
+export const positionText = (position: number, end: number): string =>
+  `⏱ ${formatPosition(position)} / ${formatPosition(end)}`;

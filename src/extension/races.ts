@@ -53,11 +53,16 @@ class RacesTree implements vscode.TreeDataProvider<Node> {
 }
 
 /** The recording a session replays and where relative paths start. */
-function recordingOf(c: vscode.DebugConfiguration): { path: string; program?: string; sourceMap: [string, string][] } | undefined {
+function recordingOf(
+  c: vscode.DebugConfiguration,
+): { path: string; program?: string; sourceMap: [string, string][] } | undefined {
   if (typeof c.recording !== 'string' || c.recording.includes('${')) return undefined;
-  const base = typeof c.cwd === 'string' ? c.cwd : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
+  const base =
+    typeof c.cwd === 'string' ? c.cwd : (vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd());
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
-  const sourceMap = Object.entries((c.sourceMap ?? {}) as Record<string, string>).map(([a, b]) => [a.replace(/\/+$/, ''), abs(b).replace(/\/+$/, '')] as [string, string]);
+  const sourceMap = Object.entries((c.sourceMap ?? {}) as Record<string, string>).map(
+    ([a, b]) => [a.replace(/\/+$/, ''), abs(b).replace(/\/+$/, '')] as [string, string],
+  );
   return { path: abs(c.recording), program: typeof c.program === 'string' ? abs(c.program) : undefined, sourceMap };
 }
 
@@ -71,9 +76,12 @@ export class Races implements vscode.Disposable {
       vscode.window.registerTreeDataProvider(RACES_VIEW, this.tree),
       this.diagnostics,
       vscode.debug.onDidStartDebugSession((s) => {
-        if (s.type === 'hartline' && recordingOf(s.configuration) && s.configuration.mode !== 'record') void this.analyze(s.configuration);
+        if (s.type === 'hartline' && recordingOf(s.configuration) && s.configuration.mode !== 'record')
+          void this.analyze(s.configuration);
       }),
-      vscode.debug.onDidTerminateDebugSession((s) => { if (s.type === 'hartline') this.clear(); }),
+      vscode.debug.onDidTerminateDebugSession((s) => {
+        if (s.type === 'hartline') this.clear();
+      }),
     );
   }
 
@@ -86,39 +94,61 @@ export class Races implements vscode.Disposable {
   /** Replays the recording with the detector (once, a few seconds at most for the examples) and shows what it found. */
   async analyze(c: vscode.DebugConfiguration): Promise<number> {
     const where = recordingOf(c);
-    if (!where) { void vscode.window.showWarningMessage('Hartline: this session names no recording file to look for races in.'); return 0; }
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Hartline: looking for data races in ${basename(where.path)}` }, async () => {
-      try {
-        const bytes = new Uint8Array(readFileSync(where.path));
-        const rec = readRecording(bytes, where.path);
-        const read = (p: string) => {
-          const beside = join(dirname(where.path), basename(p));
-          const local = existsSync(p) ? p : existsSync(beside) ? beside : where.program ?? p;
-          return new Uint8Array(readFileSync(local));
-        };
-        const images = loadImages(rec.header, read, false);
-        const report = await findRacesInBackground(bytes, where.path, images);
-        const syms: Symbols[] = [];
-        for (const i of images) { try { syms.push(loadSymbols(i.bytes, i.ref.path)); } catch { /* no symbols: addresses only */ } }
-        const vars = groupRaces(report.races, syms, where.sourceMap);
-        this.show(vars);
-        return report.races.length;
-      } catch (e) {
-        void vscode.window.showErrorMessage(`Hartline: cannot look for races: ${(e as Error).message}`);
-        return 0;
-      }
-    });
+    if (!where) {
+      void vscode.window.showWarningMessage('Hartline: this session names no recording file to look for races in.');
+      return 0;
+    }
+    return vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Window,
+        title: `Hartline: looking for data races in ${basename(where.path)}`,
+      },
+      async () => {
+        try {
+          const bytes = new Uint8Array(readFileSync(where.path));
+          const rec = readRecording(bytes, where.path);
+          const read = (p: string) => {
+            const beside = join(dirname(where.path), basename(p));
+            const local = existsSync(p) ? p : existsSync(beside) ? beside : (where.program ?? p);
+            return new Uint8Array(readFileSync(local));
+          };
+          const images = loadImages(rec.header, read, false);
+          const report = await findRacesInBackground(bytes, where.path, images);
+          const syms: Symbols[] = [];
+          for (const i of images) {
+            try {
+              syms.push(loadSymbols(i.bytes, i.ref.path));
+            } catch {
+              /* no symbols: addresses only */
+            }
+          }
+          const vars = groupRaces(report.races, syms, where.sourceMap);
+          this.show(vars);
+          return report.races.length;
+        } catch (e) {
+          void vscode.window.showErrorMessage(`Hartline: cannot look for races: ${(e as Error).message}`);
+          return 0;
+        }
+      },
+    );
   }
 
   private show(vars: VariableItem[]): void {
     this.tree.set(vars);
     this.diagnostics.clear();
     for (const [file, lines] of racingLines(vars)) {
-      this.diagnostics.set(vscode.Uri.file(file), [...lines].map(([line, message]) => {
-        const d = new vscode.Diagnostic(new vscode.Range(line - 1, 0, line - 1, Number.MAX_SAFE_INTEGER), message, vscode.DiagnosticSeverity.Warning);
-        d.source = 'hartline races';
-        return d;
-      }));
+      this.diagnostics.set(
+        vscode.Uri.file(file),
+        [...lines].map(([line, message]) => {
+          const d = new vscode.Diagnostic(
+            new vscode.Range(line - 1, 0, line - 1, Number.MAX_SAFE_INTEGER),
+            message,
+            vscode.DiagnosticSeverity.Warning,
+          );
+          d.source = 'hartline races';
+          return d;
+        }),
+      );
     }
     void vscode.commands.executeCommand('setContext', 'hartline.hasRaces', vars.length > 0);
   }
@@ -132,10 +162,17 @@ export class Races implements vscode.Disposable {
 export async function goToRaceAccess(a: AccessItem): Promise<void> {
   const s = vscode.debug.activeDebugSession;
   if (s?.type === 'hartline') {
-    try { await s.customRequest('hartline/goto', { position: a.position }); } catch (e) { void vscode.window.showErrorMessage(`Hartline: ${(e as Error).message}`); }
+    try {
+      await s.customRequest('hartline/goto', { position: a.position });
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Hartline: ${(e as Error).message}`);
+    }
     return;
   }
-  if (a.file && a.line) await vscode.window.showTextDocument(vscode.Uri.file(a.file), { selection: new vscode.Range(a.line - 1, 0, a.line - 1, 0) });
+  if (a.file && a.line)
+    await vscode.window.showTextDocument(vscode.Uri.file(a.file), {
+      selection: new vscode.Range(a.line - 1, 0, a.line - 1, 0),
+    });
 }
 
 export function registerRaces(): { races: Races; disposables: vscode.Disposable[] } {
@@ -149,12 +186,19 @@ export function registerRaces(): { races: Races; disposables: vscode.Disposable[
         const s = vscode.debug.activeDebugSession;
         let c = s?.type === 'hartline' ? s.configuration : undefined;
         if (!c || !recordingOf(c)) {
-          const pick = await vscode.window.showOpenDialog({ title: 'Hartline: a recording to look for data races in', filters: { 'Hartline recordings': ['hartrec'] } });
+          const pick = await vscode.window.showOpenDialog({
+            title: 'Hartline: a recording to look for data races in',
+            filters: { 'Hartline recordings': ['hartrec'] },
+          });
           if (!pick?.[0]) return;
           c = { type: 'hartline', request: 'launch', name: 'races', recording: pick[0].fsPath };
         }
         const n = await races.analyze(c);
-        void vscode.window.showInformationMessage(n === 0 ? 'Hartline: no data races in this recording.' : `Hartline: ${n} racing pair${n === 1 ? '' : 's'}; see the Races view.`);
+        void vscode.window.showInformationMessage(
+          n === 0
+            ? 'Hartline: no data races in this recording.'
+            : `Hartline: ${n} racing pair${n === 1 ? '' : 's'}; see the Races view.`,
+        );
       }),
     ],
   };

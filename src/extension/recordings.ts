@@ -7,10 +7,16 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { MAGIC } from '../replay/format';
 
 /** Where a record configuration writes, as the adapter resolves it: `recording`, or the program's name beside it. */
-export function recordingPathOf(c: { program?: unknown; recording?: unknown; cwd?: unknown; [k: string]: unknown }): string | undefined {
+export function recordingPathOf(c: {
+  program?: unknown;
+  recording?: unknown;
+  cwd?: unknown;
+  [k: string]: unknown;
+}): string | undefined {
   const base = typeof c.cwd === 'string' ? c.cwd : process.cwd();
   if (typeof c.recording === 'string' && !c.recording.includes('${')) return resolve(base, c.recording);
-  if (typeof c.program === 'string' && !c.program.includes('${')) return resolve(base, c.program.replace(/\.elf$/, '') + '.hartrec');
+  if (typeof c.program === 'string' && !c.program.includes('${'))
+    return resolve(base, c.program.replace(/\.elf$/, '') + '.hartrec');
   return undefined;
 }
 
@@ -33,6 +39,10 @@ export function looksLikeRecording(path: string): boolean {
       const head = new Uint8Array(MAGIC.length);
       readSync(fd, head, 0, head.length, 0);
       return head.every((b, k) => b === MAGIC[k]);
-    } finally { closeSync(fd); }
-  } catch { return false; }
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
 }

@@ -3,7 +3,13 @@
 
 import { formatPosition } from './positions';
 
-export interface Location { hart: number; path?: string; line?: number; pc?: string; name?: string }
+export interface Location {
+  hart: number;
+  path?: string;
+  line?: number;
+  pc?: string;
+  name?: string;
+}
 
 /** A CPU switch at `position`: `from` is switched out, `to` switched in; lines when known. */
 export interface SwitchSite {
@@ -20,20 +26,37 @@ export interface SwitchSite {
  * where it was last switched out, and will be switched in there again. `switches` is sorted; each entry names the
  * hart that starts. Only the nearest switch out and in of each waiting hart within `range` switches is returned.
  */
-export function deriveSites(switches: { position: number; hart: number }[], position: number, running: number,
-  locations: Location[], range: number): SwitchSite[] {
+export function deriveSites(
+  switches: { position: number; hart: number }[],
+  position: number,
+  running: number,
+  locations: Location[],
+  range: number,
+): SwitchSite[] {
   const sites: SwitchSite[] = [];
   let k = switches.findIndex((s) => s.position > position);
   if (k < 0) k = switches.length;
-  const lo = Math.max(1, k - range), hi = Math.min(switches.length, k + range);
+  const lo = Math.max(1, k - range),
+    hi = Math.min(switches.length, k + range);
   for (const loc of locations) {
     if (loc.hart === running || !loc.path || !loc.line) continue;
     const where = { path: loc.path, line: loc.line };
     for (let j = k - 1; j >= lo; j--) {
-      if (switches[j - 1].hart === loc.hart && switches[j].hart !== loc.hart) { sites.push({ position: switches[j].position, from: loc.hart, to: switches[j].hart, out: where }); break; }
+      if (switches[j - 1].hart === loc.hart && switches[j].hart !== loc.hart) {
+        sites.push({ position: switches[j].position, from: loc.hart, to: switches[j].hart, out: where });
+        break;
+      }
     }
     for (let j = k; j < hi; j++) {
-      if (switches[j].hart === loc.hart) { sites.push({ position: switches[j].position, from: j > 0 ? switches[j - 1].hart : undefined, to: loc.hart, in: where }); break; }
+      if (switches[j].hart === loc.hart) {
+        sites.push({
+          position: switches[j].position,
+          from: j > 0 ? switches[j - 1].hart : undefined,
+          to: loc.hart,
+          in: where,
+        });
+        break;
+      }
     }
   }
   return sites.sort((a, b) => a.position - b.position);
@@ -61,7 +84,10 @@ export interface MarkedLine {
 export function markLines(sites: readonly SwitchSite[], cursor: number): MarkedLine[] {
   const byLine = new Map<string, MarkedLine>();
   for (const site of sites) {
-    for (const [way, at, hart] of [['out', site.out, site.from], ['in', site.in, site.to]] as const) {
+    for (const [way, at, hart] of [
+      ['out', site.out, site.from],
+      ['in', site.in, site.to],
+    ] as const) {
       if (!at?.path || !at.line || hart === undefined) continue;
       const key = `${at.path}\n${at.line}`;
       let m = byLine.get(key);
@@ -70,7 +96,10 @@ export function markLines(sites: readonly SwitchSite[], cursor: number): MarkedL
     }
   }
   for (const m of byLine.values()) {
-    m.entries.sort((a, b) => Math.abs(a.site.position - cursor) - Math.abs(b.site.position - cursor) || a.site.position - b.site.position);
+    m.entries.sort(
+      (a, b) =>
+        Math.abs(a.site.position - cursor) - Math.abs(b.site.position - cursor) || a.site.position - b.site.position,
+    );
     const first = m.entries[0];
     m.hart = first.way === 'in' ? first.site.to : first.site.from!;
     m.way = m.entries.length > 1 ? 'many' : first.way;
@@ -82,7 +111,16 @@ export function markLines(sites: readonly SwitchSite[], cursor: number): MarkedL
 /** The hover of a marked line: "3 switches: hart 0 → 2, …" then one line per switch, with its cause. */
 export function describeLine(m: MarkedLine, cause: string | undefined): string {
   const short = (s: SwitchSite) => `${s.from === undefined ? 'start' : `hart ${s.from}`} → ${s.to}`;
-  const head = m.entries.length === 1 ? (m.entries[0].way === 'in' ? 'Switched in' : 'Switched out')
-    : `${m.entries.length} switches: ${m.entries.slice(0, 3).map((e) => short(e.site)).join(', ')}${m.entries.length > 3 ? ', …' : ''}`;
-  return [head, ...m.entries.map((e) => `${e.way === 'in' ? 'in' : 'out'}: ${describeSwitch(e.site, cause)}`)].join('\n');
+  const head =
+    m.entries.length === 1
+      ? m.entries[0].way === 'in'
+        ? 'Switched in'
+        : 'Switched out'
+      : `${m.entries.length} switches: ${m.entries
+          .slice(0, 3)
+          .map((e) => short(e.site))
+          .join(', ')}${m.entries.length > 3 ? ', …' : ''}`;
+  return [head, ...m.entries.map((e) => `${e.way === 'in' ? 'in' : 'out'}: ${describeSwitch(e.site, cause)}`)].join(
+    '\n',
+  );
 }

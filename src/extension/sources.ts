@@ -32,18 +32,30 @@ export class MissingSources implements vscode.Disposable {
   private async offer(session: vscode.DebugSession, path: string): Promise<void> {
     const add = 'Add sourceMap Entry…';
     const pick = await vscode.window.showWarningMessage(
-      `Hartline: ${basename(path)} was not found at ${path}, the path in the program's debug information. Add a "sourceMap" entry to find it here?`, add);
+      `Hartline: ${basename(path)} was not found at ${path}, the path in the program's debug information. Add a "sourceMap" entry to find it here?`,
+      add,
+    );
     if (pick !== add) return;
-    const folders = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false,
-      title: `The folder that holds ${basename(path)}`, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri });
+    const folders = await vscode.window.showOpenDialog({
+      canSelectFolders: true,
+      canSelectFiles: false,
+      canSelectMany: false,
+      title: `The folder that holds ${basename(path)}`,
+      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    });
     const folder = folders?.[0]?.fsPath;
     if (!folder) return;
     const entry = sourceMapEntry(path, folder, existsSync);
-    if (!entry) { void vscode.window.showWarningMessage(`Hartline: ${basename(path)} is not under ${folder} either.`); return; }
+    if (!entry) {
+      void vscode.window.showWarningMessage(`Hartline: ${basename(path)} is not under ${folder} either.`);
+      return;
+    }
     await addSourceMap(session, entry);
   }
 
-  dispose(): void { this.sub.dispose(); }
+  dispose(): void {
+    this.sub.dispose();
+  }
 }
 
 /** Writes the entry into the launch configuration the session was started from; applies from the next session. */
@@ -52,12 +64,22 @@ export async function addSourceMap(session: vscode.DebugSession, [from, to]: [st
   const launch = vscode.workspace.getConfiguration('launch', ws?.uri);
   const configs = [...(launch.get<Record<string, unknown>[]>('configurations') ?? [])];
   const k = configs.findIndex((c) => c.name === session.name && c.type === 'hartline');
-  const local = ws && (to === ws.uri.fsPath || to.startsWith(ws.uri.fsPath + '/')) ? '${workspaceFolder}' + to.slice(ws.uri.fsPath.length) : to;
+  const local =
+    ws && (to === ws.uri.fsPath || to.startsWith(ws.uri.fsPath + '/'))
+      ? '${workspaceFolder}' + to.slice(ws.uri.fsPath.length)
+      : to;
   if (k < 0) {
-    vscode.debug.activeDebugConsole.appendLine(`Hartline: add "sourceMap": { "${from}": "${local}" } to the launch configuration (it is not in launch.json).`);
+    vscode.debug.activeDebugConsole.appendLine(
+      `Hartline: add "sourceMap": { "${from}": "${local}" } to the launch configuration (it is not in launch.json).`,
+    );
     return;
   }
-  configs[k] = { ...configs[k], sourceMap: { ...(configs[k].sourceMap as Record<string, string> | undefined), [from]: local } };
+  configs[k] = {
+    ...configs[k],
+    sourceMap: { ...(configs[k].sourceMap as Record<string, string> | undefined), [from]: local },
+  };
   await launch.update('configurations', configs, vscode.ConfigurationTarget.WorkspaceFolder);
-  vscode.debug.activeDebugConsole.appendLine(`Hartline: "sourceMap": { "${from}": "${local}" } added to "${session.name}"; restart the session to use it.`);
+  vscode.debug.activeDebugConsole.appendLine(
+    `Hartline: "sourceMap": { "${from}": "${local}" } added to "${session.name}"; restart the session to use it.`,
+  );
 }

@@ -11,7 +11,10 @@ export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposab
   private view: vscode.WebviewView | undefined;
   private readonly sub: vscode.Disposable;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly cursor: Cursor) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly cursor: Cursor,
+  ) {
     this.sub = cursor.onDidChange(() => this.post());
   }
 
@@ -23,15 +26,24 @@ export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposab
     view.webview.onDidReceiveMessage((m: { type: string; position?: number; hart?: number }) => {
       if (m.type === 'ready') this.post();
       // A click travels there and focuses the hart of the lane clicked; while the machine runs it does nothing.
-      else if (m.type === 'goto' && typeof m.position === 'number') void vscode.commands.executeCommand('hartline.goToPosition', Math.round(m.position), m.hart);
+      else if (m.type === 'goto' && typeof m.position === 'number')
+        void vscode.commands.executeCommand('hartline.goToPosition', Math.round(m.position), m.hart);
     });
-    view.onDidChangeVisibility(() => { if (view.visible) this.post(); });
-    view.onDidDispose(() => { this.view = undefined; });
+    view.onDidChangeVisibility(() => {
+      if (view.visible) this.post();
+    });
+    view.onDidDispose(() => {
+      this.view = undefined;
+    });
   }
 
   private post(): void {
     if (!this.view) return;
-    void this.view.webview.postMessage({ type: 'data', data: this.cursor.session ? { ...this.cursor.timeline(), stopped: this.cursor.stopped } : undefined, colors: HART_COLORS });
+    void this.view.webview.postMessage({
+      type: 'data',
+      data: this.cursor.session ? { ...this.cursor.timeline(), stopped: this.cursor.stopped } : undefined,
+      colors: HART_COLORS,
+    });
   }
 
   private html(webview: vscode.Webview, media: vscode.Uri): string {
@@ -57,10 +69,17 @@ export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposab
 </html>`;
   }
 
-  dispose(): void { this.sub.dispose(); }
+  dispose(): void {
+    this.sub.dispose();
+  }
 }
 
 export function registerTimeline(context: vscode.ExtensionContext, cursor: Cursor): vscode.Disposable[] {
   const view = new TimelineView(context, cursor);
-  return [view, vscode.window.registerWebviewViewProvider(TIMELINE_VIEW, view, { webviewOptions: { retainContextWhenHidden: false } })];
+  return [
+    view,
+    vscode.window.registerWebviewViewProvider(TIMELINE_VIEW, view, {
+      webviewOptions: { retainContextWhenHidden: false },
+    }),
+  ];
 }

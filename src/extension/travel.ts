@@ -4,7 +4,11 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 
-export interface Bookmark { position: number; name: string; hart?: number }
+export interface Bookmark {
+  position: number;
+  name: string;
+  hart?: number;
+}
 
 /** Positions visited, with a current index; going back and forth moves the index, a new stop drops what was ahead. */
 export class TravelHistory {
@@ -27,8 +31,12 @@ export class TravelHistory {
   }
 
   /** The position to travel to, or undefined at the end of the history. */
-  back(): number | undefined { return this.move(-1); }
-  forward(): number | undefined { return this.move(1); }
+  back(): number | undefined {
+    return this.move(-1);
+  }
+  forward(): number | undefined {
+    return this.move(1);
+  }
 
   private move(d: number): number | undefined {
     const k = this.index + d;
@@ -38,9 +46,17 @@ export class TravelHistory {
     return this.list[k];
   }
 
-  get canGoBack(): boolean { return this.index > 0; }
-  get canGoForward(): boolean { return this.index < this.list.length - 1; }
-  clear(): void { this.list.length = 0; this.index = -1; this.travelling = undefined; }
+  get canGoBack(): boolean {
+    return this.index > 0;
+  }
+  get canGoForward(): boolean {
+    return this.index < this.list.length - 1;
+  }
+  clear(): void {
+    this.list.length = 0;
+    this.index = -1;
+    this.travelling = undefined;
+  }
 }
 
 export const bookmarksPath = (recording: string): string => `${recording}.bookmarks.json`;
@@ -50,10 +66,20 @@ export function loadBookmarks(recording: string): Bookmark[] {
   try {
     const j = JSON.parse(readFileSync(bookmarksPath(recording), 'utf8')) as { bookmarks?: unknown };
     if (!Array.isArray(j.bookmarks)) return [];
-    return j.bookmarks.filter((b): b is Bookmark => !!b && typeof b.position === 'number' && Number.isSafeInteger(b.position) && b.position >= 0 && typeof b.name === 'string')
+    return j.bookmarks
+      .filter(
+        (b): b is Bookmark =>
+          !!b &&
+          typeof b.position === 'number' &&
+          Number.isSafeInteger(b.position) &&
+          b.position >= 0 &&
+          typeof b.name === 'string',
+      )
       .map((b) => ({ position: b.position, name: b.name, hart: typeof b.hart === 'number' ? b.hart : undefined }))
       .sort((a, b) => a.position - b.position);
-  } catch { return []; }
+  } catch {
+    return [];
+  }
 }
 
 export function saveBookmarks(recording: string, list: readonly Bookmark[]): void {

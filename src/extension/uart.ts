@@ -16,26 +16,36 @@ class UartTerminal implements vscode.Pseudoterminal {
   /** Everything shown so far, for tests and the e2e suite. */
   text = '';
 
-  constructor(private readonly session: vscode.DebugSession, private readonly replay: boolean) {}
+  constructor(
+    private readonly session: vscode.DebugSession,
+    private readonly replay: boolean,
+  ) {}
 
   open(): void {
     this.open_ = true;
-    const hello = this.replay ? `[Hartline: the UART of a replay: its input was recorded, typing here sends nothing]\r\n`
+    const hello = this.replay
+      ? `[Hartline: the UART of a replay: its input was recorded, typing here sends nothing]\r\n`
       : `[Hartline: the guest's UART; what you type is sent to it and recorded]\r\n`;
     this.write.fire(hello + this.pending);
     this.pending = '';
   }
 
-  close(): void { this.open_ = false; }
+  close(): void {
+    this.open_ = false;
+  }
 
   output(text: string): void {
     this.text += text;
     const t = crlf(text);
-    if (this.open_) this.write.fire(t); else this.pending += t;
+    if (this.open_) this.write.fire(t);
+    else this.pending += t;
   }
 
   handleInput(data: string): void {
-    if (this.replay) { tell('this is a replay: its console input was recorded; record a new session to type into the guest'); return; }
+    if (this.replay) {
+      tell('this is a replay: its console input was recorded; record a new session to type into the guest');
+      return;
+    }
     // Enter sends a newline, as a serial console on QEMU's -nographic does; the terminal shows what was typed.
     const text = data.replace(/\r/g, '\n');
     this.write.fire(crlf(text));
@@ -49,13 +59,20 @@ export class Uart implements vscode.Disposable {
 
   constructor() {
     this.disposables.push(
-      vscode.debug.registerDebugAdapterTrackerFactory('hartline', { createDebugAdapterTracker: (s) => ({
-        onDidSendMessage: (m: { type: string; event?: string; body?: { category?: string; output?: string } }) => {
-          if (m.type === 'event' && m.event === 'output' && m.body?.category === 'stdout' && m.body.output) this.of(s).pty.output(m.body.output);
-        },
-      }) }),
-      vscode.debug.onDidStartDebugSession((s) => { if (s.type === 'hartline') this.of(s); }),
-      vscode.window.onDidCloseTerminal((t) => { for (const [id, x] of this.terminals) if (x.terminal === t) this.terminals.delete(id); }),
+      vscode.debug.registerDebugAdapterTrackerFactory('hartline', {
+        createDebugAdapterTracker: (s) => ({
+          onDidSendMessage: (m: { type: string; event?: string; body?: { category?: string; output?: string } }) => {
+            if (m.type === 'event' && m.event === 'output' && m.body?.category === 'stdout' && m.body.output)
+              this.of(s).pty.output(m.body.output);
+          },
+        }),
+      }),
+      vscode.debug.onDidStartDebugSession((s) => {
+        if (s.type === 'hartline') this.of(s);
+      }),
+      vscode.window.onDidCloseTerminal((t) => {
+        for (const [id, x] of this.terminals) if (x.terminal === t) this.terminals.delete(id);
+      }),
     );
   }
 
@@ -65,7 +82,11 @@ export class Uart implements vscode.Disposable {
       const c = s.configuration;
       const replay = c.mode === 'replay' || (!c.mode && !!c.recording && !c.program);
       const pty = new UartTerminal(s, replay);
-      const terminal = vscode.window.createTerminal({ name: `UART: ${s.name}`, pty, iconPath: new vscode.ThemeIcon('plug') });
+      const terminal = vscode.window.createTerminal({
+        name: `UART: ${s.name}`,
+        pty,
+        iconPath: new vscode.ThemeIcon('plug'),
+      });
       x = { pty, terminal };
       this.terminals.set(s.id, x);
     }
@@ -75,7 +96,10 @@ export class Uart implements vscode.Disposable {
   /** Shows the active session's terminal. */
   show(): void {
     const s = vscode.debug.activeDebugSession;
-    if (s?.type !== 'hartline') { tell('start a hartline session to see its UART'); return; }
+    if (s?.type !== 'hartline') {
+      tell('start a hartline session to see its UART');
+      return;
+    }
     this.of(s).terminal.show(true);
   }
 

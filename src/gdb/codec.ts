@@ -14,7 +14,13 @@ export type Frame =
 /** The PacketSize announced in qSupported; longer packets are dropped (and NAKed). */
 export const PACKET_SIZE = 0x4000;
 
-const DOLLAR = 0x24, HASH = 0x23, PLUS = 0x2b, MINUS = 0x2d, ETX = 0x03, ESCAPE = 0x7d, STAR = 0x2a;
+const DOLLAR = 0x24,
+  HASH = 0x23,
+  PLUS = 0x2b,
+  MINUS = 0x2d,
+  ETX = 0x03,
+  ESCAPE = 0x7d,
+  STAR = 0x2a;
 
 function hexValue(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
@@ -40,23 +46,46 @@ export class Decoder {
     for (const c of chunk) {
       switch (this.state) {
         case 'idle':
-          if (c === DOLLAR) { this.flushJunk(out); this.state = 'body'; this.body = []; this.sum = 0; this.overlong = false; }
-          else if (c === PLUS) { this.flushJunk(out); out.push({ kind: 'ack' }); }
-          else if (c === MINUS) { this.flushJunk(out); out.push({ kind: 'nak' }); }
-          else if (c === ETX) { this.flushJunk(out); out.push({ kind: 'interrupt' }); }
-          else this.junk++;
+          if (c === DOLLAR) {
+            this.flushJunk(out);
+            this.state = 'body';
+            this.body = [];
+            this.sum = 0;
+            this.overlong = false;
+          } else if (c === PLUS) {
+            this.flushJunk(out);
+            out.push({ kind: 'ack' });
+          } else if (c === MINUS) {
+            this.flushJunk(out);
+            out.push({ kind: 'nak' });
+          } else if (c === ETX) {
+            this.flushJunk(out);
+            out.push({ kind: 'interrupt' });
+          } else this.junk++;
           break;
         case 'body':
-          if (c === HASH) { this.state = 'sum1'; break; }
+          if (c === HASH) {
+            this.state = 'sum1';
+            break;
+          }
           // A `$` inside a body means the previous packet was cut off: start over with the new one.
-          if (c === DOLLAR) { out.push({ kind: 'garbage', bytes: this.body.length + 1 }); this.body = []; this.sum = 0; this.overlong = false; break; }
+          if (c === DOLLAR) {
+            out.push({ kind: 'garbage', bytes: this.body.length + 1 });
+            this.body = [];
+            this.sum = 0;
+            this.overlong = false;
+            break;
+          }
           this.sum = (this.sum + c) & 0xff;
-          if (this.body.length < PACKET_SIZE) this.body.push(c); else this.overlong = true;
+          if (this.body.length < PACKET_SIZE) this.body.push(c);
+          else this.overlong = true;
           break;
         case 'sum1':
           this.got = hexValue(c);
           this.state = 'sum2';
-          if (this.got < 0) { this.got = -256; }
+          if (this.got < 0) {
+            this.got = -256;
+          }
           break;
         case 'sum2': {
           const v = hexValue(c);
@@ -64,7 +93,8 @@ export class Decoder {
           const data = Buffer.from(this.body);
           this.body = [];
           if (this.overlong) out.push({ kind: 'garbage', bytes: data.length });
-          else if (v < 0 || this.got < 0 || ((this.got << 4) | v) !== this.sum) out.push({ kind: 'bad-checksum', data });
+          else if (v < 0 || this.got < 0 || ((this.got << 4) | v) !== this.sum)
+            out.push({ kind: 'bad-checksum', data });
           else out.push({ kind: 'packet', data });
           break;
         }
@@ -75,7 +105,10 @@ export class Decoder {
   }
 
   private flushJunk(out: Frame[]): void {
-    if (this.junk) { out.push({ kind: 'garbage', bytes: this.junk }); this.junk = 0; }
+    if (this.junk) {
+      out.push({ kind: 'garbage', bytes: this.junk });
+      this.junk = 0;
+    }
   }
 }
 
@@ -89,7 +122,11 @@ export function encodePacket(payload: string | Uint8Array): Buffer {
   }
   let sum = 0;
   for (const c of body) sum = (sum + c) & 0xff;
-  return Buffer.concat([Buffer.from([DOLLAR]), Buffer.from(body), Buffer.from('#' + sum.toString(16).padStart(2, '0'), 'latin1')]);
+  return Buffer.concat([
+    Buffer.from([DOLLAR]),
+    Buffer.from(body),
+    Buffer.from('#' + sum.toString(16).padStart(2, '0'), 'latin1'),
+  ]);
 }
 
 /** Undoes `}` escapes (X packets and binary replies). A trailing lone `}` is an error: undefined. */
@@ -139,7 +176,10 @@ export function parseHex(text: string): bigint | undefined {
 /** `value` as `bytes` little-endian bytes in hex (register contents in g/p replies). */
 export function littleEndianHex(value: bigint, bytes: number): string {
   let s = '';
-  for (let i = 0; i < bytes; i++) s += Number((value >> BigInt(8 * i)) & 0xffn).toString(16).padStart(2, '0');
+  for (let i = 0; i < bytes; i++)
+    s += Number((value >> BigInt(8 * i)) & 0xffn)
+      .toString(16)
+      .padStart(2, '0');
   return s;
 }
 

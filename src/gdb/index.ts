@@ -19,7 +19,9 @@ function consoleWriter(): (bytes: Uint8Array, position: number) => void {
   };
 }
 
-const say = (text: string) => { process.stderr.write(text); };
+const say = (text: string) => {
+  process.stderr.write(text);
+};
 /** HARTLINE_GDB_TRACE=1 prints every packet both ways on stderr. */
 const trace = process.env.HARTLINE_GDB_TRACE ? (line: string) => process.stderr.write(`gdb ${line}\n`) : undefined;
 

@@ -4,7 +4,10 @@
 import type { Machine } from '../machine/machine';
 import { Hart, Priv } from '../riscv/hart';
 
-const PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8;
+const PTE_V = 1,
+  PTE_R = 2,
+  PTE_W = 4,
+  PTE_X = 8;
 const PAGE = 4096;
 
 /** Whether gdb's addresses for `h` are virtual: Sv39 is on and the hart runs below M-mode (as QEMU's stub decides). */
@@ -25,10 +28,14 @@ export function physicalAddress(m: Machine, h: Hart, vaddr: bigint): number | un
     const pte = m.memory.readBytes(table + vpn[level] * 8, 8);
     if (!pte) return undefined;
     const dv = new DataView(pte.buffer, pte.byteOffset, 8);
-    const lo = dv.getUint32(0, true), hi = dv.getUint32(4, true);
+    const lo = dv.getUint32(0, true),
+      hi = dv.getUint32(4, true);
     if ((lo & PTE_V) === 0 || ((lo & PTE_R) === 0 && (lo & PTE_W) !== 0)) return undefined;
     const ppn = (hi & 0x3fffff) * 2 ** 22 + (lo >>> 10);
-    if ((lo & (PTE_R | PTE_X)) === 0) { table = ppn * PAGE; continue; }
+    if ((lo & (PTE_R | PTE_X)) === 0) {
+      table = ppn * PAGE;
+      continue;
+    }
     if (level > 0 && ppn % 512 ** level !== 0) return undefined;
     let page = ppn;
     for (let k = 0; k < level; k++) page += vpn[k] * 512 ** k;
@@ -51,7 +58,11 @@ export function readVirtual(m: Machine, h: Hart, vaddr: bigint, length: number):
     const pa = physicalAddress(m, h, va);
     if (pa === undefined) break;
     const bytes = m.memory.readBytes(pa, n);
-    if (bytes) { parts.push(bytes); done += n; continue; }
+    if (bytes) {
+      parts.push(bytes);
+      done += n;
+      continue;
+    }
     // Part of the piece may still be RAM (the end of RAM inside a page).
     let k = 0;
     while (k < n && m.memory.readBytes(pa + k, 1)) k++;
@@ -62,7 +73,12 @@ export function readVirtual(m: Machine, h: Hart, vaddr: bigint, length: number):
 }
 
 /** The physical pieces `[paddr, bytes]` a write of `data` at `vaddr` becomes, or undefined if any byte is not RAM. */
-export function writePieces(m: Machine, h: Hart, vaddr: bigint, data: Uint8Array): { address: number; bytes: Uint8Array }[] | undefined {
+export function writePieces(
+  m: Machine,
+  h: Hart,
+  vaddr: bigint,
+  data: Uint8Array,
+): { address: number; bytes: Uint8Array }[] | undefined {
   const out: { address: number; bytes: Uint8Array }[] = [];
   let done = 0;
   while (done < data.length) {

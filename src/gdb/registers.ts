@@ -17,8 +17,11 @@ const FLOAT_CSRS = [CSR.fflags, CSR.frm, CSR.fcsr];
 
 /** Every CSR this machine implements (read on a fresh hart, so the list never depends on a run). */
 export const CSR_NUMBERS: readonly number[] = (() => {
-  const h = new Hart(0), clock = { mtime: () => 0n }, out: number[] = [];
-  for (let n = 0; n < 4096; n++) if (!FLOAT_CSRS.includes(n as never) && readCsrDebug(h, n, clock) !== undefined) out.push(n);
+  const h = new Hart(0),
+    clock = { mtime: () => 0n },
+    out: number[] = [];
+  for (let n = 0; n < 4096; n++)
+    if (!FLOAT_CSRS.includes(n as never) && readCsrDebug(h, n, clock) !== undefined) out.push(n);
   return out;
 })();
 const CSR_SET = new Set(CSR_NUMBERS);
@@ -65,17 +68,24 @@ function reg(name: string, regnum: number, bits: number, type: string, group?: s
 
 /** The whole target description in one document (no xi:include, so one qXfer annex serves it). */
 export function targetXml(): string {
-  const cpu = X_NAMES.map((name, i) => reg(i === 0 ? 'zero' : name, i, 64, i === 1 ? 'code_ptr' : i === 2 || i === 8 ? 'data_ptr' : 'int', 'general'));
+  const cpu = X_NAMES.map((name, i) =>
+    reg(i === 0 ? 'zero' : name, i, 64, i === 1 ? 'code_ptr' : i === 2 || i === 8 ? 'data_ptr' : 'int', 'general'),
+  );
   cpu.push(reg('pc', REG.pc, 64, 'code_ptr', 'general'));
   const fpu = F_NAMES.map((name, i) => reg(name, REG.f0 + i, 64, 'riscv_double', 'float'));
-  fpu.push(reg('fflags', REG.csr0 + CSR.fflags, 32, 'int', 'float'), reg('frm', REG.csr0 + CSR.frm, 32, 'int', 'float'),
-    reg('fcsr', REG.csr0 + CSR.fcsr, 32, 'int', 'float'));
+  fpu.push(
+    reg('fflags', REG.csr0 + CSR.fflags, 32, 'int', 'float'),
+    reg('frm', REG.csr0 + CSR.frm, 32, 'int', 'float'),
+    reg('fcsr', REG.csr0 + CSR.fcsr, 32, 'int', 'float'),
+  );
   const csr = CSR_NUMBERS.map((n) => reg(csrName(n), REG.csr0 + n, 64, 'int', 'system'));
-  return '<?xml version="1.0"?>\n<!DOCTYPE target SYSTEM "gdb-target.dtd">\n<target version="1.0">\n<architecture>riscv:rv64</architecture>\n' +
+  return (
+    '<?xml version="1.0"?>\n<!DOCTYPE target SYSTEM "gdb-target.dtd">\n<target version="1.0">\n<architecture>riscv:rv64</architecture>\n' +
     `<feature name="org.gnu.gdb.riscv.cpu">\n${cpu.join('\n')}\n</feature>\n` +
     '<feature name="org.gnu.gdb.riscv.fpu">\n' +
     '<union id="riscv_double"><field name="float" type="ieee_single"/><field name="double" type="ieee_double"/></union>\n' +
     `${fpu.join('\n')}\n</feature>\n` +
     `<feature name="org.gnu.gdb.riscv.csr">\n${csr.join('\n')}\n</feature>\n` +
-    `<feature name="org.gnu.gdb.riscv.virtual">\n${reg('priv', REG.priv, 64, 'int', 'general')}\n</feature>\n</target>\n`;
+    `<feature name="org.gnu.gdb.riscv.virtual">\n${reg('priv', REG.priv, 64, 'int', 'general')}\n</feature>\n</target>\n`
+  );
 }

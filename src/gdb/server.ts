@@ -6,13 +6,17 @@ import { HartlineError } from '../errors';
 import { GdbStub } from './stub';
 import type { GdbTarget } from './target';
 
-export interface Listen { host: string; port: number }
+export interface Listen {
+  host: string;
+  port: number;
+}
 
 /** `[HOST:]PORT` as --gdb takes it (PORT 0 picks a free port). */
 export function parseListen(text: string): Listen {
   const m = /^(?:(\[[^\]]+\]|[^:]*):)?([0-9]{1,5})$/.exec(text.trim());
   const port = m ? Number(m[2]) : NaN;
-  if (!m || port > 65535) throw new HartlineError(`--gdb: expected [HOST:]PORT such as 1234 or 127.0.0.1:1234, got '${text}'`);
+  if (!m || port > 65535)
+    throw new HartlineError(`--gdb: expected [HOST:]PORT such as 1234 or 127.0.0.1:1234, got '${text}'`);
   const host = (m[1] ?? '').replace(/^\[|\]$/g, '');
   return { host: host === '' ? '127.0.0.1' : host, port };
 }
@@ -43,7 +47,11 @@ export function serveGdb(target: GdbTarget, where: Listen, o: ServeOptions): Pro
       }
       resolve(code);
     };
-    const onSignal = () => { o.say('hartline: interrupted; finishing the recording\n'); client?.destroy(); finish(130); };
+    const onSignal = () => {
+      o.say('hartline: interrupted; finishing the recording\n');
+      client?.destroy();
+      finish(130);
+    };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     server.on('error', (e: NodeJS.ErrnoException) => {
@@ -51,7 +59,11 @@ export function serveGdb(target: GdbTarget, where: Listen, o: ServeOptions): Pro
       over = true;
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      try { target.finish(); } catch { /* the listen error is the one to report */ }
+      try {
+        target.finish();
+      } catch {
+        /* the listen error is the one to report */
+      }
       reject(new HartlineError(`--gdb: cannot listen on ${where.host}:${where.port} (${e.code ?? e.message})`));
     });
     server.on('connection', (sock) => {
@@ -64,15 +76,21 @@ export function serveGdb(target: GdbTarget, where: Listen, o: ServeOptions): Pro
       sock.setNoDelay(true);
       server.close(); // no more listening: a later gdb gets "connection refused", as from QEMU after a detach
       const stub = new GdbStub(target, {
-        send: (b) => { if (!sock.destroyed) sock.write(b); },
+        send: (b) => {
+          if (!sock.destroyed) sock.write(b);
+        },
         close: () => sock.end(),
         trace: o.trace,
         note: o.say,
       });
       sock.on('data', (d) => stub.receive(d));
-      sock.on('error', () => { /* the close event follows */ });
+      sock.on('error', () => {
+        /* the close event follows */
+      });
       sock.on('close', () => {
-        o.say(`hartline: gdb ${stub.ending ?? 'went away'} after ${stub.packets} packets at position ${target.position}\n`);
+        o.say(
+          `hartline: gdb ${stub.ending ?? 'went away'} after ${stub.packets} packets at position ${target.position}\n`,
+        );
         finish(0);
       });
     });

@@ -2,7 +2,17 @@
 // harts (thread id = hart + 1); the whole machine stops together (all-stop). A run awaits between stretches, so a
 // Ctrl-C that arrives meanwhile stops it; every other packet waits for the stop.
 
-import { Decoder, encodePacket, fromHex, PACKET_SIZE, parseHex, parseLittleEndian, littleEndianHex, toHex, unescapeBinary } from './codec';
+import {
+  Decoder,
+  encodePacket,
+  fromHex,
+  PACKET_SIZE,
+  parseHex,
+  parseLittleEndian,
+  littleEndianHex,
+  toHex,
+  unescapeBinary,
+} from './codec';
 import { monitor } from './monitor';
 import { G_REGISTERS, readRegister, registerEdit, registerSize, targetXml } from './registers';
 import { readVirtual, writePieces } from './memory';
@@ -46,7 +56,10 @@ export class GdbStub {
   /** Packets answered, for the report at the end. */
   packets = 0;
 
-  constructor(readonly target: GdbTarget, private readonly o: StubOptions) {
+  constructor(
+    readonly target: GdbTarget,
+    private readonly o: StubOptions,
+  ) {
     const h = target.session.log.hartAt(target.position);
     this.current = h < 0 ? 0 : h;
   }
@@ -99,7 +112,9 @@ export class GdbStub {
       r = this.dispatch(text, data);
     } catch (e) {
       // A bug must not take the session down: report it and answer with an error.
-      this.o.note?.(`hartline: gdb stub: internal error on '${text.slice(0, 40)}': ${e instanceof Error ? e.message : String(e)}\n`);
+      this.o.note?.(
+        `hartline: gdb stub: internal error on '${text.slice(0, 40)}': ${e instanceof Error ? e.message : String(e)}\n`,
+      );
       r = E.perm;
     }
     if (typeof r === 'string') this.reply(r);
@@ -109,10 +124,13 @@ export class GdbStub {
   /** A resumption: further packets wait in the queue until the stop reply is sent. */
   private run(p: Promise<string | undefined>): void {
     this.running = true;
-    p.then((reply) => reply, (e) => {
-      this.o.note?.(`hartline: ${e instanceof Error ? e.message : String(e)}\n`);
-      return `T05thread:${this.tid(this.current)};`;
-    }).then((reply) => {
+    p.then(
+      (reply) => reply,
+      (e) => {
+        this.o.note?.(`hartline: ${e instanceof Error ? e.message : String(e)}\n`);
+        return `T05thread:${this.tid(this.current)};`;
+      },
+    ).then((reply) => {
       this.running = false;
       this.interrupted = false;
       if (reply !== undefined) this.reply(reply);
@@ -120,7 +138,9 @@ export class GdbStub {
     });
   }
 
-  private tid(hart: number): string { return (hart + 1).toString(16); }
+  private tid(hart: number): string {
+    return (hart + 1).toString(16);
+  }
 
   /** A thread id from gdb: -1 all, 0 any, else hart + 1; undefined when malformed or no such hart. */
   private thread(text: string): number | undefined {
@@ -145,11 +165,16 @@ export class GdbStub {
         const pc = this.target.machine.harts[this.current].pc;
         return `T05${thread}${this.hardware.has(pc) && !this.software.has(pc) ? 'hwbreak' : 'swbreak'}:;`;
       }
-      case 'watchpoint': return `T05${thread}${s.watch ? `${s.watch.kind}:${s.watch.address.toString(16)};` : ''}`;
-      case 'interrupt': return `T02${thread}`;
-      case 'start': return `T05${thread}replaylog:begin;`;
-      case 'end': return `T05${thread}replaylog:end;`;
-      default: return `T05${thread}`;
+      case 'watchpoint':
+        return `T05${thread}${s.watch ? `${s.watch.kind}:${s.watch.address.toString(16)};` : ''}`;
+      case 'interrupt':
+        return `T02${thread}`;
+      case 'start':
+        return `T05${thread}replaylog:begin;`;
+      case 'end':
+        return `T05${thread}replaylog:end;`;
+      default:
+        return `T05${thread}`;
     }
   }
 
@@ -165,42 +190,74 @@ export class GdbStub {
   private dispatch(p: string, raw: Buffer): string | Promise<string | undefined> | undefined {
     const t = this.target;
     switch (p[0]) {
-      case '?': return this.stopReply({ kind: 'arrived', hart: this.current });
-      case 'g': return p === 'g' ? G_REGISTERS.map((n) => littleEndianHex(readRegister(t.machine, this.hart(), n)!, 8)).join('') : E.inval;
-      case 'G': return this.writeAll(p.slice(1));
-      case 'p': return this.readOne(p.slice(1));
-      case 'P': return this.writeOne(p.slice(1));
-      case 'm': return this.readMemory(p.slice(1));
-      case 'M': return this.writeMemory(p.slice(1), false, raw);
-      case 'X': return this.writeMemory(p.slice(1), true, raw);
-      case 'Z': case 'z': return this.point(p);
-      case 'H': return this.setThread(p);
-      case 'T': { const h = this.thread(p.slice(1)); return h !== undefined && h >= 0 ? 'OK' : E.inval; }
-      case 'c': return p === 'c' ? this.resume('c', this.continueHart) : E.inval;
-      case 's': return p === 's' ? this.resume('s', this.stepHart()) : E.inval;
+      case '?':
+        return this.stopReply({ kind: 'arrived', hart: this.current });
+      case 'g':
+        return p === 'g'
+          ? G_REGISTERS.map((n) => littleEndianHex(readRegister(t.machine, this.hart(), n)!, 8)).join('')
+          : E.inval;
+      case 'G':
+        return this.writeAll(p.slice(1));
+      case 'p':
+        return this.readOne(p.slice(1));
+      case 'P':
+        return this.writeOne(p.slice(1));
+      case 'm':
+        return this.readMemory(p.slice(1));
+      case 'M':
+        return this.writeMemory(p.slice(1), false, raw);
+      case 'X':
+        return this.writeMemory(p.slice(1), true, raw);
+      case 'Z':
+      case 'z':
+        return this.point(p);
+      case 'H':
+        return this.setThread(p);
+      case 'T': {
+        const h = this.thread(p.slice(1));
+        return h !== undefined && h >= 0 ? 'OK' : E.inval;
+      }
+      case 'c':
+        return p === 'c' ? this.resume('c', this.continueHart) : E.inval;
+      case 's':
+        return p === 's' ? this.resume('s', this.stepHart()) : E.inval;
       case 'b':
         if (p === 'bc') return this.backward('c');
         if (p === 'bs') return this.backward('s');
         return '';
-      case 'D': this.reply('OK'); this.end('detached'); return undefined;
-      case 'k': this.end('killed'); return undefined;
-      case 'q': return this.query(p);
-      case 'Q': return p === 'QStartNoAckMode' ? (this.reply('OK'), this.noAck = true, undefined) : '';
-      case 'v': return this.vPacket(p);
-      default: return '';
+      case 'D':
+        this.reply('OK');
+        this.end('detached');
+        return undefined;
+      case 'k':
+        this.end('killed');
+        return undefined;
+      case 'q':
+        return this.query(p);
+      case 'Q':
+        return p === 'QStartNoAckMode' ? (this.reply('OK'), (this.noAck = true), undefined) : '';
+      case 'v':
+        return this.vPacket(p);
+      default:
+        return '';
     }
   }
 
   /** The hart register and memory packets address. */
-  private hart() { return this.target.machine.harts[this.current]; }
+  private hart() {
+    return this.target.machine.harts[this.current];
+  }
 
-  private stepHart(): number { return this.continueHart !== undefined && this.continueHart >= 0 ? this.continueHart : this.current; }
+  private stepHart(): number {
+    return this.continueHart !== undefined && this.continueHart >= 0 ? this.continueHart : this.current;
+  }
 
   private setThread(p: string): string {
     const h = this.thread(p.slice(2));
     if (h === undefined || (p[1] !== 'g' && p[1] !== 'c')) return E.inval;
-    if (p[1] === 'g') { if (h >= 0) this.current = h; }
-    else this.continueHart = h >= 0 ? h : undefined;
+    if (p[1] === 'g') {
+      if (h >= 0) this.current = h;
+    } else this.continueHart = h >= 0 ? h : undefined;
     return 'OK';
   }
 
@@ -216,7 +273,8 @@ export class GdbStub {
   private writeOne(arg: string): string {
     const m = /^([0-9a-fA-F]+)=([0-9a-fA-F]+)$/.exec(arg);
     if (!m) return E.inval;
-    const n = Number(parseHex(m[1]) ?? -1), size = registerSize(n);
+    const n = Number(parseHex(m[1]) ?? -1),
+      size = registerSize(n);
     const v = size ? parseLittleEndian(m[2], size) : undefined;
     if (v === undefined) return E.inval;
     const e = registerEdit(this.current, n, v);
@@ -234,7 +292,10 @@ export class GdbStub {
       if (k === 0 || v === readRegister(this.target.machine, this.hart(), G_REGISTERS[k])) continue;
       edits.push(registerEdit(this.current, G_REGISTERS[k], v)!);
     }
-    for (const e of edits) { const why = this.target.edit(e); if (why) return this.edited(why); }
+    for (const e of edits) {
+      const why = this.target.edit(e);
+      if (why) return this.edited(why);
+    }
     return 'OK';
   }
 
@@ -279,13 +340,22 @@ export class GdbStub {
   private point(p: string): string {
     const m = /^([Zz])([0-4]),([0-9a-fA-F]{1,16}),([0-9a-fA-F]{1,8})(;.*)?$/.exec(p);
     if (!m) return E.inval;
-    const insert = m[1] === 'Z', type = Number(m[2]), addr = BigInt('0x' + m[3]), kind = parseInt(m[4], 16);
+    const insert = m[1] === 'Z',
+      type = Number(m[2]),
+      addr = BigInt('0x' + m[3]),
+      kind = parseInt(m[4], 16);
     const t = this.target;
     if (type <= 1) {
       const pc = Number(BigInt.asIntN(64, addr));
       const kinds = type === 0 ? this.software : this.hardware;
-      if (insert) { t.addBreakpoint(pc); kinds.set(pc, (kinds.get(pc) ?? 0) + 1); }
-      else if (t.removeBreakpoint(pc)) { const n = kinds.get(pc) ?? 0; if (n > 1) kinds.set(pc, n - 1); else kinds.delete(pc); }
+      if (insert) {
+        t.addBreakpoint(pc);
+        kinds.set(pc, (kinds.get(pc) ?? 0) + 1);
+      } else if (t.removeBreakpoint(pc)) {
+        const n = kinds.get(pc) ?? 0;
+        if (n > 1) kinds.set(pc, n - 1);
+        else kinds.delete(pc);
+      }
       return 'OK';
     }
     if (kind < 1 || kind > 4096) return E.inval;
@@ -319,10 +389,15 @@ export class GdbStub {
   private vPacket(p: string): string | Promise<string | undefined> | undefined {
     if (p === 'vCont?') return 'vCont;c;C;s;S';
     if (p === 'vMustReplyEmpty') return '';
-    if (p.startsWith('vKill')) { this.reply('OK'); this.end('killed'); return undefined; }
+    if (p.startsWith('vKill')) {
+      this.reply('OK');
+      this.end('killed');
+      return undefined;
+    }
     if (!p.startsWith('vCont;')) return '';
     // All-stop: a step action wins; continue actions name the threads that resume (all, unless each names one).
-    let step: number | undefined, all = false;
+    let step: number | undefined,
+      all = false;
     const resumed = new Set<number>();
     for (const a of p.slice(6).split(';')) {
       const m = /^([cCsS])([0-9a-fA-F]{2})?(?::(-1|[0-9a-fA-F]+))?$/.exec(a);
@@ -359,7 +434,8 @@ export class GdbStub {
       if (!m) return E.inval;
       if (m[1] !== 'target.xml') return 'E00';
       this.xml ??= Buffer.from(targetXml(), 'latin1');
-      const off = parseInt(m[2], 16), len = Math.min(parseInt(m[3], 16), PACKET_SIZE - 16);
+      const off = parseInt(m[2], 16),
+        len = Math.min(parseInt(m[3], 16), PACKET_SIZE - 16);
       if (off > this.xml.length) return E.inval;
       const part = this.xml.subarray(off, off + len);
       return off + len >= this.xml.length ? 'l' + part.toString('latin1') : 'm' + part.toString('latin1');
@@ -384,5 +460,7 @@ export class GdbStub {
   }
 
   /** Whether D or k has been received. */
-  get done(): boolean { return this.closed; }
+  get done(): boolean {
+    return this.closed;
+  }
 }

@@ -29,7 +29,13 @@ export interface GdbStop {
   message?: string;
 }
 
-interface GdbWatch { kind: WatchKind; address: bigint; length: number; lo: number; hi: number }
+interface GdbWatch {
+  kind: WatchKind;
+  address: bigint;
+  length: number;
+  lo: number;
+  hi: number;
+}
 
 export class GdbTarget {
   readonly history: History;
@@ -38,12 +44,21 @@ export class GdbTarget {
   private finished = false;
   private deadlock: string | undefined;
 
-  private constructor(readonly session: Playback, private readonly fd: number | undefined, budget?: number) {
+  private constructor(
+    readonly session: Playback,
+    private readonly fd: number | undefined,
+    budget?: number,
+  ) {
     this.history = new History(session, { budget });
   }
 
   /** A replay of `rec`; `onConsole` gets the guest's console output (once per position, even when re-executed). */
-  static replay(rec: Recording, images: LoadedImage[], onConsole: (bytes: Uint8Array, position: number) => void, budget?: number): GdbTarget {
+  static replay(
+    rec: Recording,
+    images: LoadedImage[],
+    onConsole: (bytes: Uint8Array, position: number) => void,
+    budget?: number,
+  ): GdbTarget {
     return new GdbTarget(openReplay(rec, images, onConsole), undefined, budget);
   }
 
@@ -52,28 +67,42 @@ export class GdbTarget {
     return new GdbTarget(startRecording(opts), fd, budget);
   }
 
-  get machine(): Machine { return this.session.machine; }
-  get position(): number { return this.session.machine.position; }
-  get end(): number { return this.history.end; }
+  get machine(): Machine {
+    return this.session.machine;
+  }
+  get position(): number {
+    return this.session.machine.position;
+  }
+  get end(): number {
+    return this.history.end;
+  }
   /** True while recording: going past `end` records, and state may be changed at `end`. */
-  get live(): boolean { return this.session.engine.canRecord && !this.finished; }
-  get harts(): number { return this.machine.harts.length; }
+  get live(): boolean {
+    return this.session.engine.canRecord && !this.finished;
+  }
+  get harts(): number {
+    return this.machine.harts.length;
+  }
 
   // ---- breakpoints and watchpoints ----
 
-  addBreakpoint(pc: number): void { this.breakpoints.set(pc, (this.breakpoints.get(pc) ?? 0) + 1); }
+  addBreakpoint(pc: number): void {
+    this.breakpoints.set(pc, (this.breakpoints.get(pc) ?? 0) + 1);
+  }
 
   removeBreakpoint(pc: number): boolean {
     const n = this.breakpoints.get(pc);
     if (n === undefined) return false;
-    if (n > 1) this.breakpoints.set(pc, n - 1); else this.breakpoints.delete(pc);
+    if (n > 1) this.breakpoints.set(pc, n - 1);
+    else this.breakpoints.delete(pc);
     return true;
   }
 
   /** A watchpoint at virtual `address` for `hart`'s translation; false when the address is not in RAM. */
   addWatch(kind: WatchKind, address: bigint, length: number, hart: number): boolean {
     const h = this.machine.harts[hart];
-    const lo = physicalAddress(this.machine, h, address), last = physicalAddress(this.machine, h, address + BigInt(length - 1));
+    const lo = physicalAddress(this.machine, h, address),
+      last = physicalAddress(this.machine, h, address + BigInt(length - 1));
     // A range must be contiguous in physical memory for the engine; gdb's watchpoints are at most 8 bytes.
     if (lo === undefined || last !== lo + length - 1 || !this.machine.memory.readBytes(lo, length)) return false;
     this.watches.push({ kind, address, length, lo, hi: lo + length });
@@ -89,7 +118,12 @@ export class GdbTarget {
 
   /** The engine's stops; with `only`, just that hart's hits count (gdb resumed that thread alone). */
   private stops(only?: number): Stops {
-    const watchpoints: Watchpoint[] = this.watches.map((w) => ({ lo: w.lo, hi: w.hi, kind: w.kind === 'watch' ? 'write' : w.kind === 'rwatch' ? 'read' : 'access', hart: only }));
+    const watchpoints: Watchpoint[] = this.watches.map((w) => ({
+      lo: w.lo,
+      hi: w.hi,
+      kind: w.kind === 'watch' ? 'write' : w.kind === 'rwatch' ? 'read' : 'access',
+      hart: only,
+    }));
     return { breakpoints: [...this.breakpoints.keys()].map((pc) => ({ pc, hart: only })), watchpoints };
   }
 
@@ -99,27 +133,41 @@ export class GdbTarget {
   private stopOf(s: Stop): GdbStop {
     this.session.engine.flush();
     switch (s.reason) {
-      case 'breakpoint': return { kind: 'breakpoint', hart: s.hart };
+      case 'breakpoint':
+        return { kind: 'breakpoint', hart: s.hart };
       case 'watchpoint': {
-        const a = s.address!, size = s.size ?? 1;
+        const a = s.address!,
+          size = s.size ?? 1;
         const w = this.watches.find((x) => a < x.hi && x.lo < a + size) ?? this.watches[0];
         const offset = w ? Math.max(0, a - w.lo) : 0;
-        return { kind: 'watchpoint', hart: s.hart, watch: w ? { kind: w.kind, address: w.address + BigInt(offset) } : undefined };
+        return {
+          kind: 'watchpoint',
+          hart: s.hart,
+          watch: w ? { kind: w.kind, address: w.address + BigInt(offset) } : undefined,
+        };
       }
-      case 'start': return { kind: 'start' };
-      case 'step': return { kind: 'step', hart: s.hart };
-      case 'target': return this.position >= this.end && !this.live ? this.endStop() : { kind: 'arrived' };
+      case 'start':
+        return { kind: 'start' };
+      case 'step':
+        return { kind: 'step', hart: s.hart };
+      case 'target':
+        return this.position >= this.end && !this.live ? this.endStop() : { kind: 'arrived' };
       case 'deadlock':
         this.deadlock ??= s.message ?? 'every hart is asleep and nothing can wake one';
         return this.endStop();
-      default: return this.endStop();
+      default:
+        return this.endStop();
     }
   }
 
   /** A stop at the end of what there is, saying how the run ended there. */
   private endStop(): GdbStop {
     const m = this.machine;
-    if (m.exit) return { kind: 'end', message: `the guest exited with code ${m.exit.code}${m.exit.message ? ` (${m.exit.message})` : ''} at position ${this.position}` };
+    if (m.exit)
+      return {
+        kind: 'end',
+        message: `the guest exited with code ${m.exit.code}${m.exit.message ? ` (${m.exit.message})` : ''} at position ${this.position}`,
+      };
     if (m.trap) return { kind: 'end', message: `${m.trap.message} (position ${this.position})` };
     if (this.deadlock) return { kind: 'end', message: `${this.deadlock} (position ${this.position})` };
     return { kind: 'end', message: this.live ? undefined : `end of the recording (position ${this.position})` };
@@ -173,12 +221,16 @@ export class GdbTarget {
 
   /** Until `hart` has executed one instruction (others run as scheduled meanwhile). */
   stepForward(hart: number): GdbStop {
-    const log = this.session.log, start = this.position;
-    for (let ahead = 1; ;) {
+    const log = this.session.log,
+      start = this.position;
+    for (let ahead = 1; ; ) {
       const q = log.nextInstructionOf(hart, start, this.end);
       if (q >= 0) {
         const s = this.history.seek(q + 1);
-        if (s.reason === 'target' && this.position === q + 1) { this.session.engine.flush(); return { kind: 'step', hart }; }
+        if (s.reason === 'target' && this.position === q + 1) {
+          this.session.engine.flush();
+          return { kind: 'step', hart };
+        }
         return this.stopOf(s);
       }
       // Not in the log yet: record on until the hart has run.
@@ -200,8 +252,12 @@ export class GdbTarget {
 
   /** Changes the machine at the live frontier and records it; a string says why it cannot. */
   edit(e: Edit): string | undefined {
-    if (!this.live) return this.session.engine.live ? 'the recording has ended; its state can no longer be changed' : 'a replay cannot be changed';
-    if (this.position !== this.end) return `state can only be changed at the end of the live recording (position ${this.end})`;
+    if (!this.live)
+      return this.session.engine.live
+        ? 'the recording has ended; its state can no longer be changed'
+        : 'a replay cannot be changed';
+    if (this.position !== this.end)
+      return `state can only be changed at the end of the live recording (position ${this.end})`;
     try {
       this.session.engine.edit(e);
       this.session.engine.flush();

@@ -19,8 +19,12 @@ export class Clint implements Device {
    * @param setMtime moves mtime (a guest write), by adjusting the machine's time offset
    * @param changed called after any write that can change a hart's pending interrupts
    */
-  constructor(private readonly harts: Hart[], private readonly now: () => bigint, private readonly setMtime: (v: bigint) => void,
-    private readonly changed: () => void) {
+  constructor(
+    private readonly harts: Hart[],
+    private readonly now: () => bigint,
+    private readonly setMtime: (v: bigint) => void,
+    private readonly changed: () => void,
+  ) {
     this.mtimecmp = harts.map(() => (1n << 64n) - 1n);
   }
 
@@ -38,7 +42,8 @@ export class Clint implements Device {
     if (offset < 0x4000) {
       const h = this.harts[offset >> 2];
       if (h && (offset & 3) === 0) {
-        if ((value & 1n) !== 0n) h.mipHw |= 1 << IRQ.MSI; else h.mipHw &= ~(1 << IRQ.MSI);
+        if ((value & 1n) !== 0n) h.mipHw |= 1 << IRQ.MSI;
+        else h.mipHw &= ~(1 << IRQ.MSI);
       }
     } else if (offset >= 0xbff8) {
       this.setMtime(merge(this.now(), offset - 0xbff8, size, value));
@@ -55,6 +60,7 @@ function slice(v: bigint, byte: number, size: number): bigint {
   return (v >> BigInt(8 * byte)) & ((1n << BigInt(8 * size)) - 1n);
 }
 function merge(old: bigint, byte: number, size: number, value: bigint): bigint {
-  const shift = BigInt(8 * byte), mask = ((1n << BigInt(8 * size)) - 1n) << shift;
+  const shift = BigInt(8 * byte),
+    mask = ((1n << BigInt(8 * size)) - 1n) << shift;
   return (old & ~mask) | ((value << shift) & mask);
 }

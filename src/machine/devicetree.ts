@@ -34,79 +34,140 @@ export function buildDeviceTree(cfg: DeviceTreeConfig): Uint8Array {
   for (let h = 0; h < cfg.harts; h++) {
     const ic = phandle++;
     intc.push(ic);
-    cpus.push(node(`cpu@${h}`, [
-      ['phandle', [phandle++]],
-      ['device_type', 'cpu'],
-      ['reg', [h]],
-      ['status', 'okay'],
-      ['compatible', 'riscv'],
-      ['riscv,isa', 'rv64imafdc_zicsr_zifencei'],
-      ['mmu-type', 'riscv,sv39'],
-    ], [node('interrupt-controller', [
-      ['#interrupt-cells', [1]],
-      ['interrupt-controller', true],
-      ['compatible', 'riscv,cpu-intc'],
-      ['phandle', [ic]],
-    ])]));
+    cpus.push(
+      node(
+        `cpu@${h}`,
+        [
+          ['phandle', [phandle++]],
+          ['device_type', 'cpu'],
+          ['reg', [h]],
+          ['status', 'okay'],
+          ['compatible', 'riscv'],
+          ['riscv,isa', 'rv64imafdc_zicsr_zifencei'],
+          ['mmu-type', 'riscv,sv39'],
+        ],
+        [
+          node('interrupt-controller', [
+            ['#interrupt-cells', [1]],
+            ['interrupt-controller', true],
+            ['compatible', 'riscv,cpu-intc'],
+            ['phandle', [ic]],
+          ]),
+        ],
+      ),
+    );
   }
   const plicPhandle = phandle++;
   const testPhandle = phandle++;
   const chosen: [string, Value][] = [['stdout-path', '/soc/serial@10000000']];
   if (cfg.bootargs !== undefined) chosen.push(['bootargs', cfg.bootargs]);
   chosen.push(...initrdProps(cfg.initrd));
-  const root = node('', [
-    ['#address-cells', [2]],
-    ['#size-cells', [2]],
-    ['compatible', 'riscv-virtio'],
-    ['model', 'riscv-virtio,qemu'],
-  ], [
-    node('chosen', chosen),
-    node(`memory@${cfg.ramBase.toString(16)}`, [['device_type', 'memory'], ['reg', [...cells64(cfg.ramBase), ...cells64(cfg.ramSize)]]]),
-    node('cpus', [['#address-cells', [1]], ['#size-cells', [0]], ['timebase-frequency', [10_000_000]]], cpus),
-    node('poweroff', [['value', [0x5555]], ['offset', [0]], ['regmap', [testPhandle]], ['compatible', 'syscon-poweroff']]),
-    node('reboot', [['value', [0x7777]], ['offset', [0]], ['regmap', [testPhandle]], ['compatible', 'syscon-reboot']]),
-    node('soc', [['#address-cells', [2]], ['#size-cells', [2]], ['compatible', 'simple-bus'], ['ranges', true]], [
-      node('test@100000', [['phandle', [testPhandle]], ['compatible', ['sifive,test1', 'sifive,test0', 'syscon']], ['reg', [0, 0x100000, 0, 0x1000]]]),
-      node('serial@10000000', [['interrupts', [10]], ['interrupt-parent', [plicPhandle]], ['clock-frequency', [3686400]],
-        ['reg', [0, 0x10000000, 0, 0x100]], ['compatible', 'ns16550a']]),
-      node('plic@c000000', [
-        ['phandle', [plicPhandle]],
-        ['riscv,ndev', [95]],
-        ['reg', [0, 0xc000000, 0, 0x600000]],
-        ['interrupts-extended', intc.flatMap((p) => [p, 11, p, 9])],
-        ['interrupt-controller', true],
-        ['compatible', ['sifive,plic-1.0.0', 'riscv,plic0']],
-        ['#address-cells', [0]],
-        ['#interrupt-cells', [1]],
+  const root = node(
+    '',
+    [
+      ['#address-cells', [2]],
+      ['#size-cells', [2]],
+      ['compatible', 'riscv-virtio'],
+      ['model', 'riscv-virtio,qemu'],
+    ],
+    [
+      node('chosen', chosen),
+      node(`memory@${cfg.ramBase.toString(16)}`, [
+        ['device_type', 'memory'],
+        ['reg', [...cells64(cfg.ramBase), ...cells64(cfg.ramSize)]],
       ]),
-      node('clint@2000000', [
-        ['compatible', ['sifive,clint0', 'riscv,clint0']],
-        ['reg', [0, 0x2000000, 0, 0x10000]],
-        ['interrupts-extended', intc.flatMap((p) => [p, 3, p, 7])],
+      node(
+        'cpus',
+        [
+          ['#address-cells', [1]],
+          ['#size-cells', [0]],
+          ['timebase-frequency', [10_000_000]],
+        ],
+        cpus,
+      ),
+      node('poweroff', [
+        ['value', [0x5555]],
+        ['offset', [0]],
+        ['regmap', [testPhandle]],
+        ['compatible', 'syscon-poweroff'],
       ]),
-      ...(cfg.socNodes ?? []),
-    ]),
-  ]);
+      node('reboot', [
+        ['value', [0x7777]],
+        ['offset', [0]],
+        ['regmap', [testPhandle]],
+        ['compatible', 'syscon-reboot'],
+      ]),
+      node(
+        'soc',
+        [
+          ['#address-cells', [2]],
+          ['#size-cells', [2]],
+          ['compatible', 'simple-bus'],
+          ['ranges', true],
+        ],
+        [
+          node('test@100000', [
+            ['phandle', [testPhandle]],
+            ['compatible', ['sifive,test1', 'sifive,test0', 'syscon']],
+            ['reg', [0, 0x100000, 0, 0x1000]],
+          ]),
+          node('serial@10000000', [
+            ['interrupts', [10]],
+            ['interrupt-parent', [plicPhandle]],
+            ['clock-frequency', [3686400]],
+            ['reg', [0, 0x10000000, 0, 0x100]],
+            ['compatible', 'ns16550a'],
+          ]),
+          node('plic@c000000', [
+            ['phandle', [plicPhandle]],
+            ['riscv,ndev', [95]],
+            ['reg', [0, 0xc000000, 0, 0x600000]],
+            ['interrupts-extended', intc.flatMap((p) => [p, 11, p, 9])],
+            ['interrupt-controller', true],
+            ['compatible', ['sifive,plic-1.0.0', 'riscv,plic0']],
+            ['#address-cells', [0]],
+            ['#interrupt-cells', [1]],
+          ]),
+          node('clint@2000000', [
+            ['compatible', ['sifive,clint0', 'riscv,clint0']],
+            ['reg', [0, 0x2000000, 0, 0x10000]],
+            ['interrupts-extended', intc.flatMap((p) => [p, 3, p, 7])],
+          ]),
+          ...(cfg.socNodes ?? []),
+        ],
+      ),
+    ],
+  );
   return flatten(root);
 }
 
 /** As QEMU 7.2 writes them: one 32-bit cell each (RAM ends below 4 GiB). */
 function initrdProps(initrd: { start: number; end: number } | undefined): [string, Value][] {
-  return initrd ? [['linux,initrd-start', [initrd.start]], ['linux,initrd-end', [initrd.end]]] : [];
+  return initrd
+    ? [
+        ['linux,initrd-start', [initrd.start]],
+        ['linux,initrd-end', [initrd.end]],
+      ]
+    : [];
 }
 
 /**
  * A user's device tree (--dtb) with /chosen's bootargs and initrd set as QEMU sets them on a -dtb: the rest of the
  * tree is theirs, untouched. Malformed input is an error naming the file.
  */
-export function editDeviceTree(bytes: Uint8Array, name: string, chosen: { bootargs?: string; initrd?: { start: number; end: number } }): Uint8Array {
+export function editDeviceTree(
+  bytes: Uint8Array,
+  name: string,
+  chosen: { bootargs?: string; initrd?: { start: number; end: number } },
+): Uint8Array {
   const { root, reserved } = parseDeviceTree(bytes, name);
   if (chosen.bootargs === undefined && !chosen.initrd) return bytes;
   let node = root.children.find((n) => n.name === 'chosen');
-  if (!node) root.children.unshift(node = { name: 'chosen', props: [], children: [] });
+  if (!node) root.children.unshift((node = { name: 'chosen', props: [], children: [] }));
   const set = (prop: string, value: Value) => {
     const at = node!.props.findIndex(([n]) => n === prop);
-    if (at >= 0) node!.props[at] = [prop, value]; else node!.props.push([prop, value]);
+    if (at >= 0) node!.props[at] = [prop, value];
+    else node!.props.push([prop, value]);
   };
   if (chosen.bootargs !== undefined) set('bootargs', chosen.bootargs);
   for (const [prop, value] of initrdProps(chosen.initrd)) set(prop, value);
@@ -115,19 +176,28 @@ export function editDeviceTree(bytes: Uint8Array, name: string, chosen: { bootar
 
 /** Parses a flattened device tree (versions 16 and 17) into nodes; property values stay raw bytes. */
 export function parseDeviceTree(bytes: Uint8Array, name: string): { root: Node; reserved: [bigint, bigint][] } {
-  const fail = (why: string): never => { throw new HartlineError(`${name}: not a usable device tree: ${why}`); };
+  const fail = (why: string): never => {
+    throw new HartlineError(`${name}: not a usable device tree: ${why}`);
+  };
   if (bytes.length < 40) fail('shorter than its header');
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (dv.getUint32(0) !== 0xd00dfeed) fail('no 0xd00dfeed magic');
-  const total = dv.getUint32(4), structOff = dv.getUint32(8), stringsOff = dv.getUint32(12), rsvOff = dv.getUint32(16);
-  const version = dv.getUint32(20), stringsSize = dv.getUint32(32), structSize = dv.getUint32(36);
+  const total = dv.getUint32(4),
+    structOff = dv.getUint32(8),
+    stringsOff = dv.getUint32(12),
+    rsvOff = dv.getUint32(16);
+  const version = dv.getUint32(20),
+    stringsSize = dv.getUint32(32),
+    structSize = dv.getUint32(36);
   if (version < 16) fail(`version ${version} (16 or later is needed)`);
   if (total > bytes.length) fail(`truncated: the header says ${total} bytes, the file has ${bytes.length}`);
-  if (structOff + structSize > total || stringsOff + stringsSize > total || rsvOff + 16 > total) fail('a block lies outside the tree');
+  if (structOff + structSize > total || stringsOff + stringsSize > total || rsvOff + 16 > total)
+    fail('a block lies outside the tree');
   const reserved: [bigint, bigint][] = [];
   for (let o = rsvOff; ; o += 16) {
     if (o + 16 > total) fail('unterminated memory reservation block');
-    const address = dv.getBigUint64(o), size = dv.getBigUint64(o + 8);
+    const address = dv.getBigUint64(o),
+      size = dv.getBigUint64(o + 8);
     if (address === 0n && size === 0n) break;
     if (reserved.length > 1024) fail('more than 1024 memory reservations');
     reserved.push([address, size]);
@@ -150,23 +220,34 @@ export function parseDeviceTree(bytes: Uint8Array, name: string): { root: Node; 
   let root: Node | undefined;
   for (;;) {
     const token = word();
-    if (token === 1) { // FDT_BEGIN_NODE
+    if (token === 1) {
+      // FDT_BEGIN_NODE
       const nodeName = text(o, structEnd);
       o = (o + nodeName.length + 1 + 3) & ~3;
       const n: Node = { name: nodeName, props: [], children: [] };
-      if (stack.length) stack[stack.length - 1].children.push(n); else if (root) fail('two root nodes'); else root = n;
+      if (stack.length) stack[stack.length - 1].children.push(n);
+      else if (root) fail('two root nodes');
+      else root = n;
       if (stack.length > 64) fail('nodes nested more than 64 deep');
       stack.push(n);
-    } else if (token === 3) { // FDT_PROP
-      const len = word(), nameOff = word();
+    } else if (token === 3) {
+      // FDT_PROP
+      const len = word(),
+        nameOff = word();
       if (!stack.length) fail('a property outside any node');
       if (nameOff >= stringsSize || o + len > structEnd) fail('a property runs past its block');
-      stack[stack.length - 1].props.push([text(stringsOff + nameOff, stringsOff + stringsSize), bytes.slice(o, o + len)]);
+      stack[stack.length - 1].props.push([
+        text(stringsOff + nameOff, stringsOff + stringsSize),
+        bytes.slice(o, o + len),
+      ]);
       o = (o + len + 3) & ~3;
-    } else if (token === 2) { // FDT_END_NODE
+    } else if (token === 2) {
+      // FDT_END_NODE
       if (!stack.pop()) fail('an end of node with no node open');
-    } else if (token === 4) { // FDT_NOP
-    } else if (token === 9) { // FDT_END
+    } else if (token === 4) {
+      // FDT_NOP
+    } else if (token === 9) {
+      // FDT_END
       break;
     } else fail(`unknown token 0x${token.toString(16)} at byte ${o - 4}`);
   }
@@ -178,7 +259,8 @@ function encodeValue(v: Value): Uint8Array {
   if (v === true) return new Uint8Array(0);
   if (v instanceof Uint8Array) return v;
   if (typeof v === 'string') return Buffer.from(v + '\0', 'latin1');
-  if (v.length > 0 && typeof v[0] === 'string') return Buffer.from((v as string[]).map((s) => s + '\0').join(''), 'latin1');
+  if (v.length > 0 && typeof v[0] === 'string')
+    return Buffer.from((v as string[]).map((s) => s + '\0').join(''), 'latin1');
   const out = new Uint8Array(4 * v.length);
   const dv = new DataView(out.buffer);
   (v as number[]).forEach((n, k) => dv.setUint32(4 * k, n >>> 0));
@@ -221,7 +303,8 @@ function flatten(root: Node, reserved: [bigint, bigint][] = []): Uint8Array {
   emit(root);
   u32(9); // FDT_END
   const stringBytes = Buffer.from(strings.join(''), 'latin1');
-  const rsvmapOff = 40, rsvmapSize = 16 * (reserved.length + 1);
+  const rsvmapOff = 40,
+    rsvmapSize = 16 * (reserved.length + 1);
   const structOff = rsvmapOff + rsvmapSize;
   const stringsOff = structOff + struct.length;
   const total = stringsOff + stringBytes.length;
@@ -229,7 +312,10 @@ function flatten(root: Node, reserved: [bigint, bigint][] = []): Uint8Array {
   const dv = new DataView(out.buffer);
   const header = [0xd00dfeed, total, structOff, stringsOff, rsvmapOff, 17, 16, 0, stringBytes.length, struct.length];
   header.forEach((v, k) => dv.setUint32(4 * k, v));
-  reserved.forEach(([address, size], k) => { dv.setBigUint64(rsvmapOff + 16 * k, address); dv.setBigUint64(rsvmapOff + 16 * k + 8, size); });
+  reserved.forEach(([address, size], k) => {
+    dv.setBigUint64(rsvmapOff + 16 * k, address);
+    dv.setBigUint64(rsvmapOff + 16 * k + 8, size);
+  });
   out.set(struct, structOff);
   out.set(stringBytes, stringsOff);
   return out;

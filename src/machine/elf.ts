@@ -24,8 +24,11 @@ const EM_RISCV = 243;
 
 /** Parses an ELF image; `name` is used in error messages. */
 export function parseElf(bytes: Uint8Array, name: string): ElfImage {
-  const fail = (why: string): never => { throw new HartlineError(`${name}: ${why}`); };
-  if (bytes.length < 16 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) fail('not an ELF file');
+  const fail = (why: string): never => {
+    throw new HartlineError(`${name}: ${why}`);
+  };
+  if (bytes.length < 16 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46)
+    fail('not an ELF file');
   if (bytes[4] === 1) fail('32-bit ELF; Hartline runs RV64 images (build with -march=rv64gc -mabi=lp64d)');
   if (bytes[4] !== 2) fail(`unknown ELF class ${bytes[4]}`);
   if (bytes[5] !== 1) fail('big-endian ELF; RISC-V images are little-endian');
@@ -45,8 +48,12 @@ export function parseElf(bytes: Uint8Array, name: string): ElfImage {
   // A kernel linked high (vmlinux: 0xffffffff80000000) has an entry no double holds exactly: it is mapped to its
   // physical address through the segment that contains it, below.
   const entryVirtual = view.getBigUint64(24, true);
-  const phoff = u64(32), shoff = u64(40);
-  const phentsize = u16(54), phnum = u16(56), shentsize = u16(58), shnum = u16(60);
+  const phoff = u64(32),
+    shoff = u64(40);
+  const phentsize = u16(54),
+    phnum = u16(56),
+    shentsize = u16(58),
+    shnum = u16(60);
   if (phnum === 0) fail('no program headers');
   if (phentsize < 56 || phoff + phnum * phentsize > bytes.length) fail('truncated program headers');
   const segments: LoadSegment[] = [];
@@ -54,12 +61,16 @@ export function parseElf(bytes: Uint8Array, name: string): ElfImage {
   for (let k = 0; k < phnum; k++) {
     const o = phoff + k * phentsize;
     if (u32(o) !== 1) continue; // PT_LOAD
-    const offset = u64(o + 8), paddr = u64(o + 24), fileSize = u64(o + 32), memSize = u64(o + 40);
+    const offset = u64(o + 8),
+      paddr = u64(o + 24),
+      fileSize = u64(o + 32),
+      memSize = u64(o + 40);
     if (memSize === 0) continue;
     if (fileSize > memSize) fail(`segment ${k} has p_filesz > p_memsz`);
     if (offset + fileSize > bytes.length) fail(`truncated: segment ${k} extends past the end of the file`);
     const vaddr = view.getBigUint64(o + 16, true);
-    if (entryVirtual >= vaddr && entryVirtual < vaddr + BigInt(memSize)) entryPhysical = paddr + Number(entryVirtual - vaddr);
+    if (entryVirtual >= vaddr && entryVirtual < vaddr + BigInt(memSize))
+      entryPhysical = paddr + Number(entryVirtual - vaddr);
     segments.push({ paddr, data: bytes.subarray(offset, offset + fileSize), memSize, vaddr });
   }
   if (segments.length === 0) fail('no loadable segments');
@@ -73,15 +84,24 @@ export function parseElf(bytes: Uint8Array, name: string): ElfImage {
 }
 
 // Symbols are optional for running, so a damaged symbol table is ignored rather than fatal.
-function readSymbols(bytes: Uint8Array, view: DataView, shoff: number, shnum: number, shentsize: number, out: Map<string, number>): void {
+function readSymbols(
+  bytes: Uint8Array,
+  view: DataView,
+  shoff: number,
+  shnum: number,
+  shentsize: number,
+  out: Map<string, number>,
+): void {
   for (let k = 0; k < shnum; k++) {
     const o = shoff + k * shentsize;
     if (view.getUint32(o + 4, true) !== 2) continue; // SHT_SYMTAB
-    const off = Number(view.getBigUint64(o + 24, true)), size = Number(view.getBigUint64(o + 32, true));
+    const off = Number(view.getBigUint64(o + 24, true)),
+      size = Number(view.getBigUint64(o + 32, true));
     const link = view.getUint32(o + 40, true);
     if (off + size > bytes.length || link >= shnum) return;
     const so = shoff + link * shentsize;
-    const strOff = Number(view.getBigUint64(so + 24, true)), strSize = Number(view.getBigUint64(so + 32, true));
+    const strOff = Number(view.getBigUint64(so + 24, true)),
+      strSize = Number(view.getBigUint64(so + 32, true));
     if (strOff + strSize > bytes.length) return;
     for (let s = off; s + 24 <= off + size; s += 24) {
       const nameOff = view.getUint32(s, true);

@@ -4,11 +4,17 @@
 import type { Hart } from '../riscv/hart';
 import type { Memory, Watch } from './memory';
 
-const SYS_WRITE = 64, SYS_EXIT = 93;
+const SYS_WRITE = 64,
+  SYS_EXIT = 93;
 
 export class Htif {
-  constructor(private readonly memory: Memory, private readonly tohost: number, private readonly fromhost: number | undefined,
-    private readonly write: (bytes: Uint8Array) => void, private readonly exit: (code: number, how: string) => void) {
+  constructor(
+    private readonly memory: Memory,
+    private readonly tohost: number,
+    private readonly fromhost: number | undefined,
+    private readonly write: (bytes: Uint8Array) => void,
+    private readonly exit: (code: number, how: string) => void,
+  ) {
     const watch: Watch = { lo: tohost, hi: tohost + 8, read: false, write: true, hit: (h) => this.poke(h) };
     memory.addWatch(watch);
   }
@@ -25,7 +31,8 @@ export class Htif {
   private poke(h: Hart): void {
     const v = this.read64(this.tohost);
     if (v === 0n) return;
-    const device = Number(v >> 56n), cmd = Number((v >> 48n) & 0xffn);
+    const device = Number(v >> 56n),
+      cmd = Number((v >> 48n) & 0xffn);
     const payload = v & ((1n << 48n) - 1n);
     if (device === 0 && cmd === 0) {
       if ((payload & 1n) === 1n) {
@@ -38,12 +45,15 @@ export class Htif {
       this.write(new Uint8Array([Number(payload & 0xffn)]));
     }
     this.write64(h, this.tohost, 0n);
-    if (this.fromhost !== undefined) this.write64(h, this.fromhost, (BigInt(device) << 56n) | (BigInt(cmd) << 48n) | 1n);
+    if (this.fromhost !== undefined)
+      this.write64(h, this.fromhost, (BigInt(device) << 56n) | (BigInt(cmd) << 48n) | 1n);
   }
 
   private syscall(h: Hart, block: number): void {
     const which = Number(this.read64(block));
-    const a0 = this.read64(block + 8), a1 = Number(this.read64(block + 16)), a2 = Number(this.read64(block + 24));
+    const a0 = this.read64(block + 8),
+      a1 = Number(this.read64(block + 16)),
+      a2 = Number(this.read64(block + 24));
     if (which === SYS_WRITE) {
       const bytes = this.memory.readBytes(a1, Math.min(a2, 1 << 24));
       if (bytes) this.write(bytes);

@@ -64,7 +64,7 @@ export interface InputPort {
 export const DEFAULT_RAM = 128 * 1024 * 1024;
 
 /** Sstc: the hart's stimecmp drives STIP once M-mode has set menvcfg.STCE. */
-const sstcEnabled = (h: Hart) => (h.menvcfg >> 63n) !== 0n;
+const sstcEnabled = (h: Hart) => h.menvcfg >> 63n !== 0n;
 export const MAX_HARTS = 64;
 
 export class Machine {
@@ -112,8 +112,10 @@ export class Machine {
   constructor(image: ElfImage, opts: MachineOptions = {}) {
     const harts = opts.harts ?? 1;
     const ramSize = opts.ramSize ?? DEFAULT_RAM;
-    if (!Number.isInteger(harts) || harts < 1 || harts > MAX_HARTS) throw new HartlineError(`--harts must be 1..${MAX_HARTS}, got ${harts}`);
-    if (ramSize < 1 << 20 || ramSize > 2 ** 31 || ramSize % 4096 !== 0) throw new HartlineError('--ram must be a multiple of 4 KiB between 1 MiB and 2 GiB');
+    if (!Number.isInteger(harts) || harts < 1 || harts > MAX_HARTS)
+      throw new HartlineError(`--harts must be 1..${MAX_HARTS}, got ${harts}`);
+    if (ramSize < 1 << 20 || ramSize > 2 ** 31 || ramSize % 4096 !== 0)
+      throw new HartlineError('--ram must be a multiple of 4 KiB between 1 MiB and 2 GiB');
     this.image = image;
     this.harts = Array.from({ length: harts }, (_, k) => new Hart(k));
     this.memory = new Memory(ramSize);
@@ -123,24 +125,43 @@ export class Machine {
     const bytes = opts.input ?? new Uint8Array(0);
     let next = 0;
     this.input = { readByte: () => (next < bytes.length ? bytes[next++] : -1) };
-    this.uart = new Uart((b) => this.console(new Uint8Array([b])), () => this.readInput('uart'));
-    this.clint = new Clint(this.harts, () => this.mtime(), (v) => this.setMtime(v), () => { this.memory.stop = true; });
+    this.uart = new Uart(
+      (b) => this.console(new Uint8Array([b])),
+      () => this.readInput('uart'),
+    );
+    this.clint = new Clint(
+      this.harts,
+      () => this.mtime(),
+      (v) => this.setMtime(v),
+      () => {
+        this.memory.stop = true;
+      },
+    );
     this.memory.addDevice(this.uart);
     this.memory.addDevice(this.clint);
     this.memory.addDevice(new Finisher((code, how) => this.finish(code, how)));
-    this.plic = new Plic(this.harts, () => { this.memory.stop = true; });
+    this.plic = new Plic(this.harts, () => {
+      this.memory.stop = true;
+    });
     this.memory.addDevice(this.plic);
     this.uart.onIrq = (high) => this.plic.setLevel(UART_IRQ, high);
     for (const h of this.harts) h.mmu = new Mmu(this.memory);
-    this.memory.semihostHandler = (h) => semihostCall(h, {
-      memory: this.memory,
-      files: this.semihostFiles,
-      write: (b) => this.console(b),
-      readByte: () => this.readInput('semihost'),
-      nowNs: () => this.positionNow() + this.timeOffsetNs,
-      exit: (code, how) => this.finish(code, how),
-    });
-    this.exec = { breakpoints: new Set(), suppressBreakAt: -1, hit: false, compile: opts.compile ?? true, onUnhandledTrap: (h, t) => this.unhandled(h, t) };
+    this.memory.semihostHandler = (h) =>
+      semihostCall(h, {
+        memory: this.memory,
+        files: this.semihostFiles,
+        write: (b) => this.console(b),
+        readByte: () => this.readInput('semihost'),
+        nowNs: () => this.positionNow() + this.timeOffsetNs,
+        exit: (code, how) => this.finish(code, how),
+      });
+    this.exec = {
+      breakpoints: new Set(),
+      suppressBreakAt: -1,
+      hit: false,
+      compile: opts.compile ?? true,
+      onUnhandledTrap: (h, t) => this.unhandled(h, t),
+    };
 
     const boot = bootImages(this, image, opts, ramSize);
     this.entry = boot.entry;
@@ -149,7 +170,10 @@ export class Machine {
 
   /** Builds a machine from a payload (ELF, Linux Image or flat binary); throws HartlineError on a bad one. */
   static fromElf(bytes: Uint8Array, opts: MachineOptions = {}): Machine {
-    return new Machine(parsePayload(bytes, opts.name ?? 'image', { firmware: opts.bios, loadAddress: opts.loadAddress }), opts);
+    return new Machine(
+      parsePayload(bytes, opts.name ?? 'image', { firmware: opts.bios, loadAddress: opts.loadAddress }),
+      opts,
+    );
   }
 
   /** The position right now, including instructions the running hart has executed in its current run. */
@@ -188,10 +212,14 @@ export class Machine {
     const interrupt = t.cause >> 63n === 1n;
     const code = Number(t.cause & 0xffffn);
     const word = this.instructionAt(t.pc);
-    const text = word === undefined ? '' : ` (${disassembleText(word, BigInt.asUintN(64, BigInt(t.pc)))}, 0x${(word >>> 0).toString(16)})`;
+    const text =
+      word === undefined
+        ? ''
+        : ` (${disassembleText(word, BigInt.asUintN(64, BigInt(t.pc)))}, 0x${(word >>> 0).toString(16)})`;
     this.trap = {
       hart: h.id,
-      message: `hart ${h.id}: ${describeCause(code, interrupt)} at pc 0x${BigInt.asUintN(64, BigInt(t.pc)).toString(16)}${text}, ` +
+      message:
+        `hart ${h.id}: ${describeCause(code, interrupt)} at pc 0x${BigInt.asUintN(64, BigInt(t.pc)).toString(16)}${text}, ` +
         `tval 0x${t.tval.toString(16)}, and no trap handler (mtvec = 0)`,
     };
     this.memory.stop = true;
@@ -228,8 +256,10 @@ export class Machine {
 
   private updateTimer(h: Hart): void {
     const now = this.mtime();
-    if (now >= this.clint.mtimecmp[h.id]) h.mipHw |= 1 << IRQ.MTI; else h.mipHw &= ~(1 << IRQ.MTI);
-    if (sstcEnabled(h) && now >= h.stimecmp) h.mipHw |= 1 << IRQ.STI; else h.mipHw &= ~(1 << IRQ.STI);
+    if (now >= this.clint.mtimecmp[h.id]) h.mipHw |= 1 << IRQ.MTI;
+    else h.mipHw &= ~(1 << IRQ.MTI);
+    if (sstcEnabled(h) && now >= h.stimecmp) h.mipHw |= 1 << IRQ.STI;
+    else h.mipHw &= ~(1 << IRQ.STI);
   }
 
   /**
@@ -285,7 +315,10 @@ export class Machine {
     let mapped = pc >= this.memory.ramBase && pc < this.memory.ramBase + this.memory.ramSize;
     for (const h of hart ? [hart] : this.harts) {
       const m = debugTranslate(this.memory, h.satp, pc);
-      if (m) { this.memory.invalidateCode(m.paddr); mapped = true; }
+      if (m) {
+        this.memory.invalidateCode(m.paddr);
+        mapped = true;
+      }
     }
     if (!mapped) this.memory.invalidateAllCode();
   }
@@ -309,10 +342,15 @@ export class Machine {
    * and has not moved since steps through it, so two harts on one breakpoint do not bounce between each other.
    */
   run(limit: number, opts: { resume?: boolean } = {}): RunResult {
-    if (opts.resume === false) { this.resume.clear(); return this.runScheduled(limit); }
+    if (opts.resume === false) {
+      this.resume.clear();
+      return this.runScheduled(limit);
+    }
     const resumeHart = this.current >= 0 ? this.harts[this.current] : this.harts[0];
-    for (const [id, r] of this.resume) if (this.harts[id].pc !== r.pc || this.harts[id].retired !== r.retired) this.resume.delete(id);
-    if (this.exec.breakpoints.has(resumeHart.pc)) this.resume.set(resumeHart.id, { pc: resumeHart.pc, retired: resumeHart.retired });
+    for (const [id, r] of this.resume)
+      if (this.harts[id].pc !== r.pc || this.harts[id].retired !== r.retired) this.resume.delete(id);
+    if (this.exec.breakpoints.has(resumeHart.pc))
+      this.resume.set(resumeHart.id, { pc: resumeHart.pc, retired: resumeHart.retired });
     return this.runScheduled(limit);
   }
 
@@ -329,7 +367,10 @@ export class Machine {
       const slice = this.schedule.next(ready, this.current, this.position);
       if (!slice) return this.result('deadlock');
       const hit = this.runSlice(this.harts[slice.hart], Math.min(slice.budget, end - this.position));
-      if (this.stopRequested) { this.stopRequested = false; return this.result('stop'); }
+      if (this.stopRequested) {
+        this.stopRequested = false;
+        return this.result('stop');
+      }
       if (hit) return this.result('breakpoint');
     }
     return this.result(this.halted ? 'exit' : 'limit');
@@ -355,7 +396,10 @@ export class Machine {
       if (irq >= 0) {
         this.onInterrupt?.(h.id, irq);
         const unhandled = enterTrap(h, irq, true, 0n);
-        if (unhandled) { this.unhandled(h, unhandled); break; }
+        if (unhandled) {
+          this.unhandled(h, unhandled);
+          break;
+        }
       }
       let cap = left;
       const resume = this.resume.get(h.id);
@@ -374,7 +418,8 @@ export class Machine {
       this.exec.hit = false;
       const n = execute(h, this.memory, cap, this.exec);
       this.runHart = undefined;
-      if (this.exec.suppressBreakAt !== -1) { // -1 is never a pc (odd); kernel pcs are negative
+      if (this.exec.suppressBreakAt !== -1) {
+        // -1 is never a pc (odd); kernel pcs are negative
         this.invalidateBreakpoint(this.exec.suppressBreakAt, h);
         this.exec.suppressBreakAt = -1;
       }

@@ -81,7 +81,8 @@ export class Memory implements HartBus {
 
   /** Forgets the decoded instruction at physical address `addr` (e.g. a breakpoint was set or removed there). */
   invalidateCode(addr: number, size = 2): void {
-    const lo = Math.max(0, addr - RAM_BASE - 2), hi = Math.min(this.ramSize, addr - RAM_BASE + size);
+    const lo = Math.max(0, addr - RAM_BASE - 2),
+      hi = Math.min(this.ramSize, addr - RAM_BASE + size);
     for (let o = lo & ~1; o < hi; o += 2) {
       const pg = o >>> PAGE_SHIFT;
       const page = this.codePages[pg];
@@ -122,14 +123,17 @@ export class Memory implements HartBus {
   load(h: Hart, addr: number, size: number): number {
     const off = addr - RAM_BASE;
     if (off >= 0 && off + size <= this.ramSize) {
-      let lo = 0, hi = 0;
+      let lo = 0,
+        hi = 0;
       for (let k = size - 1; k >= 0; k--) {
         const b = this.ram8[off + k];
-        if (k >= 4) hi = (hi << 8) | b; else lo = (lo << 8) | b;
+        if (k >= 4) hi = (hi << 8) | b;
+        else lo = (lo << 8) | b;
       }
       this.lo = lo | 0;
       this.hi = hi | 0;
-      if (this.watchReads && (this.pageFlags[off >>> PAGE_SHIFT] & PAGE.WATCH) !== 0) this.checkWatches(h, addr, size, false);
+      if (this.watchReads && (this.pageFlags[off >>> PAGE_SHIFT] & PAGE.WATCH) !== 0)
+        this.checkWatches(h, addr, size, false);
       return -1;
     }
     const d = this.device(addr);
@@ -143,7 +147,8 @@ export class Memory implements HartBus {
   store(h: Hart, addr: number, size: number, lo: number, hi: number): number {
     const off = addr - RAM_BASE;
     if (off >= 0 && off + size <= this.ramSize) {
-      const first = off >>> PAGE_SHIFT, last = (off + size - 1) >>> PAGE_SHIFT;
+      const first = off >>> PAGE_SHIFT,
+        last = (off + size - 1) >>> PAGE_SHIFT;
       let flags = 0;
       for (let pg = first; pg <= last; pg++) {
         flags |= this.pageFlags[pg];
@@ -157,7 +162,10 @@ export class Memory implements HartBus {
     }
     const d = this.device(addr);
     if (!d || addr + size > d.base + d.size) return CAUSE.storeAccess;
-    const value = size === 8 ? (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0) : BigInt((size === 4 ? lo : lo & ((1 << (8 * size)) - 1)) >>> 0);
+    const value =
+      size === 8
+        ? (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)
+        : BigInt((size === 4 ? lo : lo & ((1 << (8 * size)) - 1)) >>> 0);
     d.write(addr - d.base, size, value);
     return -1;
   }
@@ -167,8 +175,9 @@ export class Memory implements HartBus {
     let stillReserved = false;
     for (const other of this.harts) {
       if (other.reservation < 0) continue;
-      if (other !== h && addr < other.reservation + other.reservationSize && other.reservation < addr + size) other.reservation = -1;
-      if (other.reservation >= 0 && ((other.reservation - RAM_BASE) >>> PAGE_SHIFT) === page) stillReserved = true;
+      if (other !== h && addr < other.reservation + other.reservationSize && other.reservation < addr + size)
+        other.reservation = -1;
+      if (other.reservation >= 0 && (other.reservation - RAM_BASE) >>> PAGE_SHIFT === page) stillReserved = true;
     }
     if (!stillReserved) this.pageFlags[page] &= ~PAGE.RESERVED;
   }
@@ -219,7 +228,8 @@ export class Memory implements HartBus {
     if (off < 0 || off + memSize > this.ramSize) return false;
     this.ram8.set(data, off);
     this.ram8.fill(0, off + data.length, off + memSize);
-    for (let pg = off >>> PAGE_SHIFT; pg <= (off + memSize - 1) >>> PAGE_SHIFT; pg++) if ((this.pageFlags[pg] & PAGE.DIRTY) === 0) this.markDirty(pg);
+    for (let pg = off >>> PAGE_SHIFT; pg <= (off + memSize - 1) >>> PAGE_SHIFT; pg++)
+      if ((this.pageFlags[pg] & PAGE.DIRTY) === 0) this.markDirty(pg);
     return true;
   }
 

@@ -37,15 +37,20 @@ const isElf = (b: Uint8Array) => b.length >= 4 && b[0] === 0x7f && b[1] === 0x45
 export function parseImageHeader(bytes: Uint8Array, name: string): LinuxImageHeader | undefined {
   if (bytes.length < IMAGE_HEADER_SIZE) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const magic = view.getBigUint64(48, true), magic2 = view.getUint32(56, true);
+  const magic = view.getBigUint64(48, true),
+    magic2 = view.getUint32(56, true);
   if (magic !== MAGIC && magic2 !== MAGIC2) return undefined;
-  const fail = (why: string): never => { throw new HartlineError(`${name}: RISC-V Linux Image ${why}`); };
+  const fail = (why: string): never => {
+    throw new HartlineError(`${name}: RISC-V Linux Image ${why}`);
+  };
   const u64 = (o: number, what: string) => {
     const v = view.getBigUint64(o, true);
     if (v > 1n << 40n) fail(`has an impossible ${what} 0x${v.toString(16)}`);
     return Number(v);
   };
-  const textOffset = u64(8, 'text_offset'), imageSize = u64(16, 'image_size'), flags = u64(24, 'flags');
+  const textOffset = u64(8, 'text_offset'),
+    imageSize = u64(16, 'image_size'),
+    flags = u64(24, 'flags');
   const version = view.getUint32(32, true);
   if ((flags & 1) !== 0) fail('is big-endian (flags bit 0); Hartline runs little-endian RV64');
   if (imageSize === 0) fail('has no image_size; a boot loader cannot place it');
@@ -57,12 +62,16 @@ export function parsePayload(bytes: Uint8Array, name: string, opts: PayloadOptio
   if (isElf(bytes)) return placeElf(parseElf(bytes, name), opts.firmware);
   const header = parseImageHeader(bytes, name);
   if (!header && opts.loadAddress === undefined) {
-    throw new HartlineError(`${name}: not an ELF file nor a RISC-V Linux Image (no "RISCV"/"RSC\\x05" magic); ` +
-      'for a flat binary give --load-address');
+    throw new HartlineError(
+      `${name}: not an ELF file nor a RISC-V Linux Image (no "RISCV"/"RSC\\x05" magic); ` +
+        'for a flat binary give --load-address',
+    );
   }
   const address = opts.loadAddress ?? kernelStart(opts.firmware);
   if (header && opts.loadAddress === undefined && address % KERNEL_ALIGN !== 0) {
-    throw new HartlineError(`${name}: a RISC-V Linux Image needs a 2 MiB-aligned address, got 0x${address.toString(16)}`);
+    throw new HartlineError(
+      `${name}: a RISC-V Linux Image needs a 2 MiB-aligned address, got 0x${address.toString(16)}`,
+    );
   }
   const memSize = Math.max(bytes.length, header?.imageSize ?? 0);
   return { entry: address, segments: [{ paddr: address, data: bytes, memSize }], symbols: new Map() };

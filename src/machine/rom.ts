@@ -17,7 +17,9 @@ export class Rom implements Device {
   constructor(startAddress: number, fdtAddress: number, nextAddress: number) {
     const dv = new DataView(this.bytes.buffer);
     // auipc t0,0; addi a2,t0,40; csrr a0,mhartid; ld a1,32(t0); ld t0,24(t0); jr t0
-    [0x00000297, 0x02828613, 0xf1402573, 0x0202b583, 0x0182b283, 0x00028067].forEach((w, k) => dv.setUint32(4 * k, w, true));
+    [0x00000297, 0x02828613, 0xf1402573, 0x0202b583, 0x0182b283, 0x00028067].forEach((w, k) =>
+      dv.setUint32(4 * k, w, true),
+    );
     dv.setBigUint64(24, BigInt(startAddress), true);
     dv.setBigUint64(32, BigInt(fdtAddress), true);
     const info = [FW_DYNAMIC_MAGIC, 2n, BigInt(nextAddress), NEXT_MODE_S, 0n, 0n]; // magic, version, next_addr, next_mode, options, boot_hart

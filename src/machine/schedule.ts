@@ -27,7 +27,11 @@ export class RoundRobin implements HartSchedule {
   next(runnable: readonly Hart[], current: number): Slice | undefined {
     if (runnable.length === 0) return undefined;
     let pick = runnable[0];
-    for (const h of runnable) if (h.id > current) { pick = h; break; }
+    for (const h of runnable)
+      if (h.id > current) {
+        pick = h;
+        break;
+      }
     return { hart: pick.id, budget: this.quantum };
   }
 }

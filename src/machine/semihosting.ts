@@ -57,7 +57,8 @@ export interface SemihostHost {
 /** Returns true when the ebreak at h.pc is a semihosting call (and performs it); false for a plain ebreak. */
 export function semihostCall(h: Hart, host: SemihostHost): boolean {
   const mem = host.memory;
-  const before = mem.readBytes(h.pc - 4, 4), after = mem.readBytes(h.pc + 4, 4);
+  const before = mem.readBytes(h.pc - 4, 4),
+    after = mem.readBytes(h.pc + 4, 4);
   if (!before || !after) return false;
   const word = (b: Uint8Array) => (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0;
   if (word(before) !== SLLI_X0_1F || word(after) !== SRAI_X0_7) return false;
@@ -69,7 +70,8 @@ export function semihostCall(h: Hart, host: SemihostHost): boolean {
   };
   const ret = (v: number | bigint) => h.writeX(10, BigInt.asUintN(64, BigInt(v)));
   switch (op) {
-    case 0x01: { // SYS_OPEN
+    case 0x01: {
+      // SYS_OPEN
       const name = Buffer.from(mem.readBytes(field(0), Math.max(0, Math.min(field(2), 4096))) ?? []).toString('latin1');
       const mode = field(1);
       if (name === ':tt') ret(host.files.open({ kind: 'console', input: mode < 4 }));
@@ -77,21 +79,40 @@ export function semihostCall(h: Hart, host: SemihostHost): boolean {
       else ret(-1); // the guest has no host file system: only the console and the features file exist
       break;
     }
-    case 0x02: ret(host.files.close(field(0)) ? 0 : -1); break; // SYS_CLOSE
+    case 0x02:
+      ret(host.files.close(field(0)) ? 0 : -1);
+      break; // SYS_CLOSE
     // SYS_WRITEC and SYS_WRITE0 return nothing; a0 is clobbered with 0xdeadbeef, as QEMU does.
-    case 0x03: host.write(mem.readBytes(arg, 1) ?? new Uint8Array(0)); ret(0xdeadbeef); break; // SYS_WRITEC
-    case 0x04: host.write(mem.readCString(arg, 1 << 20)); ret(0xdeadbeef); break; // SYS_WRITE0
-    case 0x05: { // SYS_WRITE: returns the number of bytes NOT written
-      const f = host.files.get(field(0)), len = field(2);
+    case 0x03:
+      host.write(mem.readBytes(arg, 1) ?? new Uint8Array(0));
+      ret(0xdeadbeef);
+      break; // SYS_WRITEC
+    case 0x04:
+      host.write(mem.readCString(arg, 1 << 20));
+      ret(0xdeadbeef);
+      break; // SYS_WRITE0
+    case 0x05: {
+      // SYS_WRITE: returns the number of bytes NOT written
+      const f = host.files.get(field(0)),
+        len = field(2);
       const bytes = mem.readBytes(field(1), Math.max(0, Math.min(len, 1 << 24)));
-      if (!bytes || !f || f.kind !== 'console') { ret(f ? len : -1); break; }
+      if (!bytes || !f || f.kind !== 'console') {
+        ret(f ? len : -1);
+        break;
+      }
       host.write(bytes);
       ret(0);
       break;
     }
-    case 0x06: { // SYS_READ: returns the number of bytes NOT read
-      const f = host.files.get(field(0)), buf = field(1), len = Math.max(0, field(2));
-      if (!f) { ret(-1); break; }
+    case 0x06: {
+      // SYS_READ: returns the number of bytes NOT read
+      const f = host.files.get(field(0)),
+        buf = field(1),
+        len = Math.max(0, field(2));
+      if (!f) {
+        ret(-1);
+        break;
+      }
       let got = 0;
       if (f.kind === 'features') {
         while (got < len && f.offset < FEATURES.length) mem.store(h, buf + got++, 1, FEATURES[f.offset++], 0);
@@ -107,34 +128,63 @@ export function semihostCall(h: Hart, host: SemihostHost): boolean {
       ret(len - got);
       break;
     }
-    case 0x07: ret(host.readByte()); break; // SYS_READC
-    case 0x08: ret(field(0) < 0 ? 1 : 0); break; // SYS_ISERROR
-    case 0x09: ret(host.files.get(field(0))?.kind === 'console' ? 1 : 0); break; // SYS_ISTTY
-    case 0x0a: { // SYS_SEEK
+    case 0x07:
+      ret(host.readByte());
+      break; // SYS_READC
+    case 0x08:
+      ret(field(0) < 0 ? 1 : 0);
+      break; // SYS_ISERROR
+    case 0x09:
+      ret(host.files.get(field(0))?.kind === 'console' ? 1 : 0);
+      break; // SYS_ISTTY
+    case 0x0a: {
+      // SYS_SEEK
       const f = host.files.get(field(0));
-      if (f?.kind === 'features') { f.offset = Math.max(0, Math.min(field(1), FEATURES.length)); ret(0); } else ret(-1);
+      if (f?.kind === 'features') {
+        f.offset = Math.max(0, Math.min(field(1), FEATURES.length));
+        ret(0);
+      } else ret(-1);
       break;
     }
-    case 0x0c: { const f = host.files.get(field(0)); ret(f?.kind === 'features' ? FEATURES.length : -1); break; } // SYS_FLEN
-    case 0x10: ret(Math.floor(host.nowNs() / 10_000_000)); break; // SYS_CLOCK: centiseconds
-    case 0x11: ret(Math.floor(host.nowNs() / 1_000_000_000)); break; // SYS_TIME: virtual seconds since reset
-    case 0x13: ret(0); break; // SYS_ERRNO
-    case 0x15: { // SYS_GET_CMDLINE: empty command line
+    case 0x0c: {
+      const f = host.files.get(field(0));
+      ret(f?.kind === 'features' ? FEATURES.length : -1);
+      break;
+    } // SYS_FLEN
+    case 0x10:
+      ret(Math.floor(host.nowNs() / 10_000_000));
+      break; // SYS_CLOCK: centiseconds
+    case 0x11:
+      ret(Math.floor(host.nowNs() / 1_000_000_000));
+      break; // SYS_TIME: virtual seconds since reset
+    case 0x13:
+      ret(0);
+      break; // SYS_ERRNO
+    case 0x15: {
+      // SYS_GET_CMDLINE: empty command line
       const buf = field(0);
       mem.store(h, buf, 1, 0, 0);
       mem.store(h, arg + 8, 8, 0, 0);
       ret(0);
       break;
     }
-    case 0x18: case 0x20: { // SYS_EXIT, SYS_EXIT_EXTENDED
-      const reason = field(0), sub = field(1);
+    case 0x18:
+    case 0x20: {
+      // SYS_EXIT, SYS_EXIT_EXTENDED
+      const reason = field(0),
+        sub = field(1);
       if (reason === ADP_STOPPED_APPLICATION_EXIT) host.exit(sub & 0xff, `semihosting exit(${sub})`);
       else host.exit(1, `semihosting exit, reason 0x${reason.toString(16)}`);
       break;
     }
-    case 0x30: ret(0); break; // SYS_ELAPSED
-    case 0x31: ret(1_000_000_000); break; // SYS_TICKFREQ
-    default: ret(-1);
+    case 0x30:
+      ret(0);
+      break; // SYS_ELAPSED
+    case 0x31:
+      ret(1_000_000_000);
+      break; // SYS_TICKFREQ
+    default:
+      ret(-1);
   }
   return true;
 }

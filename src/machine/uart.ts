@@ -22,7 +22,10 @@ export class Uart implements Device {
   /** Called when the UART's interrupt line changes (wired to the PLIC). */
   onIrq: (high: boolean) => void = () => {};
 
-  constructor(private readonly transmit: (byte: number) => void, private readonly input: UartInput) {}
+  constructor(
+    private readonly transmit: (byte: number) => void,
+    private readonly input: UartInput,
+  ) {}
 
   /** Queues received bytes (the input door calls this at the position the bytes arrive). */
   receive(bytes: Iterable<number>): void {
@@ -74,19 +77,29 @@ export class Uart implements Device {
         if (dlab) return BigInt(this.dll);
         this.pull();
         return BigInt(this.rx.shift() ?? 0);
-      case 1: return BigInt(dlab ? this.dlm : this.ier);
-      case 2: { // IIR: FIFOs enabled; report the highest-priority cause
+      case 1:
+        return BigInt(dlab ? this.dlm : this.ier);
+      case 2: {
+        // IIR: FIFOs enabled; report the highest-priority cause
         this.pull();
-        const id = (this.ier & 1) !== 0 && this.rx.length > 0 ? 0x4 : (this.ier & 2) !== 0 && this.thrPending ? 0x2 : 0x1;
+        const id =
+          (this.ier & 1) !== 0 && this.rx.length > 0 ? 0x4 : (this.ier & 2) !== 0 && this.thrPending ? 0x2 : 0x1;
         if (id === 0x2) this.thrPending = false;
         return BigInt(0xc0 | id);
       }
-      case 3: return BigInt(this.lcr);
-      case 4: return BigInt(this.mcr);
-      case 5: this.pull(); return BigInt(0x60 | (this.rx.length > 0 ? 1 : 0)); // THRE | TEMT | DR
-      case 6: return 0xb0n; // DCD | DSR | CTS
-      case 7: return BigInt(this.scr);
-      default: return 0n;
+      case 3:
+        return BigInt(this.lcr);
+      case 4:
+        return BigInt(this.mcr);
+      case 5:
+        this.pull();
+        return BigInt(0x60 | (this.rx.length > 0 ? 1 : 0)); // THRE | TEMT | DR
+      case 6:
+        return 0xb0n; // DCD | DSR | CTS
+      case 7:
+        return BigInt(this.scr);
+      default:
+        return 0n;
     }
   }
 
@@ -94,7 +107,13 @@ export class Uart implements Device {
     const v = Number(value & 0xffn);
     const dlab = (this.lcr & 0x80) !== 0;
     switch (offset) {
-      case 0: if (dlab) this.dll = v; else { this.transmit(v); this.thrPending = true; } break;
+      case 0:
+        if (dlab) this.dll = v;
+        else {
+          this.transmit(v);
+          this.thrPending = true;
+        }
+        break;
       case 1:
         if (dlab) this.dlm = v;
         else {
@@ -102,17 +121,35 @@ export class Uart implements Device {
           this.ier = v & 0x0f;
         }
         break;
-      case 2: if (v & 2) this.rx.length = 0; break; // FCR: clear receive FIFO
-      case 3: this.lcr = v; break;
-      case 4: this.mcr = v; break;
-      case 7: this.scr = v; break;
+      case 2:
+        if (v & 2) this.rx.length = 0;
+        break; // FCR: clear receive FIFO
+      case 3:
+        this.lcr = v;
+        break;
+      case 4:
+        this.mcr = v;
+        break;
+      case 7:
+        this.scr = v;
+        break;
     }
     this.updateIrq();
   }
 
   /** Device state for snapshots. */
   save(): number[] {
-    return [this.ier, this.lcr, this.mcr, this.scr, this.dll, this.dlm, this.thrPending ? 1 : 0, this.irqLevel ? 1 : 0, ...this.rx];
+    return [
+      this.ier,
+      this.lcr,
+      this.mcr,
+      this.scr,
+      this.dll,
+      this.dlm,
+      this.thrPending ? 1 : 0,
+      this.irqLevel ? 1 : 0,
+      ...this.rx,
+    ];
   }
 
   restore(s: number[]): void {

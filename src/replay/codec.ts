@@ -3,7 +3,10 @@
 
 /** Thrown by the reader for malformed bytes; the loader turns it into a one-line HartlineError. */
 export class CorruptRecording extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(message);
   }
 }
@@ -31,8 +34,12 @@ export class ByteWriter {
 
   u32(v: number): void {
     this.room(4);
-    const b = this.buf, k = this.length;
-    b[k] = v & 0xff; b[k + 1] = (v >>> 8) & 0xff; b[k + 2] = (v >>> 16) & 0xff; b[k + 3] = (v >>> 24) & 0xff;
+    const b = this.buf,
+      k = this.length;
+    b[k] = v & 0xff;
+    b[k + 1] = (v >>> 8) & 0xff;
+    b[k + 2] = (v >>> 16) & 0xff;
+    b[k + 3] = (v >>> 24) & 0xff;
     this.length += 4;
   }
 
@@ -40,7 +47,7 @@ export class ByteWriter {
   varint(v: number): void {
     this.room(MAX_VARINT_BYTES + 1);
     while (v >= 0x80) {
-      this.buf[this.length++] = (v % 0x80) | 0x80;
+      this.buf[this.length++] = v % 0x80 | 0x80;
       v = Math.floor(v / 0x80);
     }
     this.buf[this.length++] = v;
@@ -67,7 +74,12 @@ export class ByteWriter {
 }
 
 export class ByteReader {
-  constructor(readonly buf: Uint8Array, public pos: number, readonly end: number, private readonly base = 0) {}
+  constructor(
+    readonly buf: Uint8Array,
+    public pos: number,
+    readonly end: number,
+    private readonly base = 0,
+  ) {}
 
   get left(): number {
     return this.end - this.pos;
@@ -84,13 +96,15 @@ export class ByteReader {
 
   u32(): number {
     if (this.pos + 4 > this.end) this.fail('unexpected end of data');
-    const b = this.buf, k = this.pos;
+    const b = this.buf,
+      k = this.pos;
     this.pos += 4;
     return (b[k] | (b[k + 1] << 8) | (b[k + 2] << 16) | (b[k + 3] << 24)) >>> 0;
   }
 
   varint(): number {
-    let v = 0, mult = 1;
+    let v = 0,
+      mult = 1;
     for (let k = 0; k < MAX_VARINT_BYTES; k++) {
       const b = this.u8();
       v += (b & 0x7f) * mult;

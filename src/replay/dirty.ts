@@ -22,7 +22,9 @@ export class DirtyPages {
    */
   collect(): void {
     // Memory lists the pages it flagged DIRTY, so this costs in proportion to the pages written, not to RAM.
-    const pf = this.memory.pageFlags, cs = this.consumers, list = this.memory.dirtyList;
+    const pf = this.memory.pageFlags,
+      cs = this.consumers,
+      list = this.memory.dirtyList;
     for (let k = 0; k < list.length; k++) {
       const pg = list[k];
       if ((pf[pg] & PAGE.DIRTY) === 0) continue;

@@ -59,7 +59,11 @@ export class Engine {
   /** Index of the first logged edit not yet applied to the machine. */
   private editNext = 0;
 
-  constructor(readonly m: Machine, readonly log: EventLog, private readonly opts: EngineOptions) {
+  constructor(
+    readonly m: Machine,
+    readonly log: EventLog,
+    private readonly opts: EngineOptions,
+  ) {
     this.interval = opts.checksumInterval;
     this.dirty = new DirtyPages(m.memory);
     this.sumPages = this.dirty.consumer();
@@ -118,8 +122,14 @@ export class Engine {
    * steps over a breakpoint at the current hart's pc, as resuming from a stop there must; the runs that continue
    * where the engine cut a stretch itself (checksums, snapshots, live chunks) never do.
    */
-  advance(target: number, boundary?: (position: number) => number, onBoundary?: (position: number) => void, resume = true): Advance {
-    const m = this.m, log = this.log;
+  advance(
+    target: number,
+    boundary?: (position: number) => number,
+    onBoundary?: (position: number) => void,
+    resume = true,
+  ): Advance {
+    const m = this.m,
+      log = this.log;
     for (;;) {
       this.applyEdits();
       const pos = m.position;
@@ -145,7 +155,10 @@ export class Engine {
       if (live) this.afterLiveChunk();
       this.atBoundary(live);
       this.applyEdits();
-      if (r.reason === 'limit') { onBoundary?.(m.position); continue; }
+      if (r.reason === 'limit') {
+        onBoundary?.(m.position);
+        continue;
+      }
       if (live && (r.reason === 'exit' || r.reason === 'trap' || r.reason === 'deadlock')) this.liveEnded = true;
       return { reason: r.reason, position: m.position, exitCode: r.exitCode, message: r.message };
     }
@@ -163,7 +176,8 @@ export class Engine {
 
   /** Applies the logged edits at the current position (and steps past any behind it). */
   private applyEdits(): void {
-    const log = this.log, pos = this.m.position;
+    const log = this.log,
+      pos = this.m.position;
     while (this.editNext < log.editPos.length && log.editPos[this.editNext] <= pos) {
       if (log.editPos[this.editNext] === pos) {
         try {
@@ -182,8 +196,11 @@ export class Engine {
    * checksum before applying the edit), then applied. Throws EditError when it cannot be applied.
    */
   edit(e: Edit): void {
-    const m = this.m, log = this.log, pos = m.position;
-    if (!this.canRecord || pos !== log.frontier) throw new EditError(`state can only be changed at the end of a live recording (position ${log.frontier})`);
+    const m = this.m,
+      log = this.log,
+      pos = m.position;
+    if (!this.canRecord || pos !== log.frontier)
+      throw new EditError(`state can only be changed at the end of a live recording (position ${log.frontier})`);
     if (pos > 0 && log.checksumPos[log.checksumPos.length - 1] !== pos) this.checksumHere(true);
     applyEdit(m, e);
     log.addEdit(pos, e);
@@ -209,7 +226,8 @@ export class Engine {
    * a checksum is logged (live) or compared.
    */
   private atBoundary(live: boolean): void {
-    const m = this.m, pos = m.position;
+    const m = this.m,
+      pos = m.position;
     // Never at position 0: its page set is the loaded images, which the first interval's checksum covers (a run
     // may stop at 0 at a breakpoint on the entry, replaying or recording, and must not start a new interval there).
     if (pos === this.lastChecksum || pos === 0) return;
@@ -219,26 +237,53 @@ export class Engine {
   }
 
   private checksumHere(live: boolean): void {
-    const m = this.m, pos = m.position;
+    const m = this.m,
+      pos = m.position;
     this.dirty.collect();
-    const c: Checksum = { position: pos, harts: m.harts.map(hartDigest), memory: pagesDigest(m, this.sumPages), devices: deviceDigest(m) };
+    const c: Checksum = {
+      position: pos,
+      harts: m.harts.map(hartDigest),
+      memory: pagesDigest(m, this.sumPages),
+      devices: deviceDigest(m),
+    };
     this.sumPages.fill(0);
     this.lastChecksum = pos;
-    if (live) { this.live!.checksum(c); return; }
+    if (live) {
+      this.live!.checksum(c);
+      return;
+    }
     const k = lowerBound(this.log.checksumPos, pos);
     if (k >= this.log.checksums.length || this.log.checksumPos[k] !== pos) return;
     const want = this.log.checksums[k];
     const from = k > 0 ? this.log.checksumPos[k - 1] : 0;
     for (let h = 0; h < want.harts.length; h++) {
       if (want.harts[h] !== c.harts[h]) {
-        throw new Divergence(pos, h, [from, pos], `hart ${h}'s registers differ (recorded digest ${hex(want.harts[h])}, replayed ${hex(c.harts[h])})`, this.opts.tool);
+        throw new Divergence(
+          pos,
+          h,
+          [from, pos],
+          `hart ${h}'s registers differ (recorded digest ${hex(want.harts[h])}, replayed ${hex(c.harts[h])})`,
+          this.opts.tool,
+        );
       }
     }
     if (want.devices !== c.devices) {
-      throw new Divergence(pos, -1, [from, pos], `device state or virtual time differs (recorded ${hex(want.devices)}, replayed ${hex(c.devices)})`, this.opts.tool);
+      throw new Divergence(
+        pos,
+        -1,
+        [from, pos],
+        `device state or virtual time differs (recorded ${hex(want.devices)}, replayed ${hex(c.devices)})`,
+        this.opts.tool,
+      );
     }
     if (want.memory !== c.memory) {
-      throw new Divergence(pos, -1, [from, pos], `the RAM pages written in this interval differ (recorded ${hex(want.memory)}, replayed ${hex(c.memory)})`, this.opts.tool);
+      throw new Divergence(
+        pos,
+        -1,
+        [from, pos],
+        `the RAM pages written in this interval differ (recorded ${hex(want.memory)}, replayed ${hex(c.memory)})`,
+        this.opts.tool,
+      );
     }
     this.checksumsVerified++;
   }
@@ -254,7 +299,8 @@ export class Engine {
     if (this.mode === 'live' || this.live) {
       this.mode = 'live';
       this.log.frontier = Math.max(this.log.frontier, m.position);
-      if (m.position > 0 && this.log.checksumPos[this.log.checksumPos.length - 1] !== m.position) this.checksumHere(true);
+      if (m.position > 0 && this.log.checksumPos[this.log.checksumPos.length - 1] !== m.position)
+        this.checksumHere(true);
     }
     const t: Trailer = { reason, exitCode, positions: m.position, message };
     this.live?.writer?.finish(t);

@@ -24,9 +24,17 @@ export interface HistoryOptions {
 export type { Breakpoint, Stop, StopReason, Stops, Watchpoint } from './stops';
 
 /** A write found by lastWrite: the position of the writing instruction, its hart, and the access it made. */
-export interface LastWrite { position: number; hart: number; address: number; size: number }
+export interface LastWrite {
+  position: number;
+  hart: number;
+  address: number;
+  size: number;
+}
 
-interface Hit { position: number; stop: Stop }
+interface Hit {
+  position: number;
+  stop: Stop;
+}
 
 /** A step of one hart records at most this far ahead, live, looking for the hart's next instruction. */
 const MAX_WAIT = 20_000_000;
@@ -41,11 +49,16 @@ export class History {
   private plan: number[] = [];
   peakSnapshotBytes = 0;
 
-  constructor(readonly session: Playback, opts: HistoryOptions = {}) {
+  constructor(
+    readonly session: Playback,
+    opts: HistoryOptions = {},
+  ) {
     this.spineInterval = opts.spineInterval ?? 1 << 21;
     this.localGap = opts.localGap ?? 20000;
     this.budget = opts.budget ?? 512 << 20;
-    this.store = new SnapshotStore(session.machine, session.engine.dirty, (s) => session.engine.restored(this.sums.get(s) ?? []));
+    this.store = new SnapshotStore(session.machine, session.engine.dirty, (s) =>
+      session.engine.restored(this.sums.get(s) ?? []),
+    );
     if (session.machine.position !== 0) throw new Error('a history starts at position 0');
     this.snap('spine');
   }
@@ -74,16 +87,27 @@ export class History {
 
   /** Runs forward to `target`, taking spine snapshots the first time and local ones planned by goto(). */
   private forward(target: number, resume = true): Advance {
-    const e = this.session.engine, iv = this.spineInterval;
-    return e.advance(target, (pos) => {
-      let next = pos < this.spineMax ? Infinity : (Math.floor(pos / iv) + 1) * iv;
-      while (this.plan.length && this.plan[0] <= pos) this.plan.shift();
-      if (this.plan.length) next = Math.min(next, this.plan[0]);
-      return next;
-    }, (pos) => {
-      if (pos % iv === 0 && pos > this.spineMax) { this.spineMax = pos; this.snap('spine'); }
-      else if (this.plan.length && this.plan[0] === pos) { this.plan.shift(); this.snap('local'); }
-    }, resume);
+    const e = this.session.engine,
+      iv = this.spineInterval;
+    return e.advance(
+      target,
+      (pos) => {
+        let next = pos < this.spineMax ? Infinity : (Math.floor(pos / iv) + 1) * iv;
+        while (this.plan.length && this.plan[0] <= pos) this.plan.shift();
+        if (this.plan.length) next = Math.min(next, this.plan[0]);
+        return next;
+      },
+      (pos) => {
+        if (pos % iv === 0 && pos > this.spineMax) {
+          this.spineMax = pos;
+          this.snap('spine');
+        } else if (this.plan.length && this.plan[0] === pos) {
+          this.plan.shift();
+          this.snap('local');
+        }
+      },
+      resume,
+    );
   }
 
   /** Puts the machine at `target` (clamped to the recording), restoring a snapshot when that is shorter. */
@@ -96,19 +120,24 @@ export class History {
     // the next step back then starts close by.
     this.plan = [];
     // (In ascending order: forward() takes them from the front.)
-    for (let d = target - m.position; d > this.localGap; d = Math.floor(d / 2)) this.plan.push(target - Math.floor(d / 2));
+    for (let d = target - m.position; d > this.localGap; d = Math.floor(d / 2))
+      this.plan.push(target - Math.floor(d / 2));
     const a = this.forward(target);
     this.plan = [];
     return a;
   }
 
   private stopOf(a: Advance, hart?: number): Stop {
-    const reason: StopReason = a.reason === 'target' ? 'target' : a.reason === 'end' ? 'end' : a.reason === 'stop' ? 'watchpoint' : a.reason;
+    const reason: StopReason =
+      a.reason === 'target' ? 'target' : a.reason === 'end' ? 'end' : a.reason === 'stop' ? 'watchpoint' : a.reason;
     return { reason, position: a.position, hart, message: a.reason === 'end' ? 'end of recording' : a.message };
   }
 
   seek(position: number): Stop {
-    if (position <= 0) { this.goto(0); return { reason: 'start', position: 0, message: 'start of recording' }; }
+    if (position <= 0) {
+      this.goto(0);
+      return { reason: 'start', position: 0, message: 'start of recording' };
+    }
     const a = this.goto(position);
     return this.stopOf(a);
   }
@@ -116,7 +145,10 @@ export class History {
   /** Back to just before `hart`'s previous instruction, or to the start when it has none. */
   stepBack(hart: number): Stop {
     const q = this.log.previousInstructionOf(hart, this.position);
-    if (q < 0) { this.goto(0); return { reason: 'start', position: 0, hart, message: 'start of recording' }; }
+    if (q < 0) {
+      this.goto(0);
+      return { reason: 'start', position: 0, hart, message: 'start of recording' };
+    }
     this.goto(q);
     return { reason: 'step', position: q, hart, pc: this.session.machine.harts[hart].pc };
   }
@@ -129,18 +161,23 @@ export class History {
    * the step began, clamped to the end).
    */
   stepForward(hart: number, maxWait = MAX_WAIT): Stop {
-    const log = this.log, m = this.session.machine, start = this.position;
-    for (let ahead = 1; ;) {
+    const log = this.log,
+      m = this.session.machine,
+      start = this.position;
+    for (let ahead = 1; ; ) {
       const q = log.nextInstructionOf(hart, start, this.end);
       if (q >= 0) {
         const a = this.goto(q + 1);
-        if (a.reason === 'target' && this.position === q + 1) return { reason: 'step', position: q + 1, hart, pc: m.harts[hart].pc };
+        if (a.reason === 'target' && this.position === q + 1)
+          return { reason: 'step', position: q + 1, hart, pc: m.harts[hart].pc };
         return this.stopOf(a, hart);
       }
       // Not in the log yet: record on until the hart has run, then step to just after its instruction.
       if (!this.session.engine.canRecord || this.end - start > maxWait) {
         const a = this.goto(Math.min(start, this.end));
-        return a.reason === 'target' ? { reason: 'end', position: this.position, hart, message: `hart ${hart} does not run again` } : this.stopOf(a, hart);
+        return a.reason === 'target'
+          ? { reason: 'end', position: this.position, hart, message: `hart ${hart} does not run again` }
+          : this.stopOf(a, hart);
       }
       const a = this.goto(this.end + ahead);
       if (a.reason !== 'target' && log.nextInstructionOf(hart, start, this.end) < 0) return this.stopOf(a, hart);
@@ -154,14 +191,19 @@ export class History {
    * other work in between stretches of a long run.
    */
   continue(direction: 'forward' | 'backward', stops: Stops, opts: { limit?: number; resume?: boolean } = {}): Stop {
-    return direction === 'forward' ? this.continueForward(stops, opts.limit, opts.resume) : this.continueBackward(stops);
+    return direction === 'forward'
+      ? this.continueForward(stops, opts.limit, opts.resume)
+      : this.continueBackward(stops);
   }
 
   /** `resume` (default true) steps over a breakpoint at the current position; false after a stop at a limit. */
   private continueForward(stops: Stops, limit = Number.MAX_SAFE_INTEGER, resume = true): Stop {
     let hit: Stop | undefined;
     const pending: Pending = [];
-    const onHit = (s: Stop) => { hit ??= s; return true; };
+    const onHit = (s: Stop) => {
+      hit ??= s;
+      return true;
+    };
     const disarm = arm(this.session.machine, stops, onHit, pending);
     const canRecord = this.session.engine.canRecord;
     try {
@@ -178,7 +220,8 @@ export class History {
           continue; // a condition or hart filter said no: resuming executes through it
         }
         if (a.reason === 'target') {
-          if (this.position >= limit && (canRecord || this.position < this.end)) return { reason: 'target', position: this.position };
+          if (this.position >= limit && (canRecord || this.position < this.end))
+            return { reason: 'target', position: this.position };
           return { reason: 'end', position: this.position, message: 'end of recording' };
         }
         return this.stopOf(a);
@@ -214,7 +257,10 @@ export class History {
     const hits: Hit[] = [];
     this.goto(from);
     const pending: Pending = [];
-    const onHit = (s: Stop) => { if (s.position < to) hits.push({ position: s.position, stop: s }); return false; };
+    const onHit = (s: Stop) => {
+      if (s.position < to) hits.push({ position: s.position, stop: s });
+      return false;
+    };
     const disarm = arm(this.session.machine, stops, onHit, pending);
     try {
       // A breakpoint at `from` itself is a hit of this interval: the first run must not step over it.
@@ -227,7 +273,10 @@ export class History {
           if (b && b.position < to) hits.push({ position: b.position, stop: b });
           continue;
         }
-        if (a.reason === 'stop') { settle(this.session.machine, pending, onHit); continue; }
+        if (a.reason === 'stop') {
+          settle(this.session.machine, pending, onHit);
+          continue;
+        }
         break;
       }
     } finally {

@@ -27,8 +27,10 @@ export function loadImages(header: RecordingHeader, read: (path: string) => Uint
     const bytes = read(ref.path);
     const digest = sha256(bytes);
     if (digest !== ref.sha256 && !force) {
-      throw new HartlineError(`${ref.path}: this ${ref.role} image differs from the one recorded (SHA-256 ${digest.slice(0, 16)}..., ` +
-        `recorded ${ref.sha256.slice(0, 16)}...); rebuild the recorded image or pass --force to replay anyway`);
+      throw new HartlineError(
+        `${ref.path}: this ${ref.role} image differs from the one recorded (SHA-256 ${digest.slice(0, 16)}..., ` +
+          `recorded ${ref.sha256.slice(0, 16)}...); rebuild the recorded image or pass --force to replay anyway`,
+      );
     }
     return { ref, bytes };
   });
@@ -40,7 +42,10 @@ export function loadImages(header: RecordingHeader, read: (path: string) => Uint
  */
 export function buildMachine(header: RecordingHeader, images: LoadedImage[]): Machine {
   const role = (r: ImageRole) => images.find((i) => i.ref.role === r);
-  const bios = role('bios'), kernel = role('kernel'), initrd = role('initrd'), dtb = role('dtb');
+  const bios = role('bios'),
+    kernel = role('kernel'),
+    initrd = role('initrd'),
+    dtb = role('dtb');
   if (!kernel) throw new HartlineError('the recording names no kernel image');
   const firmware = bios && parseElf(bios.bytes, bios.ref.path);
   const loadAddress = header.machine.loadAddress;

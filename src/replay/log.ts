@@ -6,20 +6,24 @@ import { CHANNELS } from './format';
 
 /** Index of the first element of sorted `a` that is >= v. */
 export function lowerBound(a: readonly number[], v: number): number {
-  let lo = 0, hi = a.length;
+  let lo = 0,
+    hi = a.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (a[mid] < v) lo = mid + 1; else hi = mid;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
   }
   return lo;
 }
 
 /** Index of the first element of sorted `a` that is > v. */
 export function upperBound(a: readonly number[], v: number): number {
-  let lo = 0, hi = a.length;
+  let lo = 0,
+    hi = a.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (a[mid] <= v) lo = mid + 1; else hi = mid;
+    if (a[mid] <= v) lo = mid + 1;
+    else hi = mid;
   }
   return lo;
 }
@@ -113,12 +117,22 @@ export class EventLog {
     }
     for (let k = lowerBound(this.inputPos, from); k < this.inputPos.length && this.inputPos[k] < to; k++) {
       const hart = this.hartAt(this.inputPos[k]);
-      out.push({ position: this.inputPos[k], kind: 'input', hart: hart >= 0 ? hart : undefined,
-        channel: CHANNELS[this.inputChannel[k]] as Channel, byte: this.inputByte[k] });
+      out.push({
+        position: this.inputPos[k],
+        kind: 'input',
+        hart: hart >= 0 ? hart : undefined,
+        channel: CHANNELS[this.inputChannel[k]] as Channel,
+        byte: this.inputByte[k],
+      });
     }
     for (let k = lowerBound(this.editPos, from); k < this.editPos.length && this.editPos[k] < to; k++) {
       const e = this.edits[k];
-      out.push({ position: this.editPos[k], kind: 'edit', hart: e.target === 'register' ? e.hart : undefined, edit: e });
+      out.push({
+        position: this.editPos[k],
+        kind: 'edit',
+        hart: e.target === 'register' ? e.hart : undefined,
+        edit: e,
+      });
     }
     const order = { switch: 0, wake: 1, input: 2, edit: 3, checksum: 4 };
     return out.sort((a, b) => a.position - b.position || order[a.kind] - order[b.kind]);
@@ -128,7 +142,8 @@ export class EventLog {
 /** The latest position `from` <= before such that `hart` executes at least `n` instructions in [from, before), or 0. */
 export function windowStart(log: EventLog, hart: number, before: number, n: number): number {
   let k = upperBound(log.switchPos, before - 1) - 1;
-  let end = before, count = 0;
+  let end = before,
+    count = 0;
   while (k >= 0) {
     const start = log.switchPos[k];
     if (log.switchHart[k] === hart && end > start) {

@@ -52,12 +52,13 @@ function bytesPort(bytes: Uint8Array): InputPort {
 export function startRecording(o: RecordOptions): Playback {
   const policy = o.policy ?? 'roundrobin';
   const quantum = o.quantum ?? 10000;
-  const seed = policy === 'chaos' ? o.seed ?? newSeed() : undefined;
+  const seed = policy === 'chaos' ? (o.seed ?? newSeed()) : undefined;
   const header: RecordingHeader = {
     tool: TOOL,
     images: o.images.map((i) => ({ role: i.role, path: i.path, sha256: sha256(i.bytes) })),
     machine: {
-      harts: o.harts ?? 1, ramSize: o.ramSize ?? DEFAULT_RAM,
+      harts: o.harts ?? 1,
+      ramSize: o.ramSize ?? DEFAULT_RAM,
       ...(o.bootargs === undefined ? {} : { bootargs: o.bootargs }),
       ...(o.loadAddress === undefined ? {} : { loadAddress: o.loadAddress }),
     },
@@ -68,18 +69,29 @@ export function startRecording(o: RecordOptions): Playback {
   const machine = buildMachine(header, images);
   const log = new EventLog();
   const writer = o.sink ? new RecordingWriter(o.sink, header) : undefined;
-  const input = o.input === undefined ? bytesPort(new Uint8Array(0)) : o.input instanceof Uint8Array ? bytesPort(o.input) : o.input;
+  const input =
+    o.input === undefined ? bytesPort(new Uint8Array(0)) : o.input instanceof Uint8Array ? bytesPort(o.input) : o.input;
   const engine = new Engine(machine, log, {
-    checksumInterval: header.checksumInterval, tool: TOOL, onConsole: o.onConsole,
+    checksumInterval: header.checksumInterval,
+    tool: TOOL,
+    onConsole: o.onConsole,
     live: { policy: makePolicy(policy, quantum, seed), input, writer },
   });
   return { machine, engine, log, header };
 }
 
 /** A machine at position 0 driven by a recording's log. */
-export function openReplay(rec: Recording, images: LoadedImage[], onConsole?: (bytes: Uint8Array, position: number) => void): Playback {
+export function openReplay(
+  rec: Recording,
+  images: LoadedImage[],
+  onConsole?: (bytes: Uint8Array, position: number) => void,
+): Playback {
   const machine = buildMachine(rec.header, images);
-  const engine = new Engine(machine, rec.log, { checksumInterval: rec.header.checksumInterval, tool: rec.header.tool, onConsole });
+  const engine = new Engine(machine, rec.log, {
+    checksumInterval: rec.header.checksumInterval,
+    tool: rec.header.tool,
+    onConsole,
+  });
   return { machine, engine, log: rec.log, header: rec.header };
 }
 
@@ -87,9 +99,14 @@ export function openReplay(rec: Recording, images: LoadedImage[], onConsole?: (b
 export function endOf(a: Advance): { reason: EndReason; exitCode: number; message: string } {
   switch (a.reason) {
     // The engine's exit, trap and deadlock carry the machine's ending (endingOf), exit code included.
-    case 'exit': case 'trap': case 'deadlock': return { reason: a.reason, exitCode: a.exitCode, message: a.message ?? '' };
-    case 'target': return { reason: 'limit', exitCode: ExitCode.limit, message: 'instruction limit reached' };
-    default: return { reason: 'stopped', exitCode: 0, message: a.reason };
+    case 'exit':
+    case 'trap':
+    case 'deadlock':
+      return { reason: a.reason, exitCode: a.exitCode, message: a.message ?? '' };
+    case 'target':
+      return { reason: 'limit', exitCode: ExitCode.limit, message: 'instruction limit reached' };
+    default:
+      return { reason: 'stopped', exitCode: 0, message: a.reason };
   }
 }
 

@@ -17,7 +17,11 @@ export class ReplaySource {
   readonly schedule: HartSchedule;
   readonly input: InputPort;
 
-  constructor(private readonly m: Machine, private readonly log: EventLog, private readonly diverged: DivergenceSink) {
+  constructor(
+    private readonly m: Machine,
+    private readonly log: EventLog,
+    private readonly diverged: DivergenceSink,
+  ) {
     this.schedule = { name: 'replay', next: (runnable, current, position) => this.next(runnable, current, position) };
     this.input = { readByte: (channel) => this.readByte(channel) };
   }
@@ -36,22 +40,30 @@ export class ReplaySource {
     let hart = current;
     if (this.sw < log.switchPos.length) {
       const at = log.switchPos[this.sw];
-      if (at < position) this.diverged(position, current, `the recording switches to hart ${log.switchHart[this.sw]} at position ${at}, which the replay passed`);
+      if (at < position)
+        this.diverged(
+          position,
+          current,
+          `the recording switches to hart ${log.switchHart[this.sw]} at position ${at}, which the replay passed`,
+        );
       if (at === position) hart = log.switchHart[this.sw++];
     }
     if (hart < 0) this.diverged(position, hart, 'the recording names no hart to run first');
-    if (!runnable.some((h) => h.id === hart)) this.diverged(position, hart, `hart ${hart} is asleep, but the recording runs it here`);
+    if (!runnable.some((h) => h.id === hart))
+      this.diverged(position, hart, `hart ${hart} is asleep, but the recording runs it here`);
     let until = log.frontier;
     if (this.sw < log.switchPos.length) until = Math.min(until, log.switchPos[this.sw]);
     if (this.wk < log.wakePos.length) until = Math.min(until, log.wakePos[this.wk]);
     // Input may arrive at a slice boundary (a guest waiting on receive interrupts), so make one where it arrived.
-    if (this.inp < log.inputPos.length && log.inputPos[this.inp] > position) until = Math.min(until, log.inputPos[this.inp]);
+    if (this.inp < log.inputPos.length && log.inputPos[this.inp] > position)
+      until = Math.min(until, log.inputPos[this.inp]);
     // A zero budget happens when another switch follows at the same position; runSlice then only switches.
     return { hart, budget: Math.max(0, until - position) };
   }
 
   private readByte(channel: Channel): number {
-    const log = this.log, k = this.inp;
+    const log = this.log,
+      k = this.inp;
     if (k >= log.inputPos.length) return -1;
     const p = this.m.positionNow();
     const at = log.inputPos[k];

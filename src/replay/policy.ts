@@ -33,7 +33,10 @@ export class Chaos implements HartSchedule {
   readonly name = 'chaos';
   private readonly rng: Random;
   private readonly maxExp: number;
-  constructor(readonly quantum: number, seed: number) {
+  constructor(
+    readonly quantum: number,
+    seed: number,
+  ) {
     this.rng = new Random(seed);
     this.maxExp = Math.max(1, Math.ceil(Math.log2(quantum)) + 1);
   }
@@ -74,14 +77,18 @@ export function newSeed(): string {
 }
 
 export function parseSeed(text: string): number {
-  if (!/^[0-9]{1,10}$/.test(text) || Number(text) >= 2 ** 32) throw new HartlineError(`--seed: expected an integer from 0 to 4294967295, got '${text}'`);
+  if (!/^[0-9]{1,10}$/.test(text) || Number(text) >= 2 ** 32)
+    throw new HartlineError(`--seed: expected an integer from 0 to 4294967295, got '${text}'`);
   return Number(text);
 }
 
 export function makePolicy(policy: Policy, quantum: number, seed: string | undefined): HartSchedule {
   switch (policy) {
-    case 'roundrobin': return new RoundRobin(quantum);
-    case 'chaos': return new Chaos(quantum, parseSeed(seed ?? '0'));
-    case 'realtime': return new Realtime();
+    case 'roundrobin':
+      return new RoundRobin(quantum);
+    case 'chaos':
+      return new Chaos(quantum, parseSeed(seed ?? '0'));
+    case 'realtime':
+      return new Realtime();
   }
 }

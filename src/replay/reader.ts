@@ -3,8 +3,21 @@
 
 import { HartlineError } from '../errors';
 import { ByteReader, CorruptRecording, crc32 } from './codec';
-import { IMAGE_ROLES,
-  BLOCK, CHANNELS, Edit, END_REASONS, EVENT, FORMAT_VERSION, LoggedEvent, MAGIC, OLDEST_VERSION, PREAMBLE_SIZE, RecordingHeader, REGISTER, Trailer,
+import {
+  IMAGE_ROLES,
+  BLOCK,
+  CHANNELS,
+  Edit,
+  END_REASONS,
+  EVENT,
+  FORMAT_VERSION,
+  LoggedEvent,
+  MAGIC,
+  OLDEST_VERSION,
+  PREAMBLE_SIZE,
+  RecordingHeader,
+  REGISTER,
+  Trailer,
 } from './format';
 import { EventLog } from './log';
 
@@ -35,10 +48,13 @@ export function readRecording(bytes: Uint8Array, name: string, opts: ReadOptions
   if (bytes.length < MAGIC.length || MAGIC.some((b, k) => bytes[k] !== b)) {
     throw new HartlineError(`${name}: not a Hartline recording (the file does not start with the HARTREC magic)`);
   }
-  if (bytes.length < PREAMBLE_SIZE) throw new HartlineError(`${name}: truncated recording: the file ends inside its preamble`);
+  if (bytes.length < PREAMBLE_SIZE)
+    throw new HartlineError(`${name}: truncated recording: the file ends inside its preamble`);
   const version = bytes[8] | (bytes[9] << 8);
   if (version > FORMAT_VERSION) {
-    throw new HartlineError(`${name}: recording format version ${version} is newer than this Hartline reads (${FORMAT_VERSION}); upgrade Hartline`);
+    throw new HartlineError(
+      `${name}: recording format version ${version} is newer than this Hartline reads (${FORMAT_VERSION}); upgrade Hartline`,
+    );
   }
   if (version < OLDEST_VERSION || bytes[10] !== 0 || bytes[11] !== 0) {
     throw new HartlineError(`${name}: corrupt recording: bad version or flags in the preamble`);
@@ -53,7 +69,9 @@ export function readRecording(bytes: Uint8Array, name: string, opts: ReadOptions
   } catch (e) {
     if (!(e instanceof CorruptRecording)) throw e;
     const truncated = e.message.startsWith('the file ends');
-    throw new HartlineError(`${name}: ${truncated ? 'truncated' : 'corrupt'} recording: ${e.message} (byte ${e.offset}); nothing to replay`);
+    throw new HartlineError(
+      `${name}: ${truncated ? 'truncated' : 'corrupt'} recording: ${e.message} (byte ${e.offset}); nothing to replay`,
+    );
   }
 
   const log = new EventLog();
@@ -79,14 +97,22 @@ export function readRecording(bytes: Uint8Array, name: string, opts: ReadOptions
   return rec;
 }
 
-interface Block { type: number; payload: Uint8Array; offset: number }
+interface Block {
+  type: number;
+  payload: Uint8Array;
+  offset: number;
+}
 
 /** Walks the blocks: type, varint length, payload, CRC-32 of all three. */
 class BlockCursor {
-  constructor(private readonly bytes: Uint8Array, public pos: number) {}
+  constructor(
+    private readonly bytes: Uint8Array,
+    public pos: number,
+  ) {}
 
   next(): Block | undefined {
-    const bytes = this.bytes, offset = this.pos;
+    const bytes = this.bytes,
+      offset = this.pos;
     if (offset >= bytes.length) return undefined;
     const r = new ByteReader(bytes, offset + 1, bytes.length);
     let length: number;
@@ -117,30 +143,60 @@ function parseHeader(payload: Uint8Array, offset: number): RecordingHeader {
   } catch {
     throw new CorruptRecording('header is not valid JSON', offset);
   }
-  const bad = (what: string): never => { throw new CorruptRecording(`header: bad ${what}`, offset); };
+  const bad = (what: string): never => {
+    throw new CorruptRecording(`header: bad ${what}`, offset);
+  };
   if (typeof h !== 'object' || h === null) bad('header');
   if (typeof h.tool !== 'string') bad('tool');
   if (!Array.isArray(h.images) || h.images.length < 1 || h.images.length > IMAGE_ROLES.length) bad('images');
   for (const im of h.images) {
-    if (typeof im !== 'object' || im === null || !IMAGE_ROLES.includes(im.role) ||
-      typeof im.path !== 'string' || typeof im.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(im.sha256)) bad('image entry');
+    if (
+      typeof im !== 'object' ||
+      im === null ||
+      !IMAGE_ROLES.includes(im.role) ||
+      typeof im.path !== 'string' ||
+      typeof im.sha256 !== 'string' ||
+      !/^[0-9a-f]{64}$/.test(im.sha256)
+    )
+      bad('image entry');
   }
   if (new Set(h.images.map((im: { role: string }) => im.role)).size !== h.images.length) bad('images: a role twice');
   const m = h.machine;
-  if (typeof m !== 'object' || m === null || !isInt(m.harts, 1, 64) || !isInt(m.ramSize, 1 << 20, 2 ** 31) || m.ramSize % 4096 !== 0 ||
-    (m.bootargs !== undefined && typeof m.bootargs !== 'string') || (m.loadAddress !== undefined && !isInt(m.loadAddress, 0, 2 ** 48))) bad('machine');
+  if (
+    typeof m !== 'object' ||
+    m === null ||
+    !isInt(m.harts, 1, 64) ||
+    !isInt(m.ramSize, 1 << 20, 2 ** 31) ||
+    m.ramSize % 4096 !== 0 ||
+    (m.bootargs !== undefined && typeof m.bootargs !== 'string') ||
+    (m.loadAddress !== undefined && !isInt(m.loadAddress, 0, 2 ** 48))
+  )
+    bad('machine');
   const s = h.schedule;
-  if (typeof s !== 'object' || s === null || !['roundrobin', 'chaos', 'realtime'].includes(s.policy) || !isInt(s.quantum, 1, 2 ** 40) ||
-    (s.seed !== undefined && typeof s.seed !== 'string')) bad('schedule');
+  if (
+    typeof s !== 'object' ||
+    s === null ||
+    !['roundrobin', 'chaos', 'realtime'].includes(s.policy) ||
+    !isInt(s.quantum, 1, 2 ** 40) ||
+    (s.seed !== undefined && typeof s.seed !== 'string')
+  )
+    bad('schedule');
   if (!isInt(h.checksumInterval, 1, MAX_POSITION)) bad('checksumInterval');
   return h as RecordingHeader;
 }
 
 /** Decodes one events block into the log; returns the position the block describes execution up to. */
-function parseEvents(payload: Uint8Array, offset: number, header: RecordingHeader, log: EventLog, prevEnd: number,
-  onEvent: ((e: LoggedEvent) => void) | undefined): number {
+function parseEvents(
+  payload: Uint8Array,
+  offset: number,
+  header: RecordingHeader,
+  log: EventLog,
+  prevEnd: number,
+  onEvent: ((e: LoggedEvent) => void) | undefined,
+): number {
   const r = new ByteReader(payload, 0, payload.length, offset);
-  const start = r.varint(), end = r.varint();
+  const start = r.varint(),
+    end = r.varint();
   if (start !== prevEnd) r.fail(`events block starts at position ${start}, expected ${prevEnd}`);
   if (end < start || end > MAX_POSITION) r.fail('events block ends before it starts');
   const harts = header.machine.harts;
@@ -150,15 +206,18 @@ function parseEvents(payload: Uint8Array, offset: number, header: RecordingHeade
     pos += r.varint();
     if (pos > end) r.fail('event after the end of its block');
     switch (kind) {
-      case EVENT.switch: case EVENT.wake: {
+      case EVENT.switch:
+      case EVENT.wake: {
         const hart = r.varint();
         if (hart >= harts) r.fail(`hart ${hart} out of range`);
-        if (kind === EVENT.switch) log.addSwitch(pos, hart); else log.addWake(pos, hart);
+        if (kind === EVENT.switch) log.addSwitch(pos, hart);
+        else log.addWake(pos, hart);
         onEvent?.({ position: pos, kind: kind === EVENT.switch ? 'switch' : 'wake', hart });
         break;
       }
       case EVENT.input: {
-        const channel = r.u8(), byte = r.u8();
+        const channel = r.u8(),
+          byte = r.u8();
         if (channel >= CHANNELS.length) r.fail('unknown input channel');
         log.addInput(pos, channel, byte);
         onEvent?.({ position: pos, kind: 'input', channel: CHANNELS[channel], byte });
@@ -193,15 +252,19 @@ const MAX_EDIT_BYTES = 1 << 20;
 function parseEdit(r: ByteReader, harts: number): Edit {
   const target = r.u8();
   if (target === 0) {
-    const address = r.varint(), n = r.varint();
+    const address = r.varint(),
+      n = r.varint();
     if (n < 1 || n > MAX_EDIT_BYTES) r.fail('memory edit of a bad length');
     return { target: 'memory', address, bytes: r.bytes(n).slice() };
   }
   if (target !== 1) r.fail('unknown edit target');
-  const hart = r.varint(), register = r.varint();
+  const hart = r.varint(),
+    register = r.varint();
   if (hart >= harts) r.fail(`hart ${hart} out of range`);
-  if (register > REGISTER.pc && (register < REGISTER.csr || register >= REGISTER.csr + 4096)) r.fail(`unknown register number ${register}`);
-  const lo = r.u32(), hi = r.u32();
+  if (register > REGISTER.pc && (register < REGISTER.csr || register >= REGISTER.csr + 4096))
+    r.fail(`unknown register number ${register}`);
+  const lo = r.u32(),
+    hi = r.u32();
   return { target: 'register', hart, register, value: (BigInt(hi) << 32n) | BigInt(lo) };
 }
 

@@ -16,9 +16,17 @@ export class LiveSource {
   private sliceHart = -1;
   private sliceEnd = 0;
 
-  constructor(private readonly m: Machine, private readonly log: EventLog, readonly policy: HartSchedule, private readonly host: InputPort,
-    readonly writer: RecordingWriter | undefined) {
-    this.schedule = { name: policy.name, next: (runnable, current, position) => this.next(runnable, current, position) };
+  constructor(
+    private readonly m: Machine,
+    private readonly log: EventLog,
+    readonly policy: HartSchedule,
+    private readonly host: InputPort,
+    readonly writer: RecordingWriter | undefined,
+  ) {
+    this.schedule = {
+      name: policy.name,
+      next: (runnable, current, position) => this.next(runnable, current, position),
+    };
     this.input = { readByte: (channel) => this.readByte(channel) };
   }
 
@@ -28,7 +36,10 @@ export class LiveSource {
       return { hart: current, budget: this.sliceEnd - position };
     }
     const s = this.policy.next(runnable, current, position);
-    if (s) { this.sliceHart = s.hart; this.sliceEnd = position + s.budget; }
+    if (s) {
+      this.sliceHart = s.hart;
+      this.sliceEnd = position + s.budget;
+    }
     return s;
   }
 

@@ -13,7 +13,10 @@ export const MAX_LOCALS = 12;
 function level(index: number): number {
   if (index === 0) return 64;
   let l = 0;
-  while (index % 2 === 0) { index /= 2; l++; }
+  while (index % 2 === 0) {
+    index /= 2;
+    l++;
+  }
   return l;
 }
 
@@ -29,7 +32,10 @@ export function thinSpine(store: SnapshotStore, interval: number): void {
     let wanted = false;
     for (let j = 0; j <= Math.min(l, 60); j++) {
       const n = perLevel.get(j) ?? 0;
-      if (n < 2) { wanted = true; perLevel.set(j, n + 1); }
+      if (n < 2) {
+        wanted = true;
+        perLevel.set(j, n + 1);
+      }
     }
     if (wanted || s.position === 0) keep.add(s);
   }
@@ -38,7 +44,9 @@ export function thinSpine(store: SnapshotStore, interval: number): void {
 
 /** Keeps the locals nearest the cursor. */
 export function thinLocals(store: SnapshotStore, cursor: number): void {
-  const locals = store.list.filter((s) => s.kind === 'local').sort((a, b) => Math.abs(a.position - cursor) - Math.abs(b.position - cursor));
+  const locals = store.list
+    .filter((s) => s.kind === 'local')
+    .sort((a, b) => Math.abs(a.position - cursor) - Math.abs(b.position - cursor));
   for (const s of locals.slice(MAX_LOCALS)) store.drop(s);
 }
 
@@ -51,10 +59,14 @@ export function enforceBudget(store: SnapshotStore, budget: number, cursor: numb
       store.drop(locals[0]);
       continue;
     }
-    let best: Snapshot | undefined, gap = Infinity;
+    let best: Snapshot | undefined,
+      gap = Infinity;
     for (let k = 1; k < store.list.length - 1; k++) {
       const g = store.list[k + 1].position - store.list[k - 1].position;
-      if (g < gap) { gap = g; best = store.list[k]; }
+      if (g < gap) {
+        gap = g;
+        best = store.list[k];
+      }
     }
     if (!best) break;
     store.drop(best);

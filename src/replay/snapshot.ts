@@ -28,7 +28,11 @@ export class SnapshotStore {
   private readonly pageCount: number;
 
   /** Create it before anything clears the machine's DIRTY flags: the first snapshot relies on them. */
-  constructor(private readonly m: Machine, dirtyPages: DirtyPages, private readonly onRestore: (s: Snapshot) => void = () => {}) {
+  constructor(
+    private readonly m: Machine,
+    dirtyPages: DirtyPages,
+    private readonly onRestore: (s: Snapshot) => void = () => {},
+  ) {
     this.dirty = dirtyPages.consumer();
     this.pageCount = m.memory.pageFlags.length;
     this.collect = () => dirtyPages.collect();
@@ -44,7 +48,9 @@ export class SnapshotStore {
   /** Takes a snapshot of the machine as it is now (between instructions). */
   take(kind: 'spine' | 'local'): Snapshot {
     this.collect();
-    const ram8 = this.m.memory.ram8, dirty = this.dirty, base = this.base;
+    const ram8 = this.m.memory.ram8,
+      dirty = this.dirty,
+      base = this.base;
     const pages = new Array<Uint8Array | undefined>(this.pageCount);
     for (let pg = 0; pg < this.pageCount; pg++) {
       let page: Uint8Array | undefined;
@@ -60,7 +66,8 @@ export class SnapshotStore {
     }
     const s: Snapshot = { position: this.m.position, state: saveMachine(this.m), pages, kind };
     const at = this.list.findIndex((o) => o.position > s.position);
-    if (at < 0) this.list.push(s); else this.list.splice(at, 0, s);
+    if (at < 0) this.list.push(s);
+    else this.list.splice(at, 0, s);
     this.base = s;
     return s;
   }
@@ -68,18 +75,23 @@ export class SnapshotStore {
   /** Puts the machine back in the state of `s`. */
   restore(s: Snapshot): void {
     this.collect();
-    const mem = this.m.memory, ram8 = mem.ram8, dirty = this.dirty, base = this.base;
+    const mem = this.m.memory,
+      ram8 = mem.ram8,
+      dirty = this.dirty,
+      base = this.base;
     const changed: number[] = [];
     for (let pg = 0; pg < this.pageCount; pg++) {
       const want = s.pages[pg];
       if (!dirty[pg] && base && base.pages[pg] === want) continue;
       dirty[pg] = 0;
       const off = pg << PAGE_SHIFT;
-      if (want) ram8.set(want, off); else ram8.fill(0, off, off + PAGE_SIZE);
+      if (want) ram8.set(want, off);
+      else ram8.fill(0, off, off + PAGE_SIZE);
       changed.push(pg);
     }
     if (changed.length > BULK_INVALIDATE) mem.invalidateAllCode();
-    else for (const pg of changed) if (mem.codePages[pg]) mem.invalidateCode(mem.ramBase + (pg << PAGE_SHIFT), PAGE_SIZE);
+    else
+      for (const pg of changed) if (mem.codePages[pg]) mem.invalidateCode(mem.ramBase + (pg << PAGE_SHIFT), PAGE_SIZE);
     restoreMachine(this.m, s.state);
     this.base = s;
     this.onRestore(s);
@@ -89,7 +101,8 @@ export class SnapshotStore {
   nearest(position: number): Snapshot | undefined {
     let best: Snapshot | undefined;
     for (const s of this.list) {
-      if (s.position <= position) best = s; else break;
+      if (s.position <= position) best = s;
+      else break;
     }
     return best;
   }
@@ -101,7 +114,8 @@ export class SnapshotStore {
     for (const page of s.pages) {
       if (!page) continue;
       const n = (this.refs.get(page) ?? 1) - 1;
-      if (n === 0) this.refs.delete(page); else this.refs.set(page, n);
+      if (n === 0) this.refs.delete(page);
+      else this.refs.set(page, n);
     }
     // The base's pages stay valid even when it is dropped: RAM still equals them apart from the dirty pages.
   }

@@ -37,7 +37,8 @@ function hartFields(h: Hart): [string, FieldValue][] {
   for (const key of Object.keys(h)) {
     if (key === 'id') continue;
     const v = (h as unknown as Record<string, unknown>)[key];
-    if (typeof v === 'function' || (typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && !Array.isArray(v))) continue;
+    if (typeof v === 'function' || (typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && !Array.isArray(v)))
+      continue;
     out.push([key, copyValue(v)]);
   }
   return out;
@@ -52,8 +53,10 @@ export function restoreHart(h: Hart, s: HartState): void {
   for (const [key, v] of s.fields) {
     const cur = target[key];
     if (cur instanceof Int32Array || cur instanceof Uint8Array) cur.set(v as Int32Array);
-    else if (Array.isArray(cur)) { cur.length = 0; cur.push(...(v as unknown[])); }
-    else target[key] = v;
+    else if (Array.isArray(cur)) {
+      cur.length = 0;
+      cur.push(...(v as unknown[]));
+    } else target[key] = v;
   }
 }
 
@@ -104,7 +107,10 @@ function mixValue(d: number, v: FieldValue | undefined | null): number {
   if (typeof v === 'number') return mix(mix(d, v | 0), Math.floor(v / 4294967296) | 0);
   if (typeof v === 'bigint') return mix(mix(d, Number(BigInt.asIntN(32, v))), Number(BigInt.asIntN(32, v >> 32n)));
   if (typeof v === 'boolean') return mix(d, v ? 1 : 0);
-  if (typeof v === 'string') { for (let k = 0; k < v.length; k++) d = mix(d, v.charCodeAt(k)); return d; }
+  if (typeof v === 'string') {
+    for (let k = 0; k < v.length; k++) d = mix(d, v.charCodeAt(k));
+    return d;
+  }
   for (let k = 0; k < v.length; k++) d = mixValue(d, v[k]);
   return d;
 }

@@ -5,7 +5,16 @@ import type { Machine } from '../machine/machine';
 import type { Watch } from '../machine/memory';
 import type { Hart } from '../riscv/hart';
 
-export type StopReason = 'target' | 'step' | 'breakpoint' | 'watchpoint' | 'start' | 'end' | 'exit' | 'trap' | 'deadlock';
+export type StopReason =
+  | 'target'
+  | 'step'
+  | 'breakpoint'
+  | 'watchpoint'
+  | 'start'
+  | 'end'
+  | 'exit'
+  | 'trap'
+  | 'deadlock';
 
 export interface Stop {
   reason: StopReason;
@@ -50,7 +59,6 @@ export interface Stops {
   watchpoints?: Watchpoint[];
 }
 
-
 /** Watchpoint hits whose condition waits for the accessing instruction to complete. */
 export type Pending = { w: Watchpoint; stop: Stop }[];
 
@@ -63,17 +71,35 @@ export function arm(m: Machine, stops: Stops, onHit: (stop: Stop) => boolean, pe
   for (const w of stops.watchpoints ?? []) {
     let shadow = m.memory.readBytes(w.lo, w.hi - w.lo) ?? new Uint8Array(0);
     const watch: Watch = {
-      lo: w.lo, hi: w.hi, read: w.kind !== 'write', write: w.kind !== 'read',
+      lo: w.lo,
+      hi: w.hi,
+      read: w.kind !== 'write',
+      write: w.kind !== 'read',
       hit: (h, addr, size, isWrite) => {
-        const after = isWrite ? m.memory.readBytes(w.lo, w.hi - w.lo) ?? new Uint8Array(0) : shadow;
+        const after = isWrite ? (m.memory.readBytes(w.lo, w.hi - w.lo) ?? new Uint8Array(0)) : shadow;
         const before = shadow;
         shadow = after;
         if (w.hart !== undefined && h.id !== w.hart) return;
         if (isWrite && w.kind === 'read') return;
         if (!isWrite && w.kind === 'write') return;
         const p = m.positionNow();
-        const stop: Stop = { reason: 'watchpoint', position: p, accessPosition: p, hart: h.id, pc: h.pc, address: addr, size, access: isWrite ? 'write' : 'read', before, after };
-        if (w.condition) { pending.push({ w, stop }); m.requestStop(); return; }
+        const stop: Stop = {
+          reason: 'watchpoint',
+          position: p,
+          accessPosition: p,
+          hart: h.id,
+          pc: h.pc,
+          address: addr,
+          size,
+          access: isWrite ? 'write' : 'read',
+          before,
+          after,
+        };
+        if (w.condition) {
+          pending.push({ w, stop });
+          m.requestStop();
+          return;
+        }
         if (onHit(stop)) m.requestStop();
       },
     };

@@ -2,7 +2,19 @@
 // flushes, then the trailer. Each block carries a CRC, so a killed recorder leaves a readable prefix.
 
 import { ByteWriter, crc32 } from './codec';
-import { BLOCK, CHANNELS, Channel, Checksum, Edit, END_REASONS, EVENT, FORMAT_VERSION, MAGIC, RecordingHeader, Trailer } from './format';
+import {
+  BLOCK,
+  CHANNELS,
+  Channel,
+  Checksum,
+  Edit,
+  END_REASONS,
+  EVENT,
+  FORMAT_VERSION,
+  MAGIC,
+  RecordingHeader,
+  Trailer,
+} from './format';
 
 /** Where finished bytes go (a file descriptor, a buffer in tests). Called once per block. */
 export type RecordingSink = (bytes: Uint8Array) => void;
@@ -22,11 +34,16 @@ export class RecordingWriter {
   /** Bytes handed to the sink so far. */
   bytesWritten = 0;
 
-  constructor(private readonly sink: RecordingSink, header: RecordingHeader) {
+  constructor(
+    private readonly sink: RecordingSink,
+    header: RecordingHeader,
+  ) {
     const pre = new ByteWriter();
     pre.bytes(MAGIC);
-    pre.u8(FORMAT_VERSION & 0xff); pre.u8(FORMAT_VERSION >> 8);
-    pre.u8(0); pre.u8(0);
+    pre.u8(FORMAT_VERSION & 0xff);
+    pre.u8(FORMAT_VERSION >> 8);
+    pre.u8(0);
+    pre.u8(0);
     this.emit(pre.view());
     this.writeBlock(BLOCK.header, new TextEncoder().encode(JSON.stringify(header)));
   }

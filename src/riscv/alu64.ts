@@ -7,8 +7,14 @@ const TWO32 = 4294967296;
 
 /** Low 64 bits of a 64x64 product. */
 export function mul64(alo: number, ahi: number, blo: number, bhi: number): void {
-  const a0 = alo & 0xffff, a1 = alo >>> 16, b0 = blo & 0xffff, b1 = blo >>> 16;
-  const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  const a0 = alo & 0xffff,
+    a1 = alo >>> 16,
+    b0 = blo & 0xffff,
+    b1 = blo >>> 16;
+  const p00 = a0 * b0,
+    p01 = a0 * b1,
+    p10 = a1 * b0,
+    p11 = a1 * b1;
   const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
   const hiLoLo = p11 + Math.floor(p01 / 65536) + Math.floor(p10 / 65536) + Math.floor(mid / 65536);
   out.lo = Math.imul(alo, blo);
@@ -39,7 +45,9 @@ const fits32 = (lo: number, hi: number) => hi === lo >> 31;
  */
 const q = { lo: 0, hi: 0, rlo: 0, rhi: 0 };
 function udiv(alo: number, ahi: number, blo: number, bhi: number): void {
-  const ah = ahi >>> 0, al = alo >>> 0, bl = blo >>> 0;
+  const ah = ahi >>> 0,
+    al = alo >>> 0,
+    bl = blo >>> 0;
   if (bhi === 0) {
     const b = bl;
     const q1 = Math.floor(ah / b);
@@ -47,12 +55,27 @@ function udiv(alo: number, ahi: number, blo: number, bhi: number): void {
     let t = r * 65536 + (al >>> 16);
     let q2 = Math.floor(t / b);
     r = t - q2 * b;
-    if (r < 0) { q2--; r += b; } else if (r >= b) { q2++; r -= b; }
+    if (r < 0) {
+      q2--;
+      r += b;
+    } else if (r >= b) {
+      q2++;
+      r -= b;
+    }
     t = r * 65536 + (al & 0xffff);
     let q3 = Math.floor(t / b);
     r = t - q3 * b;
-    if (r < 0) { q3--; r += b; } else if (r >= b) { q3++; r -= b; }
-    q.lo = (q2 * 65536 + q3) | 0; q.hi = q1 | 0; q.rlo = r | 0; q.rhi = 0;
+    if (r < 0) {
+      q3--;
+      r += b;
+    } else if (r >= b) {
+      q3++;
+      r -= b;
+    }
+    q.lo = (q2 * 65536 + q3) | 0;
+    q.hi = q1 | 0;
+    q.rlo = r | 0;
+    q.rhi = 0;
     return;
   }
   const bh = bhi >>> 0;
@@ -60,20 +83,37 @@ function udiv(alo: number, ahi: number, blo: number, bhi: number): void {
   let e = Math.min(Math.floor((ah * TWO32 + al) / (bh * TWO32 + bl)), 4294967295);
   if (e > 0) e--;
   mul64(e | 0, 0, blo, bhi);
-  let rl = al - (out.lo >>> 0), rh = ah - (out.hi >>> 0);
-  if (rl < 0) { rl += TWO32; rh--; }
+  let rl = al - (out.lo >>> 0),
+    rh = ah - (out.hi >>> 0);
+  if (rl < 0) {
+    rl += TWO32;
+    rh--;
+  }
   while (rh > bh || (rh === bh && rl >= bl)) {
     e++;
-    rl -= bl; rh -= bh;
-    if (rl < 0) { rl += TWO32; rh--; }
+    rl -= bl;
+    rh -= bh;
+    if (rl < 0) {
+      rl += TWO32;
+      rh--;
+    }
   }
-  q.lo = e | 0; q.hi = 0; q.rlo = rl | 0; q.rhi = rh | 0;
+  q.lo = e | 0;
+  q.hi = 0;
+  q.rlo = rl | 0;
+  q.rhi = rh | 0;
 }
 
 /** Signed 64-bit division or remainder with RISC-V's results for division by zero and overflow. */
 export function div64(alo: number, ahi: number, blo: number, bhi: number, rem: boolean): void {
   if (blo === 0 && bhi === 0) {
-    if (rem) { out.lo = alo; out.hi = ahi; } else { out.lo = -1; out.hi = -1; }
+    if (rem) {
+      out.lo = alo;
+      out.hi = ahi;
+    } else {
+      out.lo = -1;
+      out.hi = -1;
+    }
     return;
   }
   if (fits32(alo, ahi) && fits32(blo, bhi)) {
@@ -85,35 +125,69 @@ export function div64(alo: number, ahi: number, blo: number, bhi: number, rem: b
     return;
   }
   if (blo === -1 && bhi === -1 && alo === 0 && ahi === -2147483648) {
-    if (rem) { out.lo = 0; out.hi = 0; } else { out.lo = alo; out.hi = ahi; }
+    if (rem) {
+      out.lo = 0;
+      out.hi = 0;
+    } else {
+      out.lo = alo;
+      out.hi = ahi;
+    }
     return;
   }
   // Divide the magnitudes, then fix the signs: the quotient is negative when the signs differ, the remainder
   // takes the dividend's sign.
-  const an = ahi < 0, bn = bhi < 0;
-  let xl = alo, xh = ahi, yl = blo, yh = bhi;
-  if (an) { xl = -alo | 0; xh = (~ahi + (xl === 0 ? 1 : 0)) | 0; }
-  if (bn) { yl = -blo | 0; yh = (~bhi + (yl === 0 ? 1 : 0)) | 0; }
+  const an = ahi < 0,
+    bn = bhi < 0;
+  let xl = alo,
+    xh = ahi,
+    yl = blo,
+    yh = bhi;
+  if (an) {
+    xl = -alo | 0;
+    xh = (~ahi + (xl === 0 ? 1 : 0)) | 0;
+  }
+  if (bn) {
+    yl = -blo | 0;
+    yh = (~bhi + (yl === 0 ? 1 : 0)) | 0;
+  }
   udiv(xl, xh, yl, yh);
-  let l = rem ? q.rlo : q.lo, h = rem ? q.rhi : q.hi;
-  if (rem ? an : an !== bn) { l = -l | 0; h = (~h + (l === 0 ? 1 : 0)) | 0; }
-  out.lo = l; out.hi = h;
+  let l = rem ? q.rlo : q.lo,
+    h = rem ? q.rhi : q.hi;
+  if (rem ? an : an !== bn) {
+    l = -l | 0;
+    h = (~h + (l === 0 ? 1 : 0)) | 0;
+  }
+  out.lo = l;
+  out.hi = h;
 }
 
 /** Unsigned 64-bit division or remainder. */
 export function divu64(alo: number, ahi: number, blo: number, bhi: number, rem: boolean): void {
   if (blo === 0 && bhi === 0) {
-    if (rem) { out.lo = alo; out.hi = ahi; } else { out.lo = -1; out.hi = -1; }
+    if (rem) {
+      out.lo = alo;
+      out.hi = ahi;
+    } else {
+      out.lo = -1;
+      out.hi = -1;
+    }
     return;
   }
   if (ahi === 0 && bhi === 0) {
-    const a = alo >>> 0, b = blo >>> 0;
+    const a = alo >>> 0,
+      b = blo >>> 0;
     out.lo = (rem ? a % b : Math.floor(a / b)) | 0;
     out.hi = 0;
     return;
   }
   udiv(alo, ahi, blo, bhi);
-  if (rem) { out.lo = q.rlo; out.hi = q.rhi; } else { out.lo = q.lo; out.hi = q.hi; }
+  if (rem) {
+    out.lo = q.rlo;
+    out.hi = q.rhi;
+  } else {
+    out.lo = q.lo;
+    out.hi = q.hi;
+  }
 }
 
 /** 32-bit signed division/remainder, result sign-extended (DIVW/REMW). */
@@ -125,35 +199,54 @@ export function divw(a: number, b: number, rem: boolean): number {
 
 /** 32-bit unsigned division/remainder, result sign-extended (DIVUW/REMUW). */
 export function divuw(a: number, b: number, rem: boolean): number {
-  const ua = a >>> 0, ub = b >>> 0;
+  const ua = a >>> 0,
+    ub = b >>> 0;
   if (ub === 0) return rem ? a : -1;
   return (rem ? ua % ub : Math.floor(ua / ub)) | 0;
 }
 
 /** Logical shift left by 0..63. */
 export function sll64(lo: number, hi: number, sh: number): void {
-  if (sh === 0) { out.lo = lo; out.hi = hi; } else if (sh < 32) {
+  if (sh === 0) {
+    out.lo = lo;
+    out.hi = hi;
+  } else if (sh < 32) {
     out.hi = (hi << sh) | (lo >>> (32 - sh));
     out.lo = lo << sh;
-  } else { out.hi = lo << (sh - 32); out.lo = 0; }
+  } else {
+    out.hi = lo << (sh - 32);
+    out.lo = 0;
+  }
 }
 
 /** Logical shift right by 0..63. */
 export function srl64(lo: number, hi: number, sh: number): void {
-  if (sh === 0) { out.lo = lo; out.hi = hi; } else if (sh < 32) {
+  if (sh === 0) {
+    out.lo = lo;
+    out.hi = hi;
+  } else if (sh < 32) {
     out.lo = (lo >>> sh) | (hi << (32 - sh));
     out.hi = hi >>> sh;
-  } else { out.lo = hi >>> (sh - 32); out.hi = 0; }
+  } else {
+    out.lo = hi >>> (sh - 32);
+    out.hi = 0;
+  }
   out.lo |= 0;
   out.hi |= 0;
 }
 
 /** Arithmetic shift right by 0..63. */
 export function sra64(lo: number, hi: number, sh: number): void {
-  if (sh === 0) { out.lo = lo; out.hi = hi; } else if (sh < 32) {
+  if (sh === 0) {
+    out.lo = lo;
+    out.hi = hi;
+  } else if (sh < 32) {
     out.lo = (lo >>> sh) | (hi << (32 - sh));
     out.hi = hi >> sh;
-  } else { out.lo = hi >> (sh - 32); out.hi = hi >> 31; }
+  } else {
+    out.lo = hi >> (sh - 32);
+    out.hi = hi >> 31;
+  }
 }
 
 /** Signed comparison a < b. */

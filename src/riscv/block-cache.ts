@@ -61,7 +61,8 @@ export class BlockCache {
   /** Drops every block that holds any of the bytes [addr, addr + size) (physical), and forgets their heat. */
   invalidate(addr: number, size: number): void {
     const base = this.src.ramBase;
-    const lo = Math.max(0, addr - base - 2), hi = Math.min(this.src.ramSize, addr - base + size);
+    const lo = Math.max(0, addr - base - 2),
+      hi = Math.min(this.src.ramSize, addr - base + size);
     for (let o = lo & ~1; o < hi; o += 2) {
       const pg = Math.floor(o / PAGE);
       const page = this.pages[pg];
@@ -69,7 +70,8 @@ export class BlockCache {
       page[(o & (PAGE - 1)) >> 1] = undefined;
       this.heat[pg][(o & (PAGE - 1)) >> 1] = 0;
     }
-    const a = addr, b = addr + size;
+    const a = addr,
+      b = addr + size;
     for (let pg = Math.floor(lo / PAGE); pg <= Math.floor(Math.max(lo, hi - 1) / PAGE); pg++) {
       const list = this.lists[pg];
       if (!list || list.length === 0) continue;

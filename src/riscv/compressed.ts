@@ -16,11 +16,21 @@ const encI = (imm: number, rs1: number, f3: number, rd: number, opc: number) =>
 const encS = (imm: number, rs2: number, rs1: number, f3: number, opc: number) =>
   (((imm >> 5) & 0x7f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | ((imm & 31) << 7) | opc;
 const encB = (imm: number, rs2: number, rs1: number, f3: number) =>
-  (((imm >> 12) & 1) << 31) | (((imm >> 5) & 63) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) |
-  (((imm >> 1) & 15) << 8) | (((imm >> 11) & 1) << 7) | 0x63;
+  (((imm >> 12) & 1) << 31) |
+  (((imm >> 5) & 63) << 25) |
+  (rs2 << 20) |
+  (rs1 << 15) |
+  (f3 << 12) |
+  (((imm >> 1) & 15) << 8) |
+  (((imm >> 11) & 1) << 7) |
+  0x63;
 const encJ = (imm: number, rd: number) =>
-  (((imm >> 20) & 1) << 31) | (((imm >> 1) & 1023) << 21) | (((imm >> 11) & 1) << 20) | (((imm >> 12) & 255) << 12) |
-  (rd << 7) | 0x6f;
+  (((imm >> 20) & 1) << 31) |
+  (((imm >> 1) & 1023) << 21) |
+  (((imm >> 11) & 1) << 20) |
+  (((imm >> 12) & 255) << 12) |
+  (rd << 7) |
+  0x6f;
 
 const bit = (c: number, b: number) => (c >>> b) & 1;
 const bits = (c: number, hi: number, lo: number) => (c >>> lo) & ((1 << (hi - lo + 1)) - 1);
@@ -33,14 +43,27 @@ const imm6 = (c: number) => sext((bit(c, 12) << 5) | bits(c, 6, 2), 6);
 const uimmLd = (c: number) => (bits(c, 12, 10) << 3) | (bits(c, 6, 5) << 6);
 const uimmLw = (c: number) => (bits(c, 12, 10) << 3) | (bit(c, 6) << 2) | (bit(c, 5) << 6);
 const jImm = (c: number) =>
-  sext((bit(c, 12) << 11) | (bit(c, 11) << 4) | (bits(c, 10, 9) << 8) | (bit(c, 8) << 10) | (bit(c, 7) << 6) |
-    (bit(c, 6) << 7) | (bits(c, 5, 3) << 1) | (bit(c, 2) << 5), 12);
+  sext(
+    (bit(c, 12) << 11) |
+      (bit(c, 11) << 4) |
+      (bits(c, 10, 9) << 8) |
+      (bit(c, 8) << 10) |
+      (bit(c, 7) << 6) |
+      (bit(c, 6) << 7) |
+      (bits(c, 5, 3) << 1) |
+      (bit(c, 2) << 5),
+    12,
+  );
 const bImm = (c: number) =>
   sext((bit(c, 12) << 8) | (bits(c, 11, 10) << 3) | (bits(c, 6, 5) << 6) | (bits(c, 4, 3) << 1) | (bit(c, 2) << 5), 9);
 
 const Q = 0xe003; // quadrant + funct3
-const row = (name: string, mask: number, match: number, expand: (c: number) => number): CompressedInfo =>
-  ({ name, mask, match, expand });
+const row = (name: string, mask: number, match: number, expand: (c: number) => number): CompressedInfo => ({
+  name,
+  mask,
+  match,
+  expand,
+});
 
 export const COMPRESSED: readonly CompressedInfo[] = [
   row('c.addi4spn', Q, 0x0000, (c) => {
@@ -57,12 +80,15 @@ export const COMPRESSED: readonly CompressedInfo[] = [
   row('c.addiw', Q, 0x2001, (c) => (rdFull(c) === 0 ? 0 : encI(imm6(c), rdFull(c), 0, rdFull(c), 0x1b))),
   row('c.li', Q, 0x4001, (c) => encI(imm6(c), 0, 0, rdFull(c), 0x13)),
   row('c.addi16sp', 0xef83, 0x6101, (c) => {
-    const imm = sext((bit(c, 12) << 9) | (bit(c, 6) << 4) | (bit(c, 5) << 6) | (bits(c, 4, 3) << 7) | (bit(c, 2) << 5), 10);
+    const imm = sext(
+      (bit(c, 12) << 9) | (bit(c, 6) << 4) | (bit(c, 5) << 6) | (bits(c, 4, 3) << 7) | (bit(c, 2) << 5),
+      10,
+    );
     return imm === 0 ? 0 : encI(imm, 2, 0, 2, 0x13);
   }),
   row('c.lui', Q, 0x6001, (c) => {
     const imm = imm6(c);
-    return imm === 0 ? 0 : ((imm << 12) | (rdFull(c) << 7) | 0x37);
+    return imm === 0 ? 0 : (imm << 12) | (rdFull(c) << 7) | 0x37;
   }),
   row('c.srli', 0xec03, 0x8001, (c) => encI(bits(c, 6, 2) | (bit(c, 12) << 5), rs1p(c), 5, rs1p(c), 0x13)),
   row('c.srai', 0xec03, 0x8401, (c) => encI(bits(c, 6, 2) | (bit(c, 12) << 5) | 0x400, rs1p(c), 5, rs1p(c), 0x13)),
@@ -78,11 +104,14 @@ export const COMPRESSED: readonly CompressedInfo[] = [
   row('c.bnez', Q, 0xe001, (c) => encB(bImm(c), 0, rs1p(c), 1)),
   row('c.slli', Q, 0x0002, (c) => encI(bits(c, 6, 2) | (bit(c, 12) << 5), rdFull(c), 1, rdFull(c), 0x13)),
   row('c.fldsp', Q, 0x2002, (c) =>
-    encI((bit(c, 12) << 5) | (bits(c, 6, 5) << 3) | (bits(c, 4, 2) << 6), 2, 3, rdFull(c), 0x07)),
-  row('c.lwsp', Q, 0x4002, (c) => rdFull(c) === 0 ? 0 :
-    encI((bit(c, 12) << 5) | (bits(c, 6, 4) << 2) | (bits(c, 3, 2) << 6), 2, 2, rdFull(c), 0x03)),
-  row('c.ldsp', Q, 0x6002, (c) => rdFull(c) === 0 ? 0 :
-    encI((bit(c, 12) << 5) | (bits(c, 6, 5) << 3) | (bits(c, 4, 2) << 6), 2, 3, rdFull(c), 0x03)),
+    encI((bit(c, 12) << 5) | (bits(c, 6, 5) << 3) | (bits(c, 4, 2) << 6), 2, 3, rdFull(c), 0x07),
+  ),
+  row('c.lwsp', Q, 0x4002, (c) =>
+    rdFull(c) === 0 ? 0 : encI((bit(c, 12) << 5) | (bits(c, 6, 4) << 2) | (bits(c, 3, 2) << 6), 2, 2, rdFull(c), 0x03),
+  ),
+  row('c.ldsp', Q, 0x6002, (c) =>
+    rdFull(c) === 0 ? 0 : encI((bit(c, 12) << 5) | (bits(c, 6, 5) << 3) | (bits(c, 4, 2) << 6), 2, 3, rdFull(c), 0x03),
+  ),
   row('c.ebreak', 0xffff, 0x9002, () => 0x00100073),
   row('c.jr', 0xf07f, 0x8002, (c) => (rdFull(c) === 0 ? 0 : encI(0, rdFull(c), 0, 0, 0x67))),
   row('c.mv', 0xf003, 0x8002, (c) => encR(0, rs2Full(c), 0, 0, rdFull(c), 0x33)),

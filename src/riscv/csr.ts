@@ -6,8 +6,20 @@ import { Hart, IRQ, MSTATUS, Priv } from './hart';
 
 const MISA = (2n << 62n) | [0, 2, 3, 5, 8, 12, 18, 20].reduce((m, b) => m | (1n << BigInt(b)), 0n); // RV64 ACDFIMSU
 const MSTATUS_HI = 0xan; // UXL = SXL = 2 (64-bit), in bits 32..35
-const MSTATUS_WRITABLE = MSTATUS.SIE | MSTATUS.MIE | MSTATUS.SPIE | MSTATUS.MPIE | MSTATUS.SPP | MSTATUS.MPP |
-  MSTATUS.FS | MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.TVM | MSTATUS.TW | MSTATUS.TSR;
+const MSTATUS_WRITABLE =
+  MSTATUS.SIE |
+  MSTATUS.MIE |
+  MSTATUS.SPIE |
+  MSTATUS.MPIE |
+  MSTATUS.SPP |
+  MSTATUS.MPP |
+  MSTATUS.FS |
+  MSTATUS.MPRV |
+  MSTATUS.SUM |
+  MSTATUS.MXR |
+  MSTATUS.TVM |
+  MSTATUS.TW |
+  MSTATUS.TSR;
 const SSTATUS_MASK = MSTATUS.SIE | MSTATUS.SPIE | MSTATUS.SPP | MSTATUS.FS | MSTATUS.SUM | MSTATUS.MXR;
 const S_INTS = (1 << IRQ.SSI) | (1 << IRQ.STI) | (1 << IRQ.SEI);
 const ALL_INTS = S_INTS | (1 << IRQ.MSI) | (1 << IRQ.MTI) | (1 << IRQ.MEI);
@@ -41,44 +53,80 @@ export function readCsr(h: Hart, num: number, clock: CsrClock): bigint | undefin
   if (!accessible(h, num)) return undefined;
   if (num <= 3 && !h.fpEnabled) return undefined;
   switch (num) {
-    case CSR.fflags: return BigInt(h.fflags);
-    case CSR.frm: return BigInt(h.frm);
-    case CSR.fcsr: return BigInt((h.frm << 5) | h.fflags);
-    case CSR.mstatus: return statusValue(h, MSTATUS_WRITABLE);
-    case CSR.sstatus: return statusValue(h, SSTATUS_MASK);
-    case CSR.misa: return MISA;
-    case CSR.medeleg: return BigInt(h.medeleg);
-    case CSR.mideleg: return BigInt(h.mideleg);
-    case CSR.mie: return BigInt(h.mie);
-    case CSR.sie: return BigInt(h.mie & h.mideleg);
-    case CSR.mip: return BigInt(h.mip);
-    case CSR.sip: return BigInt(h.mip & h.mideleg);
-    case CSR.mtvec: return h.mtvec;
-    case CSR.stvec: return h.stvec;
-    case CSR.mepc: return h.mepc;
-    case CSR.sepc: return h.sepc;
-    case CSR.mcause: return h.mcause;
-    case CSR.scause: return h.scause;
-    case CSR.mtval: return h.mtval;
-    case CSR.stval: return h.stval;
-    case CSR.mscratch: return h.mscratch;
-    case CSR.sscratch: return h.sscratch;
+    case CSR.fflags:
+      return BigInt(h.fflags);
+    case CSR.frm:
+      return BigInt(h.frm);
+    case CSR.fcsr:
+      return BigInt((h.frm << 5) | h.fflags);
+    case CSR.mstatus:
+      return statusValue(h, MSTATUS_WRITABLE);
+    case CSR.sstatus:
+      return statusValue(h, SSTATUS_MASK);
+    case CSR.misa:
+      return MISA;
+    case CSR.medeleg:
+      return BigInt(h.medeleg);
+    case CSR.mideleg:
+      return BigInt(h.mideleg);
+    case CSR.mie:
+      return BigInt(h.mie);
+    case CSR.sie:
+      return BigInt(h.mie & h.mideleg);
+    case CSR.mip:
+      return BigInt(h.mip);
+    case CSR.sip:
+      return BigInt(h.mip & h.mideleg);
+    case CSR.mtvec:
+      return h.mtvec;
+    case CSR.stvec:
+      return h.stvec;
+    case CSR.mepc:
+      return h.mepc;
+    case CSR.sepc:
+      return h.sepc;
+    case CSR.mcause:
+      return h.mcause;
+    case CSR.scause:
+      return h.scause;
+    case CSR.mtval:
+      return h.mtval;
+    case CSR.stval:
+      return h.stval;
+    case CSR.mscratch:
+      return h.mscratch;
+    case CSR.sscratch:
+      return h.sscratch;
     case CSR.satp:
       if (h.priv === Priv.S && (h.mstatus & MSTATUS.TVM) !== 0) return undefined;
       return h.satp;
-    case CSR.mcounteren: return BigInt(h.mcounteren);
-    case CSR.scounteren: return BigInt(h.scounteren);
-    case CSR.menvcfg: return h.menvcfg;
+    case CSR.mcounteren:
+      return BigInt(h.mcounteren);
+    case CSR.scounteren:
+      return BigInt(h.scounteren);
+    case CSR.menvcfg:
+      return h.menvcfg;
     case CSR.stimecmp:
-      if (h.priv < Priv.M && ((h.mcounteren & 2) === 0 || (h.menvcfg >> 63n) === 0n)) return undefined;
+      if (h.priv < Priv.M && ((h.mcounteren & 2) === 0 || h.menvcfg >> 63n === 0n)) return undefined;
       return h.stimecmp;
-    case CSR.senvcfg: return h.senvcfg;
-    case CSR.mcountinhibit: return 0n;
-    case CSR.mcycle: case CSR.minstret: case CSR.cycle: case CSR.instret:
+    case CSR.senvcfg:
+      return h.senvcfg;
+    case CSR.mcountinhibit:
+      return 0n;
+    case CSR.mcycle:
+    case CSR.minstret:
+    case CSR.cycle:
+    case CSR.instret:
       return BigInt(h.retired);
-    case CSR.time: return clock.mtime();
-    case CSR.mvendorid: case CSR.marchid: case CSR.mimpid: case CSR.mconfigptr: return 0n;
-    case CSR.mhartid: return BigInt(h.id);
+    case CSR.time:
+      return clock.mtime();
+    case CSR.mvendorid:
+    case CSR.marchid:
+    case CSR.mimpid:
+    case CSR.mconfigptr:
+      return 0n;
+    case CSR.mhartid:
+      return BigInt(h.id);
   }
   if (num >= CSR.pmpaddr0 && num < CSR.pmpaddr0 + 16) return h.pmpaddr[num - CSR.pmpaddr0];
   if (num >= CSR.pmpcfg0 && num < CSR.pmpcfg0 + 4 && (num & 1) === 0) {
@@ -100,34 +148,55 @@ export function readCsr(h: Hart, num: number, clock: CsrClock): bigint | undefin
  * The caller has already decided that the instruction writes (csrrs/csrrc with rs1 = x0 do not).
  */
 export function writeCsr(h: Hart, num: number, v: bigint): boolean {
-  if ((num >>> 10) === 3) return false; // read-only space
+  if (num >>> 10 === 3) return false; // read-only space
   if (!accessible(h, num)) return false;
   if (num <= 3 && !h.fpEnabled) return false;
   const lo = Number(v & 0xffffffffn);
   switch (num) {
-    case CSR.fflags: h.fflags = lo & 31; h.markFsDirty(); return true;
-    case CSR.frm: h.frm = lo & 7; h.markFsDirty(); return true;
-    case CSR.fcsr: h.fflags = lo & 31; h.frm = (lo >>> 5) & 7; h.markFsDirty(); return true;
+    case CSR.fflags:
+      h.fflags = lo & 31;
+      h.markFsDirty();
+      return true;
+    case CSR.frm:
+      h.frm = lo & 7;
+      h.markFsDirty();
+      return true;
+    case CSR.fcsr:
+      h.fflags = lo & 31;
+      h.frm = (lo >>> 5) & 7;
+      h.markFsDirty();
+      return true;
     case CSR.mstatus: {
       let next = (h.mstatus & ~MSTATUS_WRITABLE) | (lo & MSTATUS_WRITABLE);
-      if (((next & MSTATUS.MPP) >>> MSTATUS.MPP_SHIFT) === 2) next = (next & ~MSTATUS.MPP) | (h.mstatus & MSTATUS.MPP);
+      if ((next & MSTATUS.MPP) >>> MSTATUS.MPP_SHIFT === 2) next = (next & ~MSTATUS.MPP) | (h.mstatus & MSTATUS.MPP);
       h.mstatus = next;
       return true;
     }
-    case CSR.sstatus: h.mstatus = (h.mstatus & ~SSTATUS_MASK) | (lo & SSTATUS_MASK); return true;
-    case CSR.misa: return true; // WARL: not writable here
-    case CSR.medeleg: h.medeleg = lo & MEDELEG_MASK; return true;
-    case CSR.mideleg: h.mideleg = lo & S_INTS; return true;
-    case CSR.mie: h.mie = lo & ALL_INTS; return true;
-    case CSR.sie: h.mie = (h.mie & ~h.mideleg) | (lo & h.mideleg); return true;
+    case CSR.sstatus:
+      h.mstatus = (h.mstatus & ~SSTATUS_MASK) | (lo & SSTATUS_MASK);
+      return true;
+    case CSR.misa:
+      return true; // WARL: not writable here
+    case CSR.medeleg:
+      h.medeleg = lo & MEDELEG_MASK;
+      return true;
+    case CSR.mideleg:
+      h.mideleg = lo & S_INTS;
+      return true;
+    case CSR.mie:
+      h.mie = lo & ALL_INTS;
+      return true;
+    case CSR.sie:
+      h.mie = (h.mie & ~h.mideleg) | (lo & h.mideleg);
+      return true;
     case CSR.mip: {
       // With Sstc enabled, STIP follows stimecmp and is not writable.
-      const mask = (h.menvcfg >> 63n) !== 0n ? MIP_WRITABLE & ~(1 << IRQ.STI) : MIP_WRITABLE;
+      const mask = h.menvcfg >> 63n !== 0n ? MIP_WRITABLE & ~(1 << IRQ.STI) : MIP_WRITABLE;
       h.mipSoft = (h.mipSoft & ~mask) | (lo & mask);
       return true;
     }
     case CSR.stimecmp:
-      if (h.priv < Priv.M && ((h.mcounteren & 2) === 0 || (h.menvcfg >> 63n) === 0n)) return false;
+      if (h.priv < Priv.M && ((h.mcounteren & 2) === 0 || h.menvcfg >> 63n === 0n)) return false;
       h.stimecmp = BigInt.asUintN(64, v);
       return true;
     case CSR.sip: {
@@ -135,16 +204,36 @@ export function writeCsr(h: Hart, num: number, v: bigint): boolean {
       h.mipSoft = (h.mipSoft & ~m) | (lo & m);
       return true;
     }
-    case CSR.mtvec: if ((v & 3n) < 2n) h.mtvec = BigInt.asUintN(64, v); return true;
-    case CSR.stvec: if ((v & 3n) < 2n) h.stvec = BigInt.asUintN(64, v); return true;
-    case CSR.mepc: h.mepc = BigInt.asUintN(64, v) & ~1n; return true;
-    case CSR.sepc: h.sepc = BigInt.asUintN(64, v) & ~1n; return true;
-    case CSR.mcause: h.mcause = BigInt.asUintN(64, v); return true;
-    case CSR.scause: h.scause = BigInt.asUintN(64, v); return true;
-    case CSR.mtval: h.mtval = BigInt.asUintN(64, v); return true;
-    case CSR.stval: h.stval = BigInt.asUintN(64, v); return true;
-    case CSR.mscratch: h.mscratch = BigInt.asUintN(64, v); return true;
-    case CSR.sscratch: h.sscratch = BigInt.asUintN(64, v); return true;
+    case CSR.mtvec:
+      if ((v & 3n) < 2n) h.mtvec = BigInt.asUintN(64, v);
+      return true;
+    case CSR.stvec:
+      if ((v & 3n) < 2n) h.stvec = BigInt.asUintN(64, v);
+      return true;
+    case CSR.mepc:
+      h.mepc = BigInt.asUintN(64, v) & ~1n;
+      return true;
+    case CSR.sepc:
+      h.sepc = BigInt.asUintN(64, v) & ~1n;
+      return true;
+    case CSR.mcause:
+      h.mcause = BigInt.asUintN(64, v);
+      return true;
+    case CSR.scause:
+      h.scause = BigInt.asUintN(64, v);
+      return true;
+    case CSR.mtval:
+      h.mtval = BigInt.asUintN(64, v);
+      return true;
+    case CSR.stval:
+      h.stval = BigInt.asUintN(64, v);
+      return true;
+    case CSR.mscratch:
+      h.mscratch = BigInt.asUintN(64, v);
+      return true;
+    case CSR.sscratch:
+      h.sscratch = BigInt.asUintN(64, v);
+      return true;
     case CSR.satp: {
       if (h.priv === Priv.S && (h.mstatus & MSTATUS.TVM) !== 0) return false;
       const mode = BigInt.asUintN(64, v) >> 60n;
@@ -153,12 +242,23 @@ export function writeCsr(h: Hart, num: number, v: bigint): boolean {
       if (mode === 0n || mode === 8n) h.satp = BigInt.asUintN(64, v);
       return true;
     }
-    case CSR.mcounteren: h.mcounteren = lo & 7; return true;
-    case CSR.scounteren: h.scounteren = lo & 7; return true;
-    case CSR.menvcfg: h.menvcfg = BigInt.asUintN(64, v) & (0xf1n | (1n << 63n)); return true; // STCE: Sstc
-    case CSR.senvcfg: h.senvcfg = BigInt.asUintN(64, v) & 0xf1n; return true;
-    case CSR.mcountinhibit: return true;
-    case CSR.mcycle: case CSR.minstret: return true; // counters are positions: they cannot be rewound
+    case CSR.mcounteren:
+      h.mcounteren = lo & 7;
+      return true;
+    case CSR.scounteren:
+      h.scounteren = lo & 7;
+      return true;
+    case CSR.menvcfg:
+      h.menvcfg = BigInt.asUintN(64, v) & (0xf1n | (1n << 63n));
+      return true; // STCE: Sstc
+    case CSR.senvcfg:
+      h.senvcfg = BigInt.asUintN(64, v) & 0xf1n;
+      return true;
+    case CSR.mcountinhibit:
+      return true;
+    case CSR.mcycle:
+    case CSR.minstret:
+      return true; // counters are positions: they cannot be rewound
   }
   if (num >= CSR.pmpaddr0 && num < CSR.pmpaddr0 + 16) {
     const k = num - CSR.pmpaddr0;
@@ -188,7 +288,8 @@ export function writeCsr(h: Hart, num: number, v: bigint): boolean {
 
 /** Reads a CSR as a debugger does: whatever the hart's privilege and mstatus.FS. Undefined only if it does not exist. */
 export function readCsrDebug(h: Hart, num: number, clock: CsrClock): bigint | undefined {
-  const priv = h.priv, status = h.mstatus;
+  const priv = h.priv,
+    status = h.mstatus;
   h.priv = Priv.M;
   if (num <= 3) h.mstatus |= MSTATUS.FS; // the float CSRs are readable even while FS is off
   try {

@@ -5,7 +5,10 @@ import { NV, NX, RDN, RMM, RTZ, RUP, out, outD, outF, roundExact, signOf, unpack
 import { finish32 } from './float32';
 
 /** Integer kinds in rs2-field order: fcvt.w, fcvt.wu, fcvt.l, fcvt.lu. */
-export const W = 0, WU = 1, L = 2, LU = 3;
+export const W = 0,
+  WU = 1,
+  L = 2,
+  LU = 3;
 
 const TWO32 = 4294967296;
 const TWO52 = 4503599627370496;
@@ -16,9 +19,12 @@ const TWO64 = 18446744073709551616;
 export function roundToIntegral(x: number, rm: number): number {
   if (!(x < TWO52 && x > -TWO52)) return x;
   switch (rm) {
-    case RTZ: return Math.trunc(x);
-    case RDN: return Math.floor(x);
-    case RUP: return Math.ceil(x);
+    case RTZ:
+      return Math.trunc(x);
+    case RDN:
+      return Math.floor(x);
+    case RUP:
+      return Math.ceil(x);
   }
   const t = Math.trunc(x);
   const f = x - t;
@@ -42,10 +48,21 @@ function writeInteger(v: number): void {
 export function floatToInt(x: number, rm: number, kind: number): number {
   let lo: number, hi: number;
   switch (kind) {
-    case W: lo = -2147483648; hi = 2147483647; break;
-    case WU: lo = 0; hi = 4294967295; break;
-    case L: lo = -TWO63; hi = TWO63; break;
-    default: lo = 0; hi = TWO64;
+    case W:
+      lo = -2147483648;
+      hi = 2147483647;
+      break;
+    case WU:
+      lo = 0;
+      hi = 4294967295;
+      break;
+    case L:
+      lo = -TWO63;
+      hi = TWO63;
+      break;
+    default:
+      lo = 0;
+      hi = TWO64;
   }
   const r = x === x ? roundToIntegral(x, rm) : NaN;
   // 2^63 and 2^64 are exclusive bounds (they are exact doubles); the 32-bit ones are inclusive.
@@ -79,16 +96,29 @@ export function floatToInt(x: number, rm: number, kind: number): number {
 export function intToFloat(lo: number, hi: number, kind: number, rm: number, is64: boolean): number {
   let v: number;
   switch (kind) {
-    case W: v = lo; break;
-    case WU: v = lo >>> 0; break;
-    case L: v = hi >= -2097152 && hi < 2097152 ? hi * TWO32 + (lo >>> 0) : NaN; break;
-    default: v = hi >>> 0 < 2097152 ? (hi >>> 0) * TWO32 + (lo >>> 0) : NaN;
+    case W:
+      v = lo;
+      break;
+    case WU:
+      v = lo >>> 0;
+      break;
+    case L:
+      v = hi >= -2097152 && hi < 2097152 ? hi * TWO32 + (lo >>> 0) : NaN;
+      break;
+    default:
+      v = hi >>> 0 < 2097152 ? (hi >>> 0) * TWO32 + (lo >>> 0) : NaN;
   }
   if (v === v) {
     // The integer is exact in a double.
-    if (is64) { outD[0] = v; return 0; }
+    if (is64) {
+      outD[0] = v;
+      return 0;
+    }
     const r = Math.fround(v);
-    if (r === v) { outF[0] = r; return 0; }
+    if (r === v) {
+      outF[0] = r;
+      return 0;
+    }
     if (rm !== RMM) {
       const f = finish32(r, v > r ? 1 : -1, rm);
       if (f >= 0) return f;
@@ -109,7 +139,10 @@ function bigToFloat(lo: number, hi: number, kind: number, rm: number, is64: bool
 /** fcvt.s.d of a non-NaN double. */
 export function doubleToSingle(x: number, rm: number): number {
   const r = Math.fround(x);
-  if (r === x) { outF[0] = r; return 0; }
+  if (r === x) {
+    outF[0] = r;
+    return 0;
+  }
   if (rm !== RMM) {
     const f = finish32(r, x > r ? 1 : -1, rm);
     if (f >= 0) return f;

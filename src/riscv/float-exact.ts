@@ -1,9 +1,7 @@
 // Exact IEEE 754 add, multiply, divide, square root and fused multiply-add for binary32 and binary64.
 // Operands arrive as non-NaN doubles (binary32 values are exact doubles); results go through roundExact once.
 
-import {
-  DZ, NV, RDN, bitLength, roundExact, signOf, unpack, unpackedExp, writeNaN, writeValue,
-} from './float-round';
+import { DZ, NV, RDN, bitLength, roundExact, signOf, unpack, unpackedExp, writeNaN, writeValue } from './float-round';
 
 function isInf(x: number): boolean {
   return x === Infinity || x === -Infinity;
@@ -15,7 +13,16 @@ function writeZero(sign: number, is64: boolean): void {
 }
 
 /** The exact sum of two finite nonzero values given as unpacked parts, rounded once. */
-function roundSum(sa: number, ma: bigint, ea: number, sb: number, mb: bigint, eb: number, rm: number, is64: boolean): number {
+function roundSum(
+  sa: number,
+  ma: bigint,
+  ea: number,
+  sb: number,
+  mb: bigint,
+  eb: number,
+  rm: number,
+  is64: boolean,
+): number {
   const e = ea < eb ? ea : eb;
   let va = ma << BigInt(ea - e);
   let vb = mb << BigInt(eb - e);
@@ -33,52 +40,77 @@ function roundSum(sa: number, ma: bigint, ea: number, sb: number, mb: bigint, eb
 export function exactAdd(a: number, b: number, rm: number, is64: boolean): number {
   if (isInf(a) || isInf(b)) {
     const r = a + b;
-    if (r !== r) { writeNaN(is64); return NV; }
+    if (r !== r) {
+      writeNaN(is64);
+      return NV;
+    }
     writeValue(r, is64);
     return 0;
   }
   if (a === 0 || b === 0) {
     if (a === 0 && b === 0) {
-      const sa = signOf(a), sb = signOf(b);
+      const sa = signOf(a),
+        sb = signOf(b);
       writeZero(sa === sb ? sa : rm === RDN ? 1 : 0, is64);
     } else {
       writeValue(a === 0 ? b : a, is64);
     }
     return 0;
   }
-  const ma = unpack(a), ea = unpackedExp;
-  const mb = unpack(b), eb = unpackedExp;
+  const ma = unpack(a),
+    ea = unpackedExp;
+  const mb = unpack(b),
+    eb = unpackedExp;
   return roundSum(signOf(a), ma, ea, signOf(b), mb, eb, rm, is64);
 }
 
 export function exactMul(a: number, b: number, rm: number, is64: boolean): number {
   const sign = signOf(a) ^ signOf(b);
   if (isInf(a) || isInf(b)) {
-    if (a === 0 || b === 0) { writeNaN(is64); return NV; }
+    if (a === 0 || b === 0) {
+      writeNaN(is64);
+      return NV;
+    }
     writeValue(sign ? -Infinity : Infinity, is64);
     return 0;
   }
-  if (a === 0 || b === 0) { writeZero(sign, is64); return 0; }
-  const ma = unpack(a), ea = unpackedExp;
-  const mb = unpack(b), eb = unpackedExp;
+  if (a === 0 || b === 0) {
+    writeZero(sign, is64);
+    return 0;
+  }
+  const ma = unpack(a),
+    ea = unpackedExp;
+  const mb = unpack(b),
+    eb = unpackedExp;
   return roundExact(sign, ma * mb, ea + eb, false, is64, rm);
 }
 
 export function exactDiv(a: number, b: number, rm: number, is64: boolean): number {
   const sign = signOf(a) ^ signOf(b);
   if (isInf(a)) {
-    if (isInf(b)) { writeNaN(is64); return NV; }
+    if (isInf(b)) {
+      writeNaN(is64);
+      return NV;
+    }
     writeValue(sign ? -Infinity : Infinity, is64);
     return 0;
   }
   if (b === 0) {
-    if (a === 0) { writeNaN(is64); return NV; }
+    if (a === 0) {
+      writeNaN(is64);
+      return NV;
+    }
     writeValue(sign ? -Infinity : Infinity, is64);
     return DZ;
   }
-  if (a === 0 || isInf(b)) { writeZero(sign, is64); return 0; }
-  const ma = unpack(a), ea = unpackedExp;
-  const mb = unpack(b), eb = unpackedExp;
+  if (a === 0 || isInf(b)) {
+    writeZero(sign, is64);
+    return 0;
+  }
+  const ma = unpack(a),
+    ea = unpackedExp;
+  const mb = unpack(b),
+    eb = unpackedExp;
   // Scale the dividend so the integer quotient carries at least p + 3 bits; the remainder becomes sticky.
   const p = is64 ? 53 : 24;
   let k = p + 3 + bitLength(mb) - bitLength(ma);
@@ -100,9 +132,16 @@ export function isqrt(n: bigint): bigint {
 }
 
 export function exactSqrt(a: number, rm: number, is64: boolean): number {
-  if (a === 0 || a === Infinity) { writeValue(a, is64); return 0; }
-  if (a < 0) { writeNaN(is64); return NV; }
-  let m = unpack(a), e = unpackedExp;
+  if (a === 0 || a === Infinity) {
+    writeValue(a, is64);
+    return 0;
+  }
+  if (a < 0) {
+    writeNaN(is64);
+    return NV;
+  }
+  let m = unpack(a),
+    e = unpackedExp;
   // Make the exponent even and give the root at least p + 3 bits.
   const p = is64 ? 53 : 24;
   let k = 2 * (p + 3) - bitLength(m);
@@ -118,12 +157,21 @@ export function exactSqrt(a: number, rm: number, is64: boolean): number {
 export function exactFma(a: number, b: number, c: number, rm: number, is64: boolean): number {
   const sp = signOf(a) ^ signOf(b);
   if (isInf(a) || isInf(b)) {
-    if (a === 0 || b === 0) { writeNaN(is64); return NV; }
-    if (isInf(c) && signOf(c) !== sp) { writeNaN(is64); return NV; }
+    if (a === 0 || b === 0) {
+      writeNaN(is64);
+      return NV;
+    }
+    if (isInf(c) && signOf(c) !== sp) {
+      writeNaN(is64);
+      return NV;
+    }
     writeValue(sp ? -Infinity : Infinity, is64);
     return 0;
   }
-  if (isInf(c)) { writeValue(c, is64); return 0; }
+  if (isInf(c)) {
+    writeValue(c, is64);
+    return 0;
+  }
   if (a === 0 || b === 0) {
     if (c === 0) {
       const sc = signOf(c);
@@ -133,9 +181,12 @@ export function exactFma(a: number, b: number, c: number, rm: number, is64: bool
     }
     return 0;
   }
-  const ma = unpack(a), ea = unpackedExp;
-  const mb = unpack(b), eb = unpackedExp;
+  const ma = unpack(a),
+    ea = unpackedExp;
+  const mb = unpack(b),
+    eb = unpackedExp;
   if (c === 0) return roundExact(sp, ma * mb, ea + eb, false, is64, rm);
-  const mc = unpack(c), ec = unpackedExp;
+  const mc = unpack(c),
+    ec = unpackedExp;
   return roundSum(sp, ma * mb, ea + eb, signOf(c), mc, ec, rm, is64);
 }

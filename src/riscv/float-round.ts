@@ -2,9 +2,17 @@
 // It is the slow path that every fast path falls back on: BigInt significands make it exact by construction.
 
 /** fflags bits (RISC-V unprivileged spec, "Accrued Exception Flags"). */
-export const NX = 1, UF = 2, OF = 4, DZ = 8, NV = 16;
+export const NX = 1,
+  UF = 2,
+  OF = 4,
+  DZ = 8,
+  NV = 16;
 /** Rounding modes as encoded in the rm field and in frm. */
-export const RNE = 0, RTZ = 1, RDN = 2, RUP = 3, RMM = 4;
+export const RNE = 0,
+  RTZ = 1,
+  RDN = 2,
+  RUP = 3,
+  RMM = 4;
 
 export const CANON32 = 0x7fc00000;
 export const CANON64_HI = 0x7ff80000;
@@ -26,7 +34,8 @@ export let unpackedExp = 0;
 /** Significand of a finite nonzero double as a BigInt; its scale lands in unpackedExp. The sign is dropped. */
 export function unpack(x: number): bigint {
   unpackD[0] = x;
-  const hi = unpackI[1], lo = unpackI[0];
+  const hi = unpackI[1],
+    lo = unpackI[0];
   const biased = (hi >>> 20) & 0x7ff;
   const frac = (hi & 0xfffff) * 4294967296 + (lo >>> 0);
   if (biased === 0) {
@@ -48,16 +57,23 @@ export function bitLength(n: bigint): number {
 }
 
 export function writeNaN(is64: boolean): void {
-  if (is64) { out[0] = 0; out[1] = CANON64_HI; } else out[0] = CANON32;
+  if (is64) {
+    out[0] = 0;
+    out[1] = CANON64_HI;
+  } else out[0] = CANON32;
 }
 
 /** Stores a value already representable in the destination format (zeros, infinities, pass-through operands). */
 export function writeValue(v: number, is64: boolean): void {
-  if (is64) outD[0] = v; else outF[0] = v;
+  if (is64) outD[0] = v;
+  else outF[0] = v;
 }
 
 function writeMaxFinite(sign: number, is64: boolean): void {
-  if (is64) { out[0] = -1; out[1] = (sign << 31) | 0x7fefffff; } else out[0] = (sign << 31) | 0x7f7fffff;
+  if (is64) {
+    out[0] = -1;
+    out[1] = (sign << 31) | 0x7fefffff;
+  } else out[0] = (sign << 31) | 0x7f7fffff;
 }
 
 // Set by roundAt: whether the bits it discarded were nonzero.
@@ -78,16 +94,28 @@ function roundAt(sig: bigint, exp: number, sticky: boolean, q: number, sign: num
   const sh = BigInt(shift);
   const m = sig >> sh;
   const rem = sig - (m << sh);
-  if (rem === 0n && !sticky) { discardedNonzero = false; return m; }
+  if (rem === 0n && !sticky) {
+    discardedNonzero = false;
+    return m;
+  }
   discardedNonzero = true;
   const half = 1n << (sh - 1n);
   let up: boolean;
   switch (rm) {
-    case RNE: up = rem > half || (rem === half && (sticky || (m & 1n) === 1n)); break;
-    case RMM: up = rem >= half; break;
-    case RDN: up = sign === 1; break;
-    case RUP: up = sign === 0; break;
-    default: up = false;
+    case RNE:
+      up = rem > half || (rem === half && (sticky || (m & 1n) === 1n));
+      break;
+    case RMM:
+      up = rem >= half;
+      break;
+    case RDN:
+      up = sign === 1;
+      break;
+    case RUP:
+      up = sign === 0;
+      break;
+    default:
+      up = false;
   }
   return up ? m + 1n : m;
 }
@@ -98,17 +126,23 @@ function roundAt(sig: bigint, exp: number, sticky: boolean, q: number, sign: num
  * Underflow follows RISC-V: tininess is judged after rounding, and UF needs the result to be inexact too.
  */
 export function roundExact(sign: number, sig: bigint, exp: number, sticky: boolean, is64: boolean, rm: number): number {
-  const p = is64 ? 53 : 24, emin = is64 ? -1022 : -126, emax = is64 ? 1023 : 127;
+  const p = is64 ? 53 : 24,
+    emin = is64 ? -1022 : -126,
+    emax = is64 ? 1023 : 127;
   const e = exp + bitLength(sig) - 1;
   let q = (e < emin ? emin : e) - (p - 1);
   let m = roundAt(sig, exp, sticky, q, sign, rm);
   const inexact = discardedNonzero;
   const top = 1n << BigInt(p);
-  if (m === top) { m = top >> 1n; q += 1; }
+  if (m === top) {
+    m = top >> 1n;
+    q += 1;
+  }
   const normal = m >= top >> 1n;
   if (normal && q + p - 1 > emax) {
     const toInf = rm === RNE || rm === RMM || (rm === RUP && sign === 0) || (rm === RDN && sign === 1);
-    if (toInf) writeValue(sign ? -Infinity : Infinity, is64); else writeMaxFinite(sign, is64);
+    if (toInf) writeValue(sign ? -Infinity : Infinity, is64);
+    else writeMaxFinite(sign, is64);
     return OF | NX;
   }
   let flags = inexact ? NX : 0;

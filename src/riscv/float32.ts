@@ -31,13 +31,23 @@ export function finish32(r: number, errSign: number, rm: number): number {
     return 0;
   }
   if (r < MIN_SAFE && r > -MIN_SAFE) return -1;
-  if (rm === RNE) { outF[0] = r; return NX; }
+  if (rm === RNE) {
+    outF[0] = r;
+    return NX;
+  }
   let v = r;
   switch (rm) {
-    case RTZ: if ((errSign < 0) !== (r < 0)) v = stepMagnitude32(r, false); break;
-    case RDN: if (errSign < 0) v = stepMagnitude32(r, r < 0); break;
-    case RUP: if (errSign > 0) v = stepMagnitude32(r, r > 0); break;
-    case RMM: return -1;
+    case RTZ:
+      if (errSign < 0 !== r < 0) v = stepMagnitude32(r, false);
+      break;
+    case RDN:
+      if (errSign < 0) v = stepMagnitude32(r, r < 0);
+      break;
+    case RUP:
+      if (errSign > 0) v = stepMagnitude32(r, r > 0);
+      break;
+    case RMM:
+      return -1;
   }
   if (v - v !== 0) return -1;
   outF[0] = v;
@@ -55,7 +65,7 @@ export function add32(a: number, b: number, rm: number): number {
   const d = a + b;
   if (d - d === 0) {
     const bb = d - a;
-    const err = (a - (d - bb)) + (b - bb);
+    const err = a - (d - bb) + (b - bb);
     const r = Math.fround(d);
     const f = finish32(r, errorSign(d, err, r), rm);
     if (f >= 0) return f;
@@ -79,7 +89,7 @@ export function div32(a: number, b: number, rm: number): number {
     if (r !== 0 && r - r === 0) {
       // r*b is exact in a double; the remainder's sign, over b's sign, is the quotient error's sign.
       const rem = a - r * b;
-      const f = finish32(r, rem === 0 ? 0 : (rem > 0) === (b > 0) ? 1 : -1, rm);
+      const f = finish32(r, rem === 0 ? 0 : rem > 0 === b > 0 ? 1 : -1, rm);
       if (f >= 0) return f;
     }
   }
@@ -108,11 +118,11 @@ export function fma32(a: number, b: number, c: number, rm: number): number {
   const d = p + c;
   if (d - d === 0) {
     const bb = d - p;
-    const err = (p - (d - bb)) + (c - bb);
+    const err = p - (d - bb) + (c - bb);
     let r: number;
     if (rm === RNE && err !== 0) {
       oddD[0] = d;
-      r = Math.fround((oddI[0] & 1) === 0 ? stepMagnitude64(d, (err > 0) === (d > 0)) : d);
+      r = Math.fround((oddI[0] & 1) === 0 ? stepMagnitude64(d, err > 0 === d > 0) : d);
     } else {
       r = Math.fround(d);
     }

@@ -27,16 +27,29 @@ export function stepMagnitude64(x: number, away: boolean): number {
  * Returns fflags, or -1 when the caller must take the exact path (RMM ties, overflow, tiny results).
  */
 function finish(r: number, errSign: number, rm: number): number {
-  if (errSign === 0) { outD[0] = r; return 0; }
+  if (errSign === 0) {
+    outD[0] = r;
+    return 0;
+  }
   // Inexact results near the underflow threshold need the exact path's tininess-after-rounding test.
   if (r < MIN_SAFE && r > -MIN_SAFE) return -1;
-  if (rm === RNE) { outD[0] = r; return NX; }
+  if (rm === RNE) {
+    outD[0] = r;
+    return NX;
+  }
   let v = r;
   switch (rm) {
-    case RTZ: if ((errSign < 0) !== (r < 0)) v = stepMagnitude64(r, false); break;
-    case RDN: if (errSign < 0) v = stepMagnitude64(r, r < 0); break;
-    case RUP: if (errSign > 0) v = stepMagnitude64(r, r > 0); break;
-    case RMM: return -1;
+    case RTZ:
+      if (errSign < 0 !== r < 0) v = stepMagnitude64(r, false);
+      break;
+    case RDN:
+      if (errSign < 0) v = stepMagnitude64(r, r < 0);
+      break;
+    case RUP:
+      if (errSign > 0) v = stepMagnitude64(r, r > 0);
+      break;
+    case RMM:
+      return -1;
   }
   if (v - v !== 0) return -1;
   outD[0] = v;
@@ -53,10 +66,12 @@ const PROD_MAX = 2 ** 1000;
 /** The exact value of a*b - p where p = fl(a*b), valid inside the guards above. */
 function productError(a: number, b: number, p: number): number {
   let t = SPLIT * a;
-  const ah = t - (t - a), al = a - ah;
+  const ah = t - (t - a),
+    al = a - ah;
   t = SPLIT * b;
-  const bh = t - (t - b), bl = b - bh;
-  return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+  const bh = t - (t - b),
+    bl = b - bh;
+  return ah * bh - p + ah * bl + al * bh + al * bl;
 }
 
 function inProductRange(a: number, b: number, p: number): boolean {
@@ -68,10 +83,13 @@ export function add64(a: number, b: number, rm: number): number {
   const s = a + b;
   if (s - s === 0) {
     const bb = s - a;
-    const err = (a - (s - bb)) + (b - bb);
+    const err = a - (s - bb) + (b - bb);
     if (err === 0) {
       // An exact zero sum is -0 under RDN; JS always gives +0 for x + -x.
-      if (s !== 0 || rm !== RDN) { outD[0] = s; return 0; }
+      if (s !== 0 || rm !== RDN) {
+        outD[0] = s;
+        return 0;
+      }
     } else if (err === err) {
       const f = finish(s, err > 0 ? 1 : -1, rm);
       if (f >= 0) return f;
@@ -98,8 +116,8 @@ export function div64(a: number, b: number, rm: number): number {
   const aa = a < 0 ? -a : a;
   if (aa > PROD_MIN && aa < PROD_MAX && inProductRange(q, b, q * b)) {
     const ph = q * b;
-    const rem = (a - ph) - productError(q, b, ph);
-    const f = finish(q, rem === 0 ? 0 : (rem > 0) === (b > 0) ? 1 : -1, rm);
+    const rem = a - ph - productError(q, b, ph);
+    const f = finish(q, rem === 0 ? 0 : rem > 0 === b > 0 ? 1 : -1, rm);
     if (f >= 0) return f;
   }
   return exactDiv(a, b, rm, true);
@@ -109,7 +127,7 @@ export function sqrt64(a: number, rm: number): number {
   if (a > PROD_MIN && a < PROD_MAX) {
     const r = Math.sqrt(a);
     const ph = r * r;
-    const rem = (a - ph) - productError(r, r, ph);
+    const rem = a - ph - productError(r, r, ph);
     const f = finish(r, rem > 0 ? 1 : rem < 0 ? -1 : 0, rm);
     if (f >= 0) return f;
   }
@@ -129,28 +147,28 @@ export function fma64(a: number, b: number, c: number, rm: number): number {
       const s = ph + c;
       if (s !== 0) {
         const bb = s - ph;
-        const err = (ph - (s - bb)) + (c - bb);
+        const err = ph - (s - bb) + (c - bb);
         const f = finish(s, err > 0 ? 1 : err < 0 ? -1 : 0, rm);
         if (f >= 0) return f;
       }
     } else if (rm === RNE) {
       const th = c + ph;
       let bb = th - c;
-      const tl = (c - (th - bb)) + (ph - bb);
+      const tl = c - (th - bb) + (ph - bb);
       const v = tl + pl;
       bb = v - tl;
-      const ev = (tl - (v - bb)) + (pl - bb);
+      const ev = tl - (v - bb) + (pl - bb);
       let vOdd = v;
       if (ev !== 0) {
         stepD[0] = v;
-        if ((stepI[0] & 1) === 0) vOdd = stepMagnitude64(v, (ev > 0) === (v > 0));
+        if ((stepI[0] & 1) === 0) vOdd = stepMagnitude64(v, ev > 0 === v > 0);
       }
       const r = th + vOdd;
       if (r - r === 0 && (r > MIN_SAFE || r < -MIN_SAFE)) {
         let inexact = ev !== 0;
         if (!inexact) {
           const b2 = r - th;
-          inexact = (th - (r - b2)) + (v - b2) !== 0;
+          inexact = th - (r - b2) + (v - b2) !== 0;
         }
         outD[0] = r;
         return inexact ? NX : 0;

@@ -11,7 +11,7 @@ import { doubleToSingle, floatToInt, intToFloat } from './float-convert';
 const ILLEGAL = 2;
 
 /** Ops whose funct3 is a rounding mode: rm 5, 6 (or dynamic with frm >= 5) makes them illegal. */
-const USES_RM = GROUPS.map((g) => (g & Group.rounding) !== 0 ? 1 : 0);
+const USES_RM = GROUPS.map((g) => ((g & Group.rounding) !== 0 ? 1 : 0));
 
 // The hart whose register files the views below point at; rebound when another hart executes.
 let bound: Hart | null = null;
@@ -70,7 +70,10 @@ function setDFromOut(rd: number): void {
 }
 
 function setX(rd: number, lo: number, hi: number): void {
-  if (rd !== 0) { xr[2 * rd] = lo; xr[2 * rd + 1] = hi; }
+  if (rd !== 0) {
+    xr[2 * rd] = lo;
+    xr[2 * rd + 1] = hi;
+  }
 }
 
 function isInf(x: number): boolean {
@@ -86,22 +89,34 @@ function classIndex(sign: boolean, expMax: boolean, expZero: boolean, fracZero: 
 
 /** Binary32 add/sub/mul/div/fma; `k` selects the operation (0 add, 1 sub, 2 mul, 3 div, 4..7 fused). */
 function arith32(k: number, rd: number, r1: number, r2: number, r3: number, rm: number): number {
-  const a = read32(r1), b = read32(r2), c = k >= 4 ? read32(r3) : 0;
+  const a = read32(r1),
+    b = read32(r2),
+    c = k >= 4 ? read32(r3) : 0;
   let flags: number;
   if (a !== a || b !== b || c !== c) {
-    const ab = bits32(r1), bb = bits32(r2);
+    const ab = bits32(r1),
+      bb = bits32(r2);
     flags = isSNaN32(ab) || isSNaN32(bb) || (k >= 4 && isSNaN32(bits32(r3))) ? NV : 0;
     // RISC-V (and QEMU) signal invalid for inf * 0 even when the addend is a quiet NaN.
     if (k >= 4 && ((isInf(a) && b === 0) || (a === 0 && isInf(b)))) flags = NV;
     out[0] = CANON32;
   } else {
     switch (k) {
-      case 0: flags = add32(a, b, rm); break;
-      case 1: flags = add32(a, -b, rm); break;
-      case 2: flags = mul32(a, b, rm); break;
-      case 3: flags = div32(a, b, rm); break;
+      case 0:
+        flags = add32(a, b, rm);
+        break;
+      case 1:
+        flags = add32(a, -b, rm);
+        break;
+      case 2:
+        flags = mul32(a, b, rm);
+        break;
+      case 3:
+        flags = div32(a, b, rm);
+        break;
       // fmadd, fmsub, fnmsub, fnmadd: negate the product (via a) and/or the addend; both are exact.
-      default: flags = fma32(k >= 6 ? -a : a, b, (k & 1) === 1 ? -c : c, rm);
+      default:
+        flags = fma32(k >= 6 ? -a : a, b, (k & 1) === 1 ? -c : c, rm);
     }
   }
   setS(rd, out[0]);
@@ -109,7 +124,9 @@ function arith32(k: number, rd: number, r1: number, r2: number, r3: number, rm: 
 }
 
 function arith64(k: number, rd: number, r1: number, r2: number, r3: number, rm: number): number {
-  const a = fd[r1], b = fd[r2], c = k >= 4 ? fd[r3] : 0;
+  const a = fd[r1],
+    b = fd[r2],
+    c = k >= 4 ? fd[r3] : 0;
   let flags: number;
   if (a !== a || b !== b || c !== c) {
     flags = isSNaN64(r1) || isSNaN64(r2) || (k >= 4 && isSNaN64(r3)) ? NV : 0;
@@ -118,11 +135,20 @@ function arith64(k: number, rd: number, r1: number, r2: number, r3: number, rm: 
     out[1] = CANON64_HI;
   } else {
     switch (k) {
-      case 0: flags = add64(a, b, rm); break;
-      case 1: flags = add64(a, -b, rm); break;
-      case 2: flags = mul64(a, b, rm); break;
-      case 3: flags = div64(a, b, rm); break;
-      default: flags = fma64(k >= 6 ? -a : a, b, (k & 1) === 1 ? -c : c, rm);
+      case 0:
+        flags = add64(a, b, rm);
+        break;
+      case 1:
+        flags = add64(a, -b, rm);
+        break;
+      case 2:
+        flags = mul64(a, b, rm);
+        break;
+      case 3:
+        flags = div64(a, b, rm);
+        break;
+      default:
+        flags = fma64(k >= 6 ? -a : a, b, (k & 1) === 1 ? -c : c, rm);
     }
   }
   setDFromOut(rd);
@@ -131,13 +157,15 @@ function arith64(k: number, rd: number, r1: number, r2: number, r3: number, rm: 
 
 /** fmin/fmax (IEEE 754-2019 minimumNumber/maximumNumber): a lone NaN loses, and -0 < +0. */
 function minMax32(isMax: boolean, rd: number, ab: number, bb: number): number {
-  const an = isNaN32(ab), bn = isNaN32(bb);
+  const an = isNaN32(ab),
+    bn = isNaN32(bb);
   const flags = isSNaN32(ab) || isSNaN32(bb) ? NV : 0;
   let r: number;
   if (an || bn) {
     r = an && bn ? CANON32 : an ? bb : ab;
   } else {
-    const a = value32(ab), b = value32(bb);
+    const a = value32(ab),
+      b = value32(bb);
     if (a < b) r = isMax ? bb : ab;
     else if (b < a) r = isMax ? ab : bb;
     else r = isMax ? ab & bb : ab | bb; // equal: identical bits, or +0 and -0
@@ -147,15 +175,25 @@ function minMax32(isMax: boolean, rd: number, ab: number, bb: number): number {
 }
 
 function minMax64(isMax: boolean, rd: number, r1: number, r2: number): number {
-  const a = fd[r1], b = fd[r2];
+  const a = fd[r1],
+    b = fd[r2];
   const flags = isSNaN64(r1) || isSNaN64(r2) ? NV : 0;
   let lo: number, hi: number;
   if (a !== a || b !== b) {
     const from = a !== a ? (b !== b ? -1 : r2) : r1;
-    if (from < 0) { lo = 0; hi = CANON64_HI; } else { lo = fw[2 * from]; hi = fw[2 * from + 1]; }
+    if (from < 0) {
+      lo = 0;
+      hi = CANON64_HI;
+    } else {
+      lo = fw[2 * from];
+      hi = fw[2 * from + 1];
+    }
   } else {
     const pick = a < b ? (isMax ? r2 : r1) : b < a ? (isMax ? r1 : r2) : -1;
-    if (pick >= 0) { lo = fw[2 * pick]; hi = fw[2 * pick + 1]; } else {
+    if (pick >= 0) {
+      lo = fw[2 * pick];
+      hi = fw[2 * pick + 1];
+    } else {
       lo = isMax ? fw[2 * r1] & fw[2 * r2] : fw[2 * r1] | fw[2 * r2];
       hi = isMax ? fw[2 * r1 + 1] & fw[2 * r2 + 1] : fw[2 * r1 + 1] | fw[2 * r2 + 1];
     }
@@ -171,7 +209,7 @@ function compare(k: number, a: number, b: number, aNaN: boolean, bNaN: boolean, 
     out[0] = 0;
     return k === 0 && !snan ? 0 : NV;
   }
-  out[0] = k === 0 ? (a === b ? 1 : 0) : k === 1 ? (a < b ? 1 : 0) : (a <= b ? 1 : 0);
+  out[0] = k === 0 ? (a === b ? 1 : 0) : k === 1 ? (a < b ? 1 : 0) : a <= b ? 1 : 0;
   return 0;
 }
 
@@ -189,109 +227,205 @@ export function execFp(h: Hart, op: Op, w: number): number {
     if (rm === 7) rm = h.frm;
     if (rm > 4) return ILLEGAL;
   }
-  const rd = rdOf(w), rs1 = rs1Of(w), rs2 = rs2Of(w);
+  const rd = rdOf(w),
+    rs1 = rs1Of(w),
+    rs2 = rs2Of(w);
   let flags = 0;
   let wroteF = true;
   switch (op) {
-    case Op.FADD_S: flags = arith32(0, rd, rs1, rs2, 0, rm); break;
-    case Op.FSUB_S: flags = arith32(1, rd, rs1, rs2, 0, rm); break;
-    case Op.FMUL_S: flags = arith32(2, rd, rs1, rs2, 0, rm); break;
-    case Op.FDIV_S: flags = arith32(3, rd, rs1, rs2, 0, rm); break;
-    case Op.FMADD_S: case Op.FMSUB_S: case Op.FNMSUB_S: case Op.FNMADD_S:
+    case Op.FADD_S:
+      flags = arith32(0, rd, rs1, rs2, 0, rm);
+      break;
+    case Op.FSUB_S:
+      flags = arith32(1, rd, rs1, rs2, 0, rm);
+      break;
+    case Op.FMUL_S:
+      flags = arith32(2, rd, rs1, rs2, 0, rm);
+      break;
+    case Op.FDIV_S:
+      flags = arith32(3, rd, rs1, rs2, 0, rm);
+      break;
+    case Op.FMADD_S:
+    case Op.FMSUB_S:
+    case Op.FNMSUB_S:
+    case Op.FNMADD_S:
       flags = arith32(4 + VARIANT[op], rd, rs1, rs2, rs3Of(w), rm);
       break;
-    case Op.FADD_D: flags = arith64(0, rd, rs1, rs2, 0, rm); break;
-    case Op.FSUB_D: flags = arith64(1, rd, rs1, rs2, 0, rm); break;
-    case Op.FMUL_D: flags = arith64(2, rd, rs1, rs2, 0, rm); break;
-    case Op.FDIV_D: flags = arith64(3, rd, rs1, rs2, 0, rm); break;
-    case Op.FMADD_D: case Op.FMSUB_D: case Op.FNMSUB_D: case Op.FNMADD_D:
+    case Op.FADD_D:
+      flags = arith64(0, rd, rs1, rs2, 0, rm);
+      break;
+    case Op.FSUB_D:
+      flags = arith64(1, rd, rs1, rs2, 0, rm);
+      break;
+    case Op.FMUL_D:
+      flags = arith64(2, rd, rs1, rs2, 0, rm);
+      break;
+    case Op.FDIV_D:
+      flags = arith64(3, rd, rs1, rs2, 0, rm);
+      break;
+    case Op.FMADD_D:
+    case Op.FMSUB_D:
+    case Op.FNMSUB_D:
+    case Op.FNMADD_D:
       flags = arith64(4 + VARIANT[op], rd, rs1, rs2, rs3Of(w), rm);
       break;
     case Op.FSQRT_S: {
       const a = read32(rs1);
-      if (a !== a) { flags = isSNaN32(bits32(rs1)) ? NV : 0; out[0] = CANON32; } else flags = sqrt32(a, rm);
+      if (a !== a) {
+        flags = isSNaN32(bits32(rs1)) ? NV : 0;
+        out[0] = CANON32;
+      } else flags = sqrt32(a, rm);
       setS(rd, out[0]);
       break;
     }
     case Op.FSQRT_D: {
       const a = fd[rs1];
-      if (a !== a) { flags = isSNaN64(rs1) ? NV : 0; out[0] = 0; out[1] = CANON64_HI; } else flags = sqrt64(a, rm);
+      if (a !== a) {
+        flags = isSNaN64(rs1) ? NV : 0;
+        out[0] = 0;
+        out[1] = CANON64_HI;
+      } else flags = sqrt64(a, rm);
       setDFromOut(rd);
       break;
     }
-    case Op.FSGNJ_S: case Op.FSGNJN_S: case Op.FSGNJX_S: {
-      const a = bits32(rs1), b = bits32(rs2);
+    case Op.FSGNJ_S:
+    case Op.FSGNJN_S:
+    case Op.FSGNJX_S: {
+      const a = bits32(rs1),
+        b = bits32(rs2);
       const sign = op === Op.FSGNJ_S ? b : op === Op.FSGNJN_S ? ~b : a ^ b;
       setS(rd, (a & 0x7fffffff) | (sign & 0x80000000));
       break;
     }
-    case Op.FSGNJ_D: case Op.FSGNJN_D: case Op.FSGNJX_D: {
-      const a = fw[2 * rs1 + 1], b = fw[2 * rs2 + 1];
+    case Op.FSGNJ_D:
+    case Op.FSGNJN_D:
+    case Op.FSGNJX_D: {
+      const a = fw[2 * rs1 + 1],
+        b = fw[2 * rs2 + 1];
       const sign = op === Op.FSGNJ_D ? b : op === Op.FSGNJN_D ? ~b : a ^ b;
       fw[2 * rd] = fw[2 * rs1];
       fw[2 * rd + 1] = (a & 0x7fffffff) | (sign & 0x80000000);
       break;
     }
-    case Op.FMIN_S: flags = minMax32(false, rd, bits32(rs1), bits32(rs2)); break;
-    case Op.FMAX_S: flags = minMax32(true, rd, bits32(rs1), bits32(rs2)); break;
-    case Op.FMIN_D: flags = minMax64(false, rd, rs1, rs2); break;
-    case Op.FMAX_D: flags = minMax64(true, rd, rs1, rs2); break;
+    case Op.FMIN_S:
+      flags = minMax32(false, rd, bits32(rs1), bits32(rs2));
+      break;
+    case Op.FMAX_S:
+      flags = minMax32(true, rd, bits32(rs1), bits32(rs2));
+      break;
+    case Op.FMIN_D:
+      flags = minMax64(false, rd, rs1, rs2);
+      break;
+    case Op.FMAX_D:
+      flags = minMax64(true, rd, rs1, rs2);
+      break;
     case Op.FCVT_S_D: {
       const a = fd[rs1];
-      if (a !== a) { flags = isSNaN64(rs1) ? NV : 0; out[0] = CANON32; } else flags = doubleToSingle(a, rm);
+      if (a !== a) {
+        flags = isSNaN64(rs1) ? NV : 0;
+        out[0] = CANON32;
+      } else flags = doubleToSingle(a, rm);
       setS(rd, out[0]);
       break;
     }
     case Op.FCVT_D_S: {
       const ab = bits32(rs1);
-      if (isNaN32(ab)) { flags = isSNaN32(ab) ? NV : 0; out[0] = 0; out[1] = CANON64_HI; } else outD[0] = value32(ab);
+      if (isNaN32(ab)) {
+        flags = isSNaN32(ab) ? NV : 0;
+        out[0] = 0;
+        out[1] = CANON64_HI;
+      } else outD[0] = value32(ab);
       setDFromOut(rd);
       break;
     }
-    case Op.FCVT_S_W: case Op.FCVT_S_WU: case Op.FCVT_S_L: case Op.FCVT_S_LU:
+    case Op.FCVT_S_W:
+    case Op.FCVT_S_WU:
+    case Op.FCVT_S_L:
+    case Op.FCVT_S_LU:
       flags = intToFloat(xr[2 * rs1], xr[2 * rs1 + 1], VARIANT[op], rm, false);
       setS(rd, out[0]);
       break;
-    case Op.FCVT_D_W: case Op.FCVT_D_WU: case Op.FCVT_D_L: case Op.FCVT_D_LU:
+    case Op.FCVT_D_W:
+    case Op.FCVT_D_WU:
+    case Op.FCVT_D_L:
+    case Op.FCVT_D_LU:
       flags = intToFloat(xr[2 * rs1], xr[2 * rs1 + 1], VARIANT[op], rm, true);
       setDFromOut(rd);
       break;
-    case Op.FMV_W_X: setS(rd, xr[2 * rs1]); break;
-    case Op.FMV_D_X: fw[2 * rd] = xr[2 * rs1]; fw[2 * rd + 1] = xr[2 * rs1 + 1]; break;
+    case Op.FMV_W_X:
+      setS(rd, xr[2 * rs1]);
+      break;
+    case Op.FMV_D_X:
+      fw[2 * rd] = xr[2 * rs1];
+      fw[2 * rd + 1] = xr[2 * rs1 + 1];
+      break;
     default:
       wroteF = false;
       switch (op) {
-        case Op.FCVT_W_S: case Op.FCVT_WU_S: case Op.FCVT_L_S: case Op.FCVT_LU_S:
+        case Op.FCVT_W_S:
+        case Op.FCVT_WU_S:
+        case Op.FCVT_L_S:
+        case Op.FCVT_LU_S:
           flags = floatToInt(value32(bits32(rs1)), rm, VARIANT[op]);
           setX(rd, out[0], out[1]);
           break;
-        case Op.FCVT_W_D: case Op.FCVT_WU_D: case Op.FCVT_L_D: case Op.FCVT_LU_D:
+        case Op.FCVT_W_D:
+        case Op.FCVT_WU_D:
+        case Op.FCVT_L_D:
+        case Op.FCVT_LU_D:
           flags = floatToInt(fd[rs1], rm, VARIANT[op]);
           setX(rd, out[0], out[1]);
           break;
-        case Op.FMV_X_W: { const v = fw[2 * rs1]; setX(rd, v, v >> 31); break; }
-        case Op.FMV_X_D: setX(rd, fw[2 * rs1], fw[2 * rs1 + 1]); break;
-        case Op.FEQ_S: case Op.FLT_S: case Op.FLE_S: {
-          const ab = bits32(rs1), bb = bits32(rs2);
-          flags = compare(op === Op.FEQ_S ? 0 : op === Op.FLT_S ? 1 : 2, value32(ab), value32(bb),
-            isNaN32(ab), isNaN32(bb), isSNaN32(ab) || isSNaN32(bb));
+        case Op.FMV_X_W: {
+          const v = fw[2 * rs1];
+          setX(rd, v, v >> 31);
+          break;
+        }
+        case Op.FMV_X_D:
+          setX(rd, fw[2 * rs1], fw[2 * rs1 + 1]);
+          break;
+        case Op.FEQ_S:
+        case Op.FLT_S:
+        case Op.FLE_S: {
+          const ab = bits32(rs1),
+            bb = bits32(rs2);
+          flags = compare(
+            op === Op.FEQ_S ? 0 : op === Op.FLT_S ? 1 : 2,
+            value32(ab),
+            value32(bb),
+            isNaN32(ab),
+            isNaN32(bb),
+            isSNaN32(ab) || isSNaN32(bb),
+          );
           setX(rd, out[0], 0);
           break;
         }
-        case Op.FEQ_D: case Op.FLT_D: case Op.FLE_D: {
-          const a = fd[rs1], b = fd[rs2];
-          flags = compare(op === Op.FEQ_D ? 0 : op === Op.FLT_D ? 1 : 2, a, b, a !== a, b !== b,
-            isSNaN64(rs1) || isSNaN64(rs2));
+        case Op.FEQ_D:
+        case Op.FLT_D:
+        case Op.FLE_D: {
+          const a = fd[rs1],
+            b = fd[rs2];
+          flags = compare(
+            op === Op.FEQ_D ? 0 : op === Op.FLT_D ? 1 : 2,
+            a,
+            b,
+            a !== a,
+            b !== b,
+            isSNaN64(rs1) || isSNaN64(rs2),
+          );
           setX(rd, out[0], 0);
           break;
         }
         case Op.FCLASS_S: {
-          const b = bits32(rs1), e = (b >>> 23) & 0xff, f = b & 0x7fffff;
+          const b = bits32(rs1),
+            e = (b >>> 23) & 0xff,
+            f = b & 0x7fffff;
           setX(rd, 1 << classIndex(b < 0, e === 0xff, e === 0, f === 0, (b & 0x400000) !== 0), 0);
           break;
         }
         case Op.FCLASS_D: {
-          const hi = fw[2 * rs1 + 1], e = (hi >>> 20) & 0x7ff;
+          const hi = fw[2 * rs1 + 1],
+            e = (hi >>> 20) & 0x7ff;
           const fracZero = ((hi & 0xfffff) | fw[2 * rs1]) === 0;
           setX(rd, 1 << classIndex(hi < 0, e === 0x7ff, e === 0, fracZero, (hi & 0x80000) !== 0), 0);
           break;
@@ -304,4 +438,3 @@ export function execFp(h: Hart, op: Op, w: number): number {
   if (wroteF) h.markFsDirty();
   return 0;
 }
-

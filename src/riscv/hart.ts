@@ -3,21 +3,48 @@
 
 import type { Mmu } from './mmu';
 
-export const enum Priv { U = 0, S = 1, M = 3 }
+export const enum Priv {
+  U = 0,
+  S = 1,
+  M = 3,
+}
 
 // mstatus bits we keep in the low 32 bits (the high half is UXL/SXL, constant, and SD, derived from FS).
 export const MSTATUS = {
-  SIE: 1 << 1, MIE: 1 << 3, SPIE: 1 << 5, MPIE: 1 << 7, SPP: 1 << 8,
-  MPP_SHIFT: 11, MPP: 3 << 11, FS_SHIFT: 13, FS: 3 << 13,
-  MPRV: 1 << 17, SUM: 1 << 18, MXR: 1 << 19, TVM: 1 << 20, TW: 1 << 21, TSR: 1 << 22,
+  SIE: 1 << 1,
+  MIE: 1 << 3,
+  SPIE: 1 << 5,
+  MPIE: 1 << 7,
+  SPP: 1 << 8,
+  MPP_SHIFT: 11,
+  MPP: 3 << 11,
+  FS_SHIFT: 13,
+  FS: 3 << 13,
+  MPRV: 1 << 17,
+  SUM: 1 << 18,
+  MXR: 1 << 19,
+  TVM: 1 << 20,
+  TW: 1 << 21,
+  TSR: 1 << 22,
 } as const;
 
 // Interrupt numbers (bit positions in mip/mie) and exception causes from the privileged spec.
 export const IRQ = { SSI: 1, MSI: 3, STI: 5, MTI: 7, SEI: 9, MEI: 11 } as const;
 export const CAUSE = {
-  fetchMisaligned: 0, fetchAccess: 1, illegal: 2, breakpoint: 3, loadMisaligned: 4, loadAccess: 5,
-  storeMisaligned: 6, storeAccess: 7, ecallU: 8, ecallS: 9, ecallM: 11,
-  fetchPage: 12, loadPage: 13, storePage: 15,
+  fetchMisaligned: 0,
+  fetchAccess: 1,
+  illegal: 2,
+  breakpoint: 3,
+  loadMisaligned: 4,
+  loadAccess: 5,
+  storeMisaligned: 6,
+  storeAccess: 7,
+  ecallU: 8,
+  ecallS: 9,
+  ecallM: 11,
+  fetchPage: 12,
+  loadPage: 13,
+  storePage: 15,
 } as const;
 
 export const enum HartRun {

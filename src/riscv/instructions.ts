@@ -5,30 +5,166 @@
 export const enum Op {
   /** 0 is kept free: the decode cache uses it for "not decoded yet". */
   ILLEGAL = 1,
-  LUI, AUIPC, JAL, JALR,
-  BEQ, BNE, BLT, BGE, BLTU, BGEU,
-  LB, LH, LW, LD, LBU, LHU, LWU,
-  SB, SH, SW, SD,
-  ADDI, SLTI, SLTIU, XORI, ORI, ANDI, SLLI, SRLI, SRAI,
-  ADD, SUB, SLL, SLT, SLTU, XOR, SRL, SRA, OR, AND,
-  ADDIW, SLLIW, SRLIW, SRAIW,
-  ADDW, SUBW, SLLW, SRLW, SRAW,
-  MUL, MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU,
-  MULW, DIVW, DIVUW, REMW, REMUW,
-  FENCE, FENCE_I,
-  ECALL, EBREAK, MRET, SRET, WFI, SFENCE_VMA,
-  CSRRW, CSRRS, CSRRC, CSRRWI, CSRRSI, CSRRCI,
-  LR_W, SC_W, AMOSWAP_W, AMOADD_W, AMOXOR_W, AMOAND_W, AMOOR_W, AMOMIN_W, AMOMAX_W, AMOMINU_W, AMOMAXU_W,
-  LR_D, SC_D, AMOSWAP_D, AMOADD_D, AMOXOR_D, AMOAND_D, AMOOR_D, AMOMIN_D, AMOMAX_D, AMOMINU_D, AMOMAXU_D,
-  FLW, FLD, FSW, FSD,
-  FMADD_S, FMSUB_S, FNMSUB_S, FNMADD_S, FMADD_D, FMSUB_D, FNMSUB_D, FNMADD_D,
-  FADD_S, FSUB_S, FMUL_S, FDIV_S, FSQRT_S, FSGNJ_S, FSGNJN_S, FSGNJX_S, FMIN_S, FMAX_S,
-  FCVT_W_S, FCVT_WU_S, FCVT_L_S, FCVT_LU_S, FMV_X_W, FEQ_S, FLT_S, FLE_S, FCLASS_S,
-  FCVT_S_W, FCVT_S_WU, FCVT_S_L, FCVT_S_LU, FMV_W_X,
-  FADD_D, FSUB_D, FMUL_D, FDIV_D, FSQRT_D, FSGNJ_D, FSGNJN_D, FSGNJX_D, FMIN_D, FMAX_D,
-  FCVT_S_D, FCVT_D_S,
-  FCVT_W_D, FCVT_WU_D, FCVT_L_D, FCVT_LU_D, FMV_X_D, FEQ_D, FLT_D, FLE_D, FCLASS_D,
-  FCVT_D_W, FCVT_D_WU, FCVT_D_L, FCVT_D_LU, FMV_D_X,
+  LUI,
+  AUIPC,
+  JAL,
+  JALR,
+  BEQ,
+  BNE,
+  BLT,
+  BGE,
+  BLTU,
+  BGEU,
+  LB,
+  LH,
+  LW,
+  LD,
+  LBU,
+  LHU,
+  LWU,
+  SB,
+  SH,
+  SW,
+  SD,
+  ADDI,
+  SLTI,
+  SLTIU,
+  XORI,
+  ORI,
+  ANDI,
+  SLLI,
+  SRLI,
+  SRAI,
+  ADD,
+  SUB,
+  SLL,
+  SLT,
+  SLTU,
+  XOR,
+  SRL,
+  SRA,
+  OR,
+  AND,
+  ADDIW,
+  SLLIW,
+  SRLIW,
+  SRAIW,
+  ADDW,
+  SUBW,
+  SLLW,
+  SRLW,
+  SRAW,
+  MUL,
+  MULH,
+  MULHSU,
+  MULHU,
+  DIV,
+  DIVU,
+  REM,
+  REMU,
+  MULW,
+  DIVW,
+  DIVUW,
+  REMW,
+  REMUW,
+  FENCE,
+  FENCE_I,
+  ECALL,
+  EBREAK,
+  MRET,
+  SRET,
+  WFI,
+  SFENCE_VMA,
+  CSRRW,
+  CSRRS,
+  CSRRC,
+  CSRRWI,
+  CSRRSI,
+  CSRRCI,
+  LR_W,
+  SC_W,
+  AMOSWAP_W,
+  AMOADD_W,
+  AMOXOR_W,
+  AMOAND_W,
+  AMOOR_W,
+  AMOMIN_W,
+  AMOMAX_W,
+  AMOMINU_W,
+  AMOMAXU_W,
+  LR_D,
+  SC_D,
+  AMOSWAP_D,
+  AMOADD_D,
+  AMOXOR_D,
+  AMOAND_D,
+  AMOOR_D,
+  AMOMIN_D,
+  AMOMAX_D,
+  AMOMINU_D,
+  AMOMAXU_D,
+  FLW,
+  FLD,
+  FSW,
+  FSD,
+  FMADD_S,
+  FMSUB_S,
+  FNMSUB_S,
+  FNMADD_S,
+  FMADD_D,
+  FMSUB_D,
+  FNMSUB_D,
+  FNMADD_D,
+  FADD_S,
+  FSUB_S,
+  FMUL_S,
+  FDIV_S,
+  FSQRT_S,
+  FSGNJ_S,
+  FSGNJN_S,
+  FSGNJX_S,
+  FMIN_S,
+  FMAX_S,
+  FCVT_W_S,
+  FCVT_WU_S,
+  FCVT_L_S,
+  FCVT_LU_S,
+  FMV_X_W,
+  FEQ_S,
+  FLT_S,
+  FLE_S,
+  FCLASS_S,
+  FCVT_S_W,
+  FCVT_S_WU,
+  FCVT_S_L,
+  FCVT_S_LU,
+  FMV_W_X,
+  FADD_D,
+  FSUB_D,
+  FMUL_D,
+  FDIV_D,
+  FSQRT_D,
+  FSGNJ_D,
+  FSGNJN_D,
+  FSGNJX_D,
+  FMIN_D,
+  FMAX_D,
+  FCVT_S_D,
+  FCVT_D_S,
+  FCVT_W_D,
+  FCVT_WU_D,
+  FCVT_L_D,
+  FCVT_LU_D,
+  FMV_X_D,
+  FEQ_D,
+  FLT_D,
+  FLE_D,
+  FCLASS_D,
+  FCVT_D_W,
+  FCVT_D_WU,
+  FCVT_D_L,
+  FCVT_D_LU,
+  FMV_D_X,
   /** Not an instruction: a pc that carries a breakpoint; the interpreter stops before executing it. */
   BREAKPOINT,
 }
@@ -38,8 +174,32 @@ export const enum Op {
  * x = integer register, f = float register.
  */
 export type Format =
-  | 'U' | 'J' | 'I' | 'B' | 'L' | 'S' | 'SH' | 'R' | 'NONE' | 'FENCE' | 'CSR' | 'CSRI' | 'SFENCE'
-  | 'LR' | 'AMO' | 'FL' | 'FS' | 'R4' | 'FRRM' | 'FR' | 'F1RM' | 'FXF' | 'FXFRM' | 'FFX' | 'FFXRM' | 'FXFF';
+  | 'U'
+  | 'J'
+  | 'I'
+  | 'B'
+  | 'L'
+  | 'S'
+  | 'SH'
+  | 'R'
+  | 'NONE'
+  | 'FENCE'
+  | 'CSR'
+  | 'CSRI'
+  | 'SFENCE'
+  | 'LR'
+  | 'AMO'
+  | 'FL'
+  | 'FS'
+  | 'R4'
+  | 'FRRM'
+  | 'FR'
+  | 'F1RM'
+  | 'FXF'
+  | 'FXFRM'
+  | 'FFX'
+  | 'FFXRM'
+  | 'FXFF';
 
 export interface InstructionInfo {
   readonly op: Op;
@@ -51,11 +211,26 @@ export interface InstructionInfo {
   readonly ext: 'I' | 'M' | 'A' | 'F' | 'D' | 'Zicsr' | 'Zifencei' | 'S';
 }
 
-const R = 0xfe00707f, I = 0x0000707f, SH6 = 0xfc00707f, U = 0x0000007f;
-const AMO = 0xf800707f, LRM = 0xf9f0707f;
-const FRM = 0xfe00007f, F1 = 0xfff0007f, FF3 = 0xfe00707f, FF3R = 0xfff0707f, R4M = 0x0600007f;
+const R = 0xfe00707f,
+  I = 0x0000707f,
+  SH6 = 0xfc00707f,
+  U = 0x0000007f;
+const AMO = 0xf800707f,
+  LRM = 0xf9f0707f;
+const FRM = 0xfe00007f,
+  F1 = 0xfff0007f,
+  FF3 = 0xfe00707f,
+  FF3R = 0xfff0707f,
+  R4M = 0x0600007f;
 
-function row(op: Op, name: string, mask: number, match: number, format: Format, ext: InstructionInfo['ext']): InstructionInfo {
+function row(
+  op: Op,
+  name: string,
+  mask: number,
+  match: number,
+  format: Format,
+  ext: InstructionInfo['ext'],
+): InstructionInfo {
   return { op, name, mask: mask | 0, match: match | 0, format, ext };
 }
 const r = (f7: number, f3: number, opc: number) => (f7 << 25) | (f3 << 12) | opc;
@@ -254,12 +429,19 @@ export const GROUPS = new Uint8Array(Op.BREAKPOINT + 1);
 export const VARIANT = new Uint8Array(Op.BREAKPOINT + 1);
 
 const FAMILIES: readonly (readonly Op[])[] = [
-  [Op.CSRRW, Op.CSRRS, Op.CSRRC], [Op.CSRRWI, Op.CSRRSI, Op.CSRRCI],
-  [Op.FMADD_S, Op.FMSUB_S, Op.FNMSUB_S, Op.FNMADD_S], [Op.FMADD_D, Op.FMSUB_D, Op.FNMSUB_D, Op.FNMADD_D],
-  [Op.FCVT_W_S, Op.FCVT_WU_S, Op.FCVT_L_S, Op.FCVT_LU_S], [Op.FCVT_W_D, Op.FCVT_WU_D, Op.FCVT_L_D, Op.FCVT_LU_D],
-  [Op.FCVT_S_W, Op.FCVT_S_WU, Op.FCVT_S_L, Op.FCVT_S_LU], [Op.FCVT_D_W, Op.FCVT_D_WU, Op.FCVT_D_L, Op.FCVT_D_LU],
+  [Op.CSRRW, Op.CSRRS, Op.CSRRC],
+  [Op.CSRRWI, Op.CSRRSI, Op.CSRRCI],
+  [Op.FMADD_S, Op.FMSUB_S, Op.FNMSUB_S, Op.FNMADD_S],
+  [Op.FMADD_D, Op.FMSUB_D, Op.FNMSUB_D, Op.FNMADD_D],
+  [Op.FCVT_W_S, Op.FCVT_WU_S, Op.FCVT_L_S, Op.FCVT_LU_S],
+  [Op.FCVT_W_D, Op.FCVT_WU_D, Op.FCVT_L_D, Op.FCVT_LU_D],
+  [Op.FCVT_S_W, Op.FCVT_S_WU, Op.FCVT_S_L, Op.FCVT_S_LU],
+  [Op.FCVT_D_W, Op.FCVT_D_WU, Op.FCVT_D_L, Op.FCVT_D_LU],
 ];
-for (const f of FAMILIES) f.forEach((op, k) => { VARIANT[op] = k; });
+for (const f of FAMILIES)
+  f.forEach((op, k) => {
+    VARIANT[op] = k;
+  });
 for (const op of FAMILIES[1]) GROUPS[op] |= Group.csrImmediate;
 const ROUNDING_FORMATS: ReadonlySet<Format> = new Set<Format>(['R4', 'FRRM', 'F1RM', 'FXFRM', 'FFXRM']);
 for (const ins of INSTRUCTIONS) {

@@ -3,9 +3,19 @@
 
 import { CAUSE, Hart, MSTATUS, Priv } from './hart';
 
-export const enum Access { fetch = 0, load = 1, store = 2 }
+export const enum Access {
+  fetch = 0,
+  load = 1,
+  store = 2,
+}
 
-const PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16, PTE_A = 64, PTE_D = 128;
+const PTE_V = 1,
+  PTE_R = 2,
+  PTE_W = 4,
+  PTE_X = 8,
+  PTE_U = 16,
+  PTE_A = 64,
+  PTE_D = 128;
 const TLB_SIZE = 256;
 const PAGE_FAULT = [CAUSE.fetchPage, CAUSE.loadPage, CAUSE.storePage];
 const ACCESS_FAULT = [CAUSE.fetchAccess, CAUSE.loadAccess, CAUSE.storeAccess];
@@ -22,7 +32,11 @@ export interface WalkMemory {
 export class Mmu {
   // Per access kind: virtual page number tag (-1 = empty) and the physical page base it maps to. Compiled blocks
   // read the load and store entries inline (src/riscv/block-compiler.ts), so a hit there is the same as here.
-  readonly tags = [new Float64Array(TLB_SIZE).fill(-1), new Float64Array(TLB_SIZE).fill(-1), new Float64Array(TLB_SIZE).fill(-1)];
+  readonly tags = [
+    new Float64Array(TLB_SIZE).fill(-1),
+    new Float64Array(TLB_SIZE).fill(-1),
+    new Float64Array(TLB_SIZE).fill(-1),
+  ];
   readonly bases = [new Float64Array(TLB_SIZE), new Float64Array(TLB_SIZE), new Float64Array(TLB_SIZE)];
   /** The translation context the TLB was filled under: satp, privilege and the mstatus bits that matter. */
   private context = '';
@@ -37,13 +51,14 @@ export class Mmu {
 
   /** Whether data accesses of `h` are translated now (Sv39 active for the effective privilege). */
   static dataTranslated(h: Hart): boolean {
-    if ((h.satp >> 60n) !== 8n) return false;
-    const priv = (h.mstatus & MSTATUS.MPRV) !== 0 && h.priv === Priv.M ? ((h.mstatus & MSTATUS.MPP) >>> MSTATUS.MPP_SHIFT) : h.priv;
+    if (h.satp >> 60n !== 8n) return false;
+    const priv =
+      (h.mstatus & MSTATUS.MPRV) !== 0 && h.priv === Priv.M ? (h.mstatus & MSTATUS.MPP) >>> MSTATUS.MPP_SHIFT : h.priv;
     return priv < Priv.M;
   }
 
   static fetchTranslated(h: Hart): boolean {
-    return h.priv < Priv.M && (h.satp >> 60n) === 8n;
+    return h.priv < Priv.M && h.satp >> 60n === 8n;
   }
 
   /** Flushes the TLB when the translation context of `h` differs from the one it was filled under. */
@@ -76,8 +91,10 @@ export class Mmu {
     if (vaddr >= 2 ** 38 || vaddr < -(2 ** 38)) return this.fail(access, PAGE_FAULT);
     const va = vaddr < 0 ? vaddr + 2 ** 39 : vaddr;
     const vpn = [Math.floor(va / 4096) % 512, Math.floor(va / 2 ** 21) % 512, Math.floor(va / 2 ** 30) % 512];
-    const effPriv = access !== Access.fetch && (h.mstatus & MSTATUS.MPRV) !== 0 && h.priv === Priv.M
-      ? ((h.mstatus & MSTATUS.MPP) >>> MSTATUS.MPP_SHIFT) : h.priv;
+    const effPriv =
+      access !== Access.fetch && (h.mstatus & MSTATUS.MPRV) !== 0 && h.priv === Priv.M
+        ? (h.mstatus & MSTATUS.MPP) >>> MSTATUS.MPP_SHIFT
+        : h.priv;
     let table = Number(h.satp & ((1n << 44n) - 1n)) * 4096;
     for (let level = 2; level >= 0; level--) {
       const pteAddr = table + vpn[level] * 8;
@@ -96,7 +113,8 @@ export class Mmu {
       // A leaf: check permissions.
       const user = (lo & PTE_U) !== 0;
       if (effPriv === Priv.U && !user) return this.fail(access, PAGE_FAULT);
-      if (effPriv === Priv.S && user && (access === Access.fetch || (h.mstatus & MSTATUS.SUM) === 0)) return this.fail(access, PAGE_FAULT);
+      if (effPriv === Priv.S && user && (access === Access.fetch || (h.mstatus & MSTATUS.SUM) === 0))
+        return this.fail(access, PAGE_FAULT);
       const readable = (lo & PTE_R) !== 0 || ((h.mstatus & MSTATUS.MXR) !== 0 && (lo & PTE_X) !== 0);
       if (access === Access.fetch ? (lo & PTE_X) === 0 : access === Access.load ? !readable : (lo & PTE_W) === 0) {
         return this.fail(access, PAGE_FAULT);
@@ -123,22 +141,31 @@ export class Mmu {
 }
 
 /** A leaf of the page tables as the debugger sees it: the physical address, and whether the page is executable. */
-export interface DebugMapping { paddr: number; executable: boolean; writable: boolean }
+export interface DebugMapping {
+  paddr: number;
+  executable: boolean;
+  writable: boolean;
+}
 
 /**
  * The debugger's Sv39 walk: where `vaddr` maps under `satp`, reading the tables only. Unlike Mmu.walk it sets no
  * A/D bits, fills no TLB and ignores U/SUM/MXR (a debugger looks at any mapped page), so inspecting a stopped
  * machine never changes it. Returns undefined when satp is not Sv39 or the address is not mapped.
  */
-export function debugTranslate(mem: Pick<WalkMemory, 'ramBase' | 'ramSize' | 'ram32'>, satp: bigint, vaddr: number): DebugMapping | undefined {
-  if ((satp >> 60n) !== 8n || vaddr >= 2 ** 38 || vaddr < -(2 ** 38)) return undefined;
+export function debugTranslate(
+  mem: Pick<WalkMemory, 'ramBase' | 'ramSize' | 'ram32'>,
+  satp: bigint,
+  vaddr: number,
+): DebugMapping | undefined {
+  if (satp >> 60n !== 8n || vaddr >= 2 ** 38 || vaddr < -(2 ** 38)) return undefined;
   const va = vaddr < 0 ? vaddr + 2 ** 39 : vaddr;
   const vpn = [Math.floor(va / 4096) % 512, Math.floor(va / 2 ** 21) % 512, Math.floor(va / 2 ** 30) % 512];
   let table = Number(satp & ((1n << 44n) - 1n)) * 4096;
   for (let level = 2; level >= 0; level--) {
     const off = table + vpn[level] * 8 - mem.ramBase;
     if (off < 0 || off + 8 > mem.ramSize) return undefined;
-    const lo = mem.ram32[off >> 2], hi = mem.ram32[(off >> 2) + 1];
+    const lo = mem.ram32[off >> 2],
+      hi = mem.ram32[(off >> 2) + 1];
     if ((lo & PTE_V) === 0 || ((lo & PTE_R) === 0 && (lo & PTE_W) !== 0) || hi >>> 22 !== 0) return undefined;
     const ppn = (hi & 0x3fffff) * 2 ** 22 + (lo >>> 10);
     if ((lo & (PTE_R | PTE_X)) === 0) {
@@ -156,14 +183,19 @@ export function debugTranslate(mem: Pick<WalkMemory, 'ramBase' | 'ramSize' | 'ra
  * Every virtual page base under `satp` whose executable leaf maps the physical address `paddr`, plus the offset:
  * the pcs at which a hart with these tables executes the instruction stored at `paddr`. Reads the tables only.
  */
-export function debugAliases(mem: Pick<WalkMemory, 'ramBase' | 'ramSize' | 'ram32'>, satp: bigint, paddr: number): number[] {
-  if ((satp >> 60n) !== 8n) return [];
+export function debugAliases(
+  mem: Pick<WalkMemory, 'ramBase' | 'ramSize' | 'ram32'>,
+  satp: bigint,
+  paddr: number,
+): number[] {
+  if (satp >> 60n !== 8n) return [];
   const out: number[] = [];
   const visit = (table: number, level: number, vbase: number): void => {
     for (let i = 0; i < 512; i++) {
       const off = table + i * 8 - mem.ramBase;
       if (off < 0 || off + 8 > mem.ramSize) return;
-      const lo = mem.ram32[off >> 2], hi = mem.ram32[(off >> 2) + 1];
+      const lo = mem.ram32[off >> 2],
+        hi = mem.ram32[(off >> 2) + 1];
       if ((lo & PTE_V) === 0 || ((lo & PTE_R) === 0 && (lo & PTE_W) !== 0) || hi >>> 22 !== 0) continue;
       const ppn = (hi & 0x3fffff) * 2 ** 22 + (lo >>> 10);
       const va = vbase + i * 4096 * 512 ** level;
@@ -171,7 +203,8 @@ export function debugAliases(mem: Pick<WalkMemory, 'ramBase' | 'ramSize' | 'ram3
         if (level > 0) visit(ppn * 4096, level - 1, va);
         continue;
       }
-      const size = 4096 * 512 ** level, pa = ppn * 4096;
+      const size = 4096 * 512 ** level,
+        pa = ppn * 4096;
       if ((lo & PTE_X) !== 0 && paddr >= pa && paddr < pa + size) {
         // Sign-extend bit 38: the upper half of the Sv39 space holds the negative (kernel) addresses.
         const v = va + (paddr - pa);

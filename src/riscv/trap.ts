@@ -7,7 +7,11 @@ const PRIORITY = [IRQ.MEI, IRQ.MSI, IRQ.MTI, IRQ.SEI, IRQ.SSI, IRQ.STI];
 
 /** Reported when a trap would vector to address 0, i.e. the guest installed no handler. */
 export class UnhandledTrap {
-  constructor(readonly cause: bigint, readonly pc: number, readonly tval: bigint) {}
+  constructor(
+    readonly cause: bigint,
+    readonly pc: number,
+    readonly tval: bigint,
+  ) {}
 }
 
 /**

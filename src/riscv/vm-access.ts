@@ -22,25 +22,38 @@ export function translateData(h: Hart, mmu: Mmu, vaddr: number, size: number, ac
   if (vaddr - pageStart + size > 4096) {
     // Check both pages up front so a fault leaves memory untouched.
     if (mmu.translate(h, vaddr, access) < 0) return -1;
-    if (mmu.translate(h, pageStart + 4096, access) < 0) { dataFault.vaddr = pageStart + 4096; return -1; }
+    if (mmu.translate(h, pageStart + 4096, access) < 0) {
+      dataFault.vaddr = pageStart + 4096;
+      return -1;
+    }
     return CROSS_PAGE;
   }
   return mmu.translate(h, vaddr, access);
 }
 
 export function crossPageLoad(h: Hart, bus: HartBus, mmu: Mmu, vaddr: number, size: number): number {
-  let lo = 0, hi = 0;
+  let lo = 0,
+    hi = 0;
   for (let k = size - 1; k >= 0; k--) {
     const r = bus.load(h, mmu.translate(h, vaddr + k, Access.load), 1);
     if (r >= 0) return r;
-    if (k >= 4) hi = (hi << 8) | (bus.lo & 255); else lo = (lo << 8) | (bus.lo & 255);
+    if (k >= 4) hi = (hi << 8) | (bus.lo & 255);
+    else lo = (lo << 8) | (bus.lo & 255);
   }
   bus.lo = lo | 0;
   bus.hi = hi | 0;
   return -1;
 }
 
-export function crossPageStore(h: Hart, bus: HartBus, mmu: Mmu, vaddr: number, size: number, lo: number, hi: number): number {
+export function crossPageStore(
+  h: Hart,
+  bus: HartBus,
+  mmu: Mmu,
+  vaddr: number,
+  size: number,
+  lo: number,
+  hi: number,
+): number {
   for (let k = 0; k < size; k++) {
     const byte = k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4));
     const r = bus.store(h, mmu.translate(h, vaddr + k, Access.store), 1, byte & 255, 0);

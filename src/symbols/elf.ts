@@ -33,8 +33,13 @@ export interface ElfFile {
   section(name: string): Section | undefined;
 }
 
-const SHT_SYMTAB = 2, SHT_NOBITS = 8, SHT_DYNSYM = 11;
-export const STT_OBJECT = 1, STT_FUNC = 2, STT_SECTION = 3, STT_FILE = 4;
+const SHT_SYMTAB = 2,
+  SHT_NOBITS = 8,
+  SHT_DYNSYM = 11;
+export const STT_OBJECT = 1,
+  STT_FUNC = 2,
+  STT_SECTION = 3,
+  STT_FILE = 4;
 export const SHF_ALLOC = 2n;
 
 export function parseElf(bytes: Uint8Array): ElfFile {
@@ -43,7 +48,8 @@ export function parseElf(bytes: Uint8Array): ElfFile {
   }
   const cls = bytes[4];
   if (cls !== 1 && cls !== 2) throw new SymbolError(`unknown ELF class ${cls}`, 'ELF header');
-  if (bytes[5] !== 1) throw new SymbolError('big-endian ELF files are not supported (RISC-V is little-endian)', 'ELF header');
+  if (bytes[5] !== 1)
+    throw new SymbolError('big-endian ELF files are not supported (RISC-V is little-endian)', 'ELF header');
   const is64 = cls === 2;
   const r = new ByteReader(bytes, 16, bytes.length, 'ELF header');
   r.u16(); // e_type
@@ -54,7 +60,9 @@ export function parseElf(bytes: Uint8Array): ElfFile {
   word(); // e_phoff
   const shoff = Number(word());
   r.u32(); // e_flags
-  r.u16(); r.u16(); r.u16(); // e_ehsize, e_phentsize, e_phnum
+  r.u16();
+  r.u16();
+  r.u16(); // e_ehsize, e_phentsize, e_phnum
   const shentsize = r.u16();
   let shnum = r.u16();
   let shstrndx = r.u16();
@@ -92,7 +100,15 @@ export function parseElf(bytes: Uint8Array): ElfFile {
   const shstr = shstrndx < raw.length ? dataOf(raw[shstrndx], '.shstrtab') : new Uint8Array(0);
   for (const h of raw) {
     const name = h.name < shstr.length ? stringAt(shstr, h.name, '.shstrtab') : '';
-    sections.push({ name, type: h.type, flags: h.flags, addr: h.addr, offset: h.offset, size: h.size, data: dataOf(h, name) });
+    sections.push({
+      name,
+      type: h.type,
+      flags: h.flags,
+      addr: h.addr,
+      offset: h.offset,
+      size: h.size,
+      data: dataOf(h, name),
+    });
   }
   let symtabIndex = raw.findIndex((h) => h.type === SHT_SYMTAB);
   if (symtabIndex < 0) symtabIndex = raw.findIndex((h) => h.type === SHT_DYNSYM);
@@ -107,9 +123,19 @@ export function parseElf(bytes: Uint8Array): ElfFile {
       s.seek(off);
       let nameOff: number, value: bigint, size: bigint, info: number, shndx: number;
       if (is64) {
-        nameOff = s.u32(); info = s.u8(); s.u8(); shndx = s.u16(); value = s.u64(); size = s.u64();
+        nameOff = s.u32();
+        info = s.u8();
+        s.u8();
+        shndx = s.u16();
+        value = s.u64();
+        size = s.u64();
       } else {
-        nameOff = s.u32(); value = BigInt(s.u32()); size = BigInt(s.u32()); info = s.u8(); s.u8(); shndx = s.u16();
+        nameOff = s.u32();
+        value = BigInt(s.u32());
+        size = BigInt(s.u32());
+        info = s.u8();
+        s.u8();
+        shndx = s.u16();
       }
       const name = nameOff < strtab.length ? stringAt(strtab, nameOff, '.strtab') : '';
       symbols.push({ name, value, size, type: info & 0xf, bind: info >> 4, shndx });

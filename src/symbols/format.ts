@@ -3,7 +3,11 @@ import { ATE } from './dwarf';
 import { Member, strip, sizeOf, Type, typeName } from './types';
 
 /** Bytes of one object; `valid` marks bytes that are known (0 where the compiler optimised a piece out). */
-export interface Bytes { bytes: Uint8Array; valid: Uint8Array; error?: string }
+export interface Bytes {
+  bytes: Uint8Array;
+  valid: Uint8Array;
+  error?: string;
+}
 
 /** Reads part of an object, and (for pointers) memory elsewhere; both may fail. */
 export interface ValueSource {
@@ -15,7 +19,9 @@ export interface ValueSource {
 export const PRINT_ELEMENTS = 200;
 const REPEAT_THRESHOLD = 10;
 
-export function allValid(b: Bytes): boolean { return !b.error && b.valid.every((v) => v !== 0); }
+export function allValid(b: Bytes): boolean {
+  return !b.error && b.valid.every((v) => v !== 0);
+}
 
 export function toBigInt(bytes: Uint8Array, signed: boolean): bigint {
   let v = 0n;
@@ -47,12 +53,14 @@ function floatText(bytes: Uint8Array, size: number): string {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (size === 4) {
     const v = dv.getFloat32(0, true);
-    if (Number.isNaN(v)) return `${v < 0 || bytes[3] & 0x80 ? '-' : ''}nan(0x${(dv.getUint32(0, true) & 0x7fffff).toString(16)})`;
+    if (Number.isNaN(v))
+      return `${v < 0 || bytes[3] & 0x80 ? '-' : ''}nan(0x${(dv.getUint32(0, true) & 0x7fffff).toString(16)})`;
     return formatFloat(v, 9);
   }
   if (size === 8) {
     const v = dv.getFloat64(0, true);
-    if (Number.isNaN(v)) return `${bytes[7] & 0x80 ? '-' : ''}nan(0x${(dv.getBigUint64(0, true) & 0xfffffffffffffn).toString(16)})`;
+    if (Number.isNaN(v))
+      return `${bytes[7] & 0x80 ? '-' : ''}nan(0x${(dv.getBigUint64(0, true) & 0xfffffffffffffn).toString(16)})`;
     return formatFloat(v, 17);
   }
   if (size === 16) return formatFloat(quadToNumber(bytes), 36).replace(/(\.\d{17})\d+/, '$1');
@@ -71,7 +79,16 @@ function quadToNumber(b: Uint8Array): number {
   return exp === 0 ? sign * frac * 2 ** -16382 : sign * (1 + frac) * 2 ** (exp - 16383);
 }
 
-const ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 27: '\\033' };
+const ESCAPES: Record<number, string> = {
+  7: '\\a',
+  8: '\\b',
+  9: '\\t',
+  10: '\\n',
+  11: '\\v',
+  12: '\\f',
+  13: '\\r',
+  27: '\\033',
+};
 
 function charBody(c: number, quote: string): string {
   if (ESCAPES[c]) return ESCAPES[c];
@@ -81,7 +98,9 @@ function charBody(c: number, quote: string): string {
   return '\\' + c.toString(8).padStart(3, '0');
 }
 
-export function charLiteral(c: number): string { return `'${charBody(c, "'")}'`; }
+export function charLiteral(c: number): string {
+  return `'${charBody(c, "'")}'`;
+}
 
 /** A char array or string as gdb prints it: runs of more than ten equal chars become <repeats N times>. */
 export function stringLiteral(chars: number[], truncated: boolean): string {
@@ -93,7 +112,10 @@ export function stringLiteral(chars: number[], truncated: boolean): string {
     while (j < chars.length && chars[j] === chars[i]) j++;
     const run = j - i;
     if (run > REPEAT_THRESHOLD) {
-      if (open) { parts.push(`"${open}"`); open = ''; }
+      if (open) {
+        parts.push(`"${open}"`);
+        open = '';
+      }
       parts.push(`${charLiteral(chars[i])} <repeats ${run} times>`);
       i = j;
     } else {
@@ -107,7 +129,11 @@ export function stringLiteral(chars: number[], truncated: boolean): string {
 
 function isCharType(t: Type): boolean {
   const s = strip(t);
-  return s.kind === 'base' && s.size === 1 && (s.encoding === ATE.signed_char || s.encoding === ATE.unsigned_char || s.encoding === ATE.UTF);
+  return (
+    s.kind === 'base' &&
+    s.size === 1 &&
+    (s.encoding === ATE.signed_char || s.encoding === ATE.unsigned_char || s.encoding === ATE.UTF)
+  );
 }
 
 /** Formats the object of type `t` at `offset` within `src`. `top` is false inside aggregates (gdb drops some decoration there). */
@@ -115,22 +141,29 @@ export function formatValue(t: Type, src: ValueSource, offset: number, top = tru
   const s = strip(t);
   if (depth > 20) return '{...}';
   switch (s.kind) {
-    case 'void': return 'void';
-    case 'base': case 'enum': case 'pointer': {
+    case 'void':
+      return 'void';
+    case 'base':
+    case 'enum':
+    case 'pointer': {
       if (s.size <= 0 || s.size > 16) return `<invalid type size ${s.size}>`;
       const b = src.read(offset, s.size);
       if (b.error) return `<error: ${b.error}>`;
       if (!allValid(b)) return '<optimized out>';
       return scalarText(t, b.bytes, src, top);
     }
-    case 'struct': case 'union': case 'class': {
+    case 'struct':
+    case 'union':
+    case 'class': {
       if (s.members.length === 0) return '{}';
       const whole = src.read(offset, Math.min(Math.max(s.size, 1), 1 << 16));
       if (whole.error) return `<error: ${whole.error}>`;
       return `{${s.members.map((m) => `${m.name === '' ? '' : m.name + ' = '}${formatMember(m, src, offset, depth)}`).join(', ')}}`;
     }
-    case 'array': return formatArray(s.element, s.dims, src, offset, depth);
-    case 'function': return `{${typeName(t)}} 0x${offset.toString(16)}`;
+    case 'array':
+      return formatArray(s.element, s.dims, src, offset, depth);
+    case 'function':
+      return `{${typeName(t)}} 0x${offset.toString(16)}`;
   }
   return '?';
 }
@@ -146,16 +179,28 @@ function formatMember(m: Member, src: ValueSource, base: number, depth: number):
   const mask = (1n << BigInt(m.bitSize)) - 1n;
   let v = raw & mask;
   const st = strip(m.type);
-  const signed = st.kind === 'base' ? st.encoding === ATE.signed || st.encoding === ATE.signed_char : st.kind === 'enum' && st.signed;
+  const signed =
+    st.kind === 'base'
+      ? st.encoding === ATE.signed || st.encoding === ATE.signed_char
+      : st.kind === 'enum' && st.signed;
   if (signed) v = BigInt.asIntN(m.bitSize, v);
   const size = Math.max(1, sizeOf(m.type));
   const bytes = new Uint8Array(size);
   let u = BigInt.asUintN(size * 8, v);
-  for (let i = 0; i < size; i++) { bytes[i] = Number(u & 0xffn); u >>= 8n; }
+  for (let i = 0; i < size; i++) {
+    bytes[i] = Number(u & 0xffn);
+    u >>= 8n;
+  }
   return scalarText(m.type, bytes, src, false);
 }
 
-function formatArray(element: Type, dims: (number | undefined)[], src: ValueSource, offset: number, depth: number): string {
+function formatArray(
+  element: Type,
+  dims: (number | undefined)[],
+  src: ValueSource,
+  offset: number,
+  depth: number,
+): string {
   const count = dims[0] ?? 0;
   const rest = dims.slice(1);
   const inner: Type = rest.length > 0 ? { kind: 'array', element, dims: rest } : element;
@@ -180,8 +225,15 @@ function formatArray(element: Type, dims: (number | undefined)[], src: ValueSour
     let j = i + 1;
     while (j < count && budget-- > 0 && formatValue(inner, src, offset + j * stride, false, depth + 1) === text) j++;
     const run = j - i;
-    if (run > REPEAT_THRESHOLD) { items.push(`${text} <repeats ${run} times>`); i = j; printed += REPEAT_THRESHOLD; }
-    else { items.push(text); i++; printed++; }
+    if (run > REPEAT_THRESHOLD) {
+      items.push(`${text} <repeats ${run} times>`);
+      i = j;
+      printed += REPEAT_THRESHOLD;
+    } else {
+      items.push(text);
+      i++;
+      printed++;
+    }
   }
   return `{${items.join(', ')}${i < count ? '...' : ''}}`;
 }
@@ -190,7 +242,9 @@ function scalarText(t: Type, bytes: Uint8Array, src: ValueSource, top: boolean):
   const s = strip(t);
   if (s.kind === 'enum') {
     const v = toBigInt(bytes.subarray(0, s.size), s.signed);
-    const hit = s.enumerators.find((e) => e.value === v || BigInt.asUintN(s.size * 8, e.value) === BigInt.asUintN(s.size * 8, v));
+    const hit = s.enumerators.find(
+      (e) => e.value === v || BigInt.asUintN(s.size * 8, e.value) === BigInt.asUintN(s.size * 8, v),
+    );
     return hit ? hit.name : v.toString();
   }
   if (s.kind === 'pointer') {
@@ -209,19 +263,29 @@ function scalarText(t: Type, bytes: Uint8Array, src: ValueSource, top: boolean):
   }
   if (s.kind !== 'base') return '?';
   switch (s.encoding) {
-    case ATE.boolean: { const v = toBigInt(bytes.subarray(0, s.size), false); return v === 0n ? 'false' : v === 1n ? 'true' : v.toString(); }
-    case ATE.float: return floatText(bytes, s.size);
-    case ATE.signed_char: case ATE.unsigned_char: case ATE.UTF: {
+    case ATE.boolean: {
+      const v = toBigInt(bytes.subarray(0, s.size), false);
+      return v === 0n ? 'false' : v === 1n ? 'true' : v.toString();
+    }
+    case ATE.float:
+      return floatText(bytes, s.size);
+    case ATE.signed_char:
+    case ATE.unsigned_char:
+    case ATE.UTF: {
       const v = toBigInt(bytes.subarray(0, s.size), s.encoding === ATE.signed_char);
       return s.size === 1 ? `${v} ${charLiteral(Number(BigInt.asUintN(8, v)))}` : v.toString();
     }
-    case ATE.signed: return toBigInt(bytes.subarray(0, s.size), true).toString();
-    case ATE.unsigned: case ATE.address: return toBigInt(bytes.subarray(0, s.size), false).toString();
+    case ATE.signed:
+      return toBigInt(bytes.subarray(0, s.size), true).toString();
+    case ATE.unsigned:
+    case ATE.address:
+      return toBigInt(bytes.subarray(0, s.size), false).toString();
     case ATE.complex_float: {
       const half = s.size / 2;
       return `${floatText(bytes.subarray(0, half), half)} + ${floatText(bytes.subarray(half), half)}i`;
     }
-    default: return toBigInt(bytes.subarray(0, s.size), false).toString();
+    default:
+      return toBigInt(bytes.subarray(0, s.size), false).toString();
   }
 }
 
@@ -229,7 +293,10 @@ function readCString(src: ValueSource, addr: bigint): string {
   const chars: number[] = [];
   for (let a = addr; chars.length < PRINT_ELEMENTS; ) {
     const chunk = src.memory(a, 1);
-    if (!chunk) return chars.length === 0 ? `<error: Cannot access memory at address 0x${addr.toString(16)}>` : stringLiteral(chars, false);
+    if (!chunk)
+      return chars.length === 0
+        ? `<error: Cannot access memory at address 0x${addr.toString(16)}>`
+        : stringLiteral(chars, false);
     if (chunk[0] === 0) return stringLiteral(chars, false);
     chars.push(chunk[0]);
     a += 1n;

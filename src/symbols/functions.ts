@@ -17,7 +17,11 @@ export interface ScopeLink {
   blocks: Die[];
 }
 
-interface FnEntry { lo: bigint; hi: bigint; die: Die }
+interface FnEntry {
+  lo: bigint;
+  hi: bigint;
+  die: Die;
+}
 
 /** Lazily built per-unit function lists, and a unit index by address. */
 export class FunctionIndex {
@@ -25,11 +29,18 @@ export class FunctionIndex {
   private readonly unranged: Unit[] = [];
   private readonly fnCache = new Map<Unit, FnEntry[]>();
 
-  constructor(readonly dw: DwarfInfo, readonly programFor: (u: Unit) => LineProgram | undefined) {
+  constructor(
+    readonly dw: DwarfInfo,
+    readonly programFor: (u: Unit) => LineProgram | undefined,
+  ) {
     for (const u of dw.units) {
       if (!u.root) continue;
       let ranges: PcRange[] = [];
-      try { ranges = dieRanges(dw, u.root); } catch { ranges = []; }
+      try {
+        ranges = dieRanges(dw, u.root);
+      } catch {
+        ranges = [];
+      }
       if (ranges.length === 0) this.unranged.push(u);
       for (const r of ranges) this.unitRanges.push({ lo: r.lo, hi: r.hi, unit: u });
     }
@@ -39,7 +50,10 @@ export class FunctionIndex {
   /** Units whose ranges contain pc (normally one). */
   unitsAt(pc: bigint): Unit[] {
     const out: Unit[] = [];
-    for (const r of this.unitRanges) { if (r.lo > pc) break; if (pc < r.hi && !out.includes(r.unit)) out.push(r.unit); }
+    for (const r of this.unitRanges) {
+      if (r.lo > pc) break;
+      if (pc < r.hi && !out.includes(r.unit)) out.push(r.unit);
+    }
     return out.concat(this.unranged);
   }
 
@@ -53,9 +67,14 @@ export class FunctionIndex {
       for (const c of d.children) {
         if (c.tag === TAG.subprogram) {
           let ranges: PcRange[] = [];
-          try { ranges = dieRanges(this.dw, c); } catch { ranges = []; }
+          try {
+            ranges = dieRanges(this.dw, c);
+          } catch {
+            ranges = [];
+          }
           for (const r of ranges) list!.push({ lo: r.lo, hi: r.hi, die: c });
-        } else if (c.children.length > 0 && c.tag !== TAG.lexical_block && c.tag !== TAG.inlined_subroutine) walk(c, depth + 1);
+        } else if (c.children.length > 0 && c.tag !== TAG.lexical_block && c.tag !== TAG.inlined_subroutine)
+          walk(c, depth + 1);
       }
     };
     if (root) walk(root, 0);
@@ -68,8 +87,13 @@ export class FunctionIndex {
   subprogramAt(pc: bigint): FnEntry | undefined {
     for (const u of this.unitsAt(pc)) {
       const list = this.functions(u);
-      let lo = 0, hi = list.length;
-      while (lo < hi) { const mid = (lo + hi) >> 1; if (list[mid].lo <= pc) lo = mid + 1; else hi = mid; }
+      let lo = 0,
+        hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (list[mid].lo <= pc) lo = mid + 1;
+        else hi = mid;
+      }
       for (let i = lo - 1; i >= 0 && i >= lo - 8; i--) if (pc < list[i].hi) return list[i];
     }
     return undefined;
@@ -81,7 +105,13 @@ export class FunctionIndex {
     if (!fn) return [];
     const program = this.programFor(fn.die.unit);
     const fileName = (i: number | undefined) => (i === undefined ? undefined : program?.files[i]?.path);
-    const outer: ScopeLink = { die: fn.die, name: this.dw.nameOf(fn.die) ?? '??', inlined: false, ranges: dieRanges(this.dw, fn.die), blocks: [] };
+    const outer: ScopeLink = {
+      die: fn.die,
+      name: this.dw.nameOf(fn.die) ?? '??',
+      inlined: false,
+      ranges: dieRanges(this.dw, fn.die),
+      blocks: [],
+    };
     const chain: ScopeLink[] = [outer];
     let current = outer;
     let scope: Die = fn.die;
@@ -90,15 +120,27 @@ export class FunctionIndex {
       for (const c of scope.children) {
         if (c.tag !== TAG.lexical_block && c.tag !== TAG.inlined_subroutine) continue;
         let ranges: PcRange[];
-        try { ranges = dieRanges(this.dw, c); } catch { ranges = []; }
-        if (inRanges(ranges, pc)) { next = c; break; }
+        try {
+          ranges = dieRanges(this.dw, c);
+        } catch {
+          ranges = [];
+        }
+        if (inRanges(ranges, pc)) {
+          next = c;
+          break;
+        }
       }
       if (!next) break;
       if (next.tag === TAG.inlined_subroutine) {
         current = {
-          die: next, name: this.dw.nameOf(next) ?? '??', inlined: true,
-          callFile: fileName(next.num(AT.call_file)), callLine: next.num(AT.call_line), callColumn: next.num(AT.call_column),
-          ranges: dieRanges(this.dw, next), blocks: [],
+          die: next,
+          name: this.dw.nameOf(next) ?? '??',
+          inlined: true,
+          callFile: fileName(next.num(AT.call_file)),
+          callLine: next.num(AT.call_line),
+          callColumn: next.num(AT.call_column),
+          ranges: dieRanges(this.dw, next),
+          blocks: [],
         };
         chain.push(current);
       } else current.blocks.push(next);

@@ -6,7 +6,11 @@ import { SymbolError } from './errors';
 import type { Die } from './info';
 import type { LoadedDebugInfo } from './load';
 
-export interface StaticDie { die: Die; name: string; address: bigint }
+export interface StaticDie {
+  die: Die;
+  name: string;
+  address: bigint;
+}
 
 export class GlobalIndex {
   private byName: Map<string, StaticDie> | undefined;
@@ -25,7 +29,9 @@ export class GlobalIndex {
     this.byName ??= this.build();
     const all = [...this.byName.values()];
     const base = file?.split('/').pop();
-    const home = base ? this.info.dwarf.units.find((u) => u.name === file || u.name.split('/').pop() === base)?.compDir : undefined;
+    const home = base
+      ? this.info.dwarf.units.find((u) => u.name === file || u.name.split('/').pop() === base)?.compDir
+      : undefined;
     const own = (d: StaticDie) => home !== undefined && d.die.unit.compDir === home;
     return all.sort((a, b) => Number(own(b)) - Number(own(a)) || a.name.localeCompare(b.name)).map((d) => d.name);
   }
@@ -35,7 +41,12 @@ export class GlobalIndex {
     const dw = this.info.dwarf;
     for (const unit of dw.units) {
       let root: Die | undefined;
-      try { root = unit.dies(); } catch (e) { if (e instanceof SymbolError) continue; throw e; }
+      try {
+        root = unit.dies();
+      } catch (e) {
+        if (e instanceof SymbolError) continue;
+        throw e;
+      }
       for (const d of root?.children ?? []) {
         if (d.tag !== TAG.variable || !d.has(AT.location)) continue;
         const name = dw.nameOf(d);
@@ -55,7 +66,9 @@ export class GlobalIndex {
     if (!(expr instanceof Uint8Array) || expr.length === 0) return undefined;
     try {
       const loc = evaluate(expr, {
-        addressSize: d.unit.addressSize, regs: () => undefined, mem: () => undefined,
+        addressSize: d.unit.addressSize,
+        regs: () => undefined,
+        mem: () => undefined,
         addrx: (i) => this.info.dwarf.addrx(d.unit, i),
       });
       const p = loc.pieces.length === 1 ? loc.pieces[0] : undefined;

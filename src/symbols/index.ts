@@ -33,7 +33,12 @@ export type { AddressRange } from './lineindex';
 export type RegisterReader = (dwarfRegNo: number) => bigint | undefined;
 export type MemoryReader = (addr: bigint, size: number) => Uint8Array | undefined;
 
-export interface SourceLine { file: string; line: number; column: number; isStmt: boolean }
+export interface SourceLine {
+  file: string;
+  line: number;
+  column: number;
+  isStmt: boolean;
+}
 
 /** A variable with static storage, found by name: where it is, how big, its C type, and its value. */
 export interface GlobalVariable {
@@ -45,7 +50,13 @@ export interface GlobalVariable {
   /** Its value and children, read through the MemoryReader given to `globalVariable`. */
   variable: Variable;
 }
-export interface InlineLocation { function?: string; file?: string; line?: number; column?: number; inlined: boolean }
+export interface InlineLocation {
+  function?: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  inlined: boolean;
+}
 
 export interface Symbols {
   readonly path?: string;
@@ -74,7 +85,12 @@ export interface Symbols {
    * Unwinds a hart's stack from its pc and registers. Inlined calls are frames of their own (kind 'inline'), a trap
    * entry with signal-frame CFI is a 'trap' frame, and by default the walk stops at main, as gdb's does.
    */
-  unwind(pc: bigint, regs: RegisterReader, mem: MemoryReader, options?: { maxFrames?: number; pastMain?: boolean }): Frame[];
+  unwind(
+    pc: bigint,
+    regs: RegisterReader,
+    mem: MemoryReader,
+    options?: { maxFrames?: number; pastMain?: boolean },
+  ): Frame[];
   /**
    * Parameters and locals visible in a frame from `unwind`, innermost block first; values read through `mem`.
    * A variable wholly in memory (and each member or element of it) carries its `address` and `size`.
@@ -89,7 +105,10 @@ export interface Symbols {
    * with `file`, those of units compiled beside it (the program's own, not its libc's) come first.
    */
   globalNames(file?: string): string[];
-  globalVariable(name: string, mem: MemoryReader): GlobalVariable | { name: string; address: bigint; size: number; type: undefined; variable: undefined } | undefined;
+  globalVariable(
+    name: string,
+    mem: MemoryReader,
+  ): GlobalVariable | { name: string; address: bigint; size: number; type: undefined; variable: undefined } | undefined;
 }
 
 export function loadSymbols(elf: Uint8Array, path?: string): Symbols {
@@ -101,7 +120,10 @@ class SymbolsImpl implements Symbols {
   private cfiCache: CallFrameInfo | undefined;
   private variableReader: VariableReader | undefined;
   private globals: GlobalIndex | undefined;
-  constructor(readonly info: LoadedDebugInfo, readonly path?: string) {}
+  constructor(
+    readonly info: LoadedDebugInfo,
+    readonly path?: string,
+  ) {}
 
   globalNames(file?: string): string[] {
     this.globals ??= new GlobalIndex(this.info);
@@ -114,23 +136,40 @@ class SymbolsImpl implements Symbols {
     if (hit) {
       this.variableReader ??= new VariableReader(this.info, new TypeReader(this.info.dwarf));
       const t = this.variableReader.types.typeOf(hit.die);
-      return { name, address: hit.address, size: sizeOf(t), type: typeName(t), variable: this.variableReader.staticVariable(hit.die, name, hit.address, mem) };
+      return {
+        name,
+        address: hit.address,
+        size: sizeOf(t),
+        type: typeName(t),
+        variable: this.variableReader.staticVariable(hit.die, name, hit.address, mem),
+      };
     }
     const sym = this.info.symtab.symbol(name);
-    return sym && sym.type === STT_OBJECT ? { name, address: sym.value, size: Number(sym.size), type: undefined, variable: undefined } : undefined;
+    return sym && sym.type === STT_OBJECT
+      ? { name, address: sym.value, size: Number(sym.size), type: undefined, variable: undefined }
+      : undefined;
   }
 
   private get cfi(): CallFrameInfo {
     if (!this.cfiCache) {
       const elf = this.info.elf;
       const eh = elf.section('.eh_frame');
-      this.cfiCache = new CallFrameInfo(elf.section('.debug_frame')?.data, eh ? { data: eh.data, addr: eh.addr } : undefined, elf.is64 ? 8 : 4);
+      this.cfiCache = new CallFrameInfo(
+        elf.section('.debug_frame')?.data,
+        eh ? { data: eh.data, addr: eh.addr } : undefined,
+        elf.is64 ? 8 : 4,
+      );
       this.info.warnings.push(...this.cfiCache.damage);
     }
     return this.cfiCache;
   }
 
-  unwind(pc: bigint, regs: RegisterReader, mem: MemoryReader, options: { maxFrames?: number; pastMain?: boolean } = {}): Frame[] {
+  unwind(
+    pc: bigint,
+    regs: RegisterReader,
+    mem: MemoryReader,
+    options: { maxFrames?: number; pastMain?: boolean } = {},
+  ): Frame[] {
     return unwindStack(this.info, this.cfi, pc, regs, mem, options.maxFrames ?? 256, options.pastMain ?? false);
   }
 
@@ -139,21 +178,27 @@ class SymbolsImpl implements Symbols {
     return this.variableReader.frameVariables(frame, mem);
   }
 
-  get warnings(): readonly string[] { return this.info.warnings; }
+  get warnings(): readonly string[] {
+    return this.info.warnings;
+  }
 
   symbolAt(addr: bigint) {
     const hit = this.info.symtab.at(addr);
     return hit ? { name: hit.name, offset: hit.offset } : undefined;
   }
 
-  addressOf(name: string): bigint | undefined { return this.info.symtab.addressOf(name); }
+  addressOf(name: string): bigint | undefined {
+    return this.info.symtab.addressOf(name);
+  }
 
   lineAt(pc: bigint): SourceLine | undefined {
     const hit = this.info.lines.at(pc);
     return hit ? { file: hit.file, line: hit.line, column: hit.column, isStmt: hit.isStmt } : undefined;
   }
 
-  addressesForLine(file: string, line: number): AddressRange[] { return this.info.lines.rangesFor(file, line); }
+  addressesForLine(file: string, line: number): AddressRange[] {
+    return this.info.lines.rangesFor(file, line);
+  }
 
   addr2line(pc: bigint): InlineLocation[] {
     const line = this.info.lines.at(pc, 'binutils');
@@ -163,10 +208,14 @@ class SymbolsImpl implements Symbols {
       return [{ function: sym?.name, file: line?.file, line: line?.line, column: line?.column, inlined: false }];
     }
     const out: InlineLocation[] = [];
-    let file = line?.file, lineNo = line?.line, column = line?.column;
+    let file = line?.file,
+      lineNo = line?.line,
+      column = line?.column;
     for (const link of chain) {
       out.push({ function: link.name, file, line: lineNo, column, inlined: link.inlined });
-      file = link.callFile; lineNo = link.callLine; column = link.callColumn;
+      file = link.callFile;
+      lineNo = link.callLine;
+      column = link.callColumn;
     }
     return out;
   }
@@ -179,10 +228,17 @@ class SymbolsImpl implements Symbols {
     return { name: fn.name, lo: r.lo, hi: r.hi, inlined: chain.slice(0, -1).map((c) => c.name) };
   }
 
-  prologueEnd(funcAddr: bigint): bigint { return prologueEnd(this.info, funcAddr); }
+  prologueEnd(funcAddr: bigint): bigint {
+    return prologueEnd(this.info, funcAddr);
+  }
 }
 
 /** Runs a lookup that walks DWARF lazily; damage found on the way degrades to "unknown" rather than an exception. */
 function safe<T>(f: () => T): T | undefined {
-  try { return f(); } catch (e) { if (e instanceof SymbolError) return undefined; throw e; }
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof SymbolError) return undefined;
+    throw e;
+  }
 }

@@ -1,8 +1,20 @@
 // Lookups over decoded line tables: pc -> file:line:column, and file:line -> the address ranges that implement it.
 import { LineFile, LineProgram, LineRow, ROW_END, ROW_STMT, RowTable } from './lines';
 
-export interface LineHit { file: string; line: number; column: number; isStmt: boolean; discriminator: number; lo: bigint; hi: bigint }
-export interface AddressRange { lo: bigint; hi: bigint; line: number }
+export interface LineHit {
+  file: string;
+  line: number;
+  column: number;
+  isStmt: boolean;
+  discriminator: number;
+  lo: bigint;
+  hi: bigint;
+}
+export interface AddressRange {
+  lo: bigint;
+  hi: bigint;
+  line: number;
+}
 
 const split = (a: bigint): [number, number] => [Number((a >> 32n) & 0xffffffffn), Number(a & 0xffffffffn)];
 const join = (hi: number, lo: number): bigint => (BigInt(hi) << 32n) | BigInt(lo);
@@ -13,8 +25,13 @@ const join = (hi: number, lo: number): bigint => (BigInt(hi) << 32n) | BigInt(lo
  */
 export class LineIndex {
   private count = 0;
-  private sHi: Uint32Array; private sLo: Uint32Array; private eHi: Uint32Array; private eLo: Uint32Array;
-  private prog: Uint32Array; private rowIx: Uint32Array; private stmtIx: Uint32Array;
+  private sHi: Uint32Array;
+  private sLo: Uint32Array;
+  private eHi: Uint32Array;
+  private eLo: Uint32Array;
+  private prog: Uint32Array;
+  private rowIx: Uint32Array;
+  private stmtIx: Uint32Array;
   private maxSpan = 0;
 
   constructor(readonly programs: LineProgram[]) {
@@ -24,24 +41,46 @@ export class LineIndex {
     programs.forEach((p, pi) => {
       const t = p.table;
       let s = 0;
-      for (let i = 0; i < t.length; i++) if (t.flags[i] & ROW_END) { if (i > s) seqs.push({ p: pi, s, e: i }); s = i + 1; }
+      for (let i = 0; i < t.length; i++)
+        if (t.flags[i] & ROW_END) {
+          if (i > s) seqs.push({ p: pi, s, e: i });
+          s = i + 1;
+        }
       total += t.length;
     });
-    seqs.sort((a, b) => { const ta = programs[a.p].table, tb = programs[b.p].table; return ta.hi[a.s] - tb.hi[b.s] || ta.lo[a.s] - tb.lo[b.s]; });
-    this.sHi = new Uint32Array(total); this.sLo = new Uint32Array(total); this.eHi = new Uint32Array(total); this.eLo = new Uint32Array(total);
-    this.prog = new Uint32Array(total); this.rowIx = new Uint32Array(total); this.stmtIx = new Uint32Array(total);
+    seqs.sort((a, b) => {
+      const ta = programs[a.p].table,
+        tb = programs[b.p].table;
+      return ta.hi[a.s] - tb.hi[b.s] || ta.lo[a.s] - tb.lo[b.s];
+    });
+    this.sHi = new Uint32Array(total);
+    this.sLo = new Uint32Array(total);
+    this.eHi = new Uint32Array(total);
+    this.eLo = new Uint32Array(total);
+    this.prog = new Uint32Array(total);
+    this.rowIx = new Uint32Array(total);
+    this.stmtIx = new Uint32Array(total);
     let sorted = true;
     for (const q of seqs) {
       const t = programs[q.p].table;
       for (let i = q.s; i < q.e; i++) {
         if (t.cmp(i + 1, t.hi[i], t.lo[i]) <= 0) continue;
         let stmt = i;
-        for (let j = i; !(t.flags[stmt] & ROW_STMT) && j > q.s && t.cmp(j - 1, t.hi[i], t.lo[i]) === 0 && t.line[j - 1] !== 0; j--) {
+        for (
+          let j = i;
+          !(t.flags[stmt] & ROW_STMT) && j > q.s && t.cmp(j - 1, t.hi[i], t.lo[i]) === 0 && t.line[j - 1] !== 0;
+          j--
+        ) {
           if (t.flags[j - 1] & ROW_STMT) stmt = j - 1;
         }
         const n = this.count++;
-        this.sHi[n] = t.hi[i]; this.sLo[n] = t.lo[i]; this.eHi[n] = t.hi[i + 1]; this.eLo[n] = t.lo[i + 1];
-        this.prog[n] = q.p; this.rowIx[n] = i; this.stmtIx[n] = stmt;
+        this.sHi[n] = t.hi[i];
+        this.sLo[n] = t.lo[i];
+        this.eHi[n] = t.hi[i + 1];
+        this.eLo[n] = t.lo[i + 1];
+        this.prog[n] = q.p;
+        this.rowIx[n] = i;
+        this.stmtIx[n] = stmt;
         const len = (t.hi[i + 1] - t.hi[i]) * 4294967296 + (t.lo[i + 1] - t.lo[i]);
         if (len > this.maxSpan) this.maxSpan = len;
         if (n > 0 && (this.sHi[n - 1] - t.hi[i] || this.sLo[n - 1] - t.lo[i]) > 0) sorted = false;
@@ -64,10 +103,12 @@ export class LineIndex {
 
   /** Index of the last span starting at or below (hi, lo), or -1. */
   private lastAtOrBelow(hi: number, lo: number): number {
-    let a = 0, b = this.count;
+    let a = 0,
+      b = this.count;
     while (a < b) {
       const m = (a + b) >>> 1;
-      if ((this.sHi[m] - hi || this.sLo[m] - lo) <= 0) a = m + 1; else b = m;
+      if ((this.sHi[m] - hi || this.sLo[m] - lo) <= 0) a = m + 1;
+      else b = m;
     }
     return a - 1;
   }
@@ -82,8 +123,15 @@ export class LineIndex {
         const p = this.programs[this.prog[i]];
         const r = style === 'gdb' ? this.stmtIx[i] : this.rowIx[i];
         const t = p.table;
-        return { file: p.files[t.file[r]]?.path ?? '', line: t.line[r], column: t.column[r], isStmt: (t.flags[r] & ROW_STMT) !== 0,
-          discriminator: t.disc[r], lo: join(this.sHi[i], this.sLo[i]), hi: join(this.eHi[i], this.eLo[i]) };
+        return {
+          file: p.files[t.file[r]]?.path ?? '',
+          line: t.line[r],
+          column: t.column[r],
+          isStmt: (t.flags[r] & ROW_STMT) !== 0,
+          discriminator: t.disc[r],
+          lo: join(this.sHi[i], this.sLo[i]),
+          hi: join(this.eHi[i], this.eLo[i]),
+        };
       }
     }
     return undefined;
@@ -98,9 +146,13 @@ export class LineIndex {
     // A checkout moved since the ELF was built (a CI clone, another machine) has other absolute paths; then the
     // files sharing the most trailing path components with the query match, the basename at least.
     const exact = this.programs.some((p) => p.files.some((f) => f.path !== '' && pathMatches(f.path, file)));
-    const best = exact ? 0 : Math.max(0, ...this.programs.flatMap((p) => p.files.map((f) => trailingMatch(f.path, file))));
+    const best = exact
+      ? 0
+      : Math.max(0, ...this.programs.flatMap((p) => p.files.map((f) => trailingMatch(f.path, file))));
     for (const p of this.programs) {
-      const matching = p.files.map((f) => f.path !== '' && (exact ? pathMatches(f.path, file) : best > 0 && trailingMatch(f.path, file) === best));
+      const matching = p.files.map(
+        (f) => f.path !== '' && (exact ? pathMatches(f.path, file) : best > 0 && trailingMatch(f.path, file) === best),
+      );
       if (!matching.some(Boolean)) continue;
       const t = p.table;
       for (let i = 0; i + 1 < t.length; i++) {
@@ -123,7 +175,9 @@ export class LineIndex {
     const merged: AddressRange[] = [];
     for (const r of ranges) {
       const last = merged[merged.length - 1];
-      if (last && r.lo <= last.hi) { if (r.hi > last.hi) last.hi = r.hi; } else merged.push({ ...r });
+      if (last && r.lo <= last.hi) {
+        if (r.hi > last.hi) last.hi = r.hi;
+      } else merged.push({ ...r });
     }
     return merged;
   }
@@ -146,12 +200,15 @@ export class LineIndex {
     return out;
   }
 
-  files(prog: number): LineFile[] { return this.programs[prog].files; }
+  files(prog: number): LineFile[] {
+    return this.programs[prog].files;
+  }
 }
 
 /** How many trailing path components two paths share (0 when even the basenames differ). */
 export function trailingMatch(full: string, query: string): number {
-  const a = normalise(full.replace(/\\/g, '/')).split('/'), b = normalise(query.replace(/\\/g, '/')).split('/');
+  const a = normalise(full.replace(/\\/g, '/')).split('/'),
+    b = normalise(query.replace(/\\/g, '/')).split('/');
   let n = 0;
   while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
   return n;

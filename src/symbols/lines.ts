@@ -14,7 +14,12 @@ export interface LineRow {
   discriminator: number;
 }
 
-export interface LineFile { name: string; dir: string; path: string; md5?: string }
+export interface LineFile {
+  name: string;
+  dir: string;
+  path: string;
+  md5?: string;
+}
 
 export interface LineProgram {
   offset: number;
@@ -26,7 +31,9 @@ export interface LineProgram {
   truncated?: string;
 }
 
-export const ROW_STMT = 1, ROW_END = 2, ROW_PROLOGUE_END = 4;
+export const ROW_STMT = 1,
+  ROW_END = 2,
+  ROW_PROLOGUE_END = 4;
 const TWO32 = 4294967296;
 
 /**
@@ -35,52 +42,107 @@ const TWO32 = 4294967296;
  */
 export class RowTable {
   length = 0;
-  hi: Uint32Array; lo: Uint32Array; file: Uint32Array; line: Uint32Array; column: Uint32Array; flags: Uint8Array; disc: Uint32Array;
+  hi: Uint32Array;
+  lo: Uint32Array;
+  file: Uint32Array;
+  line: Uint32Array;
+  column: Uint32Array;
+  flags: Uint8Array;
+  disc: Uint32Array;
 
   /** `capacity` is a guess from the program's size: growing by doubling dominated loading a kernel's 2,000 tables. */
   constructor(capacity = 64) {
     const n = Math.max(16, capacity | 0);
-    this.hi = new Uint32Array(n); this.lo = new Uint32Array(n); this.file = new Uint32Array(n); this.line = new Uint32Array(n);
-    this.column = new Uint32Array(n); this.flags = new Uint8Array(n); this.disc = new Uint32Array(n);
+    this.hi = new Uint32Array(n);
+    this.lo = new Uint32Array(n);
+    this.file = new Uint32Array(n);
+    this.line = new Uint32Array(n);
+    this.column = new Uint32Array(n);
+    this.flags = new Uint8Array(n);
+    this.disc = new Uint32Array(n);
   }
 
   push(hi: number, lo: number, file: number, line: number, column: number, flags: number, disc: number): void {
     if (this.length === this.hi.length) this.grow();
     const i = this.length++;
-    this.hi[i] = hi; this.lo[i] = lo; this.file[i] = file; this.line[i] = line; this.column[i] = column; this.flags[i] = flags; this.disc[i] = disc;
+    this.hi[i] = hi;
+    this.lo[i] = lo;
+    this.file[i] = file;
+    this.line[i] = line;
+    this.column[i] = column;
+    this.flags[i] = flags;
+    this.disc[i] = disc;
   }
 
   private grow(): void {
     const n = this.hi.length * 2;
-    const g = <T extends Uint32Array | Uint8Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(n); b.set(a); return b; };
-    this.hi = g(this.hi); this.lo = g(this.lo); this.file = g(this.file); this.line = g(this.line);
-    this.column = g(this.column); this.flags = g(this.flags); this.disc = g(this.disc);
+    const g = <T extends Uint32Array | Uint8Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(n);
+      b.set(a);
+      return b;
+    };
+    this.hi = g(this.hi);
+    this.lo = g(this.lo);
+    this.file = g(this.file);
+    this.line = g(this.line);
+    this.column = g(this.column);
+    this.flags = g(this.flags);
+    this.disc = g(this.disc);
   }
 
-  addr(i: number): bigint { return (BigInt(this.hi[i]) << 32n) | BigInt(this.lo[i]); }
+  addr(i: number): bigint {
+    return (BigInt(this.hi[i]) << 32n) | BigInt(this.lo[i]);
+  }
 
   /** Compares row i's address with (hi, lo). */
-  cmp(i: number, hi: number, lo: number): number { return this.hi[i] - hi || this.lo[i] - lo; }
+  cmp(i: number, hi: number, lo: number): number {
+    return this.hi[i] - hi || this.lo[i] - lo;
+  }
 
   row(i: number): LineRow {
     const f = this.flags[i];
-    return { addr: this.addr(i), file: this.file[i], line: this.line[i], column: this.column[i], isStmt: (f & ROW_STMT) !== 0,
-      endSequence: (f & ROW_END) !== 0, prologueEnd: (f & ROW_PROLOGUE_END) !== 0, discriminator: this.disc[i] };
+    return {
+      addr: this.addr(i),
+      file: this.file[i],
+      line: this.line[i],
+      column: this.column[i],
+      isStmt: (f & ROW_STMT) !== 0,
+      endSequence: (f & ROW_END) !== 0,
+      prologueEnd: (f & ROW_PROLOGUE_END) !== 0,
+      discriminator: this.disc[i],
+    };
   }
 }
 
 /** Strings a version 5 header may refer to, and the CU's compile directory that a version 4 header leaves implicit. */
 export interface LineContext {
-  lineStr?: Uint8Array; str?: Uint8Array; compDir?: string; addressSize?: number;
+  lineStr?: Uint8Array;
+  str?: Uint8Array;
+  compDir?: string;
+  addressSize?: number;
   /** Only the header (files): what matching a source path needs, without running the program. */
   headerOnly?: boolean;
 }
 
-const DW_LNS_copy = 1, DW_LNS_advance_pc = 2, DW_LNS_advance_line = 3, DW_LNS_set_file = 4, DW_LNS_set_column = 5,
-  DW_LNS_negate_stmt = 6, DW_LNS_set_basic_block = 7, DW_LNS_const_add_pc = 8, DW_LNS_fixed_advance_pc = 9,
-  DW_LNS_set_prologue_end = 10, DW_LNS_set_epilogue_begin = 11, DW_LNS_set_isa = 12;
-const DW_LNE_end_sequence = 1, DW_LNE_set_address = 2, DW_LNE_define_file = 3, DW_LNE_set_discriminator = 4;
-const DW_LNCT_path = 1, DW_LNCT_directory_index = 2, DW_LNCT_MD5 = 5;
+const DW_LNS_copy = 1,
+  DW_LNS_advance_pc = 2,
+  DW_LNS_advance_line = 3,
+  DW_LNS_set_file = 4,
+  DW_LNS_set_column = 5,
+  DW_LNS_negate_stmt = 6,
+  DW_LNS_set_basic_block = 7,
+  DW_LNS_const_add_pc = 8,
+  DW_LNS_fixed_advance_pc = 9,
+  DW_LNS_set_prologue_end = 10,
+  DW_LNS_set_epilogue_begin = 11,
+  DW_LNS_set_isa = 12;
+const DW_LNE_end_sequence = 1,
+  DW_LNE_set_address = 2,
+  DW_LNE_define_file = 3,
+  DW_LNE_set_discriminator = 4;
+const DW_LNCT_path = 1,
+  DW_LNCT_directory_index = 2,
+  DW_LNCT_MD5 = 5;
 
 export function joinPath(dir: string, name: string): string {
   if (name.startsWith('/') || dir === '') return name;
@@ -95,7 +157,10 @@ export function parseLineProgram(section: Uint8Array, offset: number, ctx: LineC
   const version = r.u16();
   if (version < 2 || version > 5) r.fail(`unsupported line table version ${version}`);
   let addressSize = ctx.addressSize ?? 8;
-  if (version >= 5) { addressSize = r.u8(); r.u8(); /* segment selector size */ }
+  if (version >= 5) {
+    addressSize = r.u8();
+    r.u8(); /* segment selector size */
+  }
   const headerLength = r.offset(is64);
   const programStart = r.pos + headerLength;
   if (programStart > end) r.fail('header length past the end of the unit');
@@ -133,7 +198,9 @@ export function parseLineProgram(section: Uint8Array, offset: number, ctx: LineC
     const fileFormat = readFormat();
     const fileCount = r.uleb();
     for (let i = 0; i < fileCount; i++) {
-      let name = '', dirIndex = 0, md5: string | undefined;
+      let name = '',
+        dirIndex = 0,
+        md5: string | undefined;
       for (const [ct, form] of fileFormat) {
         const v = readEntryForm(r, form, is64, ctx);
         if (ct === DW_LNCT_path) name = String(v);
@@ -155,7 +222,9 @@ export function parseLineProgram(section: Uint8Array, offset: number, ctx: LineC
     for (;;) {
       const name = r.cstr();
       if (name === '') break;
-      const dirIndex = r.uleb(); r.uleb(); r.uleb();
+      const dirIndex = r.uleb();
+      r.uleb();
+      r.uleb();
       const dir = dirs[dirIndex] ?? '';
       files.push({ name, dir, path: joinPath(dir, name) });
     }
@@ -166,20 +235,60 @@ export function parseLineProgram(section: Uint8Array, offset: number, ctx: LineC
   const table = new RowTable(ctx.headerOnly ? 0 : (end - programStart) / 3);
   let cached: LineRow[] | undefined;
   const program: LineProgram = {
-    offset, version, files, table,
-    get rows() { if (!cached) { cached = []; for (let i = 0; i < table.length; i++) cached.push(table.row(i)); } return cached; },
+    offset,
+    version,
+    files,
+    table,
+    get rows() {
+      if (!cached) {
+        cached = [];
+        for (let i = 0; i < table.length; i++) cached.push(table.row(i));
+      }
+      return cached;
+    },
   };
   // The address is kept as two halves in plain numbers: exact for all 64 bits without a BigInt per row.
-  let hi = 0, lo = 0, opIndex = 0, file = 1, line = 1, column = 0, isStmt = defaultIsStmt;
-  let prologueEnd = false, discriminator = 0;
-  const reset = () => { hi = 0; lo = 0; opIndex = 0; file = 1; line = 1; column = 0; isStmt = defaultIsStmt; prologueEnd = false; discriminator = 0; };
+  let hi = 0,
+    lo = 0,
+    opIndex = 0,
+    file = 1,
+    line = 1,
+    column = 0,
+    isStmt = defaultIsStmt;
+  let prologueEnd = false,
+    discriminator = 0;
+  const reset = () => {
+    hi = 0;
+    lo = 0;
+    opIndex = 0;
+    file = 1;
+    line = 1;
+    column = 0;
+    isStmt = defaultIsStmt;
+    prologueEnd = false;
+    discriminator = 0;
+  };
   const emit = (endSequence: boolean) => {
-    table.push(hi, lo, file, line >>> 0, column, (isStmt ? ROW_STMT : 0) | (endSequence ? ROW_END : 0) | (prologueEnd ? ROW_PROLOGUE_END : 0), discriminator);
-    prologueEnd = false; discriminator = 0;
+    table.push(
+      hi,
+      lo,
+      file,
+      line >>> 0,
+      column,
+      (isStmt ? ROW_STMT : 0) | (endSequence ? ROW_END : 0) | (prologueEnd ? ROW_PROLOGUE_END : 0),
+      discriminator,
+    );
+    prologueEnd = false;
+    discriminator = 0;
   };
   const addToAddr = (delta: number) => {
     lo += delta;
-    if (lo >= TWO32 || lo < 0) { const carry = Math.floor(lo / TWO32); lo -= carry * TWO32; hi = (hi + carry) % TWO32; if (hi < 0) hi += TWO32; }
+    if (lo >= TWO32 || lo < 0) {
+      const carry = Math.floor(lo / TWO32);
+      lo -= carry * TWO32;
+      hi = (hi + carry) % TWO32;
+      if (hi < 0) hi += TWO32;
+    }
   };
   const advance = (opAdvance: number) => {
     if (maxOps === 1) addToAddr(minInstLength * opAdvance);
@@ -203,31 +312,60 @@ export function parseLineProgram(section: Uint8Array, offset: number, ctx: LineC
         const next = r.pos + len;
         if (len === 0 || next > end) r.fail('bad extended opcode length');
         const sub = r.u8();
-        if (sub === DW_LNE_end_sequence) { emit(true); reset(); }
-        else if (sub === DW_LNE_set_address) {
+        if (sub === DW_LNE_end_sequence) {
+          emit(true);
+          reset();
+        } else if (sub === DW_LNE_set_address) {
           const a = r.uint(Math.min(len - 1, 8) || addressSize);
-          hi = Number(a >> 32n); lo = Number(a & 0xffffffffn); opIndex = 0;
-        }
-        else if (sub === DW_LNE_define_file) {
-          const name = r.cstr(); const d = r.uleb(); r.uleb(); r.uleb();
+          hi = Number(a >> 32n);
+          lo = Number(a & 0xffffffffn);
+          opIndex = 0;
+        } else if (sub === DW_LNE_define_file) {
+          const name = r.cstr();
+          const d = r.uleb();
+          r.uleb();
+          r.uleb();
           const dir = dirs[d] ?? '';
           files.push({ name, dir, path: joinPath(dir, name) });
         } else if (sub === DW_LNE_set_discriminator) discriminator = r.uleb();
         r.seek(next);
       } else {
         switch (op) {
-          case DW_LNS_copy: emit(false); break;
-          case DW_LNS_advance_pc: advance(r.uleb()); break;
-          case DW_LNS_advance_line: line += r.sleb(); break;
-          case DW_LNS_set_file: file = r.uleb(); break;
-          case DW_LNS_set_column: column = r.uleb(); break;
-          case DW_LNS_negate_stmt: isStmt = !isStmt; break;
-          case DW_LNS_set_basic_block: break;
-          case DW_LNS_const_add_pc: advance(Math.floor((255 - opcodeBase) / lineRange)); break;
-          case DW_LNS_fixed_advance_pc: addToAddr(r.u16()); opIndex = 0; break;
-          case DW_LNS_set_prologue_end: prologueEnd = true; break;
-          case DW_LNS_set_epilogue_begin: break;
-          case DW_LNS_set_isa: r.uleb(); break;
+          case DW_LNS_copy:
+            emit(false);
+            break;
+          case DW_LNS_advance_pc:
+            advance(r.uleb());
+            break;
+          case DW_LNS_advance_line:
+            line += r.sleb();
+            break;
+          case DW_LNS_set_file:
+            file = r.uleb();
+            break;
+          case DW_LNS_set_column:
+            column = r.uleb();
+            break;
+          case DW_LNS_negate_stmt:
+            isStmt = !isStmt;
+            break;
+          case DW_LNS_set_basic_block:
+            break;
+          case DW_LNS_const_add_pc:
+            advance(Math.floor((255 - opcodeBase) / lineRange));
+            break;
+          case DW_LNS_fixed_advance_pc:
+            addToAddr(r.u16());
+            opIndex = 0;
+            break;
+          case DW_LNS_set_prologue_end:
+            prologueEnd = true;
+            break;
+          case DW_LNS_set_epilogue_begin:
+            break;
+          case DW_LNS_set_isa:
+            r.uleb();
+            break;
           default:
             // Unknown standard opcode: the header says how many ULEB operands to skip.
             for (let i = 0; i < stdLengths[op]; i++) r.uleb();
@@ -243,18 +381,45 @@ export function parseLineProgram(section: Uint8Array, offset: number, ctx: LineC
 }
 
 /** Reads one value of a version 5 directory or file entry: a string, a number or (for MD5) 16 bytes. */
-function readEntryForm(r: ByteReader, form: number, is64: boolean, ctx: LineContext): string | number | bigint | Uint8Array {
+function readEntryForm(
+  r: ByteReader,
+  form: number,
+  is64: boolean,
+  ctx: LineContext,
+): string | number | bigint | Uint8Array {
   switch (form) {
-    case 0x08: return r.cstr(); // DW_FORM_string
-    case 0x1f: { const off = r.offset(is64); return ctx.lineStr ? stringAt(ctx.lineStr, off, '.debug_line_str') : ''; } // line_strp
-    case 0x0e: { const off = r.offset(is64); return ctx.str ? stringAt(ctx.str, off, '.debug_str') : ''; } // strp
-    case 0x0b: return r.u8(); // data1
-    case 0x05: return r.u16(); // data2
-    case 0x06: return r.u32(); // data4
-    case 0x07: return r.u64(); // data8
-    case 0x0f: return r.uleb(); // udata
-    case 0x1e: { const p = r.pos; r.skip(16); return r.bytes.slice(p, p + 16); } // data16
-    case 0x09: { const n = r.uleb(); const p = r.pos; r.skip(n); return r.bytes.slice(p, p + n); } // block
-    default: return r.fail(`unsupported form 0x${form.toString(16)} in line table header`);
+    case 0x08:
+      return r.cstr(); // DW_FORM_string
+    case 0x1f: {
+      const off = r.offset(is64);
+      return ctx.lineStr ? stringAt(ctx.lineStr, off, '.debug_line_str') : '';
+    } // line_strp
+    case 0x0e: {
+      const off = r.offset(is64);
+      return ctx.str ? stringAt(ctx.str, off, '.debug_str') : '';
+    } // strp
+    case 0x0b:
+      return r.u8(); // data1
+    case 0x05:
+      return r.u16(); // data2
+    case 0x06:
+      return r.u32(); // data4
+    case 0x07:
+      return r.u64(); // data8
+    case 0x0f:
+      return r.uleb(); // udata
+    case 0x1e: {
+      const p = r.pos;
+      r.skip(16);
+      return r.bytes.slice(p, p + 16);
+    } // data16
+    case 0x09: {
+      const n = r.uleb();
+      const p = r.pos;
+      r.skip(n);
+      return r.bytes.slice(p, p + n);
+    } // block
+    default:
+      return r.fail(`unsupported form 0x${form.toString(16)} in line table header`);
   }
 }

@@ -15,14 +15,18 @@ export interface LineLookup {
   rowsIn(lo: bigint, hi: bigint): LineRow[];
 }
 
-interface Arange { lo: bigint; hi: bigint; unit: number }
+interface Arange {
+  lo: bigint;
+  hi: bigint;
+  unit: number;
+}
 
 /** .debug_aranges: address ranges by unit offset, sorted; undefined when the section is missing or damaged. */
 function readAranges(data: Uint8Array): Arange[] | undefined {
   if (data.length === 0) return undefined;
   const out: Arange[] = [];
   try {
-    for (let off = 0; off < data.length;) {
+    for (let off = 0; off < data.length; ) {
       const r = new ByteReader(data, off, data.length, '.debug_aranges');
       const { end, is64 } = r.unitLength();
       r.end = end;
@@ -59,7 +63,12 @@ export class LineTables implements LineLookup {
   /** Units with lines but no aranges (an assembler that wrote none): always searched after the covering ones. */
   private readonly uncovered: Unit[] = [];
 
-  constructor(private readonly s: DebugSections, private readonly units: readonly Unit[], private readonly warnings: string[], aranges: Uint8Array) {
+  constructor(
+    private readonly s: DebugSections,
+    private readonly units: readonly Unit[],
+    private readonly warnings: string[],
+    aranges: Uint8Array,
+  ) {
     for (const u of units) this.unitsByOffset.set(u.offset, u);
     const a = readAranges(aranges);
     // Aranges that name units the info section does not have cannot be trusted to cover everything.
@@ -83,7 +92,13 @@ export class LineTables implements LineLookup {
 
   private parse(u: Unit, headerOnly: boolean): LineProgram | null {
     try {
-      const p = parseLineProgram(this.s.line, u.stmtList, { lineStr: this.s.lineStr, str: this.s.str, compDir: u.compDir, addressSize: u.addressSize, headerOnly });
+      const p = parseLineProgram(this.s.line, u.stmtList, {
+        lineStr: this.s.lineStr,
+        str: this.s.str,
+        compDir: u.compDir,
+        addressSize: u.addressSize,
+        headerOnly,
+      });
       if (p.truncated && !headerOnly) this.warnings.push(p.truncated);
       return p;
     } catch (e) {
@@ -97,13 +112,17 @@ export class LineTables implements LineLookup {
     const done = this.programs.get(u.stmtList);
     if (done !== undefined) return done ?? undefined;
     let h = this.headers.get(u.stmtList);
-    if (h === undefined) { h = this.parse(u, true); this.headers.set(u.stmtList, h); }
+    if (h === undefined) {
+      h = this.parse(u, true);
+      this.headers.set(u.stmtList, h);
+    }
     return h ?? undefined;
   }
 
   /** Every unit's program, in section order (what tools and tests list; parses everything). */
   all(): LineProgram[] {
-    const seen = new Set<number>(), out: LineProgram[] = [];
+    const seen = new Set<number>(),
+      out: LineProgram[] = [];
     for (const u of this.units) {
       if (u.stmtList < 0 || seen.has(u.stmtList)) continue;
       seen.add(u.stmtList);
@@ -133,8 +152,13 @@ export class LineTables implements LineLookup {
   private unitsAt(pc: bigint): Unit[] | undefined {
     const a = this.aranges;
     if (!a) return undefined;
-    let lo = 0, hi = a.length;
-    while (lo < hi) { const m = (lo + hi) >>> 1; if (a[m].lo <= pc) lo = m + 1; else hi = m; }
+    let lo = 0,
+      hi = a.length;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if (a[m].lo <= pc) lo = m + 1;
+      else hi = m;
+    }
     const out: Unit[] = [];
     // Ranges may overlap (code discarded at link time is left at 0): look back over every range that can cover pc.
     for (let i = lo - 1; i >= 0 && out.length < 8; i--) if (pc < a[i].hi) out.push(this.unitsByOffset.get(a[i].unit)!);
@@ -173,10 +197,13 @@ export class LineTables implements LineLookup {
     const exact = withFiles.some((x) => x.files.some((f) => f.path !== '' && pathMatches(f.path, file)));
     const best = exact ? 0 : Math.max(0, ...withFiles.flatMap((x) => x.files.map((f) => trailingMatch(f.path, file))));
     if (!exact && best === 0) return [];
-    const seen = new Set<number>(), chosen: LineProgram[] = [];
+    const seen = new Set<number>(),
+      chosen: LineProgram[] = [];
     for (const x of withFiles) {
       if (seen.has(x.u.stmtList)) continue;
-      const matches = x.files.some((f) => f.path !== '' && (exact ? pathMatches(f.path, file) : trailingMatch(f.path, file) === best));
+      const matches = x.files.some(
+        (f) => f.path !== '' && (exact ? pathMatches(f.path, file) : trailingMatch(f.path, file) === best),
+      );
       if (!matches) continue;
       seen.add(x.u.stmtList);
       const p = this.programFor(x.u);

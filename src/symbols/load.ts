@@ -28,9 +28,17 @@ export function loadDebugInfo(bytes: Uint8Array): LoadedDebugInfo {
   const warnings: string[] = [];
   const sec = (name: string) => elf.section(name)?.data ?? EMPTY;
   const s: DebugSections = {
-    info: sec('.debug_info'), abbrev: sec('.debug_abbrev'), str: sec('.debug_str'), lineStr: sec('.debug_line_str'),
-    strOffsets: sec('.debug_str_offsets'), addr: sec('.debug_addr'), ranges: sec('.debug_ranges'), rnglists: sec('.debug_rnglists'),
-    loc: sec('.debug_loc'), loclists: sec('.debug_loclists'), line: sec('.debug_line'),
+    info: sec('.debug_info'),
+    abbrev: sec('.debug_abbrev'),
+    str: sec('.debug_str'),
+    lineStr: sec('.debug_line_str'),
+    strOffsets: sec('.debug_str_offsets'),
+    addr: sec('.debug_addr'),
+    ranges: sec('.debug_ranges'),
+    rnglists: sec('.debug_rnglists'),
+    loc: sec('.debug_loc'),
+    loclists: sec('.debug_loclists'),
+    line: sec('.debug_line'),
   };
   const symtab = new SymbolTable(elf);
   const dwarf = new DwarfInfo(s);
@@ -40,12 +48,32 @@ export function loadDebugInfo(bytes: Uint8Array): LoadedDebugInfo {
   if (dwarf.units.length === 0 && s.line.length > 0) {
     const programs = standaloneLines(s, warnings);
     const lines = new LineIndex(programs);
-    return { elf, symtab, dwarf, programs, programFor: () => undefined, lines, functions: new FunctionIndex(dwarf, () => undefined), warnings };
+    return {
+      elf,
+      symtab,
+      dwarf,
+      programs,
+      programFor: () => undefined,
+      lines,
+      functions: new FunctionIndex(dwarf, () => undefined),
+      warnings,
+    };
   }
   const tables = new LineTables(s, dwarf.units, warnings, sec('.debug_aranges'));
   const programFor = (u: Unit) => tables.programFor(u);
   const functions = new FunctionIndex(dwarf, programFor);
-  return { elf, symtab, dwarf, get programs() { return tables.all(); }, programFor, lines: tables, functions, warnings };
+  return {
+    elf,
+    symtab,
+    dwarf,
+    get programs() {
+      return tables.all();
+    },
+    programFor,
+    lines: tables,
+    functions,
+    warnings,
+  };
 }
 
 function standaloneLines(s: DebugSections, warnings: string[]): LineProgram[] {
@@ -56,7 +84,10 @@ function standaloneLines(s: DebugSections, warnings: string[]): LineProgram[] {
       const p = parseLineProgram(s.line, off, { lineStr: s.lineStr, str: s.str });
       byOffset.set(off, p);
       const len = new DataView(s.line.buffer, s.line.byteOffset + off).getUint32(0, true);
-      off += len === 0xffffffff ? 12 + Number(new DataView(s.line.buffer, s.line.byteOffset + off + 4).getBigUint64(0, true)) : 4 + len;
+      off +=
+        len === 0xffffffff
+          ? 12 + Number(new DataView(s.line.buffer, s.line.byteOffset + off + 4).getBigUint64(0, true))
+          : 4 + len;
     } catch (e) {
       if (!(e instanceof SymbolError)) throw e;
       warnings.push(e.message);

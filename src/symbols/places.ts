@@ -16,9 +16,18 @@ export function lineOf(all: readonly Symbols[], pc: number): { file: string; lin
  * The variable at an address, as a person would write it: `counter`, `slots[3]`, `table[2]+8`, `buf+12`, from the
  * ELF symbol that contains it and its DWARF type (for arrays), with that type as gdb spells it.
  */
-export function variableAt(all: readonly Symbols[], address: number): { name: string | null; base: string | null; type: string | null } {
+export function variableAt(
+  all: readonly Symbols[],
+  address: number,
+): { name: string | null; base: string | null; type: string | null } {
   let syms: Symbols | undefined, s: { name: string; offset: bigint } | undefined;
-  for (const x of all) { s = x.symbolAt(BigInt(address)); if (s) { syms = x; break; } }
+  for (const x of all) {
+    s = x.symbolAt(BigInt(address));
+    if (s) {
+      syms = x;
+      break;
+    }
+  }
   if (!syms || !s) return { name: null, base: null, type: null };
   const g = syms.globalVariable(s.name, () => undefined);
   const off = Number(s.offset);

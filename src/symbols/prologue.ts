@@ -17,7 +17,8 @@ function locationsValid(unit: Unit): boolean {
     while (stack.length > 0 && !v) {
       const d = stack.pop()!;
       const f = d.form(AT.location);
-      if (f === FORM.sec_offset || f === FORM.loclistx || ((f === FORM.data4 || f === FORM.data8) && unit.version < 4)) v = true;
+      if (f === FORM.sec_offset || f === FORM.loclistx || ((f === FORM.data4 || f === FORM.data8) && unit.version < 4))
+        v = true;
       for (const c of d.children) stack.push(c);
     }
   }
@@ -34,7 +35,12 @@ export function prologueEnd(info: LoadedDebugInfo, funcAddr: bigint): bigint {
   // Like gdb, trust optimised GCC code's locations from the first instruction: when a unit uses location lists,
   // variables are described correctly everywhere, and the first line's code may already be the function body.
   if (fn && fn.lo === funcAddr && locationsValid(fn.die.unit)) return funcAddr;
-  const hi = fn && fn.lo === funcAddr ? fn.hi : info.symtab.at(funcAddr)?.size ? funcAddr + info.symtab.at(funcAddr)!.size : funcAddr + 0x1000n;
+  const hi =
+    fn && fn.lo === funcAddr
+      ? fn.hi
+      : info.symtab.at(funcAddr)?.size
+        ? funcAddr + info.symtab.at(funcAddr)!.size
+        : funcAddr + 0x1000n;
   const rows = info.lines.rowsIn(funcAddr, hi);
   const marked = rows.find((r) => r.prologueEnd);
   if (marked) return marked.addr;

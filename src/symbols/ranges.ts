@@ -3,8 +3,15 @@ import { ByteReader } from './bytes';
 import { AT, FORM, isConstForm } from './dwarf';
 import { Die, DwarfInfo, Unit } from './info';
 
-export interface PcRange { lo: bigint; hi: bigint }
-export interface LocEntry { lo: bigint; hi: bigint; expr: Uint8Array }
+export interface PcRange {
+  lo: bigint;
+  hi: bigint;
+}
+export interface LocEntry {
+  lo: bigint;
+  hi: bigint;
+  expr: Uint8Array;
+}
 
 const MAX_ENTRIES = 1 << 16;
 
@@ -21,7 +28,8 @@ export function dieRanges(dw: DwarfInfo, die: Die): PcRange[] {
     const high = die.get(AT.high_pc);
     if (typeof high !== 'number' && typeof high !== 'bigint') return [];
     // In DWARF 4+, a constant-class high_pc is a length from low_pc.
-    const hi = highForm !== undefined && isConstForm(highForm) ? low + BigInt(high as number | bigint) : (high as bigint);
+    const hi =
+      highForm !== undefined && isConstForm(highForm) ? low + BigInt(high as number | bigint) : (high as bigint);
     return hi > low ? [{ lo: low, hi }] : [];
   }
   return [];
@@ -36,9 +44,13 @@ export function rangeList(dw: DwarfInfo, unit: Unit, value: number, isIndex: boo
     const r = new ByteReader(dw.s.ranges, value, dw.s.ranges.length, '.debug_ranges');
     let base = unit.baseAddress;
     for (let n = 0; n < MAX_ENTRIES; n++) {
-      const a = r.uint(size), b = r.uint(size);
+      const a = r.uint(size),
+        b = r.uint(size);
       if (a === 0n && b === 0n) break;
-      if (a === maxAddr) { base = b; continue; }
+      if (a === maxAddr) {
+        base = b;
+        continue;
+      }
       if (b > a) out.push({ lo: base + a, hi: base + b });
     }
     return out;
@@ -52,20 +64,50 @@ export function rangeList(dw: DwarfInfo, unit: Unit, value: number, isIndex: boo
     const kind = r.u8();
     if (kind === 0) break; // end_of_list
     switch (kind) {
-      case 1: base = dw.addrx(unit, r.uleb()); break; // base_addressx
-      case 2: { const a = dw.addrx(unit, r.uleb()), b = dw.addrx(unit, r.uleb()); push(out, a, b); break; } // startx_endx
-      case 3: { const a = dw.addrx(unit, r.uleb()); push(out, a, a + BigInt(r.uleb())); break; } // startx_length
-      case 4: { const a = r.uleb(), b = r.uleb(); push(out, base + BigInt(a), base + BigInt(b)); break; } // offset_pair
-      case 5: base = r.uint(size); break; // base_address
-      case 6: { const a = r.uint(size), b = r.uint(size); push(out, a, b); break; } // start_end
-      case 7: { const a = r.uint(size); push(out, a, a + BigInt(r.uleb())); break; } // start_length
-      default: r.fail(`unknown range list entry ${kind}`);
+      case 1:
+        base = dw.addrx(unit, r.uleb());
+        break; // base_addressx
+      case 2: {
+        const a = dw.addrx(unit, r.uleb()),
+          b = dw.addrx(unit, r.uleb());
+        push(out, a, b);
+        break;
+      } // startx_endx
+      case 3: {
+        const a = dw.addrx(unit, r.uleb());
+        push(out, a, a + BigInt(r.uleb()));
+        break;
+      } // startx_length
+      case 4: {
+        const a = r.uleb(),
+          b = r.uleb();
+        push(out, base + BigInt(a), base + BigInt(b));
+        break;
+      } // offset_pair
+      case 5:
+        base = r.uint(size);
+        break; // base_address
+      case 6: {
+        const a = r.uint(size),
+          b = r.uint(size);
+        push(out, a, b);
+        break;
+      } // start_end
+      case 7: {
+        const a = r.uint(size);
+        push(out, a, a + BigInt(r.uleb()));
+        break;
+      } // start_length
+      default:
+        r.fail(`unknown range list entry ${kind}`);
     }
   }
   return out;
 }
 
-function push(out: PcRange[], lo: bigint, hi: bigint): void { if (hi > lo) out.push({ lo, hi }); }
+function push(out: PcRange[], lo: bigint, hi: bigint): void {
+  if (hi > lo) out.push({ lo, hi });
+}
 
 /** Resolves an index into the offset table that follows a DWARF 5 list section's header. */
 function listIndex(sec: Uint8Array, unit: Unit, base: number, index: number, name: string): number {
@@ -83,11 +125,16 @@ export function locationList(dw: DwarfInfo, unit: Unit, value: number, isIndex: 
     const r = new ByteReader(dw.s.loc, value, dw.s.loc.length, '.debug_loc');
     let base = unit.baseAddress;
     for (let n = 0; n < MAX_ENTRIES; n++) {
-      const a = r.uint(size), b = r.uint(size);
+      const a = r.uint(size),
+        b = r.uint(size);
       if (a === 0n && b === 0n) break;
-      if (a === maxAddr) { base = b; continue; }
+      if (a === maxAddr) {
+        base = b;
+        continue;
+      }
       const len = r.u16();
-      const p = r.pos; r.skip(len);
+      const p = r.pos;
+      r.skip(len);
       out.push({ lo: base + a, hi: base + b, expr: r.bytes.subarray(p, p + len) });
     }
     return out;
@@ -96,20 +143,59 @@ export function locationList(dw: DwarfInfo, unit: Unit, value: number, isIndex: 
   const offset = isIndex ? listIndex(sec, unit, unit.loclistsBase, value, '.debug_loclists') : value;
   const r = new ByteReader(sec, offset, sec.length, '.debug_loclists');
   let base = unit.baseAddress;
-  const expr = (): Uint8Array => { const len = r.uleb(); const p = r.pos; r.skip(len); return r.bytes.subarray(p, p + len); };
+  const expr = (): Uint8Array => {
+    const len = r.uleb();
+    const p = r.pos;
+    r.skip(len);
+    return r.bytes.subarray(p, p + len);
+  };
   for (let n = 0; n < MAX_ENTRIES; n++) {
     const kind = r.u8();
     if (kind === 0) break; // end_of_list
     switch (kind) {
-      case 1: base = dw.addrx(unit, r.uleb()); break; // base_addressx
-      case 2: { const a = dw.addrx(unit, r.uleb()), b = dw.addrx(unit, r.uleb()); out.push({ lo: a, hi: b, expr: expr() }); break; }
-      case 3: { const a = dw.addrx(unit, r.uleb()); const b = a + BigInt(r.uleb()); out.push({ lo: a, hi: b, expr: expr() }); break; }
-      case 4: { const a = base + BigInt(r.uleb()), b = base + BigInt(r.uleb()); out.push({ lo: a, hi: b, expr: expr() }); break; }
-      case 5: { const e = expr(); out.push({ lo: 0n, hi: maxAddr, expr: e }); break; } // default_location
-      case 6: base = r.uint(size); break;
-      case 7: { const a = r.uint(size), b = r.uint(size); out.push({ lo: a, hi: b, expr: expr() }); break; }
-      case 8: { const a = r.uint(size); const b = a + BigInt(r.uleb()); out.push({ lo: a, hi: b, expr: expr() }); break; }
-      default: r.fail(`unknown location list entry ${kind}`);
+      case 1:
+        base = dw.addrx(unit, r.uleb());
+        break; // base_addressx
+      case 2: {
+        const a = dw.addrx(unit, r.uleb()),
+          b = dw.addrx(unit, r.uleb());
+        out.push({ lo: a, hi: b, expr: expr() });
+        break;
+      }
+      case 3: {
+        const a = dw.addrx(unit, r.uleb());
+        const b = a + BigInt(r.uleb());
+        out.push({ lo: a, hi: b, expr: expr() });
+        break;
+      }
+      case 4: {
+        const a = base + BigInt(r.uleb()),
+          b = base + BigInt(r.uleb());
+        out.push({ lo: a, hi: b, expr: expr() });
+        break;
+      }
+      case 5: {
+        const e = expr();
+        out.push({ lo: 0n, hi: maxAddr, expr: e });
+        break;
+      } // default_location
+      case 6:
+        base = r.uint(size);
+        break;
+      case 7: {
+        const a = r.uint(size),
+          b = r.uint(size);
+        out.push({ lo: a, hi: b, expr: expr() });
+        break;
+      }
+      case 8: {
+        const a = r.uint(size);
+        const b = a + BigInt(r.uleb());
+        out.push({ lo: a, hi: b, expr: expr() });
+        break;
+      }
+      default:
+        r.fail(`unknown location list entry ${kind}`);
     }
   }
   return out;

@@ -1,7 +1,12 @@
 // Address <-> ELF symbol lookups, for function breakpoints and the disassembly view.
 import { ElfFile, ElfSymbol, SHF_ALLOC, STT_FILE, STT_FUNC, STT_OBJECT, STT_SECTION } from './elf';
 
-export interface SymbolHit { name: string; offset: bigint; size: bigint; kind: 'function' | 'object' | 'other' }
+export interface SymbolHit {
+  name: string;
+  offset: bigint;
+  size: bigint;
+  kind: 'function' | 'object' | 'other';
+}
 
 /** Sorted view of the symbol table. Lookups are binary searches. */
 export class SymbolTable {
@@ -9,11 +14,18 @@ export class SymbolTable {
   private readonly byName = new Map<string, ElfSymbol>();
 
   constructor(elf: ElfFile) {
-    const useful = elf.symbols.filter((s) =>
-      s.name !== '' && s.type !== STT_SECTION && s.type !== STT_FILE && s.shndx !== 0 && s.shndx < 0xff00 &&
-      // Mapping symbols like "$x" and local labels ".L" are assembler noise, never what a person means.
-      !s.name.startsWith('$') && !s.name.startsWith('.L') &&
-      (s.shndx >= elf.sections.length || (elf.sections[s.shndx].flags & SHF_ALLOC) !== 0n));
+    const useful = elf.symbols.filter(
+      (s) =>
+        s.name !== '' &&
+        s.type !== STT_SECTION &&
+        s.type !== STT_FILE &&
+        s.shndx !== 0 &&
+        s.shndx < 0xff00 &&
+        // Mapping symbols like "$x" and local labels ".L" are assembler noise, never what a person means.
+        !s.name.startsWith('$') &&
+        !s.name.startsWith('.L') &&
+        (s.shndx >= elf.sections.length || (elf.sections[s.shndx].flags & SHF_ALLOC) !== 0n),
+    );
     this.sorted = useful.sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : rank(b) - rank(a)));
     for (const s of this.sorted) {
       const old = this.byName.get(s.name);
@@ -21,15 +33,19 @@ export class SymbolTable {
     }
   }
 
-  get all(): readonly ElfSymbol[] { return this.sorted; }
+  get all(): readonly ElfSymbol[] {
+    return this.sorted;
+  }
 
   /** The symbol containing `addr`: a sized symbol that covers it, else the nearest one before it with size 0. */
   at(addr: bigint): SymbolHit | undefined {
     const list = this.sorted;
-    let lo = 0, hi = list.length;
+    let lo = 0,
+      hi = list.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (list[mid].value <= addr) lo = mid + 1; else hi = mid;
+      if (list[mid].value <= addr) lo = mid + 1;
+      else hi = mid;
     }
     // Scan back from the last symbol at or below addr: the highest-addressed symbol that covers addr wins, with ties
     // at one address broken by rank. In padding after a sized symbol, the nearest symbol before addr is used, as
@@ -57,9 +73,13 @@ export class SymbolTable {
     return undefined;
   }
 
-  addressOf(name: string): bigint | undefined { return this.byName.get(name)?.value; }
+  addressOf(name: string): bigint | undefined {
+    return this.byName.get(name)?.value;
+  }
 
-  symbol(name: string): ElfSymbol | undefined { return this.byName.get(name); }
+  symbol(name: string): ElfSymbol | undefined {
+    return this.byName.get(name);
+  }
 }
 
 function kindOf(s: ElfSymbol): SymbolHit['kind'] {

@@ -32,12 +32,27 @@ export interface FrameScope {
   physical: PhysicalFrame;
 }
 
-export interface PhysicalFrame { pc: bigint; lookupPc: bigint; regs: RegisterReader; cfa?: bigint; caller?: PhysicalFrame }
+export interface PhysicalFrame {
+  pc: bigint;
+  lookupPc: bigint;
+  regs: RegisterReader;
+  cfa?: bigint;
+  caller?: PhysicalFrame;
+}
 
-const RA = 1, SP = 2, FP = 8;
+const RA = 1,
+  SP = 2,
+  FP = 8;
 
-export function unwindStack(info: LoadedDebugInfo, cfi: CallFrameInfo, pc: bigint, regs: RegisterReader, mem: MemoryReader,
-  maxFrames = 256, pastMain = false): Frame[] {
+export function unwindStack(
+  info: LoadedDebugInfo,
+  cfi: CallFrameInfo,
+  pc: bigint,
+  regs: RegisterReader,
+  mem: MemoryReader,
+  maxFrames = 256,
+  pastMain = false,
+): Frame[] {
   const frames: Frame[] = [];
   const readWord = (addr: bigint): bigint | undefined => {
     const b = mem(addr, 8);
@@ -51,21 +66,66 @@ export function unwindStack(info: LoadedDebugInfo, cfi: CallFrameInfo, pc: bigin
   for (let guard = 0; cur && frames.length < maxFrames && guard < maxFrames; guard++) {
     let row = rowAt(cfi, cur.lookupPc);
     // A trap entry (a signal frame in CFI terms) was entered without a call, so its own pc is looked up as is.
-    if (row?.signalFrame && cur.lookupPc !== cur.pc) { cur.lookupPc = cur.pc; row = rowAt(cfi, cur.pc); }
+    if (row?.signalFrame && cur.lookupPc !== cur.pc) {
+      cur.lookupPc = cur.pc;
+      row = rowAt(cfi, cur.pc);
+    }
     cur.cfa = row ? cfaOf(row, cur, mem) : cur.regs(FP);
     let chain: ScopeLink[] = [];
-    try { chain = info.functions.chainAt(cur.lookupPc); } catch (e) { if (!(e instanceof SymbolError)) throw e; }
+    try {
+      chain = info.functions.chainAt(cur.lookupPc);
+    } catch (e) {
+      if (!(e instanceof SymbolError)) throw e;
+    }
     const line = info.lines.at(cur.lookupPc);
     if (row?.signalFrame) {
-      frames.push({ index: frames.length, pc: cur.pc, cfa: cur.cfa, function: info.symtab.at(cur.lookupPc)?.name, file: line?.file, line: line?.line, column: line?.column, kind: 'trap', inlined: false, regs: cur.regs });
+      frames.push({
+        index: frames.length,
+        pc: cur.pc,
+        cfa: cur.cfa,
+        function: info.symtab.at(cur.lookupPc)?.name,
+        file: line?.file,
+        line: line?.line,
+        column: line?.column,
+        kind: 'trap',
+        inlined: false,
+        regs: cur.regs,
+      });
     } else if (chain.length === 0) {
-      frames.push({ index: frames.length, pc: cur.pc, cfa: cur.cfa, function: info.symtab.at(cur.lookupPc)?.name, file: line?.file, line: line?.line, column: line?.column, kind: 'normal', inlined: false, regs: cur.regs });
+      frames.push({
+        index: frames.length,
+        pc: cur.pc,
+        cfa: cur.cfa,
+        function: info.symtab.at(cur.lookupPc)?.name,
+        file: line?.file,
+        line: line?.line,
+        column: line?.column,
+        kind: 'normal',
+        inlined: false,
+        regs: cur.regs,
+      });
     } else {
-      let file = line?.file, lineNo = line?.line, column = line?.column;
+      let file = line?.file,
+        lineNo = line?.line,
+        column = line?.column;
       for (const link of chain) {
         if (frames.length >= maxFrames) break;
-        frames.push({ index: frames.length, pc: cur.pc, cfa: cur.cfa, function: link.name, file, line: lineNo, column, kind: link.inlined ? 'inline' : 'normal', inlined: link.inlined, regs: cur.regs, scope: { link, lookupPc: cur.lookupPc, physical: cur } });
-        file = link.callFile; lineNo = link.callLine; column = link.callColumn;
+        frames.push({
+          index: frames.length,
+          pc: cur.pc,
+          cfa: cur.cfa,
+          function: link.name,
+          file,
+          line: lineNo,
+          column,
+          kind: link.inlined ? 'inline' : 'normal',
+          inlined: link.inlined,
+          regs: cur.regs,
+          scope: { link, lookupPc: cur.lookupPc, physical: cur },
+        });
+        file = link.callFile;
+        lineNo = link.callLine;
+        column = link.callColumn;
       }
       if (!pastMain && chain[chain.length - 1].name === 'main') break;
     }
@@ -85,7 +145,12 @@ export function unwindStack(info: LoadedDebugInfo, cfi: CallFrameInfo, pc: bigin
 }
 
 function rowAt(cfi: CallFrameInfo, pc: bigint): FrameRow | undefined {
-  try { return cfi.rowAt(pc); } catch (e) { if (!(e instanceof SymbolError)) throw e; return undefined; }
+  try {
+    return cfi.rowAt(pc);
+  } catch (e) {
+    if (!(e instanceof SymbolError)) throw e;
+    return undefined;
+  }
 }
 
 function cfaOf(row: FrameRow, f: PhysicalFrame, mem: MemoryReader): bigint | undefined {
@@ -93,14 +158,22 @@ function cfaOf(row: FrameRow, f: PhysicalFrame, mem: MemoryReader): bigint | und
     const base = f.regs(row.cfa.reg);
     return base === undefined ? undefined : BigInt.asUintN(64, base + BigInt(row.cfa.offset));
   }
-  try { return evaluateValue(row.cfa.expr, { addressSize: 8, regs: f.regs, mem }); } catch (e) {
+  try {
+    return evaluateValue(row.cfa.expr, { addressSize: 8, regs: f.regs, mem });
+  } catch (e) {
     if (e instanceof Unavailable || e instanceof SymbolError) return undefined;
     throw e;
   }
 }
 
-function callerOf(f: PhysicalFrame, row: FrameRow | undefined, readWord: (a: bigint) => bigint | undefined, mem: MemoryReader,
-  innermost: boolean, isCode: (a: bigint) => boolean): PhysicalFrame | undefined {
+function callerOf(
+  f: PhysicalFrame,
+  row: FrameRow | undefined,
+  readWord: (a: bigint) => bigint | undefined,
+  mem: MemoryReader,
+  innermost: boolean,
+  isCode: (a: bigint) => boolean,
+): PhysicalFrame | undefined {
   const cfa = f.cfa;
   if (cfa === undefined) return undefined;
   if (!row) {
@@ -126,12 +199,18 @@ function callerOf(f: PhysicalFrame, row: FrameRow | undefined, readWord: (a: big
     const rule = row.rules.get(reg);
     if (!rule) return reg === SP ? cfa : inner(reg);
     switch (rule.kind) {
-      case 'undefined': return undefined;
-      case 'same': return inner(reg);
-      case 'offset': return readWord(BigInt.asUintN(64, cfa + BigInt(rule.offset)));
-      case 'valOffset': return BigInt.asUintN(64, cfa + BigInt(rule.offset));
-      case 'register': return inner(rule.reg);
-      case 'expression': case 'valExpression': {
+      case 'undefined':
+        return undefined;
+      case 'same':
+        return inner(reg);
+      case 'offset':
+        return readWord(BigInt.asUintN(64, cfa + BigInt(rule.offset)));
+      case 'valOffset':
+        return BigInt.asUintN(64, cfa + BigInt(rule.offset));
+      case 'register':
+        return inner(rule.reg);
+      case 'expression':
+      case 'valExpression': {
         try {
           const v = evaluateValue(rule.expr, { addressSize: 8, regs: inner, mem, initial: [cfa] });
           return rule.kind === 'expression' ? readWord(v) : v;

@@ -27,10 +27,18 @@ export interface Variable {
 }
 
 /** The value of one object: its type, where its bytes come from, and its address when it is all in memory. */
-interface ObjectRef { type: Type; source: ValueSource; offset: number; address?: bigint }
+interface ObjectRef {
+  type: Type;
+  source: ValueSource;
+  offset: number;
+  address?: bigint;
+}
 
 export class VariableReader {
-  constructor(readonly info: LoadedDebugInfo, readonly types: TypeReader) {}
+  constructor(
+    readonly info: LoadedDebugInfo,
+    readonly types: TypeReader,
+  ) {}
 
   /** Every parameter and local visible at the frame's pc, innermost block first. */
   frameVariables(frame: Frame, mem: MemoryReader): Variable[] {
@@ -77,7 +85,12 @@ export class VariableReader {
       // No location at this pc: every byte is unknown. gdb still prints aggregates member by member.
       const loc = this.locate(d, frame, fnDie, mem) ?? { pieces: [{ kind: 'undefined' as const }] };
       const only = loc.pieces.length === 1 ? loc.pieces[0] : undefined;
-      ref = { type, source: this.source(loc, sizeOf(type), frame, mem), offset: 0, address: only?.kind === 'memory' && only.bits === undefined ? only.addr : undefined };
+      ref = {
+        type,
+        source: this.source(loc, sizeOf(type), frame, mem),
+        offset: 0,
+        address: only?.kind === 'memory' && only.bits === undefined ? only.addr : undefined,
+      };
       text = formatValue(type, ref.source, 0);
     } catch (e) {
       if (e instanceof Unavailable) text = '<optimized out>';
@@ -90,8 +103,15 @@ export class VariableReader {
   /** A variable with static storage (a global, or a function's static) at `address`, read through `mem`. */
   staticVariable(d: Die, name: string, address: bigint, mem: MemoryReader): Variable {
     const type = this.types.typeOf(d);
-    const symbol = (addr: bigint) => { const h = this.info.symtab.containing(addr); return h ? { name: h.name, offset: h.offset } : undefined; };
-    const source = this.memorySource(address, { read: () => ({ bytes: new Uint8Array(0), valid: new Uint8Array(0) }), memory: mem, symbol });
+    const symbol = (addr: bigint) => {
+      const h = this.info.symtab.containing(addr);
+      return h ? { name: h.name, offset: h.offset } : undefined;
+    };
+    const source = this.memorySource(address, {
+      read: () => ({ bytes: new Uint8Array(0), valid: new Uint8Array(0) }),
+      memory: mem,
+      symbol,
+    });
     let text: string;
     try {
       text = formatValue(type, source, 0);
@@ -100,34 +120,72 @@ export class VariableReader {
       else if (e instanceof SymbolError) text = `<error: ${e.message}>`;
       else throw e;
     }
-    return this.withChildren({ name, type: typeName(type), value: text, kind: 'local' }, { type, source, offset: 0, address });
+    return this.withChildren(
+      { name, type: typeName(type), value: text, kind: 'local' },
+      { type, source, offset: 0, address },
+    );
   }
 
   /** Adds lazy children for aggregates, so big structs and arrays are paged in only when expanded. */
   private withChildren(v: Variable, ref: ObjectRef | undefined): Variable {
     if (!ref) return v;
-    if (ref.address !== undefined) { v.address = BigInt.asUintN(64, ref.address + BigInt(ref.offset)); v.size = sizeOf(ref.type); }
+    if (ref.address !== undefined) {
+      v.address = BigInt.asUintN(64, ref.address + BigInt(ref.offset));
+      v.size = sizeOf(ref.type);
+    }
     const s = strip(ref.type);
     if (s.kind === 'struct' || s.kind === 'union' || s.kind === 'class') {
       v.childCount = s.members.length;
-      v.children = (start = 0, count = s.members.length) => s.members.slice(start, start + count).map((m) => {
-        const child: ObjectRef = { type: m.type, source: ref.source, offset: ref.offset + m.offset, address: ref.address };
-        const text = m.bitSize === undefined ? formatValue(m.type, ref.source, child.offset, false)
-          : formatValue({ kind: 'struct', size: sizeOf(ref.type), members: [m] }, ref.source, ref.offset, false).replace(/^\{[^=]*= |\}$/g, '');
-        return this.withChildren({ name: m.name, type: typeName(m.type), value: text, kind: 'local' }, m.bitSize === undefined ? child : undefined);
-      });
+      v.children = (start = 0, count = s.members.length) =>
+        s.members.slice(start, start + count).map((m) => {
+          const child: ObjectRef = {
+            type: m.type,
+            source: ref.source,
+            offset: ref.offset + m.offset,
+            address: ref.address,
+          };
+          const text =
+            m.bitSize === undefined
+              ? formatValue(m.type, ref.source, child.offset, false)
+              : formatValue(
+                  { kind: 'struct', size: sizeOf(ref.type), members: [m] },
+                  ref.source,
+                  ref.offset,
+                  false,
+                ).replace(/^\{[^=]*= |\}$/g, '');
+          return this.withChildren(
+            { name: m.name, type: typeName(m.type), value: text, kind: 'local' },
+            m.bitSize === undefined ? child : undefined,
+          );
+        });
     } else if (s.kind === 'pointer' && (s.size === 4 || s.size === 8)) {
       // A pointer to an aggregate expands into the pointee, read from memory only when asked for.
       const target = strip(s.target);
-      if (target.kind !== 'struct' && target.kind !== 'union' && target.kind !== 'class' && target.kind !== 'array') return v;
+      if (target.kind !== 'struct' && target.kind !== 'union' && target.kind !== 'class' && target.kind !== 'array')
+        return v;
       const b = ref.source.read(ref.offset, s.size);
       if (b.error || !b.valid.every((x) => x)) return v;
       let addr = 0n;
       for (let i = s.size - 1; i >= 0; i--) addr = (addr << 8n) | BigInt(b.bytes[i]);
       if (addr === 0n) return v;
-      const pointee: ObjectRef = { type: s.target, source: this.memorySource(addr, ref.source), offset: 0, address: addr };
+      const pointee: ObjectRef = {
+        type: s.target,
+        source: this.memorySource(addr, ref.source),
+        offset: 0,
+        address: addr,
+      };
       v.childCount = 1;
-      v.children = () => [this.withChildren({ name: `*${v.name}`, type: typeName(s.target), value: formatValue(s.target, pointee.source, 0, false), kind: 'local' }, pointee)];
+      v.children = () => [
+        this.withChildren(
+          {
+            name: `*${v.name}`,
+            type: typeName(s.target),
+            value: formatValue(s.target, pointee.source, 0, false),
+            kind: 'local',
+          },
+          pointee,
+        ),
+      ];
     } else if (s.kind === 'array') {
       const count = s.dims[0] ?? 0;
       const inner: Type = s.dims.length > 1 ? { kind: 'array', element: s.element, dims: s.dims.slice(1) } : s.element;
@@ -136,8 +194,23 @@ export class VariableReader {
       v.children = (start = 0, n = Math.min(count, PRINT_ELEMENTS)) => {
         const out: Variable[] = [];
         for (let i = start; i < Math.min(count, start + n); i++) {
-          const child: ObjectRef = { type: inner, source: ref.source, offset: ref.offset + i * stride, address: ref.address };
-          out.push(this.withChildren({ name: `[${i}]`, type: typeName(inner), value: formatValue(inner, ref.source, child.offset, false), kind: 'local' }, child));
+          const child: ObjectRef = {
+            type: inner,
+            source: ref.source,
+            offset: ref.offset + i * stride,
+            address: ref.address,
+          };
+          out.push(
+            this.withChildren(
+              {
+                name: `[${i}]`,
+                type: typeName(inner),
+                value: formatValue(inner, ref.source, child.offset, false),
+                kind: 'local',
+              },
+              child,
+            ),
+          );
         }
         return out;
       };
@@ -178,13 +251,19 @@ export class VariableReader {
     const dw = this.info.dwarf;
     const unit = d.unit;
     const ctx: ExprContext = {
-      addressSize: unit.addressSize, regs: p.regs, mem, cfa: p.cfa,
+      addressSize: unit.addressSize,
+      regs: p.regs,
+      mem,
+      cfa: p.cfa,
       addrx: (i) => dw.addrx(unit, i),
       frameBase: () => {
         const fb = fnDie.get(AT.frame_base);
         let expr: Uint8Array | undefined;
         if (fb instanceof Uint8Array) expr = fb;
-        else if (typeof fb === 'number') expr = locationList(dw, fnDie.unit, fb, fnDie.form(AT.frame_base) === FORM.loclistx).find((e) => p.lookupPc >= e.lo && p.lookupPc < e.hi)?.expr;
+        else if (typeof fb === 'number')
+          expr = locationList(dw, fnDie.unit, fb, fnDie.form(AT.frame_base) === FORM.loclistx).find(
+            (e) => p.lookupPc >= e.lo && p.lookupPc < e.hi,
+          )?.expr;
         if (!expr) return undefined;
         return evaluateValue(expr, { ...ctx, frameBase: undefined });
       },
@@ -231,16 +310,25 @@ export class VariableReader {
       read(offset, n): Bytes {
         const a = BigInt.asUintN(64, base + BigInt(offset));
         const b = like.memory(a, n);
-        if (!b || b.length < n) return { bytes: new Uint8Array(n), valid: new Uint8Array(n), error: `Cannot access memory at address 0x${a.toString(16)}` };
+        if (!b || b.length < n)
+          return {
+            bytes: new Uint8Array(n),
+            valid: new Uint8Array(n),
+            error: `Cannot access memory at address 0x${a.toString(16)}`,
+          };
         return { bytes: b, valid: new Uint8Array(n).fill(1) };
       },
-      memory: like.memory, symbol: like.symbol,
+      memory: like.memory,
+      symbol: like.symbol,
     };
   }
 
   /** A ValueSource over a location: memory read through the callback, registers and pieces assembled into bytes. */
   private source(loc: Location, size: number, frame: Frame, mem: MemoryReader): ValueSource {
-    const symbol = (addr: bigint) => { const h = this.info.symtab.containing(addr); return h ? { name: h.name, offset: h.offset } : undefined; };
+    const symbol = (addr: bigint) => {
+      const h = this.info.symtab.containing(addr);
+      return h ? { name: h.name, offset: h.offset } : undefined;
+    };
     const regs = frame.scope!.physical.regs;
     if (loc.pieces.length === 1 && loc.pieces[0].kind === 'memory' && loc.pieces[0].bits === undefined) {
       const base = loc.pieces[0].addr;
@@ -248,22 +336,32 @@ export class VariableReader {
         read(offset, n): Bytes {
           const a = BigInt.asUintN(64, base + BigInt(offset));
           const b = mem(a, n);
-          if (!b || b.length < n) return { bytes: new Uint8Array(n), valid: new Uint8Array(n), error: `Cannot access memory at address 0x${a.toString(16)}` };
+          if (!b || b.length < n)
+            return {
+              bytes: new Uint8Array(n),
+              valid: new Uint8Array(n),
+              error: `Cannot access memory at address 0x${a.toString(16)}`,
+            };
           return { bytes: b, valid: new Uint8Array(n).fill(1) };
         },
-        memory: mem, symbol,
+        memory: mem,
+        symbol,
       };
     }
     // Composite or register-held: assemble the whole object once (values in registers are small).
     const total = Math.min(Math.max(size, 1), 1 << 16);
-    const bytes = new Uint8Array(total), valid = new Uint8Array(total);
+    const bytes = new Uint8Array(total),
+      valid = new Uint8Array(total);
     let error: string | undefined;
     let pos = 0;
     for (const piece of loc.pieces) {
       const n = piece.bits !== undefined ? Math.ceil(piece.bits / 8) : total - pos;
       const put = (src: Uint8Array | undefined) => {
         if (!src) return;
-        for (let i = 0; i < n && pos + i < total && i < src.length; i++) { bytes[pos + i] = src[i]; valid[pos + i] = 1; }
+        for (let i = 0; i < n && pos + i < total && i < src.length; i++) {
+          bytes[pos + i] = src[i];
+          valid[pos + i] = 1;
+        }
       };
       if (piece.kind === 'memory') {
         const b = mem(piece.addr, n);
@@ -282,9 +380,14 @@ export class VariableReader {
     }
     return {
       read(offset, n): Bytes {
-        return { bytes: bytes.slice(offset, offset + n), valid: valid.slice(offset, offset + n), error: error && pos <= offset ? error : undefined };
+        return {
+          bytes: bytes.slice(offset, offset + n),
+          valid: valid.slice(offset, offset + n),
+          error: error && pos <= offset ? error : undefined,
+        };
       },
-      memory: mem, symbol,
+      memory: mem,
+      symbol,
     };
   }
 }

@@ -39,7 +39,11 @@ before(async () => {
   renameSync(join(EXAMPLE, '.vscode', 'launch.json'), join(EXAMPLE, '..', 'example-launch.json'));
   rmSync(SHOTS, { recursive: true, force: true });
   mkdirSync(SHOTS, { recursive: true });
-  cs = await startCodeServer({ folder: EXAMPLE, env: { HARTLINE_E2E_RESULTS: RESULTS }, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false } });
+  cs = await startCodeServer({
+    folder: EXAMPLE,
+    env: { HARTLINE_E2E_RESULTS: RESULTS },
+    settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false },
+  });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.goto(cs.url);
@@ -67,18 +71,27 @@ async function palette(text, pick) {
   const input = page.locator('.quick-input-widget input');
   for (let i = 0; ; i++) {
     // A quick input still closing from the previous command takes no typing: wait until it is gone.
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 }).catch(() => page.keyboard.press('Escape'));
+    await page
+      .locator('.quick-input-widget')
+      .waitFor({ state: 'hidden', timeout: 5000 })
+      .catch(() => page.keyboard.press('Escape'));
     await page.keyboard.press('F1');
     try {
       await input.waitFor({ state: 'visible', timeout: 5000 });
       await input.fill('>' + text, { timeout: 5000 });
       break;
-    } catch (e) { if (i === 3) throw e; await page.keyboard.press('Escape'); }
+    } catch (e) {
+      if (i === 3) throw e;
+      await page.keyboard.press('Escape');
+    }
   }
   await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor();
   await page.keyboard.press('Enter');
   if (pick) {
-    const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.getByText(pick, { exact: true }) }).first();
+    const row = page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: page.getByText(pick, { exact: true }) })
+      .first();
     await row.waitFor();
     await row.click();
   }
@@ -88,10 +101,20 @@ async function openFile(name) {
   const input = page.locator('.quick-input-widget input');
   for (let i = 0; ; i++) {
     await page.keyboard.press('Control+P');
-    try { await input.waitFor({ state: 'visible', timeout: 5000 }); break; } catch (e) { if (i === 3) throw e; await page.keyboard.press('Escape'); }
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5000 });
+      break;
+    } catch (e) {
+      if (i === 3) throw e;
+      await page.keyboard.press('Escape');
+    }
   }
   await input.fill(name);
-  const row = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }) }).first();
+  const row = page
+    .locator('.quick-input-list .monaco-list-row', {
+      has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }),
+    })
+    .first();
   await row.waitFor();
   await row.click();
   await page.locator(`.tab.active[aria-label*="${name}"]`).waitFor();
@@ -112,25 +135,34 @@ async function currentLine() {
     const glyph = document.querySelector(sel);
     const y = glyph.getBoundingClientRect().top;
     const ed = glyph.closest('.monaco-editor');
-    let best, dist = Infinity;
+    let best,
+      dist = Infinity;
     for (const n of ed.querySelectorAll('.line-numbers')) {
       const d = Math.abs(n.getBoundingClientRect().top - y);
-      if (d < dist) { dist = d; best = n; }
+      if (d < dist) {
+        dist = d;
+        best = n;
+      }
     }
     const tab = document.querySelector('.tab.active')?.getAttribute('aria-label') ?? '';
     return `${tab.split(',')[0]}:${best?.textContent?.trim()}`;
   }, arrow);
 }
 
-
 /** Toasts that a Hartline gesture raised: there must be none (errors go to the Debug Console). */
 async function hartlineToasts() {
-  return page.locator('.notification-toast', { hasText: /machine is running|syntax error|no variable named|is not an address/ }).count();
+  return page
+    .locator('.notification-toast', { hasText: /machine is running|syntax error|no variable named|is not an address/ })
+    .count();
 }
 
 /** The status bar's position, as a number. */
 async function statusPosition() {
-  const t = await page.locator('.statusbar-item', { hasText: '⏱' }).first().innerText().catch(() => '');
+  const t = await page
+    .locator('.statusbar-item', { hasText: '⏱' })
+    .first()
+    .innerText()
+    .catch(() => '');
   return Number((/⏱\s*([\d,]+)/.exec(t)?.[1] ?? '-1').replace(/,/g, ''));
 }
 
@@ -167,15 +199,19 @@ async function startConfig(name) {
   return threads();
 }
 
-test('a firmware developer\'s session in a real VS Code: every item of issue 16', { skip, timeout: 900_000 }, async () => {
-  try {
-    await story();
-  } catch (e) {
-    await page.screenshot({ path: join(SHOTS, 'failure.png') }).catch(() => {});
-    console.error(`code-server log:\n${cs.log.slice(-4000)}`);
-    throw e;
-  }
-});
+test(
+  "a firmware developer's session in a real VS Code: every item of issue 16",
+  { skip, timeout: 900_000 },
+  async () => {
+    try {
+      await story();
+    } catch (e) {
+      await page.screenshot({ path: join(SHOTS, 'failure.png') }).catch(() => {});
+      console.error(`code-server log:\n${cs.log.slice(-4000)}`);
+      throw e;
+    }
+  },
+);
 
 async function story() {
   const launchJson = join(EXAMPLE, '.vscode', 'launch.json');
@@ -185,11 +221,20 @@ async function story() {
   await page.keyboard.press('Control+Shift+D');
   const welcome = page.locator('.welcome-view-content', { hasText: 'Record a Program' });
   await welcome.waitFor({ timeout: 30_000 });
-  assert.ok(await welcome.locator('a, .monaco-button', { hasText: 'Replay a Recording' }).count() > 0, 'the welcome view offers to replay');
+  assert.ok(
+    (await welcome.locator('a, .monaco-button', { hasText: 'Replay a Recording' }).count()) > 0,
+    'the welcome view offers to replay',
+  );
   await shot('01-welcome');
   await welcome.locator('a', { hasText: 'create a launch.json file' }).first().click();
   const debuggerPick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Hartline' }).first();
-  if (await debuggerPick.waitFor({ timeout: 10_000 }).then(() => true, () => false)) await debuggerPick.click();
+  if (
+    await debuggerPick.waitFor({ timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    )
+  )
+    await debuggerPick.click();
   await page.locator('.tab.active[aria-label*="launch.json"]').waitFor({ timeout: 30_000 });
   const created = readFileSync(launchJson, 'utf8');
   assert.match(created, /"program": "\$\{workspaceFolder\}\/racy_counter\.elf"/, created);
@@ -205,9 +250,16 @@ async function story() {
 
   // 2. Record: one thread per hart, the guest's console in a UART terminal.
   const recorded = await startConfig('Record (chaos)');
-  assert.equal(recorded.filter((t) => /hart \d/.test(t)).length, 4, `one thread per hart, got ${JSON.stringify(recorded)}`);
+  assert.equal(
+    recorded.filter((t) => /hart \d/.test(t)).length,
+    4,
+    `one thread per hart, got ${JSON.stringify(recorded)}`,
+  );
   await palette('Hartline: Show the UART Terminal');
-  await page.locator('.terminal-tab, .single-terminal-tab, .tabs-list .monaco-list-row', { hasText: 'UART' }).first().waitFor({ timeout: 30_000 });
+  await page
+    .locator('.terminal-tab, .single-terminal-tab, .tabs-list .monaco-list-row', { hasText: 'UART' })
+    .first()
+    .waitFor({ timeout: 30_000 });
   await shot('03-record-uart');
   await stopSession();
   const first = join(EXAMPLE, 'racy_counter.hartrec');
@@ -222,7 +274,9 @@ async function story() {
 
   // 4. Replay, Step Back from the toolbar; the reverse buttons sit right after their forward twins.
   await startConfig('Replay');
-  const labels = await page.locator('.debug-toolbar .action-item .action-label').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+  const labels = await page
+    .locator('.debug-toolbar .action-item .action-label')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
   const nextTo = (twin) => labels[labels.findIndex((l) => l.startsWith(twin)) + 1] ?? '';
   assert.match(nextTo('Step Into'), /^Reverse Step Into/, `toolbar: ${labels.join(' | ')}`);
   assert.match(nextTo('Step Out'), /^Reverse Step Out/, `toolbar: ${labels.join(' | ')}`);
@@ -236,11 +290,18 @@ async function story() {
     afterBack = await currentLine().catch(() => atEnd);
   }
   assert.notEqual(afterBack, atEnd, `Step Back moved the current line (was ${atEnd})`);
-  assert.equal(await page.locator('.tab', { hasText: 'racy_counter.c' }).count(), 1, 'one tab for the source: the stop opened the workspace file');
+  assert.equal(
+    await page.locator('.tab', { hasText: 'racy_counter.c' }).count(),
+    1,
+    'one tab for the source: the stop opened the workspace file',
+  );
   await shot('04-step-back');
 
   // 5. CPU-switch markers: their own glyphs, and a hover that says what switched and why.
-  await page.locator('.debug-call-stack .monaco-list-row', { hasText: /^\s*hart 1\b/ }).first().click();
+  await page
+    .locator('.debug-call-stack .monaco-list-row', { hasText: /^\s*hart 1\b/ })
+    .first()
+    .click();
   await page.keyboard.press('ArrowRight');
   await page.locator('.debug-call-stack .monaco-list-row', { hasText: 'hart.c' }).first().click();
   await page.locator('.tab.active[aria-label*="hart.c"]').waitFor();
@@ -248,12 +309,22 @@ async function story() {
   const glyph = await page.evaluate(() => {
     const classes = new Set();
     for (const sheet of document.styleSheets) {
-      let rules; try { rules = sheet.cssRules; } catch { continue; }
-      for (const r of rules) if (/media(\/|%2F)markers(\/|%2F)hart\d+-(in|out|many)\.svg/i.test(r.cssText)) for (const m of r.selectorText?.matchAll(/\.([\w-]+)/g) ?? []) classes.add(m[1]);
+      let rules;
+      try {
+        rules = sheet.cssRules;
+      } catch {
+        continue;
+      }
+      for (const r of rules)
+        if (/media(\/|%2F)markers(\/|%2F)hart\d+-(in|out|many)\.svg/i.test(r.cssText))
+          for (const m of r.selectorText?.matchAll(/\.([\w-]+)/g) ?? []) classes.add(m[1]);
     }
     for (const c of classes) {
       const el = document.querySelector(`.monaco-editor .${CSS.escape(c)}`);
-      if (el) { const b = el.getBoundingClientRect(); return { y: b.top + b.height / 2 }; }
+      if (el) {
+        const b = el.getBoundingClientRect();
+        return { y: b.top + b.height / 2 };
+      }
     }
     return undefined;
   });
@@ -263,7 +334,10 @@ async function story() {
   const textX = await page.evaluate((y) => {
     for (const l of document.querySelectorAll('.monaco-editor .view-line')) {
       const b = l.getBoundingClientRect();
-      if (y >= b.top && y < b.bottom) { const span = [...l.querySelectorAll('span span')].find((x) => x.textContent.trim()); return span ? span.getBoundingClientRect().left + 20 : b.left + 40; }
+      if (y >= b.top && y < b.bottom) {
+        const span = [...l.querySelectorAll('span span')].find((x) => x.textContent.trim());
+        return span ? span.getBoundingClientRect().left + 20 : b.left + 40;
+      }
     }
     return undefined;
   }, glyph.y);
@@ -273,22 +347,40 @@ async function story() {
     await page.waitForTimeout(300);
     await page.mouse.move((textX ?? box.x + 60) - 2, glyph.y);
     await page.mouse.move(textX ?? box.x + 62, glyph.y);
-    if (await hover.waitFor({ timeout: 4000 }).then(() => true, () => false)) break;
+    if (
+      await hover.waitFor({ timeout: 4000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     // The keyboard's Show Hover at a caret on that line shows the same hover.
     await page.mouse.click(textX ?? box.x + 62, glyph.y);
     await page.keyboard.press('Control+K');
     await page.keyboard.press('Control+I');
-    if (await hover.waitFor({ timeout: 4000 }).then(() => true, () => false)) break;
-    if (attempt === 2) throw new Error('the marker\'s hover never appeared');
+    if (
+      await hover.waitFor({ timeout: 4000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+    if (attempt === 2) throw new Error("the marker's hover never appeared");
   }
-  assert.match(await hover.innerText(), /hart \d+ → hart \d+ at position [\d,]+ \((start|end of quantum|chaos slice|wfi|interrupt)\)/);
+  assert.match(
+    await hover.innerText(),
+    /hart \d+ → hart \d+ at position [\d,]+ \((start|end of quantum|chaos slice|wfi|interrupt)\)/,
+  );
   await shot('05-markers');
   await page.mouse.move(box.x + box.width - 20, box.y + box.height - 20);
 
   // 6. The Hart Timeline is a wide panel view: lanes, a tooltip with position, hart and state, a click that travels.
   await palette('Focus on Hart Timeline View');
   const tl = await timelineFrame();
-  const size = await tl.evaluate(() => { const c = document.getElementById('lanes'); return { w: c.clientWidth, h: c.clientHeight, lanes: Number(c.dataset.lanes) }; });
+  const size = await tl.evaluate(() => {
+    const c = document.getElementById('lanes');
+    return { w: c.clientWidth, h: c.clientHeight, lanes: Number(c.dataset.lanes) };
+  });
   assert.equal(size.lanes, 4, 'one lane per hart');
   assert.ok(size.w > 900, `the timeline is wide (${size.w} px)`);
   const canvasBox = await page.locator('iframe.webview').last().boundingBox();
@@ -296,14 +388,26 @@ async function story() {
   const laneH = Math.max(16, Math.min(44, (size.h - 26) / 4));
   const y2 = 20 + 2.5 * laneH + 24;
   await page.mouse.move(canvasBox.x + 56 + (canvasBox.width - 62) / 3, canvasBox.y + y2);
-  const tip = await tl.evaluate(async () => { for (let i = 0; i < 20; i++) { const t = document.getElementById('tip'); if (t && !t.hidden && t.textContent) return t.textContent; await new Promise((r) => setTimeout(r, 100)); } return ''; });
+  const tip = await tl.evaluate(async () => {
+    for (let i = 0; i < 20; i++) {
+      const t = document.getElementById('tip');
+      if (t && !t.hidden && t.textContent) return t.textContent;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return '';
+  });
   assert.match(tip, /position [\d,]+ · hart \d (running|waiting for its turn|asleep in wfi)/, tip);
   await shot('06-timeline');
   const beforeClick = await statusPosition();
   await page.mouse.click(canvasBox.x + 56 + (canvasBox.width - 62) / 3, canvasBox.y + y2);
   const clicked = await positionChanged(beforeClick);
   // The stop focuses the hart of the lane clicked (lane 2).
-  await page.locator('.debug-call-stack .monaco-list-row', { hasText: new RegExp(`hart 2[\\s\\S]*position ${clicked.toLocaleString('en-US')}`, 'i') }).first().waitFor({ timeout: 20_000 });
+  await page
+    .locator('.debug-call-stack .monaco-list-row', {
+      hasText: new RegExp(`hart 2[\\s\\S]*position ${clicked.toLocaleString('en-US')}`, 'i'),
+    })
+    .first()
+    .waitFor({ timeout: 20_000 });
   // A double-click only fits the view: no toasts about a running machine.
   await page.mouse.dblclick(canvasBox.x + 56 + (canvasBox.width - 62) / 2, canvasBox.y + y2);
   await page.waitForTimeout(1500);
@@ -323,15 +427,29 @@ async function story() {
   const item = page.locator('.context-view .action-label', { hasText: 'Break on Value Change' }).first();
   await item.hover();
   await page.keyboard.press('Enter');
-  await page.locator('.context-view .action-label', { hasText: 'Break on Value Change' }).first().waitFor({ state: 'hidden', timeout: 10_000 });
-  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: 'counter' }).first().waitFor({ timeout: 20_000 }).catch(() => {});
+  await page
+    .locator('.context-view .action-label', { hasText: 'Break on Value Change' })
+    .first()
+    .waitFor({ state: 'hidden', timeout: 10_000 });
+  await page
+    .locator('.debug-breakpoints .monaco-list-row', { hasText: 'counter' })
+    .first()
+    .waitFor({ timeout: 20_000 })
+    .catch(() => {});
   const beforeRc = await statusPosition();
   await page.locator('.debug-toolbar .codicon-debug-continue').click();
   await positionChanged(beforeRc);
-  const stopText = page.locator('.debug-call-stack .monaco-list-row', { hasText: /counter: \d+ → \d+, written by hart \d at racy_counter\.c:\d+/ }).first();
+  const stopText = page
+    .locator('.debug-call-stack .monaco-list-row', {
+      hasText: /counter: \d+ → \d+, written by hart \d at racy_counter\.c:\d+/,
+    })
+    .first();
   await stopText.waitFor({ timeout: 30_000 });
   await palette('Focus on Debug Console View');
-  await page.locator('.repl .monaco-list-row', { hasText: /counter: \d+ → \d+, written by hart/ }).first().waitFor({ timeout: 20_000 });
+  await page
+    .locator('.repl .monaco-list-row', { hasText: /counter: \d+ → \d+, written by hart/ })
+    .first()
+    .waitFor({ timeout: 20_000 });
   await shot('07-data-breakpoint');
   await palette('Focus on Hart Timeline View');
   await timelineFrame();
@@ -340,7 +458,10 @@ async function story() {
 
   // 8. The Disassembly view: compressed instructions as objdump writes them, targets named by symbol.
   await palette('Open Disassembly View');
-  await page.locator('.disassembly-view .monaco-list-row', { hasText: /<\w+(\+0x[0-9a-f]+)?>/ }).first().waitFor({ timeout: 30_000 });
+  await page
+    .locator('.disassembly-view .monaco-list-row', { hasText: /<\w+(\+0x[0-9a-f]+)?>/ })
+    .first()
+    .waitFor({ timeout: 30_000 });
   const rows = await page.locator('.disassembly-view .monaco-list-row').allInnerTexts();
   assert.ok(!rows.some((r) => /c\.(bnez|beqz|li)\s+\w+,zero,/.test(r)), 'no spurious zero operand');
   await shot('08-disassembly');
@@ -372,7 +493,10 @@ async function story() {
   // 10. Hovering whitespace evaluates nothing and raises nothing.
   const empty = page.locator('.monaco-editor .view-line').filter({ hasText: /^\s*$/ }).first();
   const eb = await empty.boundingBox();
-  if (eb) { await page.mouse.move(eb.x + 200, eb.y + eb.height / 2); await page.waitForTimeout(1500); }
+  if (eb) {
+    await page.mouse.move(eb.x + 200, eb.y + eb.height / 2);
+    await page.waitForTimeout(1500);
+  }
   assert.equal(await hartlineToasts(), 0, 'no toasts for hovers');
 
   // 11. The recording dump, which reads the file again when it changes.
@@ -389,15 +513,22 @@ test('the extension-host suite passes inside code-server', { skip, timeout: 300_
   await page.close();
   rmSync(RESULTS, { force: true });
   const remote = (p) => `vscode-remote://127.0.0.1:${cs.port}${p}`;
-  const payload = [['extensionDevelopmentPath', remote(ROOT)], ['extensionTestsPath', remote(SUITE)]];
+  const payload = [
+    ['extensionDevelopmentPath', remote(ROOT)],
+    ['extensionTestsPath', remote(SUITE)],
+  ];
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.goto(`${cs.url}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
   const deadline = Date.now() + 240_000;
   while (!existsSync(RESULTS)) {
-    if (Date.now() > deadline) { await page.screenshot({ path: join(SHOTS, 'suite-failure.png') }); throw new Error('the extension-host suite wrote no results'); }
+    if (Date.now() > deadline) {
+      await page.screenshot({ path: join(SHOTS, 'suite-failure.png') });
+      throw new Error('the extension-host suite wrote no results');
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
   const results = JSON.parse(readFileSync(RESULTS, 'utf8'));
-  for (const s of results.steps) console.log(`  ${s.ok ? 'ok' : 'FAILED'} ${s.name} (${s.ms} ms)${s.error ? '\n' + s.error : ''}`);
+  for (const s of results.steps)
+    console.log(`  ${s.ok ? 'ok' : 'FAILED'} ${s.name} (${s.ms} ms)${s.error ? '\n' + s.error : ''}`);
   assert.ok(results.ok, 'every step of the extension-host suite passed');
 });

@@ -22,13 +22,17 @@ const list = (...items: string[]) => items.map((i) => i.replace(/[.*+?^${}()|[\]
 test('dtc decodes the tree: cpus with ISA and timebase, memory, CLINT, PLIC, UART, finisher, chosen', () => {
   const s = dts(4, 'console=ttyS0');
   assert.match(s, /timebase-frequency = <0x989680>;/);
-  for (let h = 0; h < 4; h++) assert.match(s, new RegExp(`cpu@${h} \\{[^}]*riscv,isa = "rv64imafdc_zicsr_zifencei";`, 's'));
+  for (let h = 0; h < 4; h++)
+    assert.match(s, new RegExp(`cpu@${h} \\{[^}]*riscv,isa = "rv64imafdc_zicsr_zifencei";`, 's'));
   assert.doesNotMatch(s, /cpu@4/);
   assert.match(s, /memory@80000000 \{\s*device_type = "memory";\s*reg = <0x00 0x80000000 0x00 0x10000000>;/);
   assert.match(s, new RegExp(`clint@2000000 \\{[^}]*compatible = "${list('sifive,clint0', 'riscv,clint0')}";`, 's'));
   assert.match(s, /plic@c000000 \{[^}]*riscv,ndev = <0x5f>;/s);
   assert.match(s, /serial@10000000 \{[^}]*compatible = "ns16550a";/s);
-  assert.match(s, new RegExp(`test@100000 \\{[^}]*compatible = "${list('sifive,test1', 'sifive,test0', 'syscon')}";`, 's'));
+  assert.match(
+    s,
+    new RegExp(`test@100000 \\{[^}]*compatible = "${list('sifive,test1', 'sifive,test0', 'syscon')}";`, 's'),
+  );
   assert.match(s, new RegExp(`plic@c000000 \\{[^}]*interrupts-extended = <(0x0\\w+ 0x0b 0x0\\w+ 0x09 ?){4}>;`, 's'));
   assert.match(s, /chosen \{[^}]*stdout-path = "\/soc\/serial@10000000";[^}]*bootargs = "console=ttyS0";/s);
   assert.match(s, /poweroff \{[^}]*value = <0x5555>;/s);
@@ -52,7 +56,8 @@ test('on 64 harts the cpus, CLINT and PLIC have the shape of QEMU 7.2 virt -smp 
   }
   const qd = spawnSync('dtc', ['-I', 'dtb', '-O', 'dts', file], { encoding: 'utf8' });
   assert.equal(qd.status, 0, qd.stderr);
-  const theirs = qd.stdout, ours = dts(64);
+  const theirs = qd.stdout,
+    ours = dts(64);
   const cpuCount = (s: string) => (s.match(/\bcpu@[0-9a-f]+ \{/g) ?? []).length;
   assert.equal(cpuCount(ours), 64);
   assert.equal(cpuCount(theirs), 64);
@@ -61,9 +66,14 @@ test('on 64 harts the cpus, CLINT and PLIC have the shape of QEMU 7.2 virt -smp 
   assert.deepEqual(cells(ours, 'plic@c000000', 'reg'), cells(theirs, 'plic@c000000', 'reg'));
   // CLINT: software and timer interrupt of every hart (phandle, irq pairs); PLIC: an M and an S context per hart.
   for (const node of ['clint@2000000', 'plic@c000000']) {
-    const a = cells(ours, node, 'interrupts-extended'), b = cells(theirs, node, 'interrupts-extended');
+    const a = cells(ours, node, 'interrupts-extended'),
+      b = cells(theirs, node, 'interrupts-extended');
     assert.equal(a.length, 64 * 2 * 2, node);
     assert.equal(a.length, b.length, node);
-    assert.deepEqual(a.filter((_, k) => k % 2 === 1), b.filter((_, k) => k % 2 === 1), `${node}: interrupt numbers per context`);
+    assert.deepEqual(
+      a.filter((_, k) => k % 2 === 1),
+      b.filter((_, k) => k % 2 === 1),
+      `${node}: interrupt numbers per context`,
+    );
   }
 });

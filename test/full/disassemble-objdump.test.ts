@@ -21,7 +21,10 @@ function parse(line: string): { addr: number; word: number; text: string } | und
   if (!m) return undefined;
   // Targets print as bare hex before their symbol; Hartline writes 0x, as the operands elsewhere. objdump's `# addr
   // <sym>` comments (what an auipc/addi pair computes) describe two instructions together, and are left out.
-  const operands = (m[4] ?? '').replace(/\s+#.*$/, '').replace(/(^|,)([0-9a-f]+)( <[^>]+>)$/, '$10x$2$3').trim();
+  const operands = (m[4] ?? '')
+    .replace(/\s+#.*$/, '')
+    .replace(/(^|,)([0-9a-f]+)( <[^>]+>)$/, '$10x$2$3')
+    .trim();
   return { addr: parseInt(m[1], 16), word: parseInt(m[2], 16), text: operands ? `${m[3]} ${operands}` : m[3] };
 }
 
@@ -29,7 +32,8 @@ const SYMBOL = / <([^+>]+)(\+0x[0-9a-f]+)?>$/;
 
 /** Two texts that differ only in which of several symbols at one address names the target (vfprintf, __d_vfprintf). */
 function aliases(code: Code, a: string, b: string): boolean {
-  const x = SYMBOL.exec(a), y = SYMBOL.exec(b);
+  const x = SYMBOL.exec(a),
+    y = SYMBOL.exec(b);
   if (!x || !y || a.replace(SYMBOL, '') !== b.replace(SYMBOL, '') || x[2] !== y[2]) return false;
   const at = (name: string) => code.symbols?.addressOf(name);
   return at(x[1]) !== undefined && at(x[1]) === at(y[1]);
@@ -38,7 +42,9 @@ function aliases(code: Code, a: string, b: string): boolean {
 test('every instruction of every guest disassembles as objdump -M no-aliases prints it', { skip }, () => {
   assert.equal(missing, false, `${OBJDUMP} is required in CI`);
   const bin = join(guestsDir(), 'bin');
-  const elves = readdirSync(bin).filter((f) => f.endsWith('.elf')).sort();
+  const elves = readdirSync(bin)
+    .filter((f) => f.endsWith('.elf'))
+    .sort();
   assert.ok(elves.length > 5, `guests in ${bin}`);
   let compared = 0;
   const wrong: string[] = [];
@@ -54,7 +60,8 @@ test('every instruction of every guest disassembles as objdump -M no-aliases pri
       const ours = instructionText(code, o.word, o.addr);
       // A zero halfword the assembler marked as data ($d mapping symbol) is `.short 0x0000` to objdump, `c.unimp` as code.
       const dataZero = o.text === '.short 0x0000' && ours === 'c.unimp';
-      if (ours !== o.text && !dataZero && !aliases(code, ours, o.text)) wrong.push(`${name} 0x${o.addr.toString(16)}: objdump "${o.text}", hartline "${ours}"`);
+      if (ours !== o.text && !dataZero && !aliases(code, ours, o.text))
+        wrong.push(`${name} 0x${o.addr.toString(16)}: objdump "${o.text}", hartline "${ours}"`);
     }
   }
   assert.ok(compared > 10000, `${compared} instructions compared`);

@@ -31,7 +31,12 @@ test('smp-boot: a write data breakpoint on next_slot and Reverse Continue find t
       const stop = await stopAfter(c, () => c.reverseContinueRequest({ threadId: first.body.threadId! }));
       assert.equal(stop.body.reason, 'data breakpoint');
       const at = await where(s, stop.body.threadId!);
-      seen.push({ hart: stop.body.threadId! - 1, value: Number(await evaluate(s, 'next_slot')), line: at.line, path: at.path });
+      seen.push({
+        hart: stop.body.threadId! - 1,
+        value: Number(await evaluate(s, 'next_slot')),
+        line: at.line,
+        path: at.path,
+      });
     }
     assert.ok(twice(), `no repeated slot within ${seen.length} stores: ${JSON.stringify(seen)}`);
     const [later, earlier] = seen.slice(-2);
@@ -41,5 +46,7 @@ test('smp-boot: a write data breakpoint on next_slot and Reverse Continue find t
       assert.equal(w.path, ex.source);
       assert.ok(w.line === store || w.line === store + 1, `stopped at line ${w.line}, the store is on ${store}`);
     }
-  } finally { await s.close(); }
+  } finally {
+    await s.close();
+  }
 });

@@ -10,7 +10,8 @@ export const GDB = 'gdb-multiarch';
 export const gdbMissing = spawnSync(GDB, ['--version'], { stdio: 'ignore' }).status !== 0;
 const inCi = process.env.CI === 'true';
 /** Outside CI a machine without gdb-multiarch skips, saying why; in CI it fails. */
-export const skipWithoutGdb = gdbMissing && !inCi ? 'gdb-multiarch is not installed (apt-get install gdb-multiarch)' : false;
+export const skipWithoutGdb =
+  gdbMissing && !inCi ? 'gdb-multiarch is not installed (apt-get install gdb-multiarch)' : false;
 
 export interface GdbRun {
   /** gdb's stdout split at markers: section name -> text. */
@@ -29,9 +30,15 @@ export interface GdbRun {
 export type Step = [name: string, commands: string[]];
 
 export async function runGdb(stubArgs: string[], elf: string, steps: Step[], cwd: string): Promise<GdbRun> {
-  const stub = spawn(process.execPath, [CLI, ...stubArgs, '--gdb', '127.0.0.1:0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stubOut = '', stubErr = '';
-  stub.stdout.on('data', (d) => { stubOut += d.toString('latin1'); });
+  const stub = spawn(process.execPath, [CLI, ...stubArgs, '--gdb', '127.0.0.1:0'], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stubOut = '',
+    stubErr = '';
+  stub.stdout.on('data', (d) => {
+    stubOut += d.toString('latin1');
+  });
   const exited = new Promise<number | null>((r) => stub.on('close', (code) => r(code)));
   const address = await new Promise<string>((resolve, reject) => {
     stub.stderr.on('data', (d) => {
@@ -41,16 +48,37 @@ export async function runGdb(stubArgs: string[], elf: string, steps: Step[], cwd
     });
     stub.on('close', () => reject(new Error(`the stub ended before listening: ${stubErr}`)));
   });
-  const args = ['-batch', '-nx', '-ex', 'set pagination off', '-ex', 'set confirm off', '-ex', 'set width 0', '-ex', `file ${elf}`, '-ex', `target remote ${address}`];
+  const args = [
+    '-batch',
+    '-nx',
+    '-ex',
+    'set pagination off',
+    '-ex',
+    'set confirm off',
+    '-ex',
+    'set width 0',
+    '-ex',
+    `file ${elf}`,
+    '-ex',
+    `target remote ${address}`,
+  ];
   let commands = 5;
   for (const [name, cmds] of steps) {
     args.push('-ex', `echo @@${name}\\n`);
-    for (const c of cmds) { args.push('-ex', c); commands++; }
+    for (const c of cmds) {
+      args.push('-ex', c);
+      commands++;
+    }
   }
   const gdb = spawn(GDB, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '', stderr = '';
-  gdb.stdout.on('data', (d) => { stdout += d.toString('latin1'); });
-  gdb.stderr.on('data', (d) => { stderr += d.toString('latin1'); });
+  let stdout = '',
+    stderr = '';
+  gdb.stdout.on('data', (d) => {
+    stdout += d.toString('latin1');
+  });
+  gdb.stderr.on('data', (d) => {
+    stderr += d.toString('latin1');
+  });
   await new Promise((r) => gdb.on('close', r));
   const stubCode = await exited;
   const sections = new Map<string, string>();

@@ -11,12 +11,20 @@ import { randomProgram } from '../unit/support/random-program';
 const FW = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf';
 const PAYLOAD = 'test/guests/bin/sbi_payload.elf';
 
-const guests = readFileSync('test/guests/guests.txt', 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#')).map((l) => l.split(/\s+/)[0]);
+const guests = readFileSync('test/guests/guests.txt', 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() && !l.startsWith('#'))
+  .map((l) => l.split(/\s+/)[0]);
 for (const guest of [...guests, 'vm_bench', 'bench_mixed', 'bench_smp']) {
   const harts = guest.startsWith('smp_') || guest === 'bench_smp' ? 4 : 1;
   test(`${guest} on ${harts} hart(s): compiled blocks agree with the interpreter`, () => {
     const path = `test/guests/bin/${guest}.elf`;
-    const r = differential(parseElf(new Uint8Array(readFileSync(path)), path), { harts, quantum: 1009 }, 30_000_000, 99_991);
+    const r = differential(
+      parseElf(new Uint8Array(readFileSync(path)), path),
+      { harts, quantum: 1009 },
+      30_000_000,
+      99_991,
+    );
     assert.ok(r.checkpoints >= 1);
   });
 }
@@ -29,7 +37,12 @@ for (const harts of [1, 4]) {
       return;
     }
     const payload = parseElf(new Uint8Array(readFileSync(PAYLOAD)), PAYLOAD);
-    const r = differential(payload, { harts, quantum: 1009, bios: parseElf(new Uint8Array(readFileSync(FW)), FW) }, 200_000_000, 49_999);
+    const r = differential(
+      payload,
+      { harts, quantum: 1009, bios: parseElf(new Uint8Array(readFileSync(FW)), FW) },
+      200_000_000,
+      49_999,
+    );
     assert.ok(r.blocks > 100, `only ${r.blocks} blocks compiled`);
   });
 }

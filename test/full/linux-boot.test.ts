@@ -11,21 +11,48 @@ import { parseElf } from '../../src/machine/elf';
 import { FW_JUMP, kernelOrSkip, LinuxKernel } from './support/linux-kernel';
 
 /** A boot's console and how it ended, on Hartline. */
-export function bootOnHartline(k: LinuxKernel, harts: number): { out: string; reason: string; code: number; positions: number } {
+export function bootOnHartline(
+  k: LinuxKernel,
+  harts: number,
+): { out: string; reason: string; code: number; positions: number } {
   const m = Machine.fromElf(new Uint8Array(readFileSync(k.image)), {
-    name: k.image, harts, bios: parseElf(new Uint8Array(readFileSync(FW_JUMP)), FW_JUMP), biosName: FW_JUMP,
+    name: k.image,
+    harts,
+    bios: parseElf(new Uint8Array(readFileSync(FW_JUMP)), FW_JUMP),
+    biosName: FW_JUMP,
     initrd: new Uint8Array(readFileSync(k.initrd)),
   });
   let out = '';
-  m.onConsole = (b) => { out += Buffer.from(b).toString('latin1'); };
+  m.onConsole = (b) => {
+    out += Buffer.from(b).toString('latin1');
+  };
   // A boot to power-off is a few hundred million instructions per hart; the cap only stops a hang.
   const r = m.run(20_000_000_000);
   return { out: out.replace(/\r/g, ''), reason: r.reason, code: r.exitCode, positions: m.position };
 }
 
 function bootOnQemu(k: LinuxKernel, harts: number): { out: string; code: number | null } {
-  const r = spawnSync('qemu-system-riscv64', ['-M', 'virt', '-smp', String(harts), '-bios', FW_JUMP, '-kernel', k.image,
-    '-initrd', k.initrd, '-nographic', '-monitor', 'none', '-serial', 'stdio'], { encoding: 'latin1', timeout: 300_000 });
+  const r = spawnSync(
+    'qemu-system-riscv64',
+    [
+      '-M',
+      'virt',
+      '-smp',
+      String(harts),
+      '-bios',
+      FW_JUMP,
+      '-kernel',
+      k.image,
+      '-initrd',
+      k.initrd,
+      '-nographic',
+      '-monitor',
+      'none',
+      '-serial',
+      'stdio',
+    ],
+    { encoding: 'latin1', timeout: 300_000 },
+  );
   return { out: r.stdout.replace(/\r/g, ''), code: r.status };
 }
 
@@ -35,31 +62,71 @@ function bootOnQemu(k: LinuxKernel, harts: number): { out: string; code: number 
  */
 const EXPLAINED: { pattern: RegExp; why: string; replace: (line: string) => string | undefined }[] = [
   // OpenSBI's banner: QEMU 7.2 enables the H extension by default; Hartline has no hypervisor extension.
-  { pattern: /^Boot HART (Base ISA|MIDELEG|MEDELEG)\s*:/, why: 'the H extension (ISA letter, delegable VS-level causes)', replace: (l) => l.replace(/:.*/, ': <isa>') },
-  { pattern: /^Boot HART ISA Extensions\s*:/, why: 'QEMU lists the extensions it emulates beyond Hartline\'s (OpenSBI probes them)', replace: (l) => l.replace(/:.*/, ': <isa>') },
+  {
+    pattern: /^Boot HART (Base ISA|MIDELEG|MEDELEG)\s*:/,
+    why: 'the H extension (ISA letter, delegable VS-level causes)',
+    replace: (l) => l.replace(/:.*/, ': <isa>'),
+  },
+  {
+    pattern: /^Boot HART ISA Extensions\s*:/,
+    why: "QEMU lists the extensions it emulates beyond Hartline's (OpenSBI probes them)",
+    replace: (l) => l.replace(/:.*/, ': <isa>'),
+  },
   // OpenSBI's boot hart is whichever hart wins its lottery: on QEMU host-thread timing, on Hartline the schedule.
-  { pattern: /^(Domain0 Boot HART|Boot HART ID|Domain0 HARTs)\s*:/, why: 'the boot-hart lottery', replace: (l) => l.replace(/:.*/, ': <lottery>') },
+  {
+    pattern: /^(Domain0 Boot HART|Boot HART ID|Domain0 HARTs)\s*:/,
+    why: 'the boot-hart lottery',
+    replace: (l) => l.replace(/:.*/, ': <lottery>'),
+  },
   // Linux's view of the ISA: QEMU's device tree says rv64imafdch_..._zba_zbb_zbc_zbs_sstc, Hartline's rv64imafdc_..._sstc.
-  { pattern: /^riscv: base ISA extensions /, why: 'the H extension', replace: () => 'riscv: base ISA extensions <isa>' },
+  {
+    pattern: /^riscv: base ISA extensions /,
+    why: 'the H extension',
+    replace: () => 'riscv: base ISA extensions <isa>',
+  },
   // QEMU gives the kernel a host-random /chosen/rng-seed, so its entropy pool is ready at once; Hartline, being
   // deterministic, gives none, and the pool becomes ready later, at a point that depends on the interrupts seen.
-  { pattern: /^random: crng init done$/, why: 'QEMU\'s random rng-seed', replace: () => undefined },
+  { pattern: /^random: crng init done$/, why: "QEMU's random rng-seed", replace: () => undefined },
   // The kernel times byte against word accesses on each CPU (riscv's unaligned-access probe): the ratio is a host
   // timing on QEMU, and the CPUs report in whatever order they finish.
-  { pattern: /^cpu\d+: Ratio of byte access time to unaligned word access is /, why: 'a timing, in arrival order', replace: () => undefined },
+  {
+    pattern: /^cpu\d+: Ratio of byte access time to unaligned word access is /,
+    why: 'a timing, in arrival order',
+    replace: () => undefined,
+  },
   // Hartline's device tree is the one its recordings were made with (its bytes are in RAM, so checksums cover it):
   // it lists no Sstc, though the harts implement it, so Linux programs its timer through SBI TIME and does not say
   // so; and its PLIC's riscv,ndev is 95 where QEMU 7.2 writes 96, which Linux reports.
-  { pattern: /^riscv-timer: Timer interrupt in S-mode is available via sstc extension$/, why: 'Sstc is not in Hartline\'s tree', replace: () => undefined },
-  { pattern: /^riscv-plic: plic@c000000: mapped \d+ interrupts /, why: 'riscv,ndev 95 against 96', replace: (l) => l.replace(/mapped \d+/, 'mapped <n>') },
+  {
+    pattern: /^riscv-timer: Timer interrupt in S-mode is available via sstc extension$/,
+    why: "Sstc is not in Hartline's tree",
+    replace: () => undefined,
+  },
+  {
+    pattern: /^riscv-plic: plic@c000000: mapped \d+ interrupts /,
+    why: 'riscv,ndev 95 against 96',
+    replace: (l) => l.replace(/mapped \d+/, 'mapped <n>'),
+  },
   // QEMU's device tree also describes devices Hartline does not have (8 virtio-mmio slots, PCIe, flash, fw_cfg,
   // an RTC, the PMU): the kernel's copy of the larger tree and its unflattened nodes leave a little less memory free.
-  { pattern: /^Memory: \d+K\/\d+K available /, why: 'the device trees differ in size', replace: (l) => l.replace(/\d+K\/(\d+K) available/, '<n>K/$1 available').replace(/\d+K reserved/, '<n>K reserved') },
+  {
+    pattern: /^Memory: \d+K\/\d+K available /,
+    why: 'the device trees differ in size',
+    replace: (l) => l.replace(/\d+K\/(\d+K) available/, '<n>K/$1 available').replace(/\d+K reserved/, '<n>K reserved'),
+  },
   // The initramfs is unpacked by a worker thread while the boot CPU runs the next initcalls, so where its line
   // falls among theirs depends on timing (host threads on QEMU, the schedule on Hartline).
-  { pattern: /^(Unpacking initramfs\.\.\.|Freeing initrd memory: \d+K)$/, why: 'asynchronous unpacking', replace: () => undefined },
+  {
+    pattern: /^(Unpacking initramfs\.\.\.|Freeing initrd memory: \d+K)$/,
+    why: 'asynchronous unpacking',
+    replace: () => undefined,
+  },
   // The race's outcome depends on the interleaving: QEMU's comes from host threads, Hartline's from its schedule.
-  { pattern: /^smp-race: racy counter /, why: 'the race itself', replace: (l) => l.replace(/counter \d+ of (\d+) \(\d+ updates lost\)/, 'counter <n> of $1') },
+  {
+    pattern: /^smp-race: racy counter /,
+    why: 'the race itself',
+    replace: (l) => l.replace(/counter \d+ of (\d+) \(\d+ updates lost\)/, 'counter <n> of $1'),
+  },
 ];
 
 function comparable(out: string): string[] {
@@ -77,27 +144,39 @@ const kernel = kernelOrSkip();
 
 test('QEMU and OpenSBI are installed (the Linux tests compare against them)', () => {
   assert.ok(existsSync(FW_JUMP), `${FW_JUMP} is missing: apt-get install opensbi`);
-  assert.equal(spawnSync('qemu-system-riscv64', ['--version']).status, 0, 'qemu-system-riscv64 is missing: apt-get install qemu-system-misc');
+  assert.equal(
+    spawnSync('qemu-system-riscv64', ['--version']).status,
+    0,
+    'qemu-system-riscv64 is missing: apt-get install qemu-system-misc',
+  );
 });
 
 for (const harts of [1, 2, 4, 8]) {
-  test(`Linux 6.12 boots on ${harts} hart(s) to smp_race's output and powers off, as on QEMU 7.2`, { skip: typeof kernel === 'string' && kernel }, () => {
-    const k = kernel as LinuxKernel;
-    const a = bootOnHartline(k, harts);
-    assert.equal(a.reason, 'exit', `Hartline stopped with ${a.reason} after ${a.positions} instructions:\n${a.out.slice(-3000)}`);
-    assert.equal(a.code, 0);
-    assert.match(a.out, new RegExp(`smp: Brought up 1 node, ${harts} CPUs?\\n`));
-    assert.match(a.out, new RegExp(`smp-race: ${harts} cpus online, one thread on each`));
-    for (let t = 0; t < harts; t++) assert.match(a.out, new RegExp(`smp-race: thread ${t} ran on cpu ${t}\\n`));
-    assert.match(a.out, /smp-race: locked counter (\d+) of \1: ok\n/);
-    assert.match(a.out, /reboot: Power down\n/);
-    process.stdout.write(`# ${harts} hart(s): ${a.positions} instructions to power-off\n`);
-    const q = bootOnQemu(k, harts);
-    assert.equal(q.code, 0, `QEMU failed:\n${q.out.slice(-3000)}`);
-    for (const out of [a.out, q.out]) {
-      assert.match(out, /^Unpacking initramfs\.\.\.$/m, 'the unpacker\'s lines are there, wherever they fall');
-      assert.match(out, /^Freeing initrd memory: \d+K$/m);
-    }
-    assert.deepEqual(comparable(a.out), comparable(q.out));
-  });
+  test(
+    `Linux 6.12 boots on ${harts} hart(s) to smp_race's output and powers off, as on QEMU 7.2`,
+    { skip: typeof kernel === 'string' && kernel },
+    () => {
+      const k = kernel as LinuxKernel;
+      const a = bootOnHartline(k, harts);
+      assert.equal(
+        a.reason,
+        'exit',
+        `Hartline stopped with ${a.reason} after ${a.positions} instructions:\n${a.out.slice(-3000)}`,
+      );
+      assert.equal(a.code, 0);
+      assert.match(a.out, new RegExp(`smp: Brought up 1 node, ${harts} CPUs?\\n`));
+      assert.match(a.out, new RegExp(`smp-race: ${harts} cpus online, one thread on each`));
+      for (let t = 0; t < harts; t++) assert.match(a.out, new RegExp(`smp-race: thread ${t} ran on cpu ${t}\\n`));
+      assert.match(a.out, /smp-race: locked counter (\d+) of \1: ok\n/);
+      assert.match(a.out, /reboot: Power down\n/);
+      process.stdout.write(`# ${harts} hart(s): ${a.positions} instructions to power-off\n`);
+      const q = bootOnQemu(k, harts);
+      assert.equal(q.code, 0, `QEMU failed:\n${q.out.slice(-3000)}`);
+      for (const out of [a.out, q.out]) {
+        assert.match(out, /^Unpacking initramfs\.\.\.$/m, "the unpacker's lines are there, wherever they fall");
+        assert.match(out, /^Freeing initrd memory: \d+K$/m);
+      }
+      assert.deepEqual(comparable(a.out), comparable(q.out));
+    },
+  );
 }

@@ -12,16 +12,36 @@ import { FW_JUMP, kernelOrSkip, LinuxKernel, REPO } from './support/linux-kernel
 
 const CLI = join(REPO, 'bin', 'hartline.js');
 const dir = mkdtempSync(join(tmpdir(), 'hartline-linux-'));
-const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'latin1', timeout: 1_800_000, maxBuffer: 1 << 26 });
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, [CLI, ...args], { encoding: 'latin1', timeout: 1_800_000, maxBuffer: 1 << 26 });
 const kernel = kernelOrSkip();
 const skip = typeof kernel === 'string' && kernel;
 
 function record(k: LinuxKernel, out: string, schedule: string, extra: string[] = []) {
-  return cli(['record', k.image, '--bios', FW_JUMP, '--initrd', k.initrd, '--harts', '2', '--schedule', schedule, '-o', out,
-    '--checksum-interval', '5000000', ...extra]);
+  return cli([
+    'record',
+    k.image,
+    '--bios',
+    FW_JUMP,
+    '--initrd',
+    k.initrd,
+    '--harts',
+    '2',
+    '--schedule',
+    schedule,
+    '-o',
+    out,
+    '--checksum-interval',
+    '5000000',
+    ...extra,
+  ]);
 }
 
-for (const [schedule, extra] of [['roundrobin', []], ['chaos', ['--seed', '7', '--quantum', '20000']], ['realtime', []]] as const) {
+for (const [schedule, extra] of [
+  ['roundrobin', []],
+  ['chaos', ['--seed', '7', '--quantum', '20000']],
+  ['realtime', []],
+] as const) {
   test(`a Linux boot on 2 harts recorded under ${schedule} replays bit for bit`, { skip }, () => {
     const k = kernel as LinuxKernel;
     const rec = join(dir, `boot-${schedule}.hartrec`);
@@ -35,7 +55,10 @@ for (const [schedule, extra] of [['roundrobin', []], ['chaos', ['--seed', '7', '
     const verified = /verified: (\d+) checksums equal, (\d+) positions/.exec(p.stderr);
     assert.ok(verified, p.stderr);
     // One checksum per interval of 5,000,000 positions: every interval of the boot was compared.
-    assert.ok(Number(verified[1]) >= Math.floor(Number(verified[2]) / 5_000_000), `only ${verified[1]} checksums for ${verified[2]} positions`);
+    assert.ok(
+      Number(verified[1]) >= Math.floor(Number(verified[2]) / 5_000_000),
+      `only ${verified[1]} checksums for ${verified[2]} positions`,
+    );
     const summary = cli(['dump', rec, '--summary']).stdout;
     assert.match(summary, /^hart +h0 slices=\d+ positions=\d+/m);
     assert.match(summary, /^hart +h1 slices=\d+ positions=\d+/m);
@@ -47,7 +70,10 @@ for (const [schedule, extra] of [['roundrobin', []], ['chaos', ['--seed', '7', '
       writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length / 2)));
       const c = cli(['replay', cut]);
       assert.equal(c.status, 2, c.stderr);
-      assert.match(c.stderr, /recording is unfinished: it is truncated at byte \d+, .*replayed its first \d+ positions/);
+      assert.match(
+        c.stderr,
+        /recording is unfinished: it is truncated at byte \d+, .*replayed its first \d+ positions/,
+      );
       assert.ok(r.stdout.startsWith(c.stdout), 'the prefix prints the start of the recorded console');
       assert.match(c.stdout, /Linux version 6\.12/);
     }

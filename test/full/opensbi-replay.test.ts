@@ -14,11 +14,30 @@ const CLI = join(__dirname, '..', '..', '..', 'bin', 'hartline.js');
 const dir = mkdtempSync(join(tmpdir(), 'hartline-sbi-'));
 const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'latin1', timeout: 300_000 });
 
-for (const [harts, schedule, seed] of [[2, 'chaos', 11], [4, 'chaos', 5], [8, 'roundrobin', 0]] as const) {
+for (const [harts, schedule, seed] of [
+  [2, 'chaos', 11],
+  [4, 'chaos', 5],
+  [8, 'roundrobin', 0],
+] as const) {
   test(`OpenSBI boot on ${harts} harts (${schedule}) replays bit for bit`, () => {
     assert.ok(existsSync(FW), `${FW} is missing: apt-get install opensbi`);
     const rec = join(dir, `sbi-${harts}.hartrec`);
-    const r = cli(['record', PAYLOAD, '--bios', FW, '-o', rec, '--harts', String(harts), '--schedule', schedule, '--seed', String(seed), '--quantum', '3000']);
+    const r = cli([
+      'record',
+      PAYLOAD,
+      '--bios',
+      FW,
+      '-o',
+      rec,
+      '--harts',
+      String(harts),
+      '--schedule',
+      schedule,
+      '--seed',
+      String(seed),
+      '--quantum',
+      '3000',
+    ]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /Platform HART Count\s*: \d+/);
     assert.match(r.stdout, /shutting down through SRST/);

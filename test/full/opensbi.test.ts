@@ -13,8 +13,14 @@ const PAYLOAD = 'test/guests/bin/sbi_payload.elf';
 
 /** Lines allowed to differ, and why. Hartline implements RV64GC without the hypervisor extension. */
 const EXPLAINED: [RegExp, string][] = [
-  [/^Boot HART Base ISA\s*:/, 'QEMU 7.2 enables the H extension by default (rv64imafdch); Hartline has no hypervisor extension'],
-  [/^Boot HART MIDELEG\s*:/, 'the H extension adds delegable VS-level and guest-external interrupts (bits 2, 6, 10, 12)'],
+  [
+    /^Boot HART Base ISA\s*:/,
+    'QEMU 7.2 enables the H extension by default (rv64imafdch); Hartline has no hypervisor extension',
+  ],
+  [
+    /^Boot HART MIDELEG\s*:/,
+    'the H extension adds delegable VS-level and guest-external interrupts (bits 2, 6, 10, 12)',
+  ],
   [/^Boot HART MEDELEG\s*:/, 'the H extension adds delegable VS ecalls and guest page faults (bits 10, 20-23)'],
   // OpenSBI's boot hart is whichever hart wins its lottery first. On QEMU that depends on host thread timing and
   // changes from run to run; on Hartline it is fixed by the schedule.
@@ -25,26 +31,53 @@ const EXPLAINED: [RegExp, string][] = [
 
 test('OpenSBI and QEMU are installed (the firmware tests below need them)', () => {
   assert.ok(existsSync(FW), `${FW} is missing: apt-get install opensbi`);
-  assert.equal(spawnSync('qemu-system-riscv64', ['--version']).status, 0, 'qemu-system-riscv64 is missing: apt-get install qemu-system-misc');
+  assert.equal(
+    spawnSync('qemu-system-riscv64', ['--version']).status,
+    0,
+    'qemu-system-riscv64 is missing: apt-get install qemu-system-misc',
+  );
 });
 
 function ours(harts: number): { out: string; code: number; reason: string } {
-  const m = new Machine(parseElf(new Uint8Array(readFileSync(PAYLOAD)), PAYLOAD), { harts, bios: parseElf(new Uint8Array(readFileSync(FW)), FW) });
+  const m = new Machine(parseElf(new Uint8Array(readFileSync(PAYLOAD)), PAYLOAD), {
+    harts,
+    bios: parseElf(new Uint8Array(readFileSync(FW)), FW),
+  });
   let out = '';
-  m.onConsole = (b) => { out += Buffer.from(b).toString('latin1'); };
+  m.onConsole = (b) => {
+    out += Buffer.from(b).toString('latin1');
+  };
   const r = m.run(2_000_000_000);
   return { out, code: r.exitCode, reason: r.reason };
 }
 
 function qemu(harts: number): { out: string; code: number | null } {
-  const r = spawnSync('qemu-system-riscv64', ['-M', 'virt', '-smp', String(harts), '-bios', FW, '-kernel', PAYLOAD,
-    '-nographic', '-monitor', 'none', '-serial', 'stdio'], { encoding: 'latin1', timeout: 60_000 });
+  const r = spawnSync(
+    'qemu-system-riscv64',
+    [
+      '-M',
+      'virt',
+      '-smp',
+      String(harts),
+      '-bios',
+      FW,
+      '-kernel',
+      PAYLOAD,
+      '-nographic',
+      '-monitor',
+      'none',
+      '-serial',
+      'stdio',
+    ],
+    { encoding: 'latin1', timeout: 60_000 },
+  );
   return { out: r.stdout, code: r.status };
 }
 
 for (const harts of [1, 2, 4, 8]) {
   test(`OpenSBI fw_jump boots our payload on ${harts} hart(s) as on QEMU`, () => {
-    const a = ours(harts), q = qemu(harts);
+    const a = ours(harts),
+      q = qemu(harts);
     const text = a.out.replace(/\r/g, ''); // OpenSBI ends lines with \r\n
     assert.equal(a.reason, 'exit', `Hartline stopped with ${a.reason}:\n${a.out}`);
     assert.equal(a.code, 0);
@@ -60,7 +93,8 @@ for (const harts of [1, 2, 4, 8]) {
     assert.match(text, new RegExp(`harts started through HSM: ${harts - 1}, checked in: ${harts - 1}\\n`));
     assert.match(text, /shutting down through SRST\n$/);
     // Line by line against QEMU.
-    const ol = a.out.split('\n'), ql = q.out.split('\n');
+    const ol = a.out.split('\n'),
+      ql = q.out.split('\n');
     assert.equal(ol.length, ql.length, `line counts differ:\n${a.out}\n---\n${q.out}`);
     for (let k = 0; k < ol.length; k++) {
       if (ol[k] === ql[k]) continue;

@@ -28,10 +28,13 @@ export function parseRecord(text: string): QemuState | undefined {
     const name = m[1];
     const value = m[2];
     const c0 = name.charCodeAt(0);
-    if ((c0 === 120 /* x */ || c0 === 102 /* f */) && name.length <= 3 && name.charCodeAt(1) <= 57) {
+    if ((c0 === 120 /* x */ || c0 === 102) /* f */ && name.length <= 3 && name.charCodeAt(1) <= 57) {
       const i = Number(name.slice(1));
       if (c0 === 120) x[i] = value;
-      else { f[i] = value; haveF = true; }
+      else {
+        f[i] = value;
+        haveF = true;
+      }
     } else if (name === 'pc') {
       pc = value;
     } else {

@@ -17,17 +17,32 @@ import { QemuLogParser, QemuState } from './qemu-log';
 const PER_GUEST = Number(process.env.HARTLINE_TRACE_LIMIT ?? 300_000);
 const MIN_TOTAL = 1_000_000;
 /** CSRs QEMU's dump shows that software state depends on; mip and the counters follow host time, so they are left out. */
-const CSRS: [string, number][] = [['mstatus', 0x300], ['mtvec', 0x305], ['mscratch', 0x340], ['mepc', 0x341], ['mcause', 0x342], ['mtval', 0x343]];
+const CSRS: [string, number][] = [
+  ['mstatus', 0x300],
+  ['mtvec', 0x305],
+  ['mscratch', 0x340],
+  ['mepc', 0x341],
+  ['mcause', 0x342],
+  ['mtval', 0x343],
+];
 
 const hex = (v: bigint): string => BigInt.asUintN(64, v).toString(16).padStart(16, '0');
 
-interface OurState { pc: string; x: string[]; f: string[]; csr: Map<string, string> }
+interface OurState {
+  pc: string;
+  x: string[];
+  f: string[];
+  csr: Map<string, string>;
+}
 
 function ourState(m: Machine): OurState {
   const h = m.harts[0];
   const x: string[] = [];
   const f: string[] = [];
-  for (let i = 0; i < 32; i++) { x.push(hex(h.readX(i))); f.push(hex(h.readF(i))); }
+  for (let i = 0; i < 32; i++) {
+    x.push(hex(h.readX(i)));
+    f.push(hex(h.readF(i)));
+  }
   const csr = new Map<string, string>();
   for (const [name, num] of CSRS) csr.set(name, hex(readCsrDebug(h, num, m.memory) ?? -1n));
   return { pc: hex(BigInt(h.pc)), x, f, csr };
@@ -51,7 +66,11 @@ function describeInstruction(m: Machine, pcHex: string): string {
   const word = m.instructionAt(pc);
   if (word === undefined) return `pc 0x${pcHex} (not in RAM)`;
   let text: string;
-  try { text = disassembleText(word, BigInt(pc)); } catch { text = '?'; }
+  try {
+    text = disassembleText(word, BigInt(pc));
+  } catch {
+    text = '?';
+  }
   return `pc 0x${BigInt('0x' + pcHex).toString(16)}: ${text} (0x${(word >>> 0).toString(16)})`;
 }
 
@@ -62,7 +81,15 @@ function pick(q: QemuState, o: OurState, name: string): [string, string] {
   return [q.csr.get(name) ?? '?', o.csr.get(name) ?? '?'];
 }
 
-function report(m: Machine, g: Guest, index: number, prev: QemuState | undefined, q: QemuState, o: OurState, diff: string[]): string {
+function report(
+  m: Machine,
+  g: Guest,
+  index: number,
+  prev: QemuState | undefined,
+  q: QemuState,
+  o: OurState,
+  diff: string[],
+): string {
   const lines = [`${g.name}: first mismatch before instruction ${index} (counted from the ELF entry)`];
   if (prev) lines.push(`  after executing ${describeInstruction(m, prev.pc)}`);
   lines.push(`  next instruction: QEMU ${describeInstruction(m, q.pc)}`);
@@ -83,15 +110,26 @@ async function lockstep(g: Guest, limit: number): Promise<number> {
   const fifo = join(dir, 'qemu.log');
   const mk = spawnSync('mkfifo', [fifo]);
   assert.equal(mk.status, 0, `mkfifo failed: ${mk.stderr}`);
-  const qemu = spawn(QEMU, [...qemuArgs(g, 1, 'null'), '-singlestep', '-d', 'nochain,cpu,fpu', '-D', fifo],
-    { stdio: ['ignore', 'ignore', 'pipe'] });
+  const qemu = spawn(QEMU, [...qemuArgs(g, 1, 'null'), '-singlestep', '-d', 'nochain,cpu,fpu', '-D', fifo], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
-  qemu.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  qemu.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   let spawnError: Error | undefined;
   const exited = new Promise<void>((resolve) => qemu.on('close', () => resolve()));
-  qemu.on('error', (e) => { spawnError = e; });
+  qemu.on('error', (e) => {
+    spawnError = e;
+  });
   // If QEMU dies before opening the FIFO, our blocked open would wait forever: open it for writing once.
-  qemu.on('exit', () => { try { closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK)); } catch { /* already open */ } });
+  qemu.on('exit', () => {
+    try {
+      closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+    } catch {
+      /* already open */
+    }
+  });
 
   const m = Machine.fromElf(readFileSync(elfPath(g.name)), { harts: 1, name: g.name });
   const entry = hex(BigInt(m.harts[0].pc));
@@ -108,10 +146,16 @@ async function lockstep(g: Guest, limit: number): Promise<number> {
         if (q.pc !== entry) continue; // QEMU's reset ROM at 0x1000 sets a0, a1, a2, t0 and jumps to the entry
         started = true;
       }
-      if (ended) { failure = `${g.name}: our machine exited after ${compared} instructions but QEMU went on to ${describeInstruction(m, q.pc)}`; return false; }
+      if (ended) {
+        failure = `${g.name}: our machine exited after ${compared} instructions but QEMU went on to ${describeInstruction(m, q.pc)}`;
+        return false;
+      }
       const o = ourState(m);
       const diff = differences(q, o);
-      if (diff.length) { failure = report(m, g, compared, prev, q, o, diff); return false; }
+      if (diff.length) {
+        failure = report(m, g, compared, prev, q, o, diff);
+        return false;
+      }
       compared++;
       if (compared >= limit) return false;
       prev = q;
@@ -141,7 +185,10 @@ async function lockstep(g: Guest, limit: number): Promise<number> {
 
 test('QEMU is installed', () => {
   const r = spawnSync(QEMU, ['--version'], { encoding: 'utf8' });
-  assert.ok(!r.error && r.status === 0, `cannot run ${QEMU}: ${r.error?.message ?? r.stderr}. Install qemu-system-misc.`);
+  assert.ok(
+    !r.error && r.status === 0,
+    `cannot run ${QEMU}: ${r.error?.message ?? r.stderr}. Install qemu-system-misc.`,
+  );
 });
 
 let total = 0;

@@ -15,12 +15,21 @@ test('smp-boot: hartline races reports next_slot and the init table, with source
   assert.ok(existsSync(FW), `${FW} is missing: apt-get install opensbi`);
   const r = spawnSync(process.execPath, [CLI, 'races', REC, '--json'], { encoding: 'utf8', timeout: 600_000 });
   assert.equal(r.status, 1, r.stderr);
-  const races = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { symbol: string | null; accesses: { source: string | null; hart: number }[] });
+  const races = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { symbol: string | null; accesses: { source: string | null; hart: number }[] });
   const slot = races.filter((x) => x.symbol === 'next_slot');
   assert.ok(slot.length > 0, 'next_slot races');
   for (const x of slot) {
-    assert.ok(x.accesses.every((a) => /^smp_boot\.c:\d+$/.test(a.source ?? '')), JSON.stringify(x));
+    assert.ok(
+      x.accesses.every((a) => /^smp_boot\.c:\d+$/.test(a.source ?? '')),
+      JSON.stringify(x),
+    );
     assert.notEqual(x.accesses[0].hart, x.accesses[1].hart);
   }
-  assert.ok(races.some((x) => x.symbol?.startsWith('init_table[')), 'init table slots race');
+  assert.ok(
+    races.some((x) => x.symbol?.startsWith('init_table[')),
+    'init table slots race',
+  );
 });

@@ -15,7 +15,11 @@ const UBOOT = '/usr/lib/u-boot/qemu-riscv64_smode/uboot.elf';
 const CLI = join(repoRoot(), 'bin', 'hartline.js');
 const dir = mkdtempSync(join(tmpdir(), 'hartline-uboot-'));
 
-const missing = !existsSync(UBOOT) ? `${UBOOT} is missing: apt-get install u-boot-qemu` : !existsSync(FW) ? `${FW} is missing: apt-get install opensbi` : undefined;
+const missing = !existsSync(UBOOT)
+  ? `${UBOOT} is missing: apt-get install u-boot-qemu`
+  : !existsSync(FW)
+    ? `${FW} is missing: apt-get install opensbi`
+    : undefined;
 if (missing && process.env.CI === 'true') test('U-Boot and OpenSBI are installed', () => assert.fail(missing));
 if (missing) console.log(`# skipping the U-Boot console tests: ${missing}`);
 
@@ -41,16 +45,24 @@ test('U-Boot on 4 harts answers a typed `version` through a pipe, and powers off
   assert.equal(exit.code, 0, c.err);
 });
 
-test('a recording of that session replays without input, byte for byte, every checksum verified', { skip: missing }, async () => {
-  const rec = join(dir, 'uboot.hartrec');
-  const c = new Conversation(process.execPath, [CLI, 'record', '--bios', FW, UBOOT, '--harts', '4', '-o', rec]);
-  assert.match(await typeVersion(c), /U-Boot 20\d\d\.\d\d/);
-  assert.equal((await c.exited).code, 0, c.err);
-  const p = spawnSync(process.execPath, [CLI, 'replay', rec, '--verify'], { encoding: 'latin1', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 16 << 20 });
-  assert.equal(p.status, 0, p.stderr);
-  assert.equal(p.stdout, c.out);
-  assert.match(p.stderr, /verified: \d+ checksums equal/);
-});
+test(
+  'a recording of that session replays without input, byte for byte, every checksum verified',
+  { skip: missing },
+  async () => {
+    const rec = join(dir, 'uboot.hartrec');
+    const c = new Conversation(process.execPath, [CLI, 'record', '--bios', FW, UBOOT, '--harts', '4', '-o', rec]);
+    assert.match(await typeVersion(c), /U-Boot 20\d\d\.\d\d/);
+    assert.equal((await c.exited).code, 0, c.err);
+    const p = spawnSync(process.execPath, [CLI, 'replay', rec, '--verify'], {
+      encoding: 'latin1',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 16 << 20,
+    });
+    assert.equal(p.status, 0, p.stderr);
+    assert.equal(p.stdout, c.out);
+    assert.match(p.stderr, /verified: \d+ checksums equal/);
+  },
+);
 
 test('QEMU 7.2 answers the same `version`', { skip: missing }, async (t) => {
   if (spawnSync('qemu-system-riscv64', ['--version']).status !== 0) {
@@ -58,8 +70,22 @@ test('QEMU 7.2 answers the same `version`', { skip: missing }, async (t) => {
     t.skip('qemu-system-riscv64 is not installed');
     return;
   }
-  const q = new Conversation('qemu-system-riscv64', ['-M', 'virt', '-smp', '4', '-bios', FW, '-kernel', UBOOT,
-    '-display', 'none', '-monitor', 'none', '-serial', 'stdio']);
+  const q = new Conversation('qemu-system-riscv64', [
+    '-M',
+    'virt',
+    '-smp',
+    '4',
+    '-bios',
+    FW,
+    '-kernel',
+    UBOOT,
+    '-display',
+    'none',
+    '-monitor',
+    'none',
+    '-serial',
+    'stdio',
+  ]);
   const answer = await typeVersion(q);
   assert.equal((await q.exited).code, 0, q.err);
   // The same binary answers the same on both machines: its banner and the toolchain lines.

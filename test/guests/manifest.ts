@@ -78,9 +78,23 @@ export const QEMU = process.env.HARTLINE_QEMU ?? 'qemu-system-riscv64';
  */
 export function qemuArgs(g: Guest, harts: number, console: 'stdio' | 'null' = 'stdio'): string[] {
   return [
-    '-M', g.machine, '-bios', 'none', '-display', 'none', '-monitor', 'none',
-    '-chardev', `${console},id=con,mux=on`, '-serial', 'chardev:con',
-    '-semihosting-config', 'enable=on,target=native,chardev=con',
-    '-smp', String(harts), '-kernel', elfPath(g.name),
+    '-M',
+    g.machine,
+    '-bios',
+    'none',
+    '-display',
+    'none',
+    '-monitor',
+    'none',
+    '-chardev',
+    `${console},id=con,mux=on`,
+    '-serial',
+    'chardev:con',
+    '-semihosting-config',
+    'enable=on,target=native,chardev=con',
+    '-smp',
+    String(harts),
+    '-kernel',
+    elfPath(g.name),
   ];
 }

@@ -4,10 +4,7 @@
 import { HartlineError } from '../../errors';
 import type { Trailer } from '../format';
 
-export type Until =
-  | { kind: 'exit' }
-  | { kind: 'output'; pattern: string }
-  | { kind: 'timeout'; instructions: number };
+export type Until = { kind: 'exit' } | { kind: 'output'; pattern: string } | { kind: 'timeout'; instructions: number };
 
 /** Parses `exit`, `output:REGEX` or `timeout:N`; a bad spec is a one-line HartlineError. */
 export function parseUntil(text: string): Until {
@@ -15,12 +12,17 @@ export function parseUntil(text: string): Until {
   if (text.startsWith('output:')) {
     const pattern = text.slice('output:'.length);
     if (pattern === '') throw new HartlineError('--until output: needs a regular expression, as in output:assertion');
-    try { new RegExp(pattern); } catch (e) { throw new HartlineError(`--until output:${pattern}: not a regular expression (${(e as Error).message})`); }
+    try {
+      new RegExp(pattern);
+    } catch (e) {
+      throw new HartlineError(`--until output:${pattern}: not a regular expression (${(e as Error).message})`);
+    }
     return { kind: 'output', pattern };
   }
   if (text.startsWith('timeout:')) {
     const n = Number(text.slice('timeout:'.length).replace(/_/g, ''));
-    if (!Number.isSafeInteger(n) || n < 1) throw new HartlineError(`--until ${text}: expected timeout:N with N a number of instructions`);
+    if (!Number.isSafeInteger(n) || n < 1)
+      throw new HartlineError(`--until ${text}: expected timeout:N with N a number of instructions`);
     return { kind: 'timeout', instructions: n };
   }
   throw new HartlineError(`--until: expected exit, output:REGEX or timeout:N, got '${text}'`);
@@ -36,9 +38,12 @@ export function describeUntil(u: Until): string {
  */
 export function failed(u: Until, end: Trailer, output: string): boolean {
   switch (u.kind) {
-    case 'exit': return !(end.reason === 'exit' && end.exitCode === 0);
-    case 'output': return new RegExp(u.pattern).test(output);
-    case 'timeout': return end.reason === 'limit';
+    case 'exit':
+      return !(end.reason === 'exit' && end.exitCode === 0);
+    case 'output':
+      return new RegExp(u.pattern).test(output);
+    case 'timeout':
+      return end.reason === 'limit';
   }
 }
 

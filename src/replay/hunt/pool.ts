@@ -42,7 +42,10 @@ export function findWorkerScript(name = 'hunt-worker.js'): string {
   }
 }
 
-export function hunt(o: HuntOptions, onResult?: (r: TrialResult, done: number, total: number) => void): Promise<HuntResult> {
+export function hunt(
+  o: HuntOptions,
+  onResult?: (r: TrialResult, done: number, total: number) => void,
+): Promise<HuntResult> {
   const script = o.workerScript ?? findWorkerScript();
   const total = o.last - o.first + 1;
   const jobs = Math.max(1, Math.min(o.jobs ?? defaultJobs(), total));
@@ -69,7 +72,11 @@ export function hunt(o: HuntOptions, onResult?: (r: TrialResult, done: number, t
       resolve({ results: list, failures: list.filter((r) => r.failed), jobs });
     };
     const dispatch = (w: Worker) => {
-      if (wanted(next)) { running.set(w, next); w.postMessage(next++); return; }
+      if (wanted(next)) {
+        running.set(w, next);
+        w.postMessage(next++);
+        return;
+      }
       running.delete(w);
       void w.terminate();
     };
@@ -77,21 +84,30 @@ export function hunt(o: HuntOptions, onResult?: (r: TrialResult, done: number, t
       const w = new Worker(script, { workerData: trial });
       w.on('message', (m: { type: string; result?: TrialResult; seed?: number; message?: string; user?: boolean }) => {
         if (settled) return;
-        if (m.type === 'error') { fail(m.user ? new HartlineError(m.message!) : new Error(`seed ${m.seed}: ${m.message}`)); return; }
+        if (m.type === 'error') {
+          fail(m.user ? new HartlineError(m.message!) : new Error(`seed ${m.seed}: ${m.message}`));
+          return;
+        }
         const r = m.result!;
         if (r.recording) r.recording = new Uint8Array(r.recording);
         results.set(r.seed, r);
         if (r.failed && !all && r.seed < lowest) {
           lowest = r.seed;
           // Seeds above the lowest failure cannot change the answer: stop the threads running them.
-          for (const [other, seed] of running) if (seed > lowest && other !== w) { running.delete(other); void other.terminate(); }
+          for (const [other, seed] of running)
+            if (seed > lowest && other !== w) {
+              running.delete(other);
+              void other.terminate();
+            }
         }
         onResult?.(r, results.size, total);
         dispatch(w);
         finishIfDone();
       });
       w.on('error', (e) => fail(e));
-      w.on('exit', (code) => { if (running.has(w) && !settled) fail(new Error(`a hunt worker stopped with code ${code}`)); });
+      w.on('exit', (code) => {
+        if (running.has(w) && !settled) fail(new Error(`a hunt worker stopped with code ${code}`));
+      });
       dispatch(w);
     };
     for (let k = 0; k < jobs; k++) start();

@@ -4,7 +4,11 @@
 import { recordToEnd, startRecording } from '../playback';
 import { failed, limitOf, Until } from './check';
 
-export interface HuntImage { role: 'kernel' | 'bios'; path: string; bytes: Uint8Array }
+export interface HuntImage {
+  role: 'kernel' | 'bios';
+  path: string;
+  bytes: Uint8Array;
+}
 
 export interface TrialOptions {
   images: HuntImage[];
@@ -39,16 +43,30 @@ export function runTrial(o: TrialOptions, seed: number): TrialResult {
   const chunks: Uint8Array[] = [];
   let output = '';
   const s = startRecording({
-    images: o.images, harts: o.harts, ramSize: o.ramSize, policy: 'chaos', quantum: o.quantum, seed: String(seed),
+    images: o.images,
+    harts: o.harts,
+    ramSize: o.ramSize,
+    policy: 'chaos',
+    quantum: o.quantum,
+    seed: String(seed),
     checksumInterval: o.checksumInterval,
-    sink: (b) => { chunks.push(b.slice()); },
-    onConsole: (b) => { if (output.length < MAX_OUTPUT) output += Buffer.from(b).toString('latin1'); },
+    sink: (b) => {
+      chunks.push(b.slice());
+    },
+    onConsole: (b) => {
+      if (output.length < MAX_OUTPUT) output += Buffer.from(b).toString('latin1');
+    },
   });
   const end = recordToEnd(s, limitOf(o.until, o.maxInstructions));
   const bad = failed(o.until, end, output);
   const lines = output.split('\n').filter((l) => l.trim() !== '');
   return {
-    seed, failed: bad, reason: end.reason, exitCode: end.exitCode, positions: end.positions, ms: performance.now() - started,
+    seed,
+    failed: bad,
+    reason: end.reason,
+    exitCode: end.exitCode,
+    positions: end.positions,
+    ms: performance.now() - started,
     lastLine: lines.length ? lines[lines.length - 1].slice(0, 200) : '',
     recording: bad ? new Uint8Array(Buffer.concat(chunks)) : undefined,
   };

@@ -45,10 +45,17 @@ export interface Minimized {
 }
 
 /** Runs the program of `rec` under the base schedule plus `points`; with `sink`, writes that run as a recording. */
-export function runWith(rec: Recording, images: LoadedImage[], points: readonly Preemption[], o: MinimizeOptions, check: (t: Trailer, out: string) => boolean,
-  sink?: (bytes: Uint8Array) => void): Run {
+export function runWith(
+  rec: Recording,
+  images: LoadedImage[],
+  points: readonly Preemption[],
+  o: MinimizeOptions,
+  check: (t: Trailer, out: string) => boolean,
+  sink?: (bytes: Uint8Array) => void,
+): Run {
   const header: RecordingHeader = {
-    ...rec.header, tool: TOOL,
+    ...rec.header,
+    tool: TOOL,
     schedule: { policy: 'roundrobin', quantum: o.quantum },
   };
   const machine = buildMachine(header, images);
@@ -57,25 +64,43 @@ export function runWith(rec: Recording, images: LoadedImage[], points: readonly 
   let next = 0;
   let output = '';
   const engine = new Engine(machine, new EventLog(), {
-    checksumInterval: header.checksumInterval, tool: TOOL,
-    onConsole: (b) => { if (output.length < 1 << 20) output += Buffer.from(b).toString('latin1'); },
-    live: { policy: schedule, input: { readByte: () => (next < input.length ? input[next++] : -1) }, writer: sink ? new RecordingWriter(sink, header) : undefined },
+    checksumInterval: header.checksumInterval,
+    tool: TOOL,
+    onConsole: (b) => {
+      if (output.length < 1 << 20) output += Buffer.from(b).toString('latin1');
+    },
+    live: {
+      policy: schedule,
+      input: { readByte: () => (next < input.length ? input[next++] : -1) },
+      writer: sink ? new RecordingWriter(sink, header) : undefined,
+    },
   });
   const limit = o.maxInstructions ?? Math.max(1_000_000, 2 * (rec.trailer?.positions ?? rec.log.frontier));
   const a = engine.advance(limit);
   const end = endOf(a);
   const trailer = engine.finish(end.reason, end.exitCode, end.message);
-  return { trailer, output, taken: schedule.taken, quantumSwitches: schedule.quantumSwitches, failed: check(trailer, output) };
+  return {
+    trailer,
+    output,
+    taken: schedule.taken,
+    quantumSwitches: schedule.quantumSwitches,
+    failed: check(trailer, output),
+  };
 }
 
 export function minimize(rec: Recording, images: LoadedImage[], o: MinimizeOptions): Minimized {
   const t = rec.trailer;
-  if (!t) throw new HartlineError(`the recording is unfinished (no trailer), so it has no failure to keep; record it to its end first`);
+  if (!t)
+    throw new HartlineError(
+      `the recording is unfinished (no trailer), so it has no failure to keep; record it to its end first`,
+    );
   const check = o.until
     ? (end: Trailer, out: string) => failed(o.until!, end, out)
     : (end: Trailer) => end.reason === t.reason && end.exitCode === t.exitCode;
   if (!o.until && t.reason === 'exit' && t.exitCode === 0) {
-    throw new HartlineError('the recording exited with code 0: there is no failure to keep (pass --until to say what failing means)');
+    throw new HartlineError(
+      'the recording exited with code 0: there is no failure to keep (pass --until to say what failing means)',
+    );
   }
   const all = findPreemptions(rec, images);
   const maxRuns = o.maxRuns ?? 3000;
@@ -93,8 +118,11 @@ export function minimize(rec: Recording, images: LoadedImage[], o: MinimizeOptio
     return r;
   };
   if (!test(all)) {
-    throw new HartlineError(`the failure does not come back when the program is re-run with its ${all.length} recorded preemptions on a ` +
-      `round-robin base of quantum ${o.quantum}; try --quantum with the recording's quantum (${rec.header.schedule.quantum})`, 1);
+    throw new HartlineError(
+      `the failure does not come back when the program is re-run with its ${all.length} recorded preemptions on a ` +
+        `round-robin base of quantum ${o.quantum}; try --quantum with the recording's quantum (${rec.header.schedule.quantum})`,
+      1,
+    );
   }
   let c = all;
   if (test([])) c = [];
@@ -105,12 +133,22 @@ export function minimize(rec: Recording, images: LoadedImage[], o: MinimizeOptio
     for (let k = 0; k < c.length; k += size) chunks.push(c.slice(k, k + size));
     let reduced = false;
     for (const d of chunks) {
-      if (test(d)) { c = d; n = 2; reduced = true; break; }
+      if (test(d)) {
+        c = d;
+        n = 2;
+        reduced = true;
+        break;
+      }
     }
     if (!reduced && chunks.length > 2) {
       for (const d of chunks) {
         const rest = c.filter((p) => !d.includes(p));
-        if (test(rest)) { c = rest; n = Math.max(n - 1, 2); reduced = true; break; }
+        if (test(rest)) {
+          c = rest;
+          n = Math.max(n - 1, 2);
+          reduced = true;
+          break;
+        }
       }
     }
     if (reduced) continue;

@@ -53,7 +53,11 @@ export class PreemptionSchedule implements HartSchedule {
   /** Switches the round-robin base made when a quantum ran out on a hart that could have gone on. */
   quantumSwitches = 0;
 
-  constructor(readonly quantum: number, harts: number, points: readonly Preemption[]) {
+  constructor(
+    readonly quantum: number,
+    harts: number,
+    points: readonly Preemption[],
+  ) {
     this.pending = Array.from({ length: harts }, () => []);
     for (const p of points) if (p.hart < harts && p.to < harts) this.pending[p.hart].push(p);
     for (const list of this.pending) list.sort((a, b) => a.retired - b.retired);
@@ -68,7 +72,10 @@ export class PreemptionSchedule implements HartSchedule {
   }
 
   private grant(h: Hart, position: number, fresh: boolean): Slice {
-    if (fresh || h.id !== this.sliceHart) { this.sliceHart = h.id; this.sliceEnd = position + this.quantum; }
+    if (fresh || h.id !== this.sliceHart) {
+      this.sliceHart = h.id;
+      this.sliceEnd = position + this.quantum;
+    }
     let budget = this.sliceEnd - position;
     const p = this.ahead(h);
     if (p) budget = Math.min(budget, p.retired - h.retired);

@@ -11,10 +11,16 @@ export function findRacesInBackground(recording: Uint8Array, name: string, image
     let done = false;
     w.once('message', (m: { report?: RaceReport; error?: string }) => {
       done = true;
-      if (m.report) resolve(m.report); else reject(new Error(m.error));
+      if (m.report) resolve(m.report);
+      else reject(new Error(m.error));
       void w.terminate();
     });
-    w.once('error', (e) => { done = true; reject(e); });
-    w.once('exit', (code) => { if (!done) reject(new Error(`the race worker stopped with code ${code}`)); });
+    w.once('error', (e) => {
+      done = true;
+      reject(e);
+    });
+    w.once('exit', (code) => {
+      if (!done) reject(new Error(`the race worker stopped with code ${code}`));
+    });
   });
 }

@@ -64,7 +64,11 @@ export class HappensBefore {
   /** The access in progress (its number), so that one access spanning two granules counts a pair once. */
   private readonly counted = new Map<Race, number>();
 
-  constructor(readonly harts: number, private readonly base: number, size: number) {
+  constructor(
+    readonly harts: number,
+    private readonly base: number,
+    size: number,
+  ) {
     this.clocks = new Int32Array(harts * harts);
     for (let t = 0; t < harts; t++) this.clocks[t * harts + t] = 1;
     this.pages = new Array(Math.ceil(size / (1 << PAGE_SHIFT)));
@@ -78,13 +82,15 @@ export class HappensBefore {
   /** Hart t joins `c` (it acquires what was released there). */
   acquire(t: number, c: Int32Array | undefined): void {
     if (!c) return;
-    const H = this.harts, k = this.clocks;
+    const H = this.harts,
+      k = this.clocks;
     for (let u = 0; u < H; u++) if (c[u] > k[t * H + u]) k[t * H + u] = c[u];
   }
 
   /** `c` joins hart t's clock, and hart t moves to a new epoch. */
   release(t: number, c: Int32Array): void {
-    const H = this.harts, k = this.clocks;
+    const H = this.harts,
+      k = this.clocks;
     for (let u = 0; u < H; u++) if (k[t * H + u] > c[u]) c[u] = k[t * H + u];
     k[t * H + t]++;
   }
@@ -96,7 +102,10 @@ export class HappensBefore {
   releaseAt(t: number, addr: number): void {
     const g = (addr - this.base) >>> GRANULE_SHIFT;
     let c = this.sync.get(g);
-    if (!c) { c = this.newClock(); this.sync.set(g, c); }
+    if (!c) {
+      c = this.newClock();
+      this.sync.set(g, c);
+    }
     this.release(t, c);
   }
 
@@ -105,19 +114,33 @@ export class HappensBefore {
     this.accesses++;
     const off = addr - this.base;
     if (off < 0) return;
-    const H = this.harts, k = this.clocks, me = k[t * H + t];
-    const first = off >>> GRANULE_SHIFT, last = (off + size - 1) >>> GRANULE_SHIFT;
+    const H = this.harts,
+      k = this.clocks,
+      me = k[t * H + t];
+    const first = off >>> GRANULE_SHIFT,
+      last = (off + size - 1) >>> GRANULE_SHIFT;
     for (let g = first; g <= last; g++) {
       const pg = g >>> (PAGE_SHIFT - GRANULE_SHIFT);
       let p = this.pages[pg];
-      if (!p) { if (pg >= this.pages.length) return; p = this.pages[pg] = new ShadowPage(H); }
+      if (!p) {
+        if (pg >= this.pages.length) return;
+        p = this.pages[pg] = new ShadowPage(H);
+      }
       const i = g & (PER_PAGE - 1);
       const we = p.wEpoch[i];
       if (we !== 0) {
         const u = p.wHart[i];
         if (u !== t && we > k[t * H + u]) {
-          this.report(p.wPc[i], { hart: u, position: p.wPos[i], pc: p.wPc[i], kind: 'write', address: p.wAddr[i], size: p.wSize[i] },
-            t, pc, position, addr, size, write);
+          this.report(
+            p.wPc[i],
+            { hart: u, position: p.wPos[i], pc: p.wPc[i], kind: 'write', address: p.wAddr[i], size: p.wSize[i] },
+            t,
+            pc,
+            position,
+            addr,
+            size,
+            write,
+          );
         }
       }
       if (write) {
@@ -126,32 +149,73 @@ export class HappensBefore {
           const re = p.rEpoch[j0 + u];
           if (re === 0) continue;
           if (u !== t && re > k[t * H + u]) {
-            this.report(p.rPc[j0 + u], { hart: u, position: p.rPos[j0 + u], pc: p.rPc[j0 + u], kind: 'read', address: p.rAddr[j0 + u], size: p.rSize[j0 + u] },
-              t, pc, position, addr, size, write);
+            this.report(
+              p.rPc[j0 + u],
+              {
+                hart: u,
+                position: p.rPos[j0 + u],
+                pc: p.rPc[j0 + u],
+                kind: 'read',
+                address: p.rAddr[j0 + u],
+                size: p.rSize[j0 + u],
+              },
+              t,
+              pc,
+              position,
+              addr,
+              size,
+              write,
+            );
           }
           p.rEpoch[j0 + u] = 0;
         }
         p.wEpoch[i] = me;
-        p.wHart[i] = t; p.wSize[i] = size; p.wPc[i] = pc; p.wPos[i] = position; p.wAddr[i] = addr;
+        p.wHart[i] = t;
+        p.wSize[i] = size;
+        p.wPc[i] = pc;
+        p.wPos[i] = position;
+        p.wAddr[i] = addr;
       } else {
         const j = i * H + t;
         p.rEpoch[j] = me;
-        p.rSize[j] = size; p.rPc[j] = pc; p.rPos[j] = position; p.rAddr[j] = addr;
+        p.rSize[j] = size;
+        p.rPc[j] = pc;
+        p.rPos[j] = position;
+        p.rAddr[j] = addr;
       }
     }
   }
 
-  private report(priorPc: number, prior: RaceAccess, t: number, pc: number, position: number, addr: number, size: number, write: boolean): void {
+  private report(
+    priorPc: number,
+    prior: RaceAccess,
+    t: number,
+    pc: number,
+    position: number,
+    addr: number,
+    size: number,
+    write: boolean,
+  ): void {
     // A pair is one race whichever of its two instructions ran first.
-    const lo = Math.min(pc, priorPc), hi = Math.max(pc, priorPc);
+    const lo = Math.min(pc, priorPc),
+      hi = Math.max(pc, priorPc);
     let byPrior = this.table.get(lo);
-    if (!byPrior) { byPrior = new Map(); this.table.set(lo, byPrior); }
+    if (!byPrior) {
+      byPrior = new Map();
+      this.table.set(lo, byPrior);
+    }
     let byAddr = byPrior.get(hi);
-    if (!byAddr) { byAddr = new Map(); byPrior.set(hi, byAddr); }
+    if (!byAddr) {
+      byAddr = new Map();
+      byPrior.set(hi, byAddr);
+    }
     const key = Math.min(prior.address, addr);
     const r = byAddr.get(key);
     if (r) {
-      if (this.counted.get(r) !== this.accesses) { r.count++; this.counted.set(r, this.accesses); }
+      if (this.counted.get(r) !== this.accesses) {
+        r.count++;
+        this.counted.set(r, this.accesses);
+      }
       return;
     }
     const now: RaceAccess = { hart: t, position, pc, kind: write ? 'write' : 'read', address: addr, size };
@@ -163,7 +227,8 @@ export class HappensBefore {
   /** Every racing pair found, by address, then by the position of its first occurrence. */
   races(): Race[] {
     const out: Race[] = [];
-    for (const byPrior of this.table.values()) for (const byAddr of byPrior.values()) for (const r of byAddr.values()) out.push(r);
+    for (const byPrior of this.table.values())
+      for (const byAddr of byPrior.values()) for (const r of byAddr.values()) out.push(r);
     return out.sort((a, b) => a.address - b.address || a.accesses[1].position - b.accesses[1].position);
   }
 }

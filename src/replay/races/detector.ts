@@ -18,7 +18,8 @@ import { HappensBefore, Race } from './clocks';
 export type { Race, RaceAccess } from './clocks';
 
 const CLINT_BASE = 0x2000000;
-const MSIP_END = 0x4000, MTIME = 0xbff8;
+const MSIP_END = 0x4000,
+  MTIME = 0xbff8;
 const PENDING = (1 << IRQ.MSI) | (1 << IRQ.MTI);
 
 /** Attaches a detector to a machine; `detach()` puts the machine back as it was. */
@@ -35,31 +36,45 @@ export class RaceObserver {
   private readonly device: Int32Array;
 
   /** `code` lists addresses where instructions start (the images' symbols), for reading what precedes an access. */
-  constructor(private readonly m: Machine, code: Iterable<number> = m.image.symbols.values()) {
+  constructor(
+    private readonly m: Machine,
+    code: Iterable<number> = m.image.symbols.values(),
+  ) {
     const harts = m.harts.length;
     this.clocks = new HappensBefore(harts, RAM_BASE, m.memory.ramSize);
     this.classifier = new AccessClassifier(m.memory, code);
     this.ipi = m.harts.map(() => this.clocks.newClock());
     this.timer = m.harts.map(() => this.clocks.newClock());
     this.device = this.clocks.newClock();
-    this.watch = { lo: RAM_BASE, hi: RAM_BASE + m.memory.ramSize, read: true, write: true, hit: (h, addr, size, isWrite) => this.hit(h.id, addr, size, isWrite) };
+    this.watch = {
+      lo: RAM_BASE,
+      hi: RAM_BASE + m.memory.ramSize,
+      read: true,
+      write: true,
+      hit: (h, addr, size, isWrite) => this.hit(h.id, addr, size, isWrite),
+    };
     m.memory.addWatch(this.watch);
     this.devices = m.memory.devices.slice();
-    m.memory.devices.forEach((d, k) => { m.memory.devices[k] = this.wrap(d); });
+    m.memory.devices.forEach((d, k) => {
+      m.memory.devices[k] = this.wrap(d);
+    });
     m.onInterrupt = (hart, irq) => this.interrupt(hart, irq);
   }
 
   detach(): void {
     const m = this.m;
     m.memory.removeWatch(this.watch);
-    this.devices.forEach((d, k) => { m.memory.devices[k] = d; });
+    this.devices.forEach((d, k) => {
+      m.memory.devices[k] = d;
+    });
     m.onInterrupt = undefined;
   }
 
   private hit(t: number, addr: number, size: number, isWrite: boolean): void {
-    const m = this.m, h = m.harts[t];
+    const m = this.m,
+      h = m.harts[t];
     // Bare metal runs untranslated; the BigInt look at satp is only paid below M-mode with a page table set.
-    const pc = h.priv < Priv.M && h.satp !== 0n && Mmu.fetchTranslated(h) ? m.fetchAddress(h) ?? -1 : h.pc;
+    const pc = h.priv < Priv.M && h.satp !== 0n && Mmu.fetchTranslated(h) ? (m.fetchAddress(h) ?? -1) : h.pc;
     const c = pc < 0 ? KIND.other : this.classifier.classify(pc);
     const kind = c & 7;
     const hb = this.clocks;
@@ -81,7 +96,9 @@ export class RaceObserver {
   private wrap(d: Device): Device {
     const isClint = d.base === CLINT_BASE;
     return {
-      name: d.name, base: d.base, size: d.size,
+      name: d.name,
+      base: d.base,
+      size: d.size,
       read: (offset, size) => {
         if (isClint) this.msipAccess(offset);
         return d.read(offset, size);
@@ -96,7 +113,10 @@ export class RaceObserver {
   private deviceWrite(isClint: boolean, offset: number, value: bigint): void {
     const t = this.m.current;
     if (t < 0) return;
-    if (!isClint) { this.clocks.release(t, this.device); return; }
+    if (!isClint) {
+      this.clocks.release(t, this.device);
+      return;
+    }
     if (offset < MSIP_END) {
       const k = offset >> 2;
       if (k < this.ipi.length && (value & 1n) !== 0n && k !== t) this.clocks.release(t, this.ipi[k]);
@@ -138,7 +158,11 @@ export interface RaceReport {
 const CHUNK = 20_000_000;
 
 /** Replays a recording to its end with the detector attached. */
-export function findRaces(rec: Recording, images: LoadedImage[], onProgress?: (position: number, end: number) => void): RaceReport {
+export function findRaces(
+  rec: Recording,
+  images: LoadedImage[],
+  onProgress?: (position: number, end: number) => void,
+): RaceReport {
   const s = openReplay(rec, images);
   const code: number[] = [];
   for (const i of images) for (const a of parseElf(i.bytes, i.ref.path).symbols.values()) code.push(a);
@@ -154,5 +178,12 @@ export function findRaces(rec: Recording, images: LoadedImage[], onProgress?: (p
   } finally {
     observer.detach();
   }
-  return { races: observer.clocks.races(), positions: s.machine.position, accesses: observer.clocks.accesses, synchronising: observer.clocks.synchronising, harts: s.machine.harts.length, end: a };
+  return {
+    races: observer.clocks.races(),
+    positions: s.machine.position,
+    accesses: observer.clocks.accesses,
+    synchronising: observer.clocks.synchronising,
+    harts: s.machine.harts.length,
+    end: a,
+  };
 }

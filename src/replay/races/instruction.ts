@@ -11,13 +11,17 @@ export const ACQUIRE = 8;
 /** The access releases: the address's clock joins its hart's clock. */
 export const RELEASE = 16;
 
-const R = 2, W = 1; // fence predecessor/successor bits: i o r w = 8 4 2 1
+const R = 2,
+  W = 1; // fence predecessor/successor bits: i o r w = 8 4 2 1
 /** How many instructions on either side of an access a fence may sit and still count for it. */
 const WINDOW = 4;
 /** How far back from an access the linear decode may start (the nearest ELF symbol below it). */
 const MAX_SWEEP = 1 << 16;
 
-interface Decoded { word: number; length: number }
+interface Decoded {
+  word: number;
+  length: number;
+}
 
 /** The 32-bit form of the instruction at physical `pc`, or undefined outside RAM. */
 function decodeAt(mem: Memory, pc: number): Decoded | undefined {
@@ -43,7 +47,10 @@ export class AccessClassifier {
   private readonly cache = new Map<number, number>();
   private readonly starts: Float64Array;
 
-  constructor(private readonly mem: Memory, symbols: Iterable<number>) {
+  constructor(
+    private readonly mem: Memory,
+    symbols: Iterable<number>,
+  ) {
     this.starts = Float64Array.from(new Set(symbols)).sort();
     this.pages = new Array(mem.ramSize >>> 12);
   }
@@ -57,14 +64,18 @@ export class AccessClassifier {
       return page[slot] || (page[slot] = this.compute(pc));
     }
     let c = this.cache.get(pc);
-    if (c === undefined) { c = this.compute(pc); this.cache.set(pc, c); }
+    if (c === undefined) {
+      c = this.compute(pc);
+      this.cache.set(pc, c);
+    }
     return c;
   }
 
   private compute(pc: number): number {
     const d = decodeAt(this.mem, pc);
     if (!d) return KIND.other;
-    const w = d.word, op = opcode(w);
+    const w = d.word,
+      op = opcode(w);
     let c: number;
     if (op === 0x03 || op === 0x07) c = KIND.load;
     else if (op === 0x23 || op === 0x27) c = KIND.store;
@@ -74,7 +85,8 @@ export class AccessClassifier {
       if (w & (1 << 26)) c |= ACQUIRE;
       if (w & (1 << 25)) c |= RELEASE;
       // An SC takes the acquire of the LR it pairs with (the LR itself is not seen: it never reaches the bus).
-      if (funct5 === 3 && this.before(pc).some((p) => opcode(p) === 0x2f && p >>> 27 === 2 && (p & (1 << 26)) !== 0)) c |= ACQUIRE;
+      if (funct5 === 3 && this.before(pc).some((p) => opcode(p) === 0x2f && p >>> 27 === 2 && (p & (1 << 26)) !== 0))
+        c |= ACQUIRE;
     } else return KIND.other;
     const kind = c & 7;
     // `l; fence r,rw` is a load-acquire; `fence rw,w; s` a store-release (and around AMOs the same).
@@ -98,12 +110,17 @@ export class AccessClassifier {
   /** Up to WINDOW instruction words just before `pc`, found by decoding forward from the nearest symbol below it. */
   private before(pc: number): number[] {
     const s = this.starts;
-    let lo = 0, hi = s.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (s[mid] <= pc) lo = mid + 1; else hi = mid; }
+    let lo = 0,
+      hi = s.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (s[mid] <= pc) lo = mid + 1;
+      else hi = mid;
+    }
     const start = lo > 0 ? s[lo - 1] : pc;
     if (pc - start > MAX_SWEEP) return [];
     const out: number[] = [];
-    for (let at = start; at < pc;) {
+    for (let at = start; at < pc; ) {
       const d = decodeAt(this.mem, at);
       if (!d) return [];
       out.push(d.word);

@@ -25,7 +25,10 @@ class Stops {
   next(ms = 60_000): Promise<Stop> {
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`no stop within ${ms} ms`)), ms);
-      this.waiters.push((s) => { clearTimeout(t); resolve(s); });
+      this.waiters.push((s) => {
+        clearTimeout(t);
+        resolve(s);
+      });
     });
   }
 }
@@ -64,7 +67,8 @@ export async function run(): Promise<void> {
   try {
     await suite();
   } finally {
-    if (results) writeFileSync(results, JSON.stringify({ steps, ok: steps.length > 0 && steps.every((s) => s.ok) }, null, 2));
+    if (results)
+      writeFileSync(results, JSON.stringify({ steps, ok: steps.length > 0 && steps.every((s) => s.ok) }, null, 2));
   }
 }
 
@@ -73,7 +77,9 @@ async function suite(): Promise<void> {
   assert.ok(folder, 'the example workspace is open');
   const recording = join(folder.uri.fsPath, 'racy_counter.hartrec');
   rmSync(recording, { force: true });
-  const ext = vscode.extensions.all.find((e) => e.packageJSON.name === 'hartline' && e.packageJSON.contributes?.debuggers);
+  const ext = vscode.extensions.all.find(
+    (e) => e.packageJSON.name === 'hartline' && e.packageJSON.contributes?.debuggers,
+  );
   assert.ok(ext, 'the Hartline extension is installed');
   const stops = new Stops();
   try {
@@ -86,7 +92,10 @@ async function suite(): Promise<void> {
       session = vscode.debug.activeDebugSession;
       assert.equal(session?.type, 'hartline');
       const { threads } = await session!.customRequest('threads');
-      assert.deepEqual(threads.map((t: { id: number }) => t.id), [1, 2, 3, 4]);
+      assert.deepEqual(
+        threads.map((t: { id: number }) => t.id),
+        [1, 2, 3, 4],
+      );
       const api = ext.exports as HartlineApi;
       // The guest's console is in the UART terminal.
       await until('the UART terminal to show the guest', () => api.uart.text().includes('racy_counter'));
@@ -116,23 +125,48 @@ async function suite(): Promise<void> {
 
     await step('markers: CPU switches and other harts are marked', async () => {
       const api = ext.exports as HartlineApi;
-      const marked = await until('markers', () => { const m = api.markers.marked(); return m.length ? m : undefined; });
-      assert.ok(marked.some((m) => /^(in|out|many):/.test(m.kind)), `a CPU-switch marker among ${JSON.stringify(marked)}`);
-      const hovers = marked.filter((m) => /^(in|out|many):/.test(m.kind)).map((m) => m.hover).join('\n');
+      const marked = await until('markers', () => {
+        const m = api.markers.marked();
+        return m.length ? m : undefined;
+      });
+      assert.ok(
+        marked.some((m) => /^(in|out|many):/.test(m.kind)),
+        `a CPU-switch marker among ${JSON.stringify(marked)}`,
+      );
+      const hovers = marked
+        .filter((m) => /^(in|out|many):/.test(m.kind))
+        .map((m) => m.hover)
+        .join('\n');
       assert.match(hovers, /\((start|end of quantum|chaos slice|wfi|interrupt)\)/, 'each switch says why it happened');
       const sw = await session!.customRequest('hartline/switches', {});
-      assert.ok(sw.switches.length > 1 && sw.switches.every((x: { cause?: string }, k: number) => k > 0 || x.cause === 'start'));
-      assert.ok(api.cursor.timeline().switches.length === sw.switches.length, 'the timeline has every switch, from the adapter');
-      assert.ok(marked.some((m) => m.kind.startsWith('hart:')), 'another hart\'s current line is shaded');
+      assert.ok(
+        sw.switches.length > 1 && sw.switches.every((x: { cause?: string }, k: number) => k > 0 || x.cause === 'start'),
+      );
+      assert.ok(
+        api.cursor.timeline().switches.length === sw.switches.length,
+        'the timeline has every switch, from the adapter',
+      );
+      assert.ok(
+        marked.some((m) => m.kind.startsWith('hart:')),
+        "another hart's current line is shaded",
+      );
       assert.equal(api.cursor.timeline().harts, 4);
     });
 
     await step('disassembly: the view opens and the adapter disassembles', async () => {
       const { stackFrames } = await session!.customRequest('stackTrace', { threadId: 1, startFrame: 0, levels: 1 });
-      const { instructions } = await session!.customRequest('disassemble', { memoryReference: stackFrames[0].instructionPointerReference, instructionCount: 8 });
-      assert.ok(instructions.length === 8 && instructions.every((i: { instruction: string }) => i.instruction.length > 0));
+      const { instructions } = await session!.customRequest('disassemble', {
+        memoryReference: stackFrames[0].instructionPointerReference,
+        instructionCount: 8,
+      });
+      assert.ok(
+        instructions.length === 8 && instructions.every((i: { instruction: string }) => i.instruction.length > 0),
+      );
       await vscode.commands.executeCommand('debug.action.openDisassemblyView');
-      await until('the Disassembly tab', () => vscode.window.tabGroups.activeTabGroup.activeTab?.label === 'Disassembly');
+      await until(
+        'the Disassembly tab',
+        () => vscode.window.tabGroups.activeTabGroup.activeTab?.label === 'Disassembly',
+      );
     });
 
     await vscode.debug.stopDebugging();
@@ -141,19 +175,40 @@ async function suite(): Promise<void> {
     await step('launch.json: program completes with the workspace ELF, recording with its recordings', async () => {
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, '.vscode', 'launch.json'));
       const k = doc.getText().indexOf('"program": "') + '"program": "'.length;
-      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, doc.positionAt(k));
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+        'vscode.executeCompletionItemProvider',
+        doc.uri,
+        doc.positionAt(k),
+      );
       const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
       assert.ok(labels.includes('${workspaceFolder}/racy_counter.elf'), labels.join());
       const r = doc.getText().indexOf('"recording": "') + '"recording": "'.length;
-      const recs = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, doc.positionAt(r));
-      assert.ok(recs.items.some((i) => (typeof i.label === 'string' ? i.label : i.label.label) === '${workspaceFolder}/racy_counter.hartrec'));
+      const recs = await vscode.commands.executeCommand<vscode.CompletionList>(
+        'vscode.executeCompletionItemProvider',
+        doc.uri,
+        doc.positionAt(r),
+      );
+      assert.ok(
+        recs.items.some(
+          (i) => (typeof i.label === 'string' ? i.label : i.label.label) === '${workspaceFolder}/racy_counter.hartrec',
+        ),
+      );
     });
 
     await step('sources: without a sourceMap, the stop names the path looked for', async () => {
       const api = ext.exports as HartlineApi;
       const stopped = stops.next();
-      assert.ok(await vscode.debug.startDebugging(folder, { type: 'hartline', request: 'launch', name: 'Replay without sourceMap', mode: 'replay',
-        recording: recording, program: join(folder.uri.fsPath, 'racy_counter.elf'), startAt: 'end' }));
+      assert.ok(
+        await vscode.debug.startDebugging(folder, {
+          type: 'hartline',
+          request: 'launch',
+          name: 'Replay without sourceMap',
+          mode: 'replay',
+          recording: recording,
+          program: join(folder.uri.fsPath, 'racy_counter.elf'),
+          startAt: 'end',
+        }),
+      );
       await stopped;
       const missing = await until('the missing source to be named', () => api.sources.lastMissing);
       assert.match(missing, /^\/hartline\/examples\/[\w/-]+\.[chS]$/, missing);

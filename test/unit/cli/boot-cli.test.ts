@@ -31,7 +31,17 @@ function assertBadInput(r: ReturnType<typeof cli>, pattern: RegExp): void {
 // Reads the byte at 0x84000000 (where the initrd lands: 64 MiB above a kernel at 0x80000000 in 128 MiB of RAM) and
 // exits with it through the test finisher: lui a0,0x42000; slli a0,a0,1; lbu a0,0(a0); slli a0,a0,16; lui t1,0x3; addi t1,t1,0x333;
 // or a0,a0,t1; lui t0,0x100; sw a0,0(t0).
-const EXIT_WITH_INITRD_BYTE = words(0x42000537, 0x00151513, 0x00054503, 0x01051513, 0x00003337, 0x33330313, 0x00656533, 0x001002b7, 0x00a2a023);
+const EXIT_WITH_INITRD_BYTE = words(
+  0x42000537,
+  0x00151513,
+  0x00054503,
+  0x01051513,
+  0x00003337,
+  0x33330313,
+  0x00656533,
+  0x001002b7,
+  0x00a2a023,
+);
 
 test('a flat binary runs at --load-address and reads its --initrd where QEMU would put it', () => {
   const bin = file('flat.bin', EXIT_WITH_INITRD_BYTE);
@@ -39,10 +49,19 @@ test('a flat binary runs at --load-address and reads its --initrd where QEMU wou
   const r = cli(['run', bin, '--load-address', '0x80000000', '--initrd', initrd]);
   assert.equal(r.code, 42, r.stderr);
   assertBadInput(cli(['run', bin]), /flat\.bin: not an ELF file nor a RISC-V Linux Image .*--load-address$/);
-  assertBadInput(cli(['run', bin, '--load-address', 'high']), /^hartline: --load-address: expected an address such as 0x80200000, got 'high'$/);
+  assertBadInput(
+    cli(['run', bin, '--load-address', 'high']),
+    /^hartline: --load-address: expected an address such as 0x80200000, got 'high'$/,
+  );
   assertBadInput(cli(['run', bin, '--load-address', '0x1000']), /flat\.bin: segment 0x1000-0x1024 is outside RAM/);
-  assertBadInput(cli(['run', bin, '--load-address', '0x80000000', '--initrd', join(dir, 'nothing')]), /nothing: no such file$/);
-  assertBadInput(cli(['run', bin, '--load-address', '0x80000000', '--dtb', file('bad.dtb', 'not a tree')]), /bad\.dtb: not a usable device tree: /);
+  assertBadInput(
+    cli(['run', bin, '--load-address', '0x80000000', '--initrd', join(dir, 'nothing')]),
+    /nothing: no such file$/,
+  );
+  assertBadInput(
+    cli(['run', bin, '--load-address', '0x80000000', '--dtb', file('bad.dtb', 'not a tree')]),
+    /bad\.dtb: not a usable device tree: /,
+  );
 });
 
 test('a recording keeps the initrd: a changed one is refused on replay, the same one replays', () => {
@@ -63,7 +82,7 @@ test('a recording keeps the initrd: a changed one is refused on replay, the same
   assertBadInput(cli(['replay', rec]), /rec-initrd\.img: this initrd image differs from the one recorded/);
 });
 
-test('--bios default boots Debian\'s OpenSBI, or says how to install it', () => {
+test("--bios default boots Debian's OpenSBI, or says how to install it", () => {
   const r = cli(['run', '--bios', 'default', 'test/guests/bin/sbi_payload.elf', '--harts', '2']);
   if (DEFAULT_BIOS.some((p) => existsSync(p))) {
     assert.equal(r.code, 0, r.stderr);

@@ -53,7 +53,10 @@ test('--max-instructions stops with one line and exit 124', () => {
 });
 
 test('a trap with no handler names the hart, pc, cause and instruction, and exits 3', () => {
-  const elf = file('illegal.elf', buildElf({ entry: RAM, segments: [{ paddr: RAM, bytes: words(0x00000013, 0xffffffff) }] }));
+  const elf = file(
+    'illegal.elf',
+    buildElf({ entry: RAM, segments: [{ paddr: RAM, bytes: words(0x00000013, 0xffffffff) }] }),
+  );
   const r = run(['run', elf]);
   assert.equal(r.code, 3);
   assert.match(r.stderr, /hart 0: illegal instruction \(cause 2\) at pc 0x80000004 .*0xffffffff.*mtvec = 0/);
@@ -74,23 +77,41 @@ test('bad files give one line and exit 2', () => {
   assertBadInput(run(['run', join(dir, 'missing.elf')]), /missing\.elf: no such file/);
   assertBadInput(run(['run', dir]), /is a directory/);
   assertBadInput(run(['run', file('text.elf', 'hello world, not an elf')]), /not an ELF file/);
-  assertBadInput(run(['run', file('x86.elf', buildElf({ entry: RAM, machine: 62, segments: [{ paddr: RAM, bytes: words(LOOP) }] }))]), /not a RISC-V ELF/);
+  assertBadInput(
+    run([
+      'run',
+      file('x86.elf', buildElf({ entry: RAM, machine: 62, segments: [{ paddr: RAM, bytes: words(LOOP) }] })),
+    ]),
+    /not a RISC-V ELF/,
+  );
   const elf32 = buildElf({ entry: RAM, segments: [{ paddr: RAM, bytes: words(LOOP) }] });
   elf32[4] = 1;
   assertBadInput(run(['run', file('rv32.elf', elf32)]), /32-bit ELF/);
   const whole = buildElf({ entry: RAM, segments: [{ paddr: RAM, bytes: words(LOOP, LOOP, LOOP, LOOP) }] });
   assertBadInput(run(['run', file('trunc.elf', whole.subarray(0, whole.length - 6))]), /truncated/);
   assertBadInput(run(['run', file('trunc2.elf', whole.subarray(0, 40))]), /truncated ELF header/);
-  assertBadInput(run(['run', file('low.elf', buildElf({ entry: 0x1000, segments: [{ paddr: 0x1000, bytes: words(LOOP) }] }))]), /outside RAM/);
+  assertBadInput(
+    run(['run', file('low.elf', buildElf({ entry: 0x1000, segments: [{ paddr: 0x1000, bytes: words(LOOP) }] }))]),
+    /outside RAM/,
+  );
   const big = buildElf({ entry: RAM, segments: [{ paddr: RAM, bytes: words(LOOP), memSize: 256 << 20 }] });
   assertBadInput(run(['run', file('big.elf', big)]), /outside RAM.*raise --ram/);
 });
 
 test('a payload that overlaps the firmware is refused; a firmware that spins is stopped by the limit', () => {
   const fw = file('fw.elf', buildElf({ entry: RAM, segments: [{ paddr: RAM, bytes: words(LOOP), memSize: 0x40000 }] }));
-  const clash = file('clash.elf', buildElf({ entry: RAM + 0x1000, segments: [{ paddr: RAM + 0x1000, bytes: words(LOOP) }] }));
-  assertBadInput(run(['run', '--bios', fw, clash]), /clash\.elf: segment 0x80001000-0x80001004 overlaps .*fw\.elf's 0x80000000-0x80040000/);
-  const payload = file('payload.elf', buildElf({ entry: RAM + 0x200000, segments: [{ paddr: RAM + 0x200000, bytes: words(LOOP) }] }));
+  const clash = file(
+    'clash.elf',
+    buildElf({ entry: RAM + 0x1000, segments: [{ paddr: RAM + 0x1000, bytes: words(LOOP) }] }),
+  );
+  assertBadInput(
+    run(['run', '--bios', fw, clash]),
+    /clash\.elf: segment 0x80001000-0x80001004 overlaps .*fw\.elf's 0x80000000-0x80040000/,
+  );
+  const payload = file(
+    'payload.elf',
+    buildElf({ entry: RAM + 0x200000, segments: [{ paddr: RAM + 0x200000, bytes: words(LOOP) }] }),
+  );
   const r = run(['run', '--bios', fw, payload, '--max-instructions', '5000', '--harts', '2']);
   assert.equal(r.code, 124);
   assert.match(r.stderr, /--max-instructions 5000/);
@@ -114,7 +135,11 @@ test('standard input from a file reaches the UART through the input door, read w
   // A file is read when the guest polls, so this guest's polling timeout cannot race the input (a pipe's bytes
   // arrive when they arrive: test/unit/cli/console.test.ts).
   const input = openSync(file('typed.txt', 'typed line\nquit\nignored\n'), 'r');
-  const s = spawnSync(process.execPath, [CLI, 'run', 'test/guests/bin/uart_echo.elf', '--harts', '2'], { encoding: 'utf8', stdio: [input, 'pipe', 'pipe'], timeout: 60_000 });
+  const s = spawnSync(process.execPath, [CLI, 'run', 'test/guests/bin/uart_echo.elf', '--harts', '2'], {
+    encoding: 'utf8',
+    stdio: [input, 'pipe', 'pipe'],
+    timeout: 60_000,
+  });
   closeSync(input);
   const r = { code: s.status, stdout: s.stdout, stderr: s.stderr };
   assert.equal(r.code, 0, r.stderr);

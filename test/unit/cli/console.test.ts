@@ -50,7 +50,10 @@ test('a recording fed through a pipe logs each byte where the guest took it and 
   c.send('c\nquit\n');
   const exit = await c.exited;
   assert.equal(exit.code, 0, c.err);
-  const p = spawnSync(process.execPath, [CLI, 'replay', rec, '--verify'], { encoding: 'latin1', stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawnSync(process.execPath, [CLI, 'replay', rec, '--verify'], {
+    encoding: 'latin1',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   assert.equal(p.status, 0, p.stderr);
   assert.equal(p.stdout, c.out);
   const d = spawnSync(process.execPath, [CLI, 'dump', rec], { encoding: 'latin1' });
@@ -68,7 +71,10 @@ test('a recording whose input ended while the guest waited ends in deadlock and 
   await c.until('got 1 byte(s): x\n> ');
   c.end();
   assert.equal((await c.exited).code, 4);
-  const p = spawnSync(process.execPath, [CLI, 'replay', rec, '--verify'], { encoding: 'latin1', stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawnSync(process.execPath, [CLI, 'replay', rec, '--verify'], {
+    encoding: 'latin1',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   assert.equal(p.status, 4, p.stderr);
   assert.equal(p.stdout, c.out);
   assert.match(p.stderr, /verified: \d+ checksums equal, \d+ positions, deadlock with code 4 as recorded/);
@@ -86,32 +92,41 @@ function terminalStates(out: string): string[] {
 
 const haveScript = spawnSync('script', ['--version']).status === 0;
 const noScript = haveScript ? false : 'util-linux script is not installed';
-if (!haveScript && process.env.CI === 'true') test('util-linux script is installed', () => assert.fail('script(1) is needed for the terminal tests'));
+if (!haveScript && process.env.CI === 'true')
+  test('util-linux script is installed', () => assert.fail('script(1) is needed for the terminal tests'));
 
-test('on a terminal: raw mode, keys as typed, Ctrl-A h, Ctrl-A Ctrl-A, Ctrl-C to the guest, Ctrl-A x quits with 6, terminal restored', { skip: noScript }, async () => {
-  const c = onTerminal(`stty -g; ${quote(process.execPath)} ${quote(CLI)} run ${quote(GUEST)}; echo "rc=$?"; stty -g`);
-  await c.until('> ');
-  // Enter sends CR in raw mode; the terminal does not echo (the guest echoes the printable bytes itself).
-  c.send('ab\x01\x01c\x01hd\r');
-  await c.until('got 5 byte(s): ab^Acd\r\n');
-  // Output post-processing stays on, as under QEMU -nographic: the guest's LF reaches the screen as CR LF.
-  assert.match(c.out, /C-a x +quit/);
-  assert.ok(!c.out.includes('^A^A'), 'the terminal echoed the keys: not in raw mode');
-  c.send('\x03\r');
-  await c.until('got 1 byte(s): ^C');
-  c.send('\x01x');
-  await c.until('rc=');
-  const exit = await c.exited;
-  assert.equal(exit.code, 0, c.out);
-  assert.match(c.out, /rc=6\r?\n/);
-  assert.match(c.out, /hartline: quit at the console \(Ctrl-A x\)/);
-  const [before, after] = terminalStates(c.out);
-  assert.ok(before, `no stty -g output in ${JSON.stringify(c.out)}`);
-  assert.equal(after, before, 'the terminal was not restored');
-});
+test(
+  'on a terminal: raw mode, keys as typed, Ctrl-A h, Ctrl-A Ctrl-A, Ctrl-C to the guest, Ctrl-A x quits with 6, terminal restored',
+  { skip: noScript },
+  async () => {
+    const c = onTerminal(
+      `stty -g; ${quote(process.execPath)} ${quote(CLI)} run ${quote(GUEST)}; echo "rc=$?"; stty -g`,
+    );
+    await c.until('> ');
+    // Enter sends CR in raw mode; the terminal does not echo (the guest echoes the printable bytes itself).
+    c.send('ab\x01\x01c\x01hd\r');
+    await c.until('got 5 byte(s): ab^Acd\r\n');
+    // Output post-processing stays on, as under QEMU -nographic: the guest's LF reaches the screen as CR LF.
+    assert.match(c.out, /C-a x +quit/);
+    assert.ok(!c.out.includes('^A^A'), 'the terminal echoed the keys: not in raw mode');
+    c.send('\x03\r');
+    await c.until('got 1 byte(s): ^C');
+    c.send('\x01x');
+    await c.until('rc=');
+    const exit = await c.exited;
+    assert.equal(exit.code, 0, c.out);
+    assert.match(c.out, /rc=6\r?\n/);
+    assert.match(c.out, /hartline: quit at the console \(Ctrl-A x\)/);
+    const [before, after] = terminalStates(c.out);
+    assert.ok(before, `no stty -g output in ${JSON.stringify(c.out)}`);
+    assert.equal(after, before, 'the terminal was not restored');
+  },
+);
 
 test('on a terminal: SIGTERM ends the run with 143 and restores the terminal', { skip: noScript }, async () => {
-  const c = onTerminal(`stty -g; ${quote(process.execPath)} ${quote(CLI)} run ${quote(GUEST)} </dev/tty & echo "pid=$!"; wait $!; echo "rc=$?"; stty -g`);
+  const c = onTerminal(
+    `stty -g; ${quote(process.execPath)} ${quote(CLI)} run ${quote(GUEST)} </dev/tty & echo "pid=$!"; wait $!; echo "rc=$?"; stty -g`,
+  );
   await c.until('> ');
   await c.until('pid=');
   const pid = Number(/pid=(\d+)/.exec(c.out)![1]);
@@ -126,19 +141,28 @@ test('on a terminal: SIGTERM ends the run with 143 and restores the terminal', {
   assert.equal(after, before, 'the terminal was not restored');
 });
 
-test('on a terminal: a recording ended with Ctrl-A x is finished and replays without input', { skip: noScript }, async () => {
-  const rec = join(dir, 'tty.hartrec');
-  const c = onTerminal(`${quote(process.execPath)} ${quote(CLI)} record ${quote(GUEST)} -o ${quote(rec)} --harts 2; echo "rc=$?"`);
-  await c.until('> ');
-  c.send('hi\r');
-  await c.until('got 2 byte(s): hi');
-  c.send('\x01x');
-  await c.until('rc=');
-  await c.exited;
-  assert.match(c.out, /rc=6\r?\n/);
-  const p = spawnSync(process.execPath, [CLI, 'replay', rec, '--verify'], { encoding: 'latin1', stdio: ['ignore', 'pipe', 'pipe'] });
-  assert.equal(p.status, 6, p.stderr);
-  assert.match(p.stderr, /stopped here \(quit at the console \(Ctrl-A x\)\)/);
-  // The terminal turned the guest's LF into CR LF; the replay writes the guest's bytes as they are.
-  assert.equal(p.stdout, '> hi\ngot 2 byte(s): hi\n> ');
-});
+test(
+  'on a terminal: a recording ended with Ctrl-A x is finished and replays without input',
+  { skip: noScript },
+  async () => {
+    const rec = join(dir, 'tty.hartrec');
+    const c = onTerminal(
+      `${quote(process.execPath)} ${quote(CLI)} record ${quote(GUEST)} -o ${quote(rec)} --harts 2; echo "rc=$?"`,
+    );
+    await c.until('> ');
+    c.send('hi\r');
+    await c.until('got 2 byte(s): hi');
+    c.send('\x01x');
+    await c.until('rc=');
+    await c.exited;
+    assert.match(c.out, /rc=6\r?\n/);
+    const p = spawnSync(process.execPath, [CLI, 'replay', rec, '--verify'], {
+      encoding: 'latin1',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    assert.equal(p.status, 6, p.stderr);
+    assert.match(p.stderr, /stopped here \(quit at the console \(Ctrl-A x\)\)/);
+    // The terminal turned the guest's LF into CR LF; the replay writes the guest's bytes as they are.
+    assert.equal(p.stdout, '> hi\ngot 2 byte(s): hi\n> ');
+  },
+);

@@ -15,7 +15,11 @@ const CLI = join(__dirname, '..', '..', '..', '..', 'bin', 'hartline.js');
 const dir = mkdtempSync(join(tmpdir(), 'hartline-hunt-'));
 const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', input: '' });
 /** The table without its time column, which is the one thing that varies between hunts. */
-const rows = (stdout: string) => stdout.split('\n').filter((l) => /^\d+ +(ok|FAIL) /.test(l)).map((l) => l.replace(/\s+\d+ ms.*$/, '').split(/\s+/));
+const rows = (stdout: string) =>
+  stdout
+    .split('\n')
+    .filter((l) => /^\d+ +(ok|FAIL) /.test(l))
+    .map((l) => l.replace(/\s+\d+ ms.*$/, '').split(/\s+/));
 
 test('hunt finds the lowest failing seed of publish_order, the same with 1 and 2 threads, and its recording replays', () => {
   const a = cli(['hunt', elfPath('publish_order'), '--seeds', '1-30', '--jobs', '2', '-o', join(dir, 'a')]);
@@ -44,11 +48,32 @@ test('hunt finds the lowest failing seed of publish_order, the same with 1 and 2
 test('hunt --all runs every seed; --until output: and timeout: set what failing means', () => {
   const all = cli(['hunt', elfPath('publish_order'), '--seeds', '14-17', '--all', '-o', join(dir, 'all')]);
   assert.equal(all.status, 0, all.stderr);
-  assert.deepEqual(rows(all.stdout).map((r) => r[0]), ['14', '15', '16', '17']);
-  const out = cli(['hunt', elfPath('publish_order'), '--seeds', '1-3', '--until', 'output:rounds in order', '-o', join(dir, 'out')]);
+  assert.deepEqual(
+    rows(all.stdout).map((r) => r[0]),
+    ['14', '15', '16', '17'],
+  );
+  const out = cli([
+    'hunt',
+    elfPath('publish_order'),
+    '--seeds',
+    '1-3',
+    '--until',
+    'output:rounds in order',
+    '-o',
+    join(dir, 'out'),
+  ]);
   assert.equal(out.status, 0, out.stderr);
   assert.equal(rows(out.stdout)[0][1], 'FAIL', 'seed 1 prints the pattern');
-  const slow = cli(['hunt', elfPath('publish_order'), '--seeds', '1-2', '--until', 'timeout:1000', '-o', join(dir, 'slow')]);
+  const slow = cli([
+    'hunt',
+    elfPath('publish_order'),
+    '--seeds',
+    '1-2',
+    '--until',
+    'timeout:1000',
+    '-o',
+    join(dir, 'slow'),
+  ]);
   assert.equal(slow.status, 0, slow.stderr);
   assert.match(slow.stdout, /limit/);
 });
@@ -79,10 +104,18 @@ test('races prints the racy counter with its variable and source line; --json is
   const t = cli(['races', ex.recording]);
   assert.equal(t.status, 1, t.stderr);
   assert.match(t.stdout, /racing pairs \(4 harts, \d+ positions/);
-  assert.match(t.stdout, new RegExp(`race \\d+: counter \\(volatile uint64_t\\) at 0x[0-9a-f]+, 8 bytes, \\d+ times\\n  hart \\d  position \\d+ +write  8 bytes  pc 0x[0-9a-f]+  racy_counter\\.c:${line}`));
+  assert.match(
+    t.stdout,
+    new RegExp(
+      `race \\d+: counter \\(volatile uint64_t\\) at 0x[0-9a-f]+, 8 bytes, \\d+ times\\n  hart \\d  position \\d+ +write  8 bytes  pc 0x[0-9a-f]+  racy_counter\\.c:${line}`,
+    ),
+  );
   const j = cli(['races', ex.recording, '--json']);
   assert.equal(j.status, 1);
-  const races = j.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const races = j.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const counter = races.filter((r) => r.symbol === 'counter');
   assert.ok(counter.length >= 2);
   for (const r of counter) {
@@ -102,7 +135,12 @@ test('races prints the racy counter with its variable and source line; --json is
 test('races refuses bad input with one line and exit 2', () => {
   const junk = join(dir, 'junk.hartrec');
   writeFileSync(junk, 'HARTREC but not really');
-  for (const args of [['races', junk], ['races', join(dir, 'nope.hartrec')], ['races'], ['races', junk, '--frobnicate']]) {
+  for (const args of [
+    ['races', junk],
+    ['races', join(dir, 'nope.hartrec')],
+    ['races'],
+    ['races', junk, '--frobnicate'],
+  ]) {
     const r = cli(args);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.equal(r.stderr.trim().split('\n').length >= 1 && r.stderr.startsWith('hartline: '), true);
@@ -116,7 +154,12 @@ test('minimize leaves the racy counter at most 3 preemptions, in a recording tha
   assert.equal(m.status, 0, m.stderr);
   const n = Number(/(\d+) left after \d+ runs/.exec(m.stdout)?.[1]);
   assert.ok(n >= 1 && n <= 3, m.stdout);
-  assert.equal((m.stdout.match(/^  preemption \d+: position \d+, hart \d -> hart \d, hart \d at pc 0x[0-9a-f]+ \S+:\d+/gm) ?? []).length, n, m.stdout);
+  assert.equal(
+    (m.stdout.match(/^  preemption \d+: position \d+, hart \d -> hart \d, hart \d at pc 0x[0-9a-f]+ \S+:\d+/gm) ?? [])
+      .length,
+    n,
+    m.stdout,
+  );
   const v = cli(['replay', out, '--verify']);
   assert.equal(v.status, 1, 'the lost increments again: exit 1');
   assert.match(v.stdout, /increments were lost/);
@@ -126,7 +169,11 @@ test('minimize leaves the racy counter at most 3 preemptions, in a recording tha
 test('minimize refuses bad input: a recording that did not fail, a missing -o, a bad --until', () => {
   const ok = join(dir, 'ok.hartrec');
   assert.equal(cli(['record', elfPath('publish_order'), '--harts', '2', '-o', ok]).status, 0);
-  for (const args of [['minimize', ok, '-o', join(dir, 'x.hartrec')], ['minimize', ok], ['minimize', ok, '-o', join(dir, 'y'), '--until', 'when:ever']]) {
+  for (const args of [
+    ['minimize', ok, '-o', join(dir, 'x.hartrec')],
+    ['minimize', ok],
+    ['minimize', ok, '-o', join(dir, 'y'), '--until', 'when:ever'],
+  ]) {
     const r = cli(args);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, /^hartline: /);

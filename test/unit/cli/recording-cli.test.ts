@@ -15,11 +15,25 @@ import { buildElf, words } from '../support/elf-builder';
 {
   const CLI = join(__dirname, '..', '..', '..', '..', 'bin', 'hartline.js');
   const dir = mkdtempSync(join(tmpdir(), 'hartline-rec-'));
-  const cli = (args: string[], input?: string) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'latin1', input: input ?? '' });
+  const cli = (args: string[], input?: string) =>
+    spawnSync(process.execPath, [CLI, ...args], { encoding: 'latin1', input: input ?? '' });
 
   test('record then replay reproduces console output and exit code; dump shows header, events and trailer', () => {
     const rec = join(dir, 'smp.hartrec');
-    const r = cli(['record', elfPath('smp_counters'), '-o', rec, '--harts', '4', '--schedule', 'chaos', '--seed', '42', '--quantum', '500']);
+    const r = cli([
+      'record',
+      elfPath('smp_counters'),
+      '-o',
+      rec,
+      '--harts',
+      '4',
+      '--schedule',
+      'chaos',
+      '--seed',
+      '42',
+      '--quantum',
+      '500',
+    ]);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, expected('smp_counters').output.toString('latin1'));
     const p = cli(['replay', rec, '--verify']);
@@ -69,18 +83,34 @@ import { buildElf, words } from '../support/elf-builder';
     const rec = join(dir, 'racy-lw.hartrec');
     assert.equal(cli(['record', elfPath('racy_counter'), '-o', rec, '--harts', '2', '--quantum', '37']).status, 0);
     const r = readRecording(readFileSync(rec), rec);
-    const s = openReplay(r, loadImages(r.header, (p) => new Uint8Array(readFileSync(p)), false));
+    const s = openReplay(
+      r,
+      loadImages(r.header, (p) => new Uint8Array(readFileSync(p)), false),
+    );
     const counter = s.machine.image.symbols.get('counter')!;
     const to = Math.floor(r.trailer!.positions / 2);
     // Forward truth: every write to the counter (the racy ld/addi/sd), changed bytes or not.
     const writes: { position: number; hart: number }[] = [];
-    s.machine.memory.addWatch({ lo: counter, hi: counter + 8, read: false, write: true, hit: (h) => { writes.push({ position: s.machine.positionNow(), hart: h.id }); } });
+    s.machine.memory.addWatch({
+      lo: counter,
+      hi: counter + 8,
+      read: false,
+      write: true,
+      hit: (h) => {
+        writes.push({ position: s.machine.positionNow(), hart: h.id });
+      },
+    });
     s.engine.advance(to);
     const last = writes[writes.length - 1];
     assert.ok(last, 'the counter was written before the midpoint');
     const p = cli(['replay', rec, '--to', String(to), '--last-write', `0x${counter.toString(16)}:8`]);
     assert.equal(p.status, 0, p.stderr);
-    assert.match(p.stderr, new RegExp(`last write to 0x${counter.toString(16)} \\(8 bytes\\) before position ${to}: position ${last.position}, hart ${last.hart} \\(a 8-byte write`));
+    assert.match(
+      p.stderr,
+      new RegExp(
+        `last write to 0x${counter.toString(16)} \\(8 bytes\\) before position ${to}: position ${last.position}, hart ${last.hart} \\(a 8-byte write`,
+      ),
+    );
     const none = cli(['replay', rec, '--to', '10', '--last-write', `0x${counter.toString(16)}`]);
     assert.match(none.stderr, /no write to 0x[0-9a-f]+ \(8 bytes\) before position 10/);
     const bad = cli(['replay', rec, '--last-write', 'counter']);
@@ -91,7 +121,10 @@ import { buildElf, words } from '../support/elf-builder';
   test('bad recordings get one line and exit 2', () => {
     const notRec = join(dir, 'not.hartrec');
     writeFileSync(notRec, 'just some text\n');
-    for (const [file, pattern] of [[notRec, /not a Hartline recording/], [join(dir, 'missing.hartrec'), /no such file/]] as const) {
+    for (const [file, pattern] of [
+      [notRec, /not a Hartline recording/],
+      [join(dir, 'missing.hartrec'), /no such file/],
+    ] as const) {
       const r = cli(['replay', file]);
       assert.equal(r.status, 2);
       assert.match(r.stderr, pattern);
@@ -104,18 +137,29 @@ import { buildElf, words } from '../support/elf-builder';
     // once the file holds an events block after the header, seen by reading the file on each change the kernel
     // reports, not after a guessed delay.
     const spin = join(dir, 'spin.elf');
-    writeFileSync(spin, buildElf({ entry: 0x8000_0000, segments: [{ paddr: 0x8000_0000, bytes: words(0x0000_006f) }] }));
+    writeFileSync(
+      spin,
+      buildElf({ entry: 0x8000_0000, segments: [{ paddr: 0x8000_0000, bytes: words(0x0000_006f) }] }),
+    );
     const rec = join(dir, 'killed.hartrec');
     const flushed = () => {
-      try { return readRecording(readFileSync(rec), rec).log.frontier > 0; } catch { return false; }
+      try {
+        return readRecording(readFileSync(rec), rec).log.frontier > 0;
+      } catch {
+        return false;
+      }
     };
     const watcher = watch(dir);
     const child = spawn(process.execPath, [CLI, 'record', spin, '-o', rec], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const ready = new Promise<void>((resolve, reject) => {
-      const check = () => { if (flushed()) resolve(); };
+      const check = () => {
+        if (flushed()) resolve();
+      };
       watcher.on('change', check);
       watcher.on('error', reject);
       check();

@@ -7,8 +7,11 @@ import type { Machine } from '../../../src/machine/machine';
 import { AddressSpace, hexAddress, parseAddress, pcOf } from '../../../src/debug/address-space';
 import { debugTranslate } from '../../../src/riscv/mmu';
 
-const ROOT = RAM_BASE + 0x1000, L1 = RAM_BASE + 0x2000, L0 = RAM_BASE + 0x3000;
-const PAGE0 = RAM_BASE + 0x10000, PAGE1 = RAM_BASE + 0x20000;
+const ROOT = RAM_BASE + 0x1000,
+  L1 = RAM_BASE + 0x2000,
+  L0 = RAM_BASE + 0x3000;
+const PAGE0 = RAM_BASE + 0x10000,
+  PAGE1 = RAM_BASE + 0x20000;
 const KERNEL = pcOf(0xffffffff80000000n);
 const SATP = (8n << 60n) | BigInt(ROOT / 4096);
 
@@ -32,7 +35,11 @@ function tables(): Memory {
 }
 
 const machine = (mem: Memory, harts: { satp: bigint; priv: number }[]) =>
-  ({ memory: mem, harts: harts.map((h, id) => ({ id, mstatus: 0, ...h })), instructionAt: () => undefined }) as unknown as Machine;
+  ({
+    memory: mem,
+    harts: harts.map((h, id) => ({ id, mstatus: 0, ...h })),
+    instructionAt: () => undefined,
+  }) as unknown as Machine;
 
 test('the debug walk translates without setting accessed or dirty bits', () => {
   const mem = tables();
@@ -48,18 +55,29 @@ test('reads and watch ranges follow each page to where it is mapped', () => {
   const mem = tables();
   const space = new AddressSpace(() => machine(mem, [{ satp: SATP, priv: 1 }]));
   assert.deepEqual([...space.read(0, KERNEL + 4094, 4)!], [1, 2, 5, 6], 'a read straddling the two pages');
-  assert.deepEqual(space.physicalRanges(0, KERNEL + 4094, 4), [{ lo: PAGE0 + 4094, hi: PAGE0 + 4096 }, { lo: PAGE1, hi: PAGE1 + 2 }]);
+  assert.deepEqual(space.physicalRanges(0, KERNEL + 4094, 4), [
+    { lo: PAGE0 + 4094, hi: PAGE0 + 4096 },
+    { lo: PAGE1, hi: PAGE1 + 2 },
+  ]);
   assert.deepEqual(space.physicalRanges(0, KERNEL + 8, 8), [{ lo: PAGE0 + 8, hi: PAGE0 + 16 }]);
   assert.match(space.physicalRanges(0, KERNEL + 0x3000, 8) as string, /not mapped on hart 0/);
   assert.equal(space.read(0, KERNEL + 0x2ffe, 4), undefined);
-  assert.deepEqual(space.pcsOfPhysical(0, PAGE1 + 4).sort((a, b) => a - b), [KERNEL + 0x1004, PAGE1 + 4].sort((a, b) => a - b));
+  assert.deepEqual(
+    space.pcsOfPhysical(0, PAGE1 + 4).sort((a, b) => a - b),
+    [KERNEL + 0x1004, PAGE1 + 4].sort((a, b) => a - b),
+  );
 });
 
 test('a hart with paging off sees physical memory, and kernel addresses through another hart', () => {
   const mem = tables();
-  const space = new AddressSpace(() => machine(mem, [{ satp: 0n, priv: 3 }, { satp: SATP, priv: 1 }]));
+  const space = new AddressSpace(() =>
+    machine(mem, [
+      { satp: 0n, priv: 3 },
+      { satp: SATP, priv: 1 },
+    ]),
+  );
   assert.deepEqual([...space.read(0, PAGE1, 2)!], [5, 6], 'physical for the hart in M-mode');
-  assert.deepEqual([...space.read(0, KERNEL + 4096, 2)!], [5, 6], 'a kernel address through hart 1\'s tables');
+  assert.deepEqual([...space.read(0, KERNEL + 4096, 2)!], [5, 6], "a kernel address through hart 1's tables");
   // An M-mode hart with satp set still reads low addresses physically, kernel ones virtually.
   const m = new AddressSpace(() => machine(mem, [{ satp: SATP, priv: 3 }]));
   assert.deepEqual([...m.read(0, PAGE1, 1)!], [5]);

@@ -26,7 +26,12 @@ test('racy-counter: a write data breakpoint on counter and Reverse Continue find
       const stop = await stopAfter(c, () => c.reverseContinueRequest({ threadId: first.body.threadId! }));
       assert.equal(stop.body.reason, 'data breakpoint');
       const at = await where(s, stop.body.threadId!);
-      seen.push({ hart: stop.body.threadId! - 1, value: Number(await evaluate(s, 'counter')), line: at.line, path: at.path });
+      seen.push({
+        hart: stop.body.threadId! - 1,
+        value: Number(await evaluate(s, 'counter')),
+        line: at.line,
+        path: at.path,
+      });
     }
     const [later, earlier] = seen.slice(-2);
     assert.ok(lost(), `no lost update within ${seen.length} writes back from the end`);
@@ -36,10 +41,12 @@ test('racy-counter: a write data breakpoint on counter and Reverse Continue find
       assert.equal(w.path, ex.source);
     }
     assert.notEqual(later.hart, earlier.hart);
-  } finally { await s.close(); }
+  } finally {
+    await s.close();
+  }
 });
 
-test('abba-deadlock: from the hang, data breakpoints on each lock and Reverse Step Out show each hart\'s acquisition', async () => {
+test("abba-deadlock: from the hang, data breakpoints on each lock and Reverse Step Out show each hart's acquisition", async () => {
   const ex = example('abba-deadlock');
   const cause = markerLine(ex.source, 'CAUSE: abba-deadlock');
   const { s, first } = await replaySession(ex);
@@ -75,7 +82,9 @@ test('abba-deadlock: from the hang, data breakpoints on each lock and Reverse St
       await stopAfter(c, () => c.customRequest('hartline/goto', { position: end }));
     }
     assert.deepEqual(Object.fromEntries(holder), { lock_a: 0, lock_b: 1 });
-  } finally { await s.close(); }
+  } finally {
+    await s.close();
+  }
 });
 
 test('ring-buffer: from the assertion, Last Write to head and Step Back land on the early publish', async () => {
@@ -106,7 +115,9 @@ test('ring-buffer: from the assertion, Last Write to head and Step Back land on 
     const at = await where(s, 2);
     assert.equal(at.path, ex.source);
     assert.equal(at.line, cause);
-  } finally { await s.close(); }
+  } finally {
+    await s.close();
+  }
 });
 
 test('lost-wakeup: stepping back on the sleeping hart crosses the IPI that came between the check and the wfi', async () => {
@@ -127,7 +138,11 @@ test('lost-wakeup: stepping back on the sleeping hart crosses the IPI that came 
       assert.equal(b.body.threadId, 2);
       const at = await where(s, 2);
       assert.equal(at.path, ex.source);
-      trail.push({ line: at.line, position: (await position(c)).position, ipis: Number(await evaluate(s, 'ipis_taken')) });
+      trail.push({
+        line: at.line,
+        position: (await position(c)).position,
+        ipis: Number(await evaluate(s, 'ipis_taken')),
+      });
       if (at.line === cause) break;
     }
     const check = trail[trail.length - 1];
@@ -140,7 +155,9 @@ test('lost-wakeup: stepping back on the sleeping hart crosses the IPI that came 
     const sw = await stopAfter(c, () => c.customRequest('hartline/nextSwitch'));
     assert.equal(sw.body.threadId, 1, 'the switch is to hart 0');
     assert.ok((await position(c)).position < trail[0].position);
-  } finally { await s.close(); }
+  } finally {
+    await s.close();
+  }
 });
 
 test('irq-shared-data: from the torn timestamp, Last Write to uptime_ticks and Reverse Step Out reach the interrupted read', async () => {
@@ -174,5 +191,7 @@ test('irq-shared-data: from the torn timestamp, Last Write to uptime_ticks and R
     const at = await where(s, 1);
     assert.equal(at.path, ex.source);
     assert.equal(at.line, cause);
-  } finally { await s.close(); }
+  } finally {
+    await s.close();
+  }
 });

@@ -13,7 +13,9 @@ function replayed(name: string, extra?: Record<string, string>) {
   const ex = example(name);
   const r = replayExample(ex, Number.MAX_SAFE_INTEGER, extra);
   const bytes = sizeOf(ex.recording);
-  sizes.push(`  ${name.padEnd(16)} ${String(bytes).padStart(7)} bytes  ${r.rec.log.switchPos.length} switches  ${r.end.position} positions`);
+  sizes.push(
+    `  ${name.padEnd(16)} ${String(bytes).padStart(7)} bytes  ${r.rec.log.switchPos.length} switches  ${r.end.position} positions`,
+  );
   assert.equal(r.rec.damage, undefined, `${name}: the recording is damaged`);
   assert.ok(r.rec.trailer, `${name}: the recording is unfinished`);
   assert.equal(r.end.position, r.rec.trailer.positions, `${name}: replay ended where the recording did`);
@@ -26,7 +28,8 @@ function replayed(name: string, extra?: Record<string, string>) {
 function functionOf(r: ReturnType<typeof replayed>, hart: number): string | undefined {
   const pc = r.session.machine.harts[hart].pc;
   let best: [string, number] | undefined;
-  for (const [name, addr] of r.session.machine.image.symbols) if (addr <= pc && (!best || addr > best[1]) && !name.startsWith('.')) best = [name, addr];
+  for (const [name, addr] of r.session.machine.image.symbols)
+    if (addr <= pc && (!best || addr > best[1]) && !name.startsWith('.')) best = [name, addr];
   return best?.[0];
 }
 
@@ -65,7 +68,10 @@ test('lost-wakeup: hart 1 sleeps with a job waiting, and hart 0 sleeps waiting f
   assert.match(r.rec.trailer!.message, /asleep in wfi/);
   assert.equal(r.output, '', 'the jobs never finish');
   assert.equal(readU64(r.session, 'work_ready'), 1n, 'a job is waiting');
-  assert.ok(r.session.machine.harts.every((h) => h.run === 1), 'both harts are in wfi');
+  assert.ok(
+    r.session.machine.harts.every((h) => h.run === 1),
+    'both harts are in wfi',
+  );
   assert.equal(functionOf(r, 1), 'hart_main');
 });
 

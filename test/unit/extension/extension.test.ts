@@ -40,9 +40,18 @@ test('every command has a category, an icon that exists and a when clause', () =
   // VS Code 1.100 has no Watch context menu for extensions: an entry there would never show.
   assert.equal(menus['debug/watch/context'], undefined);
   // The reverse buttons sit right after their forward twins (VS Code's Step Into is 30, Step Out 40).
-  const order = (id: string) => Number(menus['debug/toolBar'].find((m: { command: string }) => m.command === id).group.split('@')[1]);
-  assert.ok(order('hartline.reverseStepIn') > 30 && order('hartline.reverseStepIn') < 40 && order('hartline.reverseStepOut') > 40 && order('hartline.reverseStepOut') < 50);
-  assert.ok(inMenu('debug/callstack/context', 'hartline.stepBackHart') && inMenu('debug/callstack/context', 'hartline.lineBackHart'));
+  const order = (id: string) =>
+    Number(menus['debug/toolBar'].find((m: { command: string }) => m.command === id).group.split('@')[1]);
+  assert.ok(
+    order('hartline.reverseStepIn') > 30 &&
+      order('hartline.reverseStepIn') < 40 &&
+      order('hartline.reverseStepOut') > 40 &&
+      order('hartline.reverseStepOut') < 50,
+  );
+  assert.ok(
+    inMenu('debug/callstack/context', 'hartline.stepBackHart') &&
+      inMenu('debug/callstack/context', 'hartline.lineBackHart'),
+  );
 });
 
 test('Step Back and Reverse Continue keys apply only while a hartline session is stopped', () => {
@@ -54,23 +63,41 @@ test('Step Back and Reverse Continue keys apply only while a hartline session is
 
 test('launch attributes and settings have descriptions and bounds; snippets are the three the issue names', () => {
   for (const o of LAUNCH_ATTRIBUTES) assert.ok(o.description.length > 10, o.name);
-  for (const s of SETTINGS) if (s.type === 'integer') assert.ok(s.minimum !== undefined && s.maximum !== undefined, s.key);
+  for (const s of SETTINGS)
+    if (s.type === 'integer') assert.ok(s.minimum !== undefined && s.maximum !== undefined, s.key);
   const dbg = pkg.contributes.debuggers[0];
-  assert.deepEqual(dbg.configurationSnippets.map((s: { label: string }) => s.label), ['Hartline: Record', 'Hartline: Replay recording', 'Hartline: Record OpenSBI boot']);
+  assert.deepEqual(
+    dbg.configurationSnippets.map((s: { label: string }) => s.label),
+    ['Hartline: Record', 'Hartline: Replay recording', 'Hartline: Record OpenSBI boot'],
+  );
   assert.deepEqual(dbg.configurationAttributes.launch.properties.mode.enum, ['record', 'replay']);
-  assert.deepEqual(pkg.contributes.breakpoints.map((b: { language: string }) => b.language), ['c', 'cpp', 'riscv']);
+  assert.deepEqual(
+    pkg.contributes.breakpoints.map((b: { language: string }) => b.language),
+    ['c', 'cpp', 'riscv'],
+  );
   for (const s of WALKTHROUGH.steps) assert.ok(existsSync(s.media), s.media);
 });
 
 test('a waiting hart marks where it was switched out and where it will be switched in', () => {
-  const switches = [{ position: 0, hart: 0 }, { position: 100, hart: 1 }, { position: 180, hart: 0 }, { position: 300, hart: 1 }];
-  const locations = [{ hart: 0, path: '/a.c', line: 5 }, { hart: 1, path: '/b.c', line: 9 }];
+  const switches = [
+    { position: 0, hart: 0 },
+    { position: 100, hart: 1 },
+    { position: 180, hart: 0 },
+    { position: 300, hart: 1 },
+  ];
+  const locations = [
+    { hart: 0, path: '/a.c', line: 5 },
+    { hart: 1, path: '/b.c', line: 9 },
+  ];
   const sites = deriveSites(switches, 200, 0, locations, 8);
   assert.deepEqual(sites, [
     { position: 180, from: 1, to: 0, out: { path: '/b.c', line: 9 } },
     { position: 300, from: 0, to: 1, in: { path: '/b.c', line: 9 } },
   ]);
-  assert.equal(describeSwitch({ position: 1204331, from: 1, to: 3 }, 'chaos slice'), 'hart 1 → hart 3 at position 1,204,331 (chaos slice)');
+  assert.equal(
+    describeSwitch({ position: 1204331, from: 1, to: 3 }, 'chaos slice'),
+    'hart 1 → hart 3 at position 1,204,331 (chaos slice)',
+  );
   assert.deepEqual(deriveSites(switches, 200, 0, locations, 0), []);
 });
 

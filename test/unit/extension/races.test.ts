@@ -27,9 +27,16 @@ test('ring-buffer: variables, pairs and accesses with lines in the example folde
   const write = slots.pairs[0].accesses[0];
   assert.equal(write.file, ex.source);
   assert.ok(existsSync(write.file!));
-  assert.equal(write.line, markerLine(ex.source, 'CAUSE: ring-buffer') + 1, 'the slot is written on the line after the publication');
+  assert.equal(
+    write.line,
+    markerLine(ex.source, 'CAUSE: ring-buffer') + 1,
+    'the slot is written on the line after the publication',
+  );
   assert.match(accessLabel(write), /^hart 1 write at position \d+, ring_buffer\.c:\d+$/);
   const lines = racingLines(vars).get(ex.source)!;
   assert.ok(lines.has(write.line!));
-  assert.match(lines.get(write.line!)!, /^data race on slots\[\d\]: this write \(hart 1, position \d+\) and the read at ring_buffer\.c:\d+ \(hart 0/);
+  assert.match(
+    lines.get(write.line!)!,
+    /^data race on slots\[\d\]: this write \(hart 1, position \d+\) and the read at ring_buffer\.c:\d+ \(hart 0/,
+  );
 });

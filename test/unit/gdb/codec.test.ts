@@ -2,12 +2,29 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Decoder, encodePacket, expandRunLength, fromHex, Frame, littleEndianHex, PACKET_SIZE, parseHex, parseLittleEndian, unescapeBinary } from '../../../src/gdb/codec';
+import {
+  Decoder,
+  encodePacket,
+  expandRunLength,
+  fromHex,
+  Frame,
+  littleEndianHex,
+  PACKET_SIZE,
+  parseHex,
+  parseLittleEndian,
+  unescapeBinary,
+} from '../../../src/gdb/codec';
 
-const frames = (...chunks: string[]) => { const d = new Decoder(); return chunks.flatMap((c) => d.push(Buffer.from(c, 'latin1'))); };
+const frames = (...chunks: string[]) => {
+  const d = new Decoder();
+  return chunks.flatMap((c) => d.push(Buffer.from(c, 'latin1')));
+};
 
 test('a packet with a good checksum decodes, in one piece or byte by byte', () => {
-  assert.deepEqual(frames('$qSupported#37').map((f) => f.kind), ['packet']);
+  assert.deepEqual(
+    frames('$qSupported#37').map((f) => f.kind),
+    ['packet'],
+  );
   const pieces = encodePacket('m80000000,4').toString('latin1').split('');
   const f = frames(...pieces);
   assert.equal(f.length, 1);
@@ -16,21 +33,39 @@ test('a packet with a good checksum decodes, in one piece or byte by byte', () =
 });
 
 test('a bad checksum, a non-hex checksum, acks, naks and Ctrl-C are told apart', () => {
-  assert.deepEqual(frames('$g#00').map((f) => f.kind), ['bad-checksum']);
-  assert.deepEqual(frames('$g#zz').map((f) => f.kind), ['bad-checksum']);
-  assert.deepEqual(frames('+-\x03$g#67').map((f) => f.kind), ['ack', 'nak', 'interrupt', 'packet']);
-  assert.deepEqual(frames('junk$g#67').map((f) => f.kind), ['garbage', 'packet']);
+  assert.deepEqual(
+    frames('$g#00').map((f) => f.kind),
+    ['bad-checksum'],
+  );
+  assert.deepEqual(
+    frames('$g#zz').map((f) => f.kind),
+    ['bad-checksum'],
+  );
+  assert.deepEqual(
+    frames('+-\x03$g#67').map((f) => f.kind),
+    ['ack', 'nak', 'interrupt', 'packet'],
+  );
+  assert.deepEqual(
+    frames('junk$g#67').map((f) => f.kind),
+    ['garbage', 'packet'],
+  );
 });
 
 test('a packet cut off by a new `$` is dropped and the new one decodes', () => {
-  assert.deepEqual(frames('$m8000$g#67').map((f) => f.kind), ['garbage', 'packet']);
+  assert.deepEqual(
+    frames('$m8000$g#67').map((f) => f.kind),
+    ['garbage', 'packet'],
+  );
 });
 
 test('a packet longer than PacketSize is refused whole', () => {
   const body = 'X'.repeat(PACKET_SIZE + 10);
   const sum = [...body].reduce((s, c) => (s + c.charCodeAt(0)) & 0xff, 0);
   const f = frames(`$${body}#${sum.toString(16).padStart(2, '0')}`);
-  assert.deepEqual(f.map((x) => x.kind), ['garbage']);
+  assert.deepEqual(
+    f.map((x) => x.kind),
+    ['garbage'],
+  );
 });
 
 test('encodePacket escapes $ # } * and its output decodes back to the payload', () => {
@@ -65,13 +100,22 @@ test('hex helpers: strict parsing, little-endian registers', () => {
 /** xorshift32: the fuzz is the same on every run. */
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
-  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s;
+  };
 }
 
 test('fuzz: 10,000 random packets, half corrupted, in random pieces: every good one decodes exactly, nothing throws', () => {
   const next = rng(0x9db);
   const d = new Decoder();
-  let good = 0, decoded = 0, badSums = 0;
+  let good = 0,
+    decoded = 0,
+    badSums = 0;
   const expected: string[] = [];
   const got: string[] = [];
   for (let n = 0; n < 10_000; n++) {
@@ -84,11 +128,17 @@ test('fuzz: 10,000 random packets, half corrupted, in random pieces: every good 
       const kind = next() % 3;
       // Flip a checksum digit, a body byte (not into a framing byte), or drop the checksum's last digit.
       if (kind === 0) wire[wire.length - 1] = wire[wire.length - 1] === 0x30 ? 0x31 : 0x30;
-      else if (kind === 1 && wire.length > 4) { const k = 1 + (next() % (wire.length - 4)); wire[k] = wire[k] === 0x41 ? 0x42 : 0x41; if (wire[k] === payload[k - 1]) wire[k] ^= 3; }
-      else wire = Buffer.concat([wire.subarray(0, wire.length - 1), Buffer.from('+')]);
-    } else { good++; expected.push(Buffer.from(payload).toString('hex')); }
+      else if (kind === 1 && wire.length > 4) {
+        const k = 1 + (next() % (wire.length - 4));
+        wire[k] = wire[k] === 0x41 ? 0x42 : 0x41;
+        if (wire[k] === payload[k - 1]) wire[k] ^= 3;
+      } else wire = Buffer.concat([wire.subarray(0, wire.length - 1), Buffer.from('+')]);
+    } else {
+      good++;
+      expected.push(Buffer.from(payload).toString('hex'));
+    }
     // Deliver in random pieces, with the odd ack or Ctrl-C between packets.
-    for (let at = 0; at < wire.length;) {
+    for (let at = 0; at < wire.length; ) {
       const piece = 1 + (next() % 8);
       for (const f of d.push(wire.subarray(at, at + piece))) tally(f);
       at += piece;
@@ -96,7 +146,10 @@ test('fuzz: 10,000 random packets, half corrupted, in random pieces: every good 
     if (next() % 16 === 0) for (const f of d.push(Uint8Array.of(next() % 2 ? 0x2b : 0x03))) tally(f);
   }
   function tally(f: Frame): void {
-    if (f.kind === 'packet') { decoded++; got.push(Buffer.from(unescapeBinary(f.data) ?? []).toString('hex')); }
+    if (f.kind === 'packet') {
+      decoded++;
+      got.push(Buffer.from(unescapeBinary(f.data) ?? []).toString('hex'));
+    }
     if (f.kind === 'bad-checksum') badSums++;
   }
   // A corrupted packet either fails its checksum or (a body byte flipped into a framing byte) never frames: none of

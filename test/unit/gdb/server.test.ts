@@ -20,19 +20,34 @@ test('[HOST:]PORT: 127.0.0.1 unless told, IPv6 in brackets, and one clear error 
   assert.deepEqual(parseListen(':1234'), { host: '127.0.0.1', port: 1234 });
   assert.deepEqual(parseListen('0.0.0.0:9'), { host: '0.0.0.0', port: 9 });
   assert.deepEqual(parseListen('[::1]:1234'), { host: '::1', port: 1234 });
-  for (const bad of ['', 'abc', '70000', 'host:', '1:2:3']) assert.throws(() => parseListen(bad), /--gdb: expected \[HOST:\]PORT/, bad);
+  for (const bad of ['', 'abc', '70000', 'host:', '1:2:3'])
+    assert.throws(() => parseListen(bad), /--gdb: expected \[HOST:\]PORT/, bad);
 });
 
 test('over loopback: prints where it listens, serves one gdb, refuses a second, finishes the recording when gdb goes', async () => {
   const elf = new Uint8Array(readFileSync(join(repoRoot(), 'test/guests/bin/hello.elf')));
   const chunks: Uint8Array[] = [];
-  const target = GdbTarget.record({ images: [{ role: 'kernel', path: 'hello.elf', bytes: elf }], harts: 1, sink: (b) => chunks.push(Uint8Array.from(b)) });
+  const target = GdbTarget.record({
+    images: [{ role: 'kernel', path: 'hello.elf', bytes: elf }],
+    harts: 1,
+    sink: (b) => chunks.push(Uint8Array.from(b)),
+  });
   let said = '';
   let listening!: (port: number) => void;
-  const port = new Promise<number>((r) => { listening = r; });
-  const done = serveGdb(target, { host: '127.0.0.1', port: 0 }, {
-    say: (t) => { said += t; const m = /waiting for gdb on 127\.0\.0\.1:(\d+) \(target remote 127\.0\.0\.1:\d+\)/.exec(said); if (m) listening(Number(m[1])); },
+  const port = new Promise<number>((r) => {
+    listening = r;
   });
+  const done = serveGdb(
+    target,
+    { host: '127.0.0.1', port: 0 },
+    {
+      say: (t) => {
+        said += t;
+        const m = /waiting for gdb on 127\.0\.0\.1:(\d+) \(target remote 127\.0\.0\.1:\d+\)/.exec(said);
+        if (m) listening(Number(m[1]));
+      },
+    },
+  );
   const p = await port;
   const sock: Socket = tcpConnect(p, '127.0.0.1');
   await new Promise((r) => sock.once('connect', r));
@@ -43,7 +58,10 @@ test('over loopback: prints where it listens, serves one gdb, refuses a second, 
   assert.equal(await client.request('qAttached'), '1');
   // A second gdb is turned away: the listening socket is closed once one connects.
   const second = tcpConnect(p, '127.0.0.1');
-  const refused = await new Promise<string>((r) => { second.once('error', (e: NodeJS.ErrnoException) => r(e.code ?? 'error')); second.once('close', () => r('closed')); });
+  const refused = await new Promise<string>((r) => {
+    second.once('error', (e: NodeJS.ErrnoException) => r(e.code ?? 'error'));
+    second.once('close', () => r('closed'));
+  });
   assert.ok(['ECONNREFUSED', 'closed'].includes(refused), refused);
   assert.match(await client.request('vCont;c'), /replaylog:end;/);
   sock.destroy();
@@ -54,10 +72,21 @@ test('over loopback: prints where it listens, serves one gdb, refuses a second, 
 });
 
 test('the command line: a bad --gdb value or a port in use is one line and exit 2', async () => {
-  const r = spawnSync(process.execPath, [CLI, 'replay', 'examples/racy-counter/racy_counter.hartrec', '--gdb', 'nonsense'], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [CLI, 'replay', 'examples/racy-counter/racy_counter.hartrec', '--gdb', 'nonsense'],
+    { encoding: 'utf8' },
+  );
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /^hartline: --gdb: expected \[HOST:\]PORT such as 1234 or 127\.0\.0\.1:1234, got 'nonsense'\n$/);
-  const rr = spawnSync(process.execPath, [CLI, 'record', 'test/guests/bin/hello.elf', '-o', '/tmp/hartline-gdb-unused.hartrec', '--gdb', '1:2:3'], { encoding: 'utf8' });
+  assert.match(
+    r.stderr,
+    /^hartline: --gdb: expected \[HOST:\]PORT such as 1234 or 127\.0\.0\.1:1234, got 'nonsense'\n$/,
+  );
+  const rr = spawnSync(
+    process.execPath,
+    [CLI, 'record', 'test/guests/bin/hello.elf', '-o', '/tmp/hartline-gdb-unused.hartrec', '--gdb', '1:2:3'],
+    { encoding: 'utf8' },
+  );
   assert.equal(rr.status, 2);
   assert.match(rr.stderr, /^hartline: --gdb: expected/);
   // A port that is taken.
@@ -65,7 +94,11 @@ test('the command line: a bad --gdb value or a port in use is one line and exit 
   const blocker = createServer();
   await new Promise<void>((res) => blocker.listen(0, '127.0.0.1', () => res()));
   const taken = (blocker.address() as { port: number }).port;
-  const b = spawnSync(process.execPath, [CLI, 'replay', 'examples/racy-counter/racy_counter.hartrec', '--gdb', String(taken)], { encoding: 'utf8', timeout: 60_000 });
+  const b = spawnSync(
+    process.execPath,
+    [CLI, 'replay', 'examples/racy-counter/racy_counter.hartrec', '--gdb', String(taken)],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
   blocker.close();
   assert.equal(b.status, 2, b.stderr);
   assert.match(b.stderr, /hartline: --gdb: cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\)/);

@@ -32,10 +32,20 @@ test('the handshake gdb makes: features, target description, threads, attach sta
   const t = racy();
   const { client } = connect(t);
   const sup = await client.request('qSupported:multiprocess+;swbreak+;hwbreak+;qRelocInsn+;vContSupported+');
-  for (const f of ['PacketSize=', 'qXfer:features:read+', 'ReverseStep+', 'ReverseContinue+', 'vContSupported+', 'swbreak+', 'hwbreak+']) assert.ok(sup.includes(f), f);
+  for (const f of [
+    'PacketSize=',
+    'qXfer:features:read+',
+    'ReverseStep+',
+    'ReverseContinue+',
+    'vContSupported+',
+    'swbreak+',
+    'hwbreak+',
+  ])
+    assert.ok(sup.includes(f), f);
   assert.equal(await client.request('vMustReplyEmpty'), '');
   // The description comes in pieces: 'm' while more follows, 'l' for the last.
-  let xml = '', off = 0;
+  let xml = '',
+    off = 0;
   for (;;) {
     const r = await client.request(`qXfer:features:read:target.xml:${off.toString(16)},200`);
     assert.match(r, /^[ml]/);
@@ -43,7 +53,14 @@ test('the handshake gdb makes: features, target description, threads, attach sta
     off += r.length - 1;
     if (r[0] === 'l') break;
   }
-  for (const f of ['org.gnu.gdb.riscv.cpu', 'org.gnu.gdb.riscv.fpu', 'org.gnu.gdb.riscv.csr', 'org.gnu.gdb.riscv.virtual', 'riscv:rv64']) assert.ok(xml.includes(f), f);
+  for (const f of [
+    'org.gnu.gdb.riscv.cpu',
+    'org.gnu.gdb.riscv.fpu',
+    'org.gnu.gdb.riscv.csr',
+    'org.gnu.gdb.riscv.virtual',
+    'riscv:rv64',
+  ])
+    assert.ok(xml.includes(f), f);
   assert.equal((xml.match(/<reg /g) ?? []).length, 33 + 35 + CSR_NUMBERS.length + 1);
   assert.equal(await client.request('qXfer:features:read:other.xml:0,100'), 'E00');
   assert.equal(await client.request('qfThreadInfo'), 'm1,2,3,4');
@@ -164,7 +181,9 @@ test('stepping one hart forward and back moves that hart by one instruction and 
   await client.request(`z0,${INCREMENT.toString(16)},2`);
   const h = t.machine.harts[2];
   await client.request('Hg3');
-  const g0 = await client.request('g'), pos0 = t.position, retired = h.retired;
+  const g0 = await client.request('g'),
+    pos0 = t.position,
+    retired = h.retired;
   assert.match(await client.request('vCont;s:3;c'), /^T05thread:3;$/);
   assert.equal(h.retired, retired + 1);
   assert.match(await client.request('Hc3'), /OK/);
@@ -194,9 +213,29 @@ test('malformed, unknown and corrupted packets get NAK, empty or Exx replies and
   const t = racy();
   const notes: string[] = [];
   const { client, stub } = connect(t, notes);
-  for (const p of ['Jfoo', 'qFrobnicate', 'vFrob', 'bx', 'Qfoo', 'vFile:open:', '']) assert.equal(await client.request(p), '', p);
-  for (const p of ['Z0', 'Z0,zz,2', 'z1,1', 'vCont;x', 'vCont;s:99', 'H', 'Hgzz', 'T', 'Tzz', 'qThreadExtraInfo,99', 'g1', 'cz', 'sz',
-    'qXfer:features:read:target.xml:zz', 'qXfer:features:read:target.xml:ffffff,10', 'P', 'Pzz=1', 'Xzz', 'M1,1:zz']) {
+  for (const p of ['Jfoo', 'qFrobnicate', 'vFrob', 'bx', 'Qfoo', 'vFile:open:', ''])
+    assert.equal(await client.request(p), '', p);
+  for (const p of [
+    'Z0',
+    'Z0,zz,2',
+    'z1,1',
+    'vCont;x',
+    'vCont;s:99',
+    'H',
+    'Hgzz',
+    'T',
+    'Tzz',
+    'qThreadExtraInfo,99',
+    'g1',
+    'cz',
+    'sz',
+    'qXfer:features:read:target.xml:zz',
+    'qXfer:features:read:target.xml:ffffff,10',
+    'P',
+    'Pzz=1',
+    'Xzz',
+    'M1,1:zz',
+  ]) {
     assert.match(await client.request(p), /^E[0-9a-f]{2}$/, p);
   }
   // A bad checksum is NAKed and nothing is executed; a NAK from the client gets the last reply again.
@@ -213,16 +252,53 @@ test('malformed, unknown and corrupted packets get NAK, empty or Exx replies and
 /** xorshift32 for the fuzz. */
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
-  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s;
+  };
 }
 
-test('fuzz: 3,000 seeded packets built from gdb\'s packet letters with random arguments never crash the stub', async () => {
+test("fuzz: 3,000 seeded packets built from gdb's packet letters with random arguments never crash the stub", async () => {
   const t = racy();
   const notes: string[] = [];
   const { client, stub } = connect(t, notes);
   const next = rng(1234);
-  const heads = ['m', 'M', 'X', 'p', 'P', 'g', 'G', 'Z0,', 'z0,', 'Z2,', 'z2,', 'Z3,', 'Z4,', 'H', 'Hg', 'Hc', 'T', 'q', 'qRcmd,', 'qXfer:features:read:target.xml:',
-    'qThreadExtraInfo,', 'v', 'vCont;', 'vCont;s:', 'Q', '?', 's', 'bs', 'bc', 'c'];
+  const heads = [
+    'm',
+    'M',
+    'X',
+    'p',
+    'P',
+    'g',
+    'G',
+    'Z0,',
+    'z0,',
+    'Z2,',
+    'z2,',
+    'Z3,',
+    'Z4,',
+    'H',
+    'Hg',
+    'Hc',
+    'T',
+    'q',
+    'qRcmd,',
+    'qXfer:features:read:target.xml:',
+    'qThreadExtraInfo,',
+    'v',
+    'vCont;',
+    'vCont;s:',
+    'Q',
+    '?',
+    's',
+    'bs',
+    'bc',
+    'c',
+  ];
   const alphabet = '0123456789abcdefABCDEF,:;=-xyz';
   for (let n = 0; n < 3000; n++) {
     const head = heads[next() % heads.length];
@@ -264,7 +340,11 @@ test('Ctrl-C interrupts a continue that would never stop (a live recording of a 
 test('record mode: back into the past, forward to the frontier and on, edits at the frontier only, finished on detach', async () => {
   const elf = new Uint8Array(readFileSync(join(repoRoot(), 'test/guests/bin/paging.elf')));
   const chunks: Uint8Array[] = [];
-  const t = GdbTarget.record({ images: [{ role: 'kernel', path: 'paging.elf', bytes: elf }], harts: 1, sink: (b) => chunks.push(Uint8Array.from(b)) });
+  const t = GdbTarget.record({
+    images: [{ role: 'kernel', path: 'paging.elf', bytes: elf }],
+    harts: 1,
+    sink: (b) => chunks.push(Uint8Array.from(b)),
+  });
   const { client } = connect(t);
   // User code runs at virtual 0x40000000 under Sv39: a breakpoint there, and memory read through the page tables.
   assert.equal(await client.request('Z0,40000000,4'), 'OK');

@@ -11,9 +11,11 @@ import { HartlineError } from '../../../src/errors';
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
   return () => {
-    s ^= s << 13; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
     s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
+    s ^= s << 5;
+    s >>>= 0;
     return s / 4294967296;
   };
 }
@@ -24,7 +26,8 @@ const CASES = 3000;
 test(`${CASES} corrupted ELF images load or fail with one clear HartlineError`, () => {
   const random = rng(0x5eed);
   const images = GUESTS.map((g) => new Uint8Array(readFileSync(`test/guests/bin/${g}.elf`)));
-  let loaded = 0, refused = 0;
+  let loaded = 0,
+    refused = 0;
   const messages = new Set<string>();
   for (let k = 0; k < CASES; k++) {
     const base = images[k % images.length];
@@ -36,7 +39,8 @@ test(`${CASES} corrupted ELF images load or fail with one clear HartlineError`, 
       // Flip bytes, mostly in the headers where the parser looks.
       const flips = 1 + Math.floor(random() * 8);
       for (let f = 0; f < flips; f++) {
-        const at = mode === 1 ? Math.floor(random() * Math.min(bytes.length, 512)) : Math.floor(random() * bytes.length);
+        const at =
+          mode === 1 ? Math.floor(random() * Math.min(bytes.length, 512)) : Math.floor(random() * bytes.length);
         bytes[at] ^= 1 << Math.floor(random() * 8);
       }
     }

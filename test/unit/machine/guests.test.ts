@@ -3,7 +3,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { elfPath, expected, HART_COUNTS, MANY_HART_COUNTS, MULTI_HART_GUESTS, readGuests, runOurs } from '../../guests/manifest';
+import {
+  elfPath,
+  expected,
+  HART_COUNTS,
+  MANY_HART_COUNTS,
+  MULTI_HART_GUESTS,
+  readGuests,
+  runOurs,
+} from '../../guests/manifest';
 
 const guests = readGuests();
 
@@ -11,7 +19,10 @@ test('the guest manifest lists every committed guest with its expected output', 
   assert.ok(guests.length >= 15, `only ${guests.length} guests in guests.txt`);
   for (const g of guests) {
     assert.ok(existsSync(elfPath(g.name)), `${g.name}: missing ELF (run make -C test/guests)`);
-    assert.doesNotThrow(() => expected(g.name), `${g.name}: missing expected output (run test/guests/make-expected.sh)`);
+    assert.doesNotThrow(
+      () => expected(g.name),
+      `${g.name}: missing expected output (run test/guests/make-expected.sh)`,
+    );
   }
 });
 
@@ -22,7 +33,11 @@ for (const g of guests) {
     test(`${g.name} on ${harts} hart${harts > 1 ? 's' : ''} matches QEMU`, () => {
       const want = expected(g.name);
       const got = runOurs(g.name, harts);
-      assert.equal(got.reason, 'exit', `${g.name} stopped with ${got.reason}: ${got.message ?? ''}\noutput so far:\n${got.output}`);
+      assert.equal(
+        got.reason,
+        'exit',
+        `${g.name} stopped with ${got.reason}: ${got.message ?? ''}\noutput so far:\n${got.output}`,
+      );
       assert.equal(got.output.toString('latin1'), want.output.toString('latin1'));
       assert.equal(got.exitCode, want.exitCode, 'exit code');
     });
@@ -35,7 +50,11 @@ for (const name of MULTI_HART_GUESTS) {
     test(`${name} on ${harts} harts matches QEMU`, () => {
       const want = expected(name);
       const got = runOurs(name, harts);
-      assert.equal(got.reason, 'exit', `${name} stopped with ${got.reason}: ${got.message ?? ''}\noutput so far:\n${got.output}`);
+      assert.equal(
+        got.reason,
+        'exit',
+        `${name} stopped with ${got.reason}: ${got.message ?? ''}\noutput so far:\n${got.output}`,
+      );
       assert.equal(got.output.toString('latin1'), want.output.toString('latin1'));
       assert.equal(got.exitCode, want.exitCode, 'exit code');
     });

@@ -47,7 +47,10 @@ test('a Linux Image is recognised by its header and runs from the start of RAM w
 });
 
 test('behind firmware a Linux Image goes at the firmware end rounded up to 2 MiB, as QEMU 7.2 places it', () => {
-  const fw = parseElf(buildElf({ entry: 0x80000000, segments: [{ paddr: 0x80000000, bytes: words(0x0000006f), memSize: 0x45ac8 }] }), 'fw');
+  const fw = parseElf(
+    buildElf({ entry: 0x80000000, segments: [{ paddr: 0x80000000, bytes: words(0x0000006f), memSize: 0x45ac8 }] }),
+    'fw',
+  );
   assert.equal(kernelStart(fw), 0x80200000);
   assert.equal(kernelStart(undefined), 0x80000000);
   const p = parsePayload(linuxImage(PASS), 'Image', { firmware: fw });
@@ -57,27 +60,45 @@ test('behind firmware a Linux Image goes at the firmware end rounded up to 2 MiB
 
 test('an ELF linked high with p_paddr from 0 (vmlinux) is placed where its Image would be', () => {
   const high = 0xffffffff80000000n;
-  const elf = buildElf({ entry: high, segments: [{ paddr: 0, vaddr: high, bytes: words(...PASS) }, { paddr: 0x1000, vaddr: high + 0x1000n, bytes: words(1, 2) }] });
+  const elf = buildElf({
+    entry: high,
+    segments: [
+      { paddr: 0, vaddr: high, bytes: words(...PASS) },
+      { paddr: 0x1000, vaddr: high + 0x1000n, bytes: words(1, 2) },
+    ],
+  });
   const p = parsePayload(elf, 'vmlinux');
   assert.equal(p.entry, 0x80000000);
-  assert.deepEqual(p.segments.map((s) => s.paddr), [0x80000000, 0x80001000]);
+  assert.deepEqual(
+    p.segments.map((s) => s.paddr),
+    [0x80000000, 0x80001000],
+  );
   const r = Machine.fromElf(elf, { name: 'vmlinux' }).run(1000);
   assert.equal(r.reason, 'exit');
   // An ordinary ELF at RAM addresses is untouched.
-  assert.equal(parsePayload(buildElf({ entry: 0x80000000, segments: [{ paddr: 0x80000000, bytes: words(...PASS) }] }), 'x').entry, 0x80000000);
+  assert.equal(
+    parsePayload(buildElf({ entry: 0x80000000, segments: [{ paddr: 0x80000000, bytes: words(...PASS) }] }), 'x').entry,
+    0x80000000,
+  );
   // An entry point in no segment cannot be mapped.
   const lost = buildElf({ entry: high + 0x100000n, segments: [{ paddr: 0, vaddr: high, bytes: words(...PASS) }] });
-  assert.throws(() => parsePayload(lost, 'vmlinux'), /vmlinux: entry point 0xffffffff80100000 is in no loadable segment/);
+  assert.throws(
+    () => parsePayload(lost, 'vmlinux'),
+    /vmlinux: entry point 0xffffffff80100000 is in no loadable segment/,
+  );
 });
 
 test('a flat binary needs --load-address, and runs there', () => {
   const flat = words(...PASS);
-  assert.throws(() => parsePayload(flat, 'blob.bin'), (e: unknown) => {
-    assert.ok(e instanceof HartlineError);
-    assert.equal(e.exitCode, 2);
-    assert.match(e.message, /^blob\.bin: not an ELF file nor a RISC-V Linux Image .*--load-address$/);
-    return true;
-  });
+  assert.throws(
+    () => parsePayload(flat, 'blob.bin'),
+    (e: unknown) => {
+      assert.ok(e instanceof HartlineError);
+      assert.equal(e.exitCode, 2);
+      assert.match(e.message, /^blob\.bin: not an ELF file nor a RISC-V Linux Image .*--load-address$/);
+      return true;
+    },
+  );
   const m = Machine.fromElf(flat, { name: 'blob.bin', loadAddress: 0x80000000 });
   assert.equal(m.entry, 0x80000000);
   assert.equal(m.run(1000).reason, 'exit');
@@ -87,11 +108,35 @@ test('a flat binary needs --load-address, and runs there', () => {
 });
 
 test('bad Image headers are one-line errors', () => {
-  assert.throws(() => parsePayload(linuxImage(PASS, 0, (dv) => dv.setBigUint64(24, 1n, true)), 'be.Image'), /be\.Image: RISC-V Linux Image is big-endian/);
-  assert.throws(() => parsePayload(linuxImage(PASS, 0, (dv) => dv.setBigUint64(16, 0n, true)), 'z.Image'), /z\.Image: RISC-V Linux Image has no image_size/);
-  assert.throws(() => parsePayload(linuxImage(PASS, 0, (dv) => dv.setBigUint64(16, 1n << 50n, true)), 'h.Image'), /impossible image_size/);
+  assert.throws(
+    () =>
+      parsePayload(
+        linuxImage(PASS, 0, (dv) => dv.setBigUint64(24, 1n, true)),
+        'be.Image',
+      ),
+    /be\.Image: RISC-V Linux Image is big-endian/,
+  );
+  assert.throws(
+    () =>
+      parsePayload(
+        linuxImage(PASS, 0, (dv) => dv.setBigUint64(16, 0n, true)),
+        'z.Image',
+      ),
+    /z\.Image: RISC-V Linux Image has no image_size/,
+  );
+  assert.throws(
+    () =>
+      parsePayload(
+        linuxImage(PASS, 0, (dv) => dv.setBigUint64(16, 1n << 50n, true)),
+        'h.Image',
+      ),
+    /impossible image_size/,
+  );
   // Larger than RAM: the loader names the segment and RAM.
-  assert.throws(() => Machine.fromElf(linuxImage(PASS, 200 << 20), { name: 'big.Image' }), /big\.Image: segment 0x80000000-0x8c8000.* is outside RAM/);
+  assert.throws(
+    () => Machine.fromElf(linuxImage(PASS, 200 << 20), { name: 'big.Image' }),
+    /big\.Image: segment 0x80000000-0x8c8000.* is outside RAM/,
+  );
 });
 
 test('the initrd goes min(RAM/2, 128 MiB) above the kernel entry and is named in /chosen', () => {
@@ -101,18 +146,28 @@ test('the initrd goes min(RAM/2, 128 MiB) above the kernel entry and is named in
   assert.equal(readByte(m, start), 7);
   const dt = parseDeviceTree(readTree(m), 'dtb');
   const chosen = dt.root.children.find((n) => n.name === 'chosen')!;
-  const cell = (name: string) => new DataView((chosen.props.find(([n]) => n === name)![1] as Uint8Array).buffer).getUint32(0);
+  const cell = (name: string) =>
+    new DataView((chosen.props.find(([n]) => n === name)![1] as Uint8Array).buffer).getUint32(0);
   assert.equal(cell('linux,initrd-start'), start);
   assert.equal(cell('linux,initrd-end'), start + 12345);
   // 256 MiB of RAM: 128 MiB above the entry.
   const big = Machine.fromElf(linuxImage(PASS), { name: 'Image', initrd, ramSize: 256 << 20 });
   assert.equal(readByte(big, 0x80000000 + 128 * 1024 * 1024), 7);
-  assert.throws(() => Machine.fromElf(linuxImage(PASS), { name: 'Image', initrd: new Uint8Array(70 << 20) }), /initrd: .* run past the end of RAM/);
+  assert.throws(
+    () => Machine.fromElf(linuxImage(PASS), { name: 'Image', initrd: new Uint8Array(70 << 20) }),
+    /initrd: .* run past the end of RAM/,
+  );
 });
 
 test('--dtb boots the given tree, with bootargs and the initrd set in /chosen as QEMU does', () => {
   const mine = buildDeviceTree({ harts: 3, ramBase: 0x80000000, ramSize: 64 << 20, bootargs: 'old' });
-  const m = Machine.fromElf(linuxImage(PASS), { name: 'Image', harts: 1, dtb: mine, bootargs: 'console=ttyS0', initrd: new Uint8Array(16) });
+  const m = Machine.fromElf(linuxImage(PASS), {
+    name: 'Image',
+    harts: 1,
+    dtb: mine,
+    bootargs: 'console=ttyS0',
+    initrd: new Uint8Array(16),
+  });
   const t = parseDeviceTree(readTree(m), 'dtb');
   const cpus = t.root.children.find((n) => n.name === 'cpus')!;
   assert.equal(cpus.children.length, 3, 'the user tree, not the generated one (1 hart)');
@@ -122,16 +177,21 @@ test('--dtb boots the given tree, with bootargs and the initrd set in /chosen as
   assert.ok(chosen.props.some(([n]) => n === 'linux,initrd-start'));
   // Without edits the bytes are booted as given.
   assert.equal(editDeviceTree(mine, 'x.dtb', {}), mine);
-  assert.throws(() => Machine.fromElf(linuxImage(PASS), { name: 'Image', dtb: new Uint8Array(100), dtbName: 'bad.dtb' }), /bad\.dtb: not a usable device tree: no 0xd00dfeed magic$/);
+  assert.throws(
+    () => Machine.fromElf(linuxImage(PASS), { name: 'Image', dtb: new Uint8Array(100), dtbName: 'bad.dtb' }),
+    /bad\.dtb: not a usable device tree: no 0xd00dfeed magic$/,
+  );
 });
 
 /** A small deterministic generator (xorshift32), so failures reproduce. */
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
   return () => {
-    s ^= s << 13; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
     s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
+    s ^= s << 5;
+    s >>>= 0;
     return s / 4294967296;
   };
 }
@@ -139,7 +199,8 @@ function rng(seed: number): () => number {
 test('2000 corrupted Image headers load or fail with one clear HartlineError', () => {
   const random = rng(0x1a6e);
   const base = linuxImage(PASS, 4096);
-  let loaded = 0, refused = 0;
+  let loaded = 0,
+    refused = 0;
   for (let k = 0; k < 2000; k++) {
     let bytes = base.slice();
     if (k % 4 === 0) bytes = bytes.subarray(0, Math.floor(random() * bytes.length));
@@ -167,7 +228,8 @@ test('2000 corrupted Image headers load or fail with one clear HartlineError', (
 test('2000 corrupted device trees parse or fail with one clear HartlineError', () => {
   const random = rng(0xd7b);
   const base = buildDeviceTree({ harts: 2, ramBase: 0x80000000, ramSize: 64 << 20, bootargs: 'x' });
-  let parsed = 0, refused = 0;
+  let parsed = 0,
+    refused = 0;
   for (let k = 0; k < 2000; k++) {
     let bytes = base.slice();
     if (k % 3 === 0) bytes = bytes.subarray(0, Math.floor(random() * bytes.length));

@@ -11,20 +11,32 @@ import { UART_IRQ } from '../../../src/machine/plic';
 import { buildDeviceTree } from '../../../src/machine/devicetree';
 
 const RAM = 0x80000000;
-const V = 1, R = 2, W = 4, X = 8, U = 16, A = 64, D = 128;
+const V = 1,
+  R = 2,
+  W = 4,
+  X = 8,
+  U = 16,
+  A = 64,
+  D = 128;
 
 function machine(): Machine {
-  return new Machine({ entry: RAM, segments: [{ paddr: RAM, data: new Uint8Array(4), memSize: 4 }], symbols: new Map() }, { harts: 2, ramSize: 8 << 20 });
+  return new Machine(
+    { entry: RAM, segments: [{ paddr: RAM, data: new Uint8Array(4), memSize: 4 }], symbols: new Map() },
+    { harts: 2, ramSize: 8 << 20 },
+  );
 }
 function pte(m: Machine, addr: number, ppnAddr: number, flags: number): void {
-  const v = (BigInt(ppnAddr) >> 12n << 10n) | BigInt(flags);
+  const v = ((BigInt(ppnAddr) >> 12n) << 10n) | BigInt(flags);
   new DataView(m.memory.ram8.buffer).setBigUint64(addr - RAM, v, true);
 }
-const readPte = (m: Machine, addr: number) => Number(new DataView(m.memory.ram8.buffer).getBigUint64(addr - RAM, true) & 0x3ffn);
+const readPte = (m: Machine, addr: number) =>
+  Number(new DataView(m.memory.ram8.buffer).getBigUint64(addr - RAM, true) & 0x3ffn);
 
 /** Root at RAM+0x100000, one level-1 table at +0x101000, one level-0 table at +0x102000. */
 function sv39(m: Machine, h: Hart): { root: number; l1: number; l0: number } {
-  const root = RAM + 0x100000, l1 = root + 0x1000, l0 = root + 0x2000;
+  const root = RAM + 0x100000,
+    l1 = root + 0x1000,
+    l0 = root + 0x2000;
   h.satp = (8n << 60n) | BigInt(root >>> 12);
   h.priv = Priv.S;
   pte(m, root + 8 * 1, l1, V); // VA 0x40000000..: through l1
@@ -33,7 +45,9 @@ function sv39(m: Machine, h: Hart): { root: number; l1: number; l0: number } {
 }
 
 test('Sv39: 4 KiB pages translate, set A on load and D on store, and flush on sfence-like context changes', () => {
-  const m = machine(), h = m.harts[0], mmu = h.mmu!;
+  const m = machine(),
+    h = m.harts[0],
+    mmu = h.mmu!;
   const t = sv39(m, h);
   pte(m, t.l0 + 8 * 3, RAM + 0x200000, V | R | W);
   mmu.sync(h);
@@ -46,7 +60,9 @@ test('Sv39: 4 KiB pages translate, set A on load and D on store, and flush on sf
 });
 
 test('Sv39: gigapages and megapages map their low bits through; misaligned superpages fault', () => {
-  const m = machine(), h = m.harts[0], mmu = h.mmu!;
+  const m = machine(),
+    h = m.harts[0],
+    mmu = h.mmu!;
   const t = sv39(m, h);
   pte(m, t.root + 8 * 2, RAM, V | R | W | X | A | D); // 1 GiB at VA 0x80000000
   pte(m, t.l1 + 8 * 1, RAM + 0x400000, V | R | A); // 2 MiB at VA 0x40200000
@@ -61,7 +77,9 @@ test('Sv39: gigapages and megapages map their low bits through; misaligned super
 });
 
 test('Sv39: U pages, SUM, MXR, non-canonical addresses and PTEs outside RAM', () => {
-  const m = machine(), h = m.harts[0], mmu = h.mmu!;
+  const m = machine(),
+    h = m.harts[0],
+    mmu = h.mmu!;
   const t = sv39(m, h);
   pte(m, t.l0 + 8 * 1, RAM + 0x201000, V | R | U);
   pte(m, t.l0 + 8 * 2, RAM + 0x202000, V | X);
@@ -88,7 +106,8 @@ test('Sv39: U pages, SUM, MXR, non-canonical addresses and PTEs outside RAM', ()
 });
 
 test('translation is active only below M-mode, or through MPRV for data', () => {
-  const m = machine(), h = m.harts[0];
+  const m = machine(),
+    h = m.harts[0];
   h.satp = 8n << 60n;
   h.priv = Priv.M;
   assert.equal(Mmu.fetchTranslated(h), false);
@@ -164,7 +183,9 @@ test('interrupt priority and masking: delegated S interrupts, global enables, ve
 });
 
 test('PLIC: priority, enable, threshold, claim and complete drive MEIP and SEIP', () => {
-  const m = machine(), p = m.plic, [h0, h1] = m.harts;
+  const m = machine(),
+    p = m.plic,
+    [h0, h1] = m.harts;
   const ctxBase = (ctx: number) => 0x200000 + 0x1000 * ctx;
   p.write(4 * UART_IRQ, 4, 3n); // priority 3
   p.setLevel(UART_IRQ, true);
@@ -204,17 +225,29 @@ test('the UART raises its PLIC line for received data when the guest enables it'
 function readFdt(dtb: Uint8Array): Map<string, Map<string, Uint8Array>> {
   const dv = new DataView(dtb.buffer, dtb.byteOffset);
   assert.equal(dv.getUint32(0), 0xd00dfeed);
-  const structOff = dv.getUint32(8), stringsOff = dv.getUint32(12);
+  const structOff = dv.getUint32(8),
+    stringsOff = dv.getUint32(12);
   const out = new Map<string, Map<string, Uint8Array>>();
   const path: string[] = [];
   let p = structOff;
-  const cstr = (at: number) => { let e = at; while (dtb[e] !== 0) e++; return Buffer.from(dtb.subarray(at, e)).toString('latin1'); };
+  const cstr = (at: number) => {
+    let e = at;
+    while (dtb[e] !== 0) e++;
+    return Buffer.from(dtb.subarray(at, e)).toString('latin1');
+  };
   for (;;) {
-    const tok = dv.getUint32(p); p += 4;
-    if (tok === 1) { const name = cstr(p); p = (p + name.length + 4) & ~3; path.push(name); out.set('/' + path.slice(1).join('/'), new Map()); }
-    else if (tok === 2) path.pop();
+    const tok = dv.getUint32(p);
+    p += 4;
+    if (tok === 1) {
+      const name = cstr(p);
+      p = (p + name.length + 4) & ~3;
+      path.push(name);
+      out.set('/' + path.slice(1).join('/'), new Map());
+    } else if (tok === 2) path.pop();
     else if (tok === 3) {
-      const len = dv.getUint32(p), nameOff = dv.getUint32(p + 4); p += 8;
+      const len = dv.getUint32(p),
+        nameOff = dv.getUint32(p + 4);
+      p += 8;
       out.get('/' + path.slice(1).join('/'))!.set(cstr(stringsOff + nameOff), dtb.subarray(p, p + len));
       p = (p + len + 3) & ~3;
     } else if (tok === 9) break;
@@ -227,7 +260,10 @@ test('device tree: one cpu node per hart, memory size, timebase, interrupt wirin
   const t = readFdt(buildDeviceTree({ harts: 3, ramBase: RAM, ramSize: 64 << 20, bootargs: 'quiet' }));
   const u32 = (b: Uint8Array, k = 0) => new DataView(b.buffer, b.byteOffset).getUint32(4 * k);
   const str = (b: Uint8Array) => Buffer.from(b).toString('latin1').replace(/\0$/, '');
-  assert.deepEqual([...t.keys()].filter((k) => /^\/cpus\/cpu@\d+$/.test(k)), ['/cpus/cpu@0', '/cpus/cpu@1', '/cpus/cpu@2']);
+  assert.deepEqual(
+    [...t.keys()].filter((k) => /^\/cpus\/cpu@\d+$/.test(k)),
+    ['/cpus/cpu@0', '/cpus/cpu@1', '/cpus/cpu@2'],
+  );
   assert.equal(u32(t.get('/cpus')!.get('timebase-frequency')!), 10_000_000);
   assert.equal(str(t.get('/cpus/cpu@1')!.get('riscv,isa')!), 'rv64imafdc_zicsr_zifencei');
   assert.equal(u32(t.get('/cpus/cpu@2')!.get('reg')!), 2);

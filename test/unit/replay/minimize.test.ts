@@ -46,6 +46,11 @@ test('--until: exit, output:REGEX and timeout:N parse; anything else is a Hartli
   for (let k = 0; k < 2000; k++) {
     let text = ['exit', 'output:', 'timeout:', ''][rng.below(4)];
     for (let n = rng.below(8); n > 0; n--) text += alphabet[rng.below(alphabet.length)];
-    try { parseUntil(text); } catch (e) { assert.ok(e instanceof HartlineError, `${JSON.stringify(text)}: ${e}`); assert.ok(!(e as Error).message.includes('\n')); }
+    try {
+      parseUntil(text);
+    } catch (e) {
+      assert.ok(e instanceof HartlineError, `${JSON.stringify(text)}: ${e}`);
+      assert.ok(!(e as Error).message.includes('\n'));
+    }
   }
 });

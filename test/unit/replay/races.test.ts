@@ -28,7 +28,8 @@ function racingSymbols(races: Race[], symbols: Map<string, number>): Set<string>
   const out = new Set<string>();
   for (const r of races) {
     let best: [string, number] | undefined;
-    for (const [name, a] of symbols) if (a <= r.address && r.address - a < 64 && (!best || a > best[1])) best = [name, a];
+    for (const [name, a] of symbols)
+      if (a <= r.address && r.address - a < 64 && (!best || a > best[1])) best = [name, a];
     out.add(best ? best[0] : `0x${r.address.toString(16)}`);
   }
   return out;
@@ -39,8 +40,14 @@ test('racy-counter: the unlocked counter races, load against store and store aga
   assert.equal(report.positions, rec.trailer!.positions);
   const counter = symbols.get('counter')!;
   const onCounter = report.races.filter((r) => r.address === counter);
-  assert.ok(onCounter.some((r) => r.accesses.every((a) => a.kind === 'write')), 'a write/write pair on counter');
-  assert.ok(onCounter.some((r) => r.accesses.some((a) => a.kind === 'read')), 'a read/write pair on counter');
+  assert.ok(
+    onCounter.some((r) => r.accesses.every((a) => a.kind === 'write')),
+    'a write/write pair on counter',
+  );
+  assert.ok(
+    onCounter.some((r) => r.accesses.some((a) => a.kind === 'read')),
+    'a read/write pair on counter',
+  );
   for (const r of onCounter) {
     assert.notEqual(r.accesses[0].hart, r.accesses[1].hart);
     assert.ok(r.accesses[0].position <= r.accesses[1].position, 'the earlier access first');
@@ -53,15 +60,20 @@ test('racy-counter: the unlocked counter races, load against store and store aga
 
 test('ring-buffer: the producer publishes head before it writes the slot, so the slots race with the consumer', () => {
   const { report, symbols } = exampleRaces('ring-buffer');
-  const slots = symbols.get('slots')!, head = symbols.get('head')!;
+  const slots = symbols.get('slots')!,
+    head = symbols.get('head')!;
   const slotRaces = report.races.filter((r) => r.address >= slots && r.address < slots + 64);
   assert.ok(slotRaces.length >= 4, `races on several slots, got ${slotRaces.length}`);
   for (const r of slotRaces) {
-    const w = r.accesses.find((a) => a.kind === 'write')!, rd = r.accesses.find((a) => a.kind === 'read')!;
+    const w = r.accesses.find((a) => a.kind === 'write')!,
+      rd = r.accesses.find((a) => a.kind === 'read')!;
     assert.equal(w.hart, 1, 'the producer writes the slot');
     assert.equal(rd.hart, 0, 'the consumer reads it');
   }
-  assert.ok(report.races.some((r) => r.address === head), 'head, the publication, races too');
+  assert.ok(
+    report.races.some((r) => r.address === head),
+    'head, the publication, races too',
+  );
 });
 
 test('lost-wakeup races on its flags; abba-deadlock (spinlocks) and irq-shared-data (one hart and its handler) have none', () => {
@@ -83,7 +95,10 @@ function guestRaces(name: string, harts: number, seed: number) {
 test('synchronised guests report none of their variables: spinlock, amoadd, LR/SC counters, atomics, IPIs', () => {
   // `cached.0` is hart_count()'s lazy cache in the shared guest runtime (lib/hart.c): every hart may fill it without a
   // lock. It is a real (benign) race, and the only one these guests have.
-  for (const [name, seed] of [['smp_counters', 3], ['smp_ipi', 3]] as const) {
+  for (const [name, seed] of [
+    ['smp_counters', 3],
+    ['smp_ipi', 3],
+  ] as const) {
     const found = guestRaces(name, 4, seed);
     found.delete('cached.0');
     assert.deepEqual([...found], [], `${name} seed ${seed}`);
@@ -100,7 +115,13 @@ test('the clocks: plain accesses race unless a release/acquire pair or an IPI-li
   hb.access(0, base + 8, 8, true, 0x80000100, 10);
   hb.access(1, base + 8, 8, false, 0x80000200, 20);
   assert.equal(hb.races().length, 1);
-  assert.deepEqual(hb.races()[0].accesses.map((a) => [a.hart, a.kind, a.position]), [[0, 'write', 10], [1, 'read', 20]]);
+  assert.deepEqual(
+    hb.races()[0].accesses.map((a) => [a.hart, a.kind, a.position]),
+    [
+      [0, 'write', 10],
+      [1, 'read', 20],
+    ],
+  );
   hb.access(1, base + 8, 8, false, 0x80000200, 30);
   assert.equal(hb.races()[0].count, 2, 'one pair, counted twice');
 

@@ -10,7 +10,13 @@ import { recordGuest, readImages } from '../support/replay-fixtures';
 
 const sources = [
   recordGuest('hello', { harts: 2, checksumInterval: 500 }).bytes,
-  recordGuest('racy_counter', { harts: 2, policy: 'chaos', seed: '5', input: new TextEncoder().encode('abc\n'), checksumInterval: 4000 }).bytes,
+  recordGuest('racy_counter', {
+    harts: 2,
+    policy: 'chaos',
+    seed: '5',
+    input: new TextEncoder().encode('abc\n'),
+    checksumInterval: 4000,
+  }).bytes,
 ];
 
 /** What `hartline replay` does with the bytes, minus printing: parse, replay the prefix, judge the end. */

@@ -5,7 +5,6 @@ import { assertIdentity, recordGuest } from '../support/replay-fixtures';
 
 const SMP_GUESTS = ['smp_counters', 'smp_ipi', 'smp_timer', 'smp_print', 'atomics', 'racy_counter'];
 
-
 for (const name of SMP_GUESTS) {
   for (const harts of [1, 2, 4, 8]) {
     test(`${name} on ${harts} harts: round-robin recording replays identically`, () => {

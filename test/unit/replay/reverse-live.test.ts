@@ -12,9 +12,19 @@ import { hartDigest } from '../../../src/replay/state';
 test('seek and stepBack while recording, then record on to the end; the file replays identically', () => {
   const chunks: Uint8Array[] = [];
   let out = '';
-  const s = startRecording({ images: [{ role: 'kernel', path: elfPath('smp_counters'), bytes: guestElf('smp_counters') }], ramSize: SMALL_RAM,
-    harts: 4, policy: 'chaos', seed: '3', quantum: 300, checksumInterval: 10_000, sink: (b) => chunks.push(b.slice()),
-    onConsole: (b, p) => { if (p >= s.log.frontier) out += Buffer.from(b).toString('latin1'); } });
+  const s = startRecording({
+    images: [{ role: 'kernel', path: elfPath('smp_counters'), bytes: guestElf('smp_counters') }],
+    ramSize: SMALL_RAM,
+    harts: 4,
+    policy: 'chaos',
+    seed: '3',
+    quantum: 300,
+    checksumInterval: 10_000,
+    sink: (b) => chunks.push(b.slice()),
+    onConsole: (b, p) => {
+      if (p >= s.log.frontier) out += Buffer.from(b).toString('latin1');
+    },
+  });
   const t = new History(s, { spineInterval: 16384, localGap: 1000 });
   assert.equal(t.seek(100_000).reason, 'target');
   assert.equal(t.end, 100_000);

@@ -22,11 +22,17 @@ test('lastWrite and continue(backward) find the two harts whose writes to the co
   const fwd = openReplay(rec, readImages(rec));
   const writes: { position: number; hart: number; before: number; after: number }[] = [];
   let prev = 0;
-  fwd.machine.memory.addWatch({ lo: counter, hi: counter + 8, read: false, write: true, hit: (h) => {
-    const now = u64(fwd.machine.memory.readBytes(counter, 8)!);
-    writes.push({ position: fwd.machine.positionNow(), hart: h.id, before: prev, after: now });
-    prev = now;
-  } });
+  fwd.machine.memory.addWatch({
+    lo: counter,
+    hi: counter + 8,
+    read: false,
+    write: true,
+    hit: (h) => {
+      const now = u64(fwd.machine.memory.readBytes(counter, 8)!);
+      writes.push({ position: fwd.machine.positionNow(), hart: h.id, before: prev, after: now });
+      prev = now;
+    },
+  });
   fwd.engine.advance(Number.MAX_SAFE_INTEGER);
   const lost = [...writes].reverse().find((w) => w.after <= w.before)!;
   const partner = [...writes].reverse().find((w) => w.position < lost.position && w.after === lost.after)!;
@@ -37,14 +43,20 @@ test('lastWrite and continue(backward) find the two harts whose writes to the co
   assert.equal(t.position, r.trailer.positions);
   // The last write is the last store to the counter, whether or not it changed the value (docs/guide.md).
   const last = t.lastWrite(counter, 8)!;
-  assert.deepEqual({ position: last.position, hart: last.hart }, { position: writes[writes.length - 1].position, hart: writes[writes.length - 1].hart });
+  assert.deepEqual(
+    { position: last.position, hart: last.hart },
+    { position: writes[writes.length - 1].position, hart: writes[writes.length - 1].hart },
+  );
 
   const watch = { watchpoints: [{ lo: counter, hi: counter + 8, kind: 'write' as const }] };
   let second;
   for (;;) {
     const s = t.continue('backward', watch);
     assert.equal(s.reason, 'watchpoint');
-    if (u64(s.after!) <= u64(s.before!)) { second = s; break; }
+    if (u64(s.after!) <= u64(s.before!)) {
+      second = s;
+      break;
+    }
   }
   assert.equal(second.position, lost.position);
   assert.equal(second.hart, lost.hart);
@@ -52,7 +64,10 @@ test('lastWrite and continue(backward) find the two harts whose writes to the co
   for (;;) {
     const s = t.continue('backward', watch);
     assert.equal(s.reason, 'watchpoint');
-    if (u64(s.after!) === u64(second.after!)) { first = s; break; }
+    if (u64(s.after!) === u64(second.after!)) {
+      first = s;
+      break;
+    }
   }
   assert.equal(first.position, partner.position);
   assert.equal(first.hart, partner.hart);

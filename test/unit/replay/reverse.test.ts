@@ -11,7 +11,13 @@ import { Random } from '../../../src/replay/policy';
 import { deviceDigest, hartDigest } from '../../../src/replay/state';
 import type { Machine } from '../../../src/machine/machine';
 
-const recorded = recordGuest('smp_counters', { harts: 4, policy: 'chaos', quantum: 500, seed: '1234', checksumInterval: 5000 });
+const recorded = recordGuest('smp_counters', {
+  harts: 4,
+  policy: 'chaos',
+  quantum: 500,
+  seed: '1234',
+  checksumInterval: 5000,
+});
 const rec = () => readRecording(recorded.bytes, 'smp.hartrec');
 const timeline = () => {
   const r = rec();
@@ -19,7 +25,9 @@ const timeline = () => {
 };
 
 function state(m: Machine): string {
-  const ram = createHash('md5').update(m.memory.ram8.subarray(0, 4 << 20)).digest('hex');
+  const ram = createHash('md5')
+    .update(m.memory.ram8.subarray(0, 4 << 20))
+    .digest('hex');
   return JSON.stringify({ position: m.position, harts: m.harts.map(hartDigest), devices: deviceDigest(m), ram });
 }
 
@@ -34,7 +42,11 @@ test('seek, stepBack and continue(backward) at 200 random positions equal a fres
     if (op === 0 || op === 3) t.seek(rng.below(end));
     else if (op === 1) t.stepBack(rng.below(4));
     else t.continue('backward', { breakpoints: [{ pc: barrier }] });
-    seen.push({ position: t.position, state: state(t.session.machine), op: ['seek', 'stepBack', 'continue', 'seek'][op] });
+    seen.push({
+      position: t.position,
+      state: state(t.session.machine),
+      op: ['seek', 'stepBack', 'continue', 'seek'][op],
+    });
   }
   const r = rec();
   const fresh = openReplay(r, readImages(r));
@@ -45,11 +57,12 @@ test('seek, stepBack and continue(backward) at 200 random positions equal a fres
   assert.ok(t.store.list.length < 40, `${t.store.list.length} snapshots`);
 });
 
-test('stepBack instruction goes to just before the hart\'s previous instruction; stepForward undoes it', () => {
+test("stepBack instruction goes to just before the hart's previous instruction; stepForward undoes it", () => {
   const t = timeline();
   t.seek(100_000);
   for (let hart = 0; hart < 4; hart++) {
-    const before = t.session.machine.harts[hart].retired, pos = t.position;
+    const before = t.session.machine.harts[hart].retired,
+      pos = t.position;
     const s = t.stepBack(hart);
     assert.equal(s.reason, 'step');
     assert.equal(t.session.machine.harts[hart].retired, before - 1);
@@ -69,7 +82,10 @@ test('continue forward and backward stop at breakpoints, honouring hart filters 
   const hits: number[] = [];
   for (;;) {
     const s = t.continue('forward', { breakpoints: [{ pc: barrier, hart: 2 }] });
-    if (s.reason !== 'breakpoint') { assert.ok(s.reason === 'exit' || s.reason === 'end', s.reason); break; }
+    if (s.reason !== 'breakpoint') {
+      assert.ok(s.reason === 'exit' || s.reason === 'end', s.reason);
+      break;
+    }
     assert.equal(s.hart, 2);
     assert.equal(m.harts[2].pc, barrier);
     hits.push(s.position);
@@ -78,7 +94,11 @@ test('continue forward and backward stop at breakpoints, honouring hart filters 
   const back: number[] = [];
   for (;;) {
     const s = t.continue('backward', { breakpoints: [{ pc: barrier, hart: 2 }] });
-    if (s.reason !== 'breakpoint') { assert.equal(s.reason, 'start'); assert.equal(t.position, 0); break; }
+    if (s.reason !== 'breakpoint') {
+      assert.equal(s.reason, 'start');
+      assert.equal(t.position, 0);
+      break;
+    }
     back.push(s.position);
   }
   assert.deepEqual(back.reverse(), hits);
@@ -94,9 +114,15 @@ test('lastWrite finds the last write to the bytes (changing them or not), per fo
   const counter = m.image.symbols.get('amo_counter')!;
   // Forward truth with a plain watch: every write, whether it changed the bytes or not.
   const writes: { position: number; hart: number; address: number; size: number }[] = [];
-  const watch = { lo: counter, hi: counter + 8, read: false, write: true, hit: (h: { id: number }, address: number, size: number) => {
-    writes.push({ position: m.positionNow(), hart: h.id, address, size });
-  } };
+  const watch = {
+    lo: counter,
+    hi: counter + 8,
+    read: false,
+    write: true,
+    hit: (h: { id: number }, address: number, size: number) => {
+      writes.push({ position: m.positionNow(), hart: h.id, address, size });
+    },
+  };
   m.memory.addWatch(watch);
   t.seek(CURSOR);
   m.memory.removeWatch(watch);
@@ -106,7 +132,10 @@ test('lastWrite finds the last write to the bytes (changing them or not), per fo
   assert.deepEqual(got, truth[truth.length - 1]);
   assert.equal(t.position, CURSOR);
   const other = t.lastWrite(counter, 8, { exceptHart: got!.hart });
-  assert.deepEqual(other, [...truth].reverse().find((w) => w.hart !== got!.hart));
+  assert.deepEqual(
+    other,
+    [...truth].reverse().find((w) => w.hart !== got!.hart),
+  );
   const ev = t.events(0, CURSOR);
   assert.equal(ev.filter((e) => e.kind === 'switch').length, t.session.log.switchPos.filter((p) => p < CURSOR).length);
   assert.ok(ev.every((e, k) => k === 0 || ev[k - 1].position <= e.position));

@@ -11,27 +11,47 @@ const join = () => (BigInt(out.hi >>> 0) << 32n) | BigInt(out.lo >>> 0);
 /** xorshift64*, seeded: operands of every magnitude (a random number of significant bits). */
 function* operands(seed: bigint, n: number): Generator<bigint> {
   let x = seed;
-  const edges = [0n, 1n, 2n, 3n, 0xffffffffn, 0x100000000n, 0x100000001n, 1n << 52n, (1n << 53n) + 1n, 1n << 63n, M64, M64 - 1n, (1n << 63n) - 1n];
+  const edges = [
+    0n,
+    1n,
+    2n,
+    3n,
+    0xffffffffn,
+    0x100000000n,
+    0x100000001n,
+    1n << 52n,
+    (1n << 53n) + 1n,
+    1n << 63n,
+    M64,
+    M64 - 1n,
+    (1n << 63n) - 1n,
+  ];
   yield* edges;
   for (let k = 0; k < n; k++) {
-    x ^= x >> 12n; x ^= (x << 25n) & M64; x ^= x >> 27n;
+    x ^= x >> 12n;
+    x ^= (x << 25n) & M64;
+    x ^= x >> 27n;
     const v = (x * 0x2545f4914f6cdd1dn) & M64;
     yield v >> BigInt(Number(v & 63n));
   }
 }
 
 test('divu64 and div64 agree with BigInt division (RISC-V semantics) on random and edge operands', () => {
-  const as = [...operands(0x9e3779b97f4a7c15n, 3000)], bs = [...operands(0x1234567n, 300)];
+  const as = [...operands(0x9e3779b97f4a7c15n, 3000)],
+    bs = [...operands(0x1234567n, 300)];
   let checked = 0;
   for (let i = 0; i < as.length; i++) {
     for (let j = i % 7; j < bs.length; j += 7) {
-      const a = as[i], b = bs[j];
-      const [alo, ahi] = split(a), [blo, bhi] = split(b);
+      const a = as[i],
+        b = bs[j];
+      const [alo, ahi] = split(a),
+        [blo, bhi] = split(b);
       for (const rem of [false, true]) {
         divu64(alo, ahi, blo, bhi, rem);
         const wantU = b === 0n ? (rem ? a : M64) : rem ? a % b : a / b;
         assert.equal(join(), wantU, `divu64 ${a} ${b} rem=${rem}`);
-        const sa = BigInt.asIntN(64, a), sb = BigInt.asIntN(64, b);
+        const sa = BigInt.asIntN(64, a),
+          sb = BigInt.asIntN(64, b);
         let want: bigint;
         if (sb === 0n) want = rem ? sa : -1n;
         else if (sb === -1n && sa === -(1n << 63n)) want = rem ? 0n : sa;

@@ -10,16 +10,31 @@ import { Machine } from '../../../src/machine/machine';
 function state(m: Machine): string {
   const parts = [`pos=${m.position}`];
   for (const h of m.harts) {
-    parts.push(`h${h.id} pc=${h.pc} priv=${h.priv} run=${h.run} ret=${h.retired} x=${Array.from(h.x).join(',')} f=${Array.from(h.fw).join(',')}`,
-      `csr=${[h.mstatus, h.mie, h.mip, h.fflags, h.frm, h.mepc, h.mcause, h.mtval, h.mscratch, h.reservation].join(',')}`);
+    parts.push(
+      `h${h.id} pc=${h.pc} priv=${h.priv} run=${h.run} ret=${h.retired} x=${Array.from(h.x).join(',')} f=${Array.from(h.fw).join(',')}`,
+      `csr=${[h.mstatus, h.mie, h.mip, h.fflags, h.frm, h.mepc, h.mcause, h.mtval, h.mscratch, h.reservation].join(',')}`,
+    );
   }
   return parts.join('\n');
 }
 const ramHash = (m: Machine) => createHash('sha256').update(m.memory.ram8).digest('hex');
 
 const CASES: [string, number][] = [
-  ['rv64i', 1], ['muldiv', 1], ['atomics', 1], ['compressed', 1], ['csr', 1], ['traps', 1], ['fpu', 1],
-  ['bench_small', 1], ['paging', 1], ['vm_bench', 1], ['interrupts', 1], ['smp_counters', 3], ['smp_ipi', 2], ['smp_timer', 2], ['uart_echo', 1],
+  ['rv64i', 1],
+  ['muldiv', 1],
+  ['atomics', 1],
+  ['compressed', 1],
+  ['csr', 1],
+  ['traps', 1],
+  ['fpu', 1],
+  ['bench_small', 1],
+  ['paging', 1],
+  ['vm_bench', 1],
+  ['interrupts', 1],
+  ['smp_counters', 3],
+  ['smp_ipi', 2],
+  ['smp_timer', 2],
+  ['uart_echo', 1],
 ];
 
 for (const [guest, harts] of CASES) {
@@ -27,12 +42,18 @@ for (const [guest, harts] of CASES) {
     const elf = new Uint8Array(readFileSync(`test/guests/bin/${guest}.elf`));
     const fast = Machine.fromElf(elf, { harts, compile: true, quantum: 333 });
     const slow = Machine.fromElf(elf, { harts, compile: false, quantum: 333 });
-    let outFast = '', outSlow = '';
-    fast.onConsole = (b) => { outFast += Buffer.from(b).toString('latin1'); };
-    slow.onConsole = (b) => { outSlow += Buffer.from(b).toString('latin1'); };
+    let outFast = '',
+      outSlow = '';
+    fast.onConsole = (b) => {
+      outFast += Buffer.from(b).toString('latin1');
+    };
+    slow.onConsole = (b) => {
+      outSlow += Buffer.from(b).toString('latin1');
+    };
     let checkpoints = 0;
     for (;;) {
-      const a = fast.run(7919), b = slow.run(7919);
+      const a = fast.run(7919),
+        b = slow.run(7919);
       assert.deepEqual(a, b);
       assert.equal(state(fast), state(slow), `state differs at position ${fast.position}`);
       checkpoints++;

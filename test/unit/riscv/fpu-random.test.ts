@@ -3,7 +3,20 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BINARY32, BINARY64, Format, Result, refAdd, refConvert, refDiv, refFma, refFromInt, refMul, refSqrt, refToInt } from '../support/fpu-reference';
+import {
+  BINARY32,
+  BINARY64,
+  Format,
+  Result,
+  refAdd,
+  refConvert,
+  refDiv,
+  refFma,
+  refFromInt,
+  refMul,
+  refSqrt,
+  refToInt,
+} from '../support/fpu-reference';
 import { exec, hart, hex, op32, op64, setF32, setF64, DYN } from '../support/fpu-harness';
 
 /** mulberry32: a small, fixed-seed generator so failures reproduce. */
@@ -14,7 +27,7 @@ function generator(seed: number): () => number {
     let t = s;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0);
+    return (t ^ (t >>> 14)) >>> 0;
   };
 }
 
@@ -38,22 +51,36 @@ function operand(f: Format): bigint {
   // Fractions with long runs of ones or zeros make ties and carries likely.
   const frac = (() => {
     switch (below(4)) {
-      case 0: return randBits(f.p - 1);
-      case 1: return randBits(f.p - 1) & ~((1n << BigInt(below(f.p))) - 1n) & fracMask;
-      case 2: return (randBits(f.p - 1) | ((1n << BigInt(below(f.p))) - 1n)) & fracMask;
-      default: return BigInt(below(16)) << BigInt(f.p - 5);
+      case 0:
+        return randBits(f.p - 1);
+      case 1:
+        return randBits(f.p - 1) & ~((1n << BigInt(below(f.p))) - 1n) & fracMask;
+      case 2:
+        return (randBits(f.p - 1) | ((1n << BigInt(below(f.p))) - 1n)) & fracMask;
+      default:
+        return BigInt(below(16)) << BigInt(f.p - 5);
     }
   })();
   switch (below(20)) {
-    case 0: return pack(f, neg, 0, 0n);
-    case 1: return pack(f, neg, maxE, 0n);
-    case 2: return pack(f, neg, maxE, frac | (1n << BigInt(f.p - 2))); // quiet NaN
-    case 3: return pack(f, neg, maxE, (frac & (fracMask >> 1n)) || 1n); // signaling NaN
-    case 4: case 5: return pack(f, neg, 0, frac); // subnormal
-    case 6: return pack(f, neg, 1 + below(f.p + 2), frac); // just above the subnormals
-    case 7: return pack(f, neg, maxE - 1 - below(4), frac); // near overflow
-    case 8: return pack(f, neg, f.emax + below(3) - 1, frac); // around 1
-    default: return pack(f, neg, f.emax - 40 + below(80), frac);
+    case 0:
+      return pack(f, neg, 0, 0n);
+    case 1:
+      return pack(f, neg, maxE, 0n);
+    case 2:
+      return pack(f, neg, maxE, frac | (1n << BigInt(f.p - 2))); // quiet NaN
+    case 3:
+      return pack(f, neg, maxE, frac & (fracMask >> 1n) || 1n); // signaling NaN
+    case 4:
+    case 5:
+      return pack(f, neg, 0, frac); // subnormal
+    case 6:
+      return pack(f, neg, 1 + below(f.p + 2), frac); // just above the subnormals
+    case 7:
+      return pack(f, neg, maxE - 1 - below(4), frac); // near overflow
+    case 8:
+      return pack(f, neg, f.emax + below(3) - 1, frac); // around 1
+    default:
+      return pack(f, neg, f.emax - 40 + below(80), frac);
   }
 }
 
@@ -107,32 +134,49 @@ test('binary32 arithmetic matches the rational reference', () => runBinary(BINAR
 test('binary64 arithmetic matches the rational reference', () => runBinary(BINARY64, 'd'));
 
 test('conversions match the rational reference', () => {
-  const kinds: [string, 32 | 64, boolean][] = [['w', 32, true], ['wu', 32, false], ['l', 64, true], ['lu', 64, false]];
+  const kinds: [string, 32 | 64, boolean][] = [
+    ['w', 32, true],
+    ['wu', 32, false],
+    ['l', 64, true],
+    ['lu', 64, false],
+  ];
   for (let i = 0; i < ROUNDS; i++) {
     const rm = below(5);
-    for (const [f, s] of [[BINARY32, 's'], [BINARY64, 'd']] as [Format, string][]) {
+    for (const [f, s] of [
+      [BINARY32, 's'],
+      [BINARY64, 'd'],
+    ] as [Format, string][]) {
       // Operands around the integer range boundaries as well as general ones.
       let a = operand(f);
       if (below(2) === 0) {
         const v = [2 ** 31, 2 ** 32, 2 ** 63, 2 ** 64, 0.5, 1.5, 2.5][below(7)] * (below(2) ? -1 : 1);
-        const base = f === BINARY32 ? BigInt(new Uint32Array(new Float32Array([v]).buffer)[0])
-          : new BigUint64Array(new Float64Array([v]).buffer)[0];
+        const base =
+          f === BINARY32
+            ? BigInt(new Uint32Array(new Float32Array([v]).buffer)[0])
+            : new BigUint64Array(new Float64Array([v]).buffer)[0];
         a = base + BigInt(below(5)) - 2n;
       }
       for (const [k, bits, signed] of kinds) {
-        if (s === 's') setF32(2, Number(a)); else setF64(2, a);
+        if (s === 's') setF32(2, Number(a));
+        else setF64(2, a);
         const got = exec(`fcvt.${k}.${s}`, rm, true);
         const want = refToInt(a, f, rm, bits, signed);
         if (got.bits !== want.value || got.flags !== want.flags) {
-          assert.fail(`fcvt.${k}.${s} ${hex(a)} rm=${rm}: got ${hex(got.bits)}/${got.flags} want ${hex(want.value)}/${want.flags}`);
+          assert.fail(
+            `fcvt.${k}.${s} ${hex(a)} rm=${rm}: got ${hex(got.bits)}/${got.flags} want ${hex(want.value)}/${want.flags}`,
+          );
         }
       }
     }
     const xv = below(3) === 0 ? randBits(64) : below(2) ? randBits(below(64) + 1) : BigInt(below(1 << 30));
     for (const [k, bits, signed] of kinds) {
       const raw = bits === 32 ? BigInt.asUintN(64, BigInt.asIntN(32, xv)) : xv;
-      const value = bits === 32 ? (signed ? BigInt.asIntN(32, xv) : BigInt.asUintN(32, xv)) : signed ? BigInt.asIntN(64, xv) : xv;
-      for (const [f, s] of [[BINARY32, 's'], [BINARY64, 'd']] as [Format, string][]) {
+      const value =
+        bits === 32 ? (signed ? BigInt.asIntN(32, xv) : BigInt.asUintN(32, xv)) : signed ? BigInt.asIntN(64, xv) : xv;
+      for (const [f, s] of [
+        [BINARY32, 's'],
+        [BINARY64, 'd'],
+      ] as [Format, string][]) {
         hart.writeX(2, raw);
         const got = exec(`fcvt.${s}.${k}`, rm);
         const want = refFromInt(value, f, rm);
@@ -143,7 +187,11 @@ test('conversions match the rational reference', () => {
     const d = operand(BINARY64);
     setF64(2, d);
     const sd = exec('fcvt.s.d', rm);
-    check(`fcvt.s.d ${hex(d)} rm=${rm}`, { bits: sd.bits & 0xffffffffn, flags: sd.flags }, refConvert(d, BINARY64, BINARY32, rm));
+    check(
+      `fcvt.s.d ${hex(d)} rm=${rm}`,
+      { bits: sd.bits & 0xffffffffn, flags: sd.flags },
+      refConvert(d, BINARY64, BINARY32, rm),
+    );
     const s32 = operand(BINARY32);
     setF32(2, Number(s32));
     check(`fcvt.d.s ${hex(s32)} rm=${rm}`, exec('fcvt.d.s', rm), refConvert(s32, BINARY32, BINARY64, rm));

@@ -6,14 +6,41 @@ import assert from 'node:assert/strict';
 import { MSTATUS } from '../../../src/riscv/hart';
 import { execFp } from '../../../src/riscv/fpu';
 import {
-  DYN, DZ, NV, NX, OF, RDN, RMM, RNE, RTZ, RUP, UF, encode, exec, f32, f64, hart, info, op32, op64, setF32, setF64,
+  DYN,
+  DZ,
+  NV,
+  NX,
+  OF,
+  RDN,
+  RMM,
+  RNE,
+  RTZ,
+  RUP,
+  UF,
+  encode,
+  exec,
+  f32,
+  f64,
+  hart,
+  info,
+  op32,
+  op64,
+  setF32,
+  setF64,
 } from '../support/fpu-harness';
 
-const QNAN32 = 0x7fc00000, QNAN64 = 0x7ff8000000000000n;
-const SNAN32 = 0x7f800001, SNAN64 = 0x7ff0000000000001n;
-const INF32 = 0x7f800000, NINF32 = 0xff800000 | 0, INF64 = 0x7ff0000000000000n, NINF64 = 0xfff0000000000000n;
-const NEG0_32 = 0x80000000 | 0, NEG0_64 = 0x8000000000000000n;
-const MAX32 = 0x7f7fffff, MAX64 = 0x7fefffffffffffffn;
+const QNAN32 = 0x7fc00000,
+  QNAN64 = 0x7ff8000000000000n;
+const SNAN32 = 0x7f800001,
+  SNAN64 = 0x7ff0000000000001n;
+const INF32 = 0x7f800000,
+  NINF32 = 0xff800000 | 0,
+  INF64 = 0x7ff0000000000000n,
+  NINF64 = 0xfff0000000000000n;
+const NEG0_32 = 0x80000000 | 0,
+  NEG0_64 = 0x8000000000000000n;
+const MAX32 = 0x7f7fffff,
+  MAX64 = 0x7fefffffffffffffn;
 
 function eq32(got: { bits: number; flags: number }, bits: number, flags: number, what = ''): void {
   assert.deepEqual({ bits: got.bits >>> 0, flags: got.flags }, { bits: bits >>> 0, flags }, what);
@@ -30,7 +57,8 @@ const u64 = (v: bigint) => BigInt.asUintN(64, v);
 describe('rounding mode field', () => {
   test('rm 5 and 6 are illegal and change nothing', () => {
     for (const rm of [5, 6]) {
-      setF64(2, f64(1)); setF64(3, f64(2));
+      setF64(2, f64(1));
+      setF64(3, f64(2));
       hart.writeF(1, 0xabcdn);
       hart.fflags = 3;
       const cause = execFp(hart, info('fadd.d').op, encode('fadd.d', rm));
@@ -40,7 +68,8 @@ describe('rounding mode field', () => {
     }
   });
   test('dynamic rm uses frm, and frm >= 5 is illegal', () => {
-    setF32(2, f32(1)); setF32(3, f32(3));
+    setF32(2, f32(1));
+    setF32(3, f32(3));
     hart.frm = RTZ;
     eq32(op32('fdiv.s', DYN, f32(1), f32(3)), 0x3eaaaaaa, NX);
     hart.frm = RUP;
@@ -56,9 +85,14 @@ describe('rounding mode field', () => {
     hart.frm = 0;
   });
   test('every rounding mode on 1/3 and -1/3 (binary64)', () => {
-    const lo = 0x3fd5555555555555n, hi = 0x3fd5555555555556n;
+    const lo = 0x3fd5555555555555n,
+      hi = 0x3fd5555555555556n;
     const want: [number, bigint, bigint][] = [
-      [RNE, lo, lo], [RTZ, lo, lo], [RDN, lo, hi], [RUP, hi, lo], [RMM, lo, lo],
+      [RNE, lo, lo],
+      [RTZ, lo, lo],
+      [RDN, lo, hi],
+      [RUP, hi, lo],
+      [RMM, lo, lo],
     ];
     for (const [rm, pos, negMag] of want) {
       eq64(op64('fdiv.d', rm, f64(1), f64(3)), pos, NX, `rm ${rm}`);
@@ -67,7 +101,8 @@ describe('rounding mode field', () => {
   });
   test('ties: RNE to even, RMM away', () => {
     // 1 + 2^-24 is a tie between 1 and 1 + 2^-23 in binary32.
-    const one = f32(1), half = f32(2 ** -24);
+    const one = f32(1),
+      half = f32(2 ** -24);
     eq32(op32('fadd.s', RNE, one, half), f32(1), NX);
     eq32(op32('fadd.s', RMM, one, half), f32(1 + 2 ** -23), NX);
     eq32(op32('fadd.s', RMM, f32(-1), f32(-(2 ** -24))), f32(-(1 + 2 ** -23)), NX);
@@ -160,8 +195,11 @@ describe('overflow and underflow', () => {
   test('overflow by rounding mode and sign', () => {
     const cases: [number, number, number][] = [
       // rm, positive result, negative result
-      [RNE, INF32, NINF32], [RMM, INF32, NINF32], [RTZ, MAX32, MAX32 | NEG0_32],
-      [RDN, MAX32, NINF32], [RUP, INF32, MAX32 | NEG0_32],
+      [RNE, INF32, NINF32],
+      [RMM, INF32, NINF32],
+      [RTZ, MAX32, MAX32 | NEG0_32],
+      [RDN, MAX32, NINF32],
+      [RUP, INF32, MAX32 | NEG0_32],
     ];
     for (const [rm, pos, neg] of cases) {
       eq32(op32('fmul.s', rm, MAX32, f32(2)), pos, OF | NX, `rm ${rm}`);
@@ -196,12 +234,14 @@ describe('overflow and underflow', () => {
 
 describe('fused multiply-add', () => {
   test('a single rounding differs from multiply-then-add', () => {
-    const a = 1 + 2 ** -52, b = 1 - 2 ** -52;
+    const a = 1 + 2 ** -52,
+      b = 1 - 2 ** -52;
     eq64(op64('fmadd.d', RNE, f64(a), f64(b), f64(-1)), f64(-(2 ** -104)), 0);
     eq64(op64('fmsub.d', RNE, f64(a), f64(b), f64(1)), f64(-(2 ** -104)), 0);
     eq64(op64('fnmsub.d', RNE, f64(a), f64(b), f64(1)), f64(2 ** -104), 0);
     eq64(op64('fnmadd.d', RNE, f64(a), f64(b), f64(-1)), f64(2 ** -104), 0);
-    const s = 1 + 2 ** -23, t = 1 - 2 ** -23;
+    const s = 1 + 2 ** -23,
+      t = 1 - 2 ** -23;
     eq32(op32('fmadd.s', RNE, f32(s), f32(t), f32(-1)), f32(-(2 ** -46)), 0);
     // Unfused, the product 1 + 2^-11 + 2^-24 would tie to 1 + 2^-11 first; fused keeps the 2^-24.
     eq32(op32('fmadd.s', RNE, f32(1 + 2 ** -12), f32(1 + 2 ** -12), f32(-1)), f32(2 ** -11 + 2 ** -24), 0);
@@ -244,7 +284,11 @@ describe('min, max and comparisons', () => {
     eq64(op64('fmin.d', 0, NINF64, f64(-2)), NINF64, 0);
   });
   test('feq is quiet, flt/fle signal on any NaN', () => {
-    const cmp = (name: string, a: bigint, b: bigint) => { setF64(2, a); setF64(3, b); return toX(name, 0); };
+    const cmp = (name: string, a: bigint, b: bigint) => {
+      setF64(2, a);
+      setF64(3, b);
+      return toX(name, 0);
+    };
     assert.deepEqual(cmp('feq.d', 0n, NEG0_64), { value: 1n, flags: 0 });
     assert.deepEqual(cmp('flt.d', NEG0_64, 0n), { value: 0n, flags: 0 });
     assert.deepEqual(cmp('fle.d', NEG0_64, 0n), { value: 1n, flags: 0 });
@@ -253,25 +297,43 @@ describe('min, max and comparisons', () => {
     assert.deepEqual(cmp('flt.d', QNAN64, f64(1)), { value: 0n, flags: NV });
     assert.deepEqual(cmp('fle.d', f64(1), QNAN64), { value: 0n, flags: NV });
     assert.deepEqual(cmp('flt.d', NINF64, f64(-1e308)), { value: 1n, flags: 0 });
-    setF32(2, f32(1)); setF32(3, QNAN32);
+    setF32(2, f32(1));
+    setF32(3, QNAN32);
     assert.deepEqual(toX('feq.s', 0), { value: 0n, flags: 0 });
     assert.deepEqual(toX('fle.s', 0), { value: 0n, flags: NV });
-    setF32(2, f32(1.5)); setF32(3, f32(1.5));
+    setF32(2, f32(1.5));
+    setF32(3, f32(1.5));
     assert.deepEqual(toX('fle.s', 0), { value: 1n, flags: 0 });
     assert.deepEqual(toX('flt.s', 0), { value: 0n, flags: 0 });
   });
   test('fclass covers all ten classes', () => {
     const s: [number, number][] = [
-      [NINF32, 0], [f32(-1), 1], [0x807fffff | 0, 2], [NEG0_32, 3], [0, 4], [1, 5], [f32(1), 6], [INF32, 7],
-      [SNAN32, 8], [QNAN32, 9],
+      [NINF32, 0],
+      [f32(-1), 1],
+      [0x807fffff | 0, 2],
+      [NEG0_32, 3],
+      [0, 4],
+      [1, 5],
+      [f32(1), 6],
+      [INF32, 7],
+      [SNAN32, 8],
+      [QNAN32, 9],
     ];
     for (const [bits, cls] of s) {
       setF32(2, bits);
       assert.equal(exec('fclass.s', 0, true).bits, 1n << BigInt(cls), `fclass.s ${bits}`);
     }
     const d: [bigint, number][] = [
-      [NINF64, 0], [f64(-1), 1], [0x8000000000000001n, 2], [NEG0_64, 3], [0n, 4], [0x000fffffffffffffn, 5],
-      [f64(1), 6], [INF64, 7], [SNAN64, 8], [QNAN64, 9],
+      [NINF64, 0],
+      [f64(-1), 1],
+      [0x8000000000000001n, 2],
+      [NEG0_64, 3],
+      [0n, 4],
+      [0x000fffffffffffffn, 5],
+      [f64(1), 6],
+      [INF64, 7],
+      [SNAN64, 8],
+      [QNAN64, 9],
     ];
     for (const [bits, cls] of d) {
       setF64(2, bits);
@@ -282,7 +344,8 @@ describe('min, max and comparisons', () => {
 
 describe('conversions', () => {
   const toInt = (name: string, rm: number, v: bigint | number) => {
-    if (typeof v === 'number') setF32(2, v); else setF64(2, v);
+    if (typeof v === 'number') setF32(2, v);
+    else setF64(2, v);
     return toX(name, rm);
   };
   test('float to int saturates per the spec table and raises NV alone', () => {
@@ -337,7 +400,11 @@ describe('conversions', () => {
     }
   });
   test('int to float rounds 64-bit integers once', () => {
-    const fromInt = (name: string, rm: number, v: bigint) => { hart.writeX(2, u64(v)); const r = exec(name, rm); return { bits: r.bits, flags: r.flags }; };
+    const fromInt = (name: string, rm: number, v: bigint) => {
+      hart.writeX(2, u64(v));
+      const r = exec(name, rm);
+      return { bits: r.bits, flags: r.flags };
+    };
     eq64(fromInt('fcvt.d.l', RNE, 2n ** 53n + 1n), f64(2 ** 53), NX);
     eq64(fromInt('fcvt.d.l', RUP, 2n ** 53n + 1n), f64(2 ** 53 + 2), NX);
     eq64(fromInt('fcvt.d.lu', RNE, 2n ** 64n - 1n), f64(2 ** 64), NX);
@@ -345,14 +412,20 @@ describe('conversions', () => {
     eq64(fromInt('fcvt.d.w', RNE, -5n), f64(-5), 0);
     eq64(fromInt('fcvt.d.wu', RNE, -1n), f64(4294967295), 0);
     eq64(fromInt('fcvt.d.l', RNE, 0n), 0n, 0);
-    const s = (name: string, rm: number, v: bigint) => { const r = fromInt(name, rm, v); return { bits: r.bits & 0xffffffffn, flags: r.flags }; };
+    const s = (name: string, rm: number, v: bigint) => {
+      const r = fromInt(name, rm, v);
+      return { bits: r.bits & 0xffffffffn, flags: r.flags };
+    };
     assert.deepEqual(s('fcvt.s.l', RNE, 2n ** 63n - 1n), { bits: BigInt(f32(2 ** 63)), flags: NX });
     assert.deepEqual(s('fcvt.s.l', RNE, -(2n ** 63n)), { bits: BigInt(f32(-(2 ** 63)) >>> 0), flags: 0 });
     assert.deepEqual(s('fcvt.s.w', RNE, 16777217n), { bits: BigInt(f32(16777216)), flags: NX });
     assert.deepEqual(s('fcvt.s.w', RMM, 16777217n), { bits: BigInt(f32(16777218)), flags: NX });
     assert.deepEqual(s('fcvt.s.wu', RDN, -1n), { bits: 0x4f7fffffn, flags: NX });
     // 2^53 + 2^29 + 1 is just above a binary32 midpoint only because of its last bit: no double rounding.
-    assert.deepEqual(s('fcvt.s.l', RNE, 2n ** 53n + 2n ** 29n + 1n), { bits: BigInt(f32(2 ** 53 + 2 ** 30)), flags: NX });
+    assert.deepEqual(s('fcvt.s.l', RNE, 2n ** 53n + 2n ** 29n + 1n), {
+      bits: BigInt(f32(2 ** 53 + 2 ** 30)),
+      flags: NX,
+    });
   });
   test('between formats', () => {
     setF64(2, f64(1e300));
@@ -378,7 +451,8 @@ describe('conversions', () => {
 describe('architectural side effects', () => {
   test('f-register writes make FS dirty; x-only instructions leave FS alone like QEMU 7.2', () => {
     hart.mstatus = 1 << MSTATUS.FS_SHIFT; // initial
-    setF64(2, QNAN64); setF64(3, f64(1));
+    setF64(2, QNAN64);
+    setF64(3, f64(1));
     execFp(hart, info('flt.d').op, encode('flt.d'));
     assert.equal(hart.mstatus & MSTATUS.FS, 1 << MSTATUS.FS_SHIFT);
     assert.equal(hart.fflags & NV, NV);
@@ -387,7 +461,8 @@ describe('architectural side effects', () => {
   });
   test('x0 is never written', () => {
     hart.writeX(0, 0n);
-    setF64(2, f64(7)); setF64(3, f64(7));
+    setF64(2, f64(7));
+    setF64(3, f64(7));
     const w = encode('feq.d') & ~(31 << 7);
     assert.equal(execFp(hart, info('feq.d').op, w), 0);
     assert.equal(hart.readX(0), 0n);
@@ -396,7 +471,8 @@ describe('architectural side effects', () => {
   });
   test('flags accumulate', () => {
     hart.fflags = 0;
-    setF64(2, f64(1)); setF64(3, f64(3));
+    setF64(2, f64(1));
+    setF64(3, f64(3));
     execFp(hart, info('fdiv.d').op, encode('fdiv.d', RNE));
     setF64(3, 0n);
     execFp(hart, info('fdiv.d').op, encode('fdiv.d', RNE));

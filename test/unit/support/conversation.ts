@@ -18,8 +18,14 @@ export class Conversation {
 
   constructor(command: string, args: string[], opts: SpawnOptions = {}) {
     this.child = spawn(command, args, { ...opts, stdio: ['pipe', 'pipe', 'pipe'] });
-    this.child.stdout!.on('data', (d: Buffer) => { this.out += d.toString('latin1'); this.check(); });
-    this.child.stderr!.on('data', (d: Buffer) => { this.err += d.toString('latin1'); this.check(); });
+    this.child.stdout!.on('data', (d: Buffer) => {
+      this.out += d.toString('latin1');
+      this.check();
+    });
+    this.child.stderr!.on('data', (d: Buffer) => {
+      this.err += d.toString('latin1');
+      this.check();
+    });
     this.exited = new Promise((resolve) => {
       this.child.on('close', (code, signal) => {
         this.gone = { code, signal };
@@ -48,10 +54,17 @@ export class Conversation {
 
   private check(): void {
     this.waiters = this.waiters.filter((w) => {
-      if (w.test()) { w.resolve(); return false; }
+      if (w.test()) {
+        w.resolve();
+        return false;
+      }
       if (this.gone) {
-        w.reject(new Error(`the process ended (${JSON.stringify(this.gone)}) before printing what the test waits for\n` +
-          `stdout: ${JSON.stringify(this.out)}\nstderr: ${JSON.stringify(this.err)}`));
+        w.reject(
+          new Error(
+            `the process ended (${JSON.stringify(this.gone)}) before printing what the test waits for\n` +
+              `stdout: ${JSON.stringify(this.out)}\nstderr: ${JSON.stringify(this.err)}`,
+          ),
+        );
         return false;
       }
       return true;

@@ -16,7 +16,8 @@ export { elfPath, guestsDir, repoRoot };
 export const sourcePath = (name: string): string => join(guestsDir(), `${name}.c`);
 
 /** The symbols fixture guest (test/fixtures/symbols), built at `level` with DWARF 5. */
-export const fixtureElf = (level: 'O0' | 'Og' | 'O2'): string => join(repoRoot(), 'test', 'fixtures', 'symbols', 'elf', `guest-${level}-dwarf5.elf`);
+export const fixtureElf = (level: 'O0' | 'Og' | 'O2'): string =>
+  join(repoRoot(), 'test', 'fixtures', 'symbols', 'elf', `guest-${level}-dwarf5.elf`);
 /** A fixture source as its ELFs name it (they were built in /hartline/fixtures) and as it is in this checkout. */
 export const fixtureSource = (file: string): string => `/hartline/fixtures/src/${file}`;
 const fixtureLocal = (file: string): string => join(repoRoot(), 'test', 'fixtures', 'symbols', 'src', file);
@@ -34,7 +35,11 @@ export const findMarker = (name: string, marker: string): number => markerIn(sou
 /** A line of a symbols fixture source by marker (its `STOP:` comments or unique code text). */
 export const fixtureMarker = (file: string, marker: string): number => markerIn(fixtureLocal(file), marker);
 
-export interface Adapter { client: DebugClient; server: Server; close(): Promise<void> }
+export interface Adapter {
+  client: DebugClient;
+  server: Server;
+  close(): Promise<void>;
+}
 
 /**
  * `close()` resolves once the adapter's side of every connection has closed: the session's own 'close' listener runs
@@ -47,28 +52,57 @@ export async function startAdapter(): Promise<Adapter> {
   const client = new DebugClient('node', 'unused', 'hartline');
   client.defaultTimeout = 20000;
   await client.start((server.address() as AddressInfo).port);
-  return { client, server, close: async () => { await client.stop().catch(() => {}); await Promise.all(ended); server.close(); } };
+  return {
+    client,
+    server,
+    close: async () => {
+      await client.stop().catch(() => {});
+      await Promise.all(ended);
+      server.close();
+    },
+  };
 }
 
 /** Starts an adapter, runs `body` with its client, and closes it whatever happens. */
 export async function withAdapter<T>(body: (c: DebugClient) => Promise<T>): Promise<T> {
   const a = await startAdapter();
-  try { return await body(a.client); } finally { await a.close(); }
+  try {
+    return await body(a.client);
+  } finally {
+    await a.close();
+  }
 }
 
 /** Launches and waits for the first stop; breakpoints are set in `configure` between initialized and configurationDone. */
-export async function launchAndStop(client: DebugClient, args: Record<string, unknown>, configure: () => Promise<unknown> = async () => {}): Promise<DebugProtocol.StoppedEvent> {
+export async function launchAndStop(
+  client: DebugClient,
+  args: Record<string, unknown>,
+  configure: () => Promise<unknown> = async () => {},
+): Promise<DebugProtocol.StoppedEvent> {
   const stopped = client.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
-  await client.initializeRequest({ adapterID: 'hartline', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true, supportsMemoryReferences: true } as DebugProtocol.InitializeRequestArguments);
+  await client.initializeRequest({
+    adapterID: 'hartline',
+    pathFormat: 'path',
+    linesStartAt1: true,
+    columnsStartAt1: true,
+    supportsMemoryReferences: true,
+  } as DebugProtocol.InitializeRequestArguments);
   await Promise.all([
-    (async () => { await client.waitForEvent('initialized'); await configure(); await client.configurationDoneRequest(); })(),
+    (async () => {
+      await client.waitForEvent('initialized');
+      await configure();
+      await client.configurationDoneRequest();
+    })(),
     client.launchRequest(args as DebugProtocol.LaunchRequestArguments),
   ]);
   return stopped;
 }
 
 /** Sends a request that resumes or moves the machine and returns the stop it causes. */
-export async function stopAfter(client: DebugClient, send: () => Promise<unknown>): Promise<DebugProtocol.StoppedEvent> {
+export async function stopAfter(
+  client: DebugClient,
+  send: () => Promise<unknown>,
+): Promise<DebugProtocol.StoppedEvent> {
   const stopped = client.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
   await send();
   return stopped;
@@ -82,14 +116,21 @@ export async function topFrame(client: DebugClient, threadId: number): Promise<D
   return (await client.stackTraceRequest({ threadId })).body.stackFrames[0];
 }
 
-export async function evaluate(client: DebugClient, expression: string, context = 'watch', frameId?: number): Promise<string> {
+export async function evaluate(
+  client: DebugClient,
+  expression: string,
+  context = 'watch',
+  frameId?: number,
+): Promise<string> {
   return (await client.evaluateRequest({ expression, context, frameId })).body.result;
 }
 
 /** Everything the adapter prints (guest console and adapter messages) from now on, as one growing string. */
 export function output(client: DebugClient, category?: string): { text: () => string } {
   let text = '';
-  client.on('output', (e: DebugProtocol.OutputEvent) => { if (!category || e.body.category === category) text += e.body.output; });
+  client.on('output', (e: DebugProtocol.OutputEvent) => {
+    if (!category || e.body.category === category) text += e.body.output;
+  });
   return { text: () => text };
 }
 
@@ -97,5 +138,9 @@ export function output(client: DebugClient, category?: string): { text: () => st
 export function scratch(prefix: string): { dir: string; file: (name: string) => string; done: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   let n = 0;
-  return { dir, file: (name) => join(dir, `${n++}-${name}`), done: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    file: (name) => join(dir, `${n++}-${name}`),
+    done: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

@@ -10,9 +10,14 @@ export interface ElfSpec {
 
 /** A minimal ELF64 executable: header, program headers, then segment bytes. */
 export function buildElf(spec: ElfSpec): Uint8Array {
-  const phoff = 64, phentsize = 56;
+  const phoff = 64,
+    phentsize = 56;
   let dataOff = phoff + phentsize * spec.segments.length;
-  const offsets = spec.segments.map((s) => { const o = dataOff; dataOff += s.bytes.length; return o; });
+  const offsets = spec.segments.map((s) => {
+    const o = dataOff;
+    dataOff += s.bytes.length;
+    return o;
+  });
   const out = new Uint8Array(dataOff);
   const dv = new DataView(out.buffer);
   out.set([0x7f, 0x45, 0x4c, 0x46, spec.elfClass ?? 2, 1, 1, 0]);

@@ -14,7 +14,9 @@ export { position, stopAfter };
 /** A configuration from the example's .vscode/launch.json, with ${workspaceFolder} resolved. */
 export function launchConfig(ex: Example, name: string): Record<string, unknown> {
   const text = readFileSync(join(ex.dir, '.vscode', 'launch.json'), 'utf8').replace(/^\s*\/\/.*$/gm, '');
-  const all = JSON.parse(text.replaceAll('${workspaceFolder}', ex.dir)) as { configurations: Record<string, unknown>[] };
+  const all = JSON.parse(text.replaceAll('${workspaceFolder}', ex.dir)) as {
+    configurations: Record<string, unknown>[];
+  };
   const c = all.configurations.find((x) => x.name === name);
   if (!c) throw new Error(`${ex.name}: no launch configuration named "${name}"`);
   return c;
@@ -31,15 +33,25 @@ export interface Session {
 }
 
 /** Starts the adapter on the example's "Replay" configuration and waits for its first stop. */
-export async function replaySession(ex: Example, configure: (s: Session) => Promise<unknown> = async () => {}): Promise<{ s: Session; first: DebugProtocol.StoppedEvent }> {
+export async function replaySession(
+  ex: Example,
+  configure: (s: Session) => Promise<unknown> = async () => {},
+): Promise<{ s: Session; first: DebugProtocol.StoppedEvent }> {
   const cfg = launchConfig(ex, 'Replay');
-  const pairs = Object.entries((cfg.sourceMap ?? {}) as Record<string, string>).map(([a, b]) => [a, b] as [string, string]);
+  const pairs = Object.entries((cfg.sourceMap ?? {}) as Record<string, string>).map(
+    ([a, b]) => [a, b] as [string, string],
+  );
   const toLocal = pairs.map(([a, b]) => [a, join(b)] as [string, string]);
   const toRemote = toLocal.map(([a, b]) => [b, a] as [string, string]);
   const adapter = await startAdapter();
-  const map = (p: string, m: [string, string][]) => { const o = { path: p }; mapPaths(o, m); return o.path; };
+  const map = (p: string, m: [string, string][]) => {
+    const o = { path: p };
+    mapPaths(o, m);
+    return o.path;
+  };
   const s: Session = {
-    client: adapter.client, adapter,
+    client: adapter.client,
+    adapter,
     remote: (p) => map(p, toRemote),
     local: (p) => (p === undefined ? undefined : map(p, toLocal)),
     close: () => adapter.close(),
@@ -54,14 +66,24 @@ export async function replaySession(ex: Example, configure: (s: Session) => Prom
 }
 
 /** The top frame of a thread, with its source path mapped to this checkout. */
-export async function where(s: Session, threadId: number): Promise<{ line: number; path: string | undefined; name: string }> {
+export async function where(
+  s: Session,
+  threadId: number,
+): Promise<{ line: number; path: string | undefined; name: string }> {
   const f = (await s.client.stackTraceRequest({ threadId })).body.stackFrames[0];
   return { line: f.line, path: s.local(f.source?.path), name: f.name };
 }
 
 /** The call stack of a thread as "function:line" strings. */
-export async function stack(s: Session, threadId: number): Promise<{ name: string; line: number; path: string | undefined }[]> {
-  return (await s.client.stackTraceRequest({ threadId })).body.stackFrames.map((f) => ({ name: f.name, line: f.line, path: s.local(f.source?.path) }));
+export async function stack(
+  s: Session,
+  threadId: number,
+): Promise<{ name: string; line: number; path: string | undefined }[]> {
+  return (await s.client.stackTraceRequest({ threadId })).body.stackFrames.map((f) => ({
+    name: f.name,
+    line: f.line,
+    path: s.local(f.source?.path),
+  }));
 }
 
 export async function evaluate(s: Session, expression: string, frameId?: number): Promise<string> {

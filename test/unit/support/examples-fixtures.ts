@@ -23,7 +23,14 @@ export interface Example {
 export function example(name: string): Example {
   const stem = name.replace(/-/g, '_');
   const dir = join(repoRoot(), 'examples', name);
-  return { name, stem, dir, elf: join(dir, `${stem}.elf`), recording: join(dir, `${stem}.hartrec`), source: join(dir, `${stem}.c`) };
+  return {
+    name,
+    stem,
+    dir,
+    elf: join(dir, `${stem}.elf`),
+    recording: join(dir, `${stem}.hartrec`),
+    source: join(dir, `${stem}.c`),
+  };
 }
 
 export const sizeOf = (path: string): number => statSync(path).size;
@@ -58,7 +65,9 @@ export interface Replayed {
 export function replayExample(ex: Example, to = Number.MAX_SAFE_INTEGER, extra: Record<string, string> = {}): Replayed {
   const rec = readRecording(new Uint8Array(readFileSync(ex.recording)), ex.recording);
   let output = '';
-  const session = openReplay(rec, loadImages(rec.header, imageReader(ex, extra), false), (b) => { output += Buffer.from(b).toString('latin1'); });
+  const session = openReplay(rec, loadImages(rec.header, imageReader(ex, extra), false), (b) => {
+    output += Buffer.from(b).toString('latin1');
+  });
   const end = session.engine.advance(to);
   return { rec, session, end, output };
 }

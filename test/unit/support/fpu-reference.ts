@@ -1,7 +1,12 @@
 // An independent, slow IEEE 754 reference for the tests: values are exact BigInt rationals, rounding is
 // written from the standard's definitions, and nothing is shared with src/riscv/float*.ts.
 
-export interface Format { p: number; ebits: number; emin: number; emax: number }
+export interface Format {
+  p: number;
+  ebits: number;
+  emin: number;
+  emax: number;
+}
 export const BINARY32: Format = { p: 24, ebits: 8, emin: -126, emax: 127 };
 export const BINARY64: Format = { p: 53, ebits: 11, emin: -1022, emax: 1023 };
 
@@ -11,12 +16,25 @@ export type Val =
   /** A finite value: (-1)^neg * num / den, den > 0; num = 0 is a signed zero. */
   | { kind: 'fin'; neg: boolean; num: bigint; den: bigint };
 
-export interface Result { bits: bigint; flags: number }
+export interface Result {
+  bits: bigint;
+  flags: number;
+}
 
-const NX = 1, UF = 2, OF = 4, DZ = 8, NV = 16;
-const RNE = 0, RTZ = 1, RDN = 2, RUP = 3, RMM = 4;
+const NX = 1,
+  UF = 2,
+  OF = 4,
+  DZ = 8,
+  NV = 16;
+const RNE = 0,
+  RTZ = 1,
+  RDN = 2,
+  RUP = 3,
+  RMM = 4;
 
-function pow2(e: number): bigint { return 1n << BigInt(e); }
+function pow2(e: number): bigint {
+  return 1n << BigInt(e);
+}
 
 export function decode(bits: bigint, f: Format): Val {
   const fracBits = BigInt(f.p - 1);
@@ -26,7 +44,7 @@ export function decode(bits: bigint, f: Format): Val {
   const bias = f.emax;
   if (e === 2 ** f.ebits - 1) {
     if (frac === 0n) return { kind: 'inf', neg };
-    return { kind: 'nan', signaling: (frac >> (fracBits - 1n)) === 0n };
+    return { kind: 'nan', signaling: frac >> (fracBits - 1n) === 0n };
   }
   const sig = e === 0 ? frac : frac | pow2(f.p - 1);
   const scale = (e === 0 ? 1 : e) - bias - (f.p - 1);
@@ -43,8 +61,12 @@ export function canonicalNaN(f: Format): bigint {
   return packFields(false, 2 ** f.ebits - 1, pow2(f.p - 2), f);
 }
 
-function inf(neg: boolean, f: Format): bigint { return packFields(neg, 2 ** f.ebits - 1, 0n, f); }
-function zero(neg: boolean, f: Format): bigint { return packFields(neg, 0, 0n, f); }
+function inf(neg: boolean, f: Format): bigint {
+  return packFields(neg, 2 ** f.ebits - 1, 0n, f);
+}
+function zero(neg: boolean, f: Format): bigint {
+  return packFields(neg, 0, 0n, f);
+}
 
 /** Rounds num/den (num > 0) times the multiplier 2^-q to an integer, in direction rm for the sign. */
 function roundScaled(num: bigint, den: bigint, q: number, neg: boolean, rm: number): { m: bigint; inexact: boolean } {
@@ -80,7 +102,10 @@ export function roundRational(neg: boolean, num: bigint, den: bigint, f: Format,
   let { m, inexact } = roundScaled(num, den, q, neg, rm);
   let flags = inexact ? NX : 0;
   let qq = q;
-  if (m === pow2(f.p)) { m = pow2(f.p - 1); qq++; }
+  if (m === pow2(f.p)) {
+    m = pow2(f.p - 1);
+    qq++;
+  }
   if (m >= pow2(f.p - 1) && qq + f.p - 1 > f.emax) {
     const toInf = rm === RNE || rm === RMM || (rm === RUP && !neg) || (rm === RDN && neg);
     return { bits: toInf ? inf(neg, f) : packFields(neg, 2 ** f.ebits - 2, pow2(f.p - 1) - 1n, f), flags: OF | NX };
@@ -95,8 +120,12 @@ export function roundRational(neg: boolean, num: bigint, den: bigint, f: Format,
   return { bits: packFields(neg, qq + f.p - 1 + f.emax, m - pow2(f.p - 1), f), flags };
 }
 
-function nan(f: Format, flags: number): Result { return { bits: canonicalNaN(f), flags }; }
-function isSNaN(v: Val): boolean { return v.kind === 'nan' && v.signaling; }
+function nan(f: Format, flags: number): Result {
+  return { bits: canonicalNaN(f), flags };
+}
+function isSNaN(v: Val): boolean {
+  return v.kind === 'nan' && v.signaling;
+}
 
 type Fin = Extract<Val, { kind: 'fin' }>;
 
@@ -125,18 +154,21 @@ export function refAdd(a: bigint, b: bigint, f: Format, rm: number, subtract = f
 }
 
 export function refMul(a: bigint, b: bigint, f: Format, rm: number): Result {
-  const x = decode(a, f), y = decode(b, f);
+  const x = decode(a, f),
+    y = decode(b, f);
   if (x.kind === 'nan' || y.kind === 'nan') return nan(f, isSNaN(x) || isSNaN(y) ? NV : 0);
   const neg = x.neg !== y.neg;
   const isZero = (v: Val) => v.kind === 'fin' && v.num === 0n;
-  if (x.kind === 'inf' || y.kind === 'inf') return isZero(x) || isZero(y) ? nan(f, NV) : { bits: inf(neg, f), flags: 0 };
+  if (x.kind === 'inf' || y.kind === 'inf')
+    return isZero(x) || isZero(y) ? nan(f, NV) : { bits: inf(neg, f), flags: 0 };
   const n = (x as Fin).num * (y as Fin).num;
   if (n === 0n) return { bits: zero(neg, f), flags: 0 };
   return roundRational(neg, n, (x as Fin).den * (y as Fin).den, f, rm);
 }
 
 export function refDiv(a: bigint, b: bigint, f: Format, rm: number): Result {
-  const x = decode(a, f), y = decode(b, f);
+  const x = decode(a, f),
+    y = decode(b, f);
   if (x.kind === 'nan' || y.kind === 'nan') return nan(f, isSNaN(x) || isSNaN(y) ? NV : 0);
   const neg = x.neg !== y.neg;
   if (x.kind === 'inf') return y.kind === 'inf' ? nan(f, NV) : { bits: inf(neg, f), flags: 0 };
@@ -175,8 +207,18 @@ export function refSqrt(a: bigint, f: Format, rm: number): Result {
 }
 
 /** fmadd/fmsub/fnmsub/fnmadd: (negProduct ? -1 : 1) * a * b + (negAddend ? -1 : 1) * c, rounded once. */
-export function refFma(a: bigint, b: bigint, c: bigint, f: Format, rm: number, negProduct: boolean, negAddend: boolean): Result {
-  const x = decode(a, f), y = decode(b, f), z = decode(c, f);
+export function refFma(
+  a: bigint,
+  b: bigint,
+  c: bigint,
+  f: Format,
+  rm: number,
+  negProduct: boolean,
+  negAddend: boolean,
+): Result {
+  const x = decode(a, f),
+    y = decode(b, f),
+    z = decode(c, f);
   const isZero = (v: Val) => v.kind === 'fin' && v.num === 0n;
   const infZero = (x.kind === 'inf' && isZero(y)) || (isZero(x) && y.kind === 'inf');
   if (x.kind === 'nan' || y.kind === 'nan' || z.kind === 'nan') {
@@ -190,13 +232,21 @@ export function refFma(a: bigint, b: bigint, c: bigint, f: Format, rm: number, n
     return { bits: inf(pNeg, f), flags: 0 };
   }
   if (z.kind === 'inf') return { bits: inf(zNeg, f), flags: 0 };
-  const xf = x as Fin, yf = y as Fin, zf = z as Fin;
+  const xf = x as Fin,
+    yf = y as Fin,
+    zf = z as Fin;
   const prod: Fin = { kind: 'fin', neg: pNeg, num: xf.num * yf.num, den: xf.den * yf.den };
   return sumFinite(prod, { ...zf, neg: zNeg }, f, rm);
 }
 
 /** fcvt from float to a 32/64-bit integer: saturating per the RISC-V table, raising NV alone when it does. */
-export function refToInt(a: bigint, f: Format, rm: number, bits: 32 | 64, signed: boolean): { value: bigint; flags: number } {
+export function refToInt(
+  a: bigint,
+  f: Format,
+  rm: number,
+  bits: 32 | 64,
+  signed: boolean,
+): { value: bigint; flags: number } {
   const x = decode(a, f);
   const min = signed ? -pow2(bits - 1) : 0n;
   const max = signed ? pow2(bits - 1) - 1n : pow2(bits) - 1n;

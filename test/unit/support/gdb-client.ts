@@ -26,9 +26,13 @@ export class GdbClient {
       else if (f.kind === 'packet') {
         const text = Buffer.from(unescapeBinary(f.data)!).toString('latin1');
         // Console output comes ahead of a stop reply; it is not the reply.
-        if (/^O[0-9a-f]+$/.test(text) && text !== 'OK') { this.output += Buffer.from(text.slice(1), 'hex').toString('latin1'); continue; }
+        if (/^O[0-9a-f]+$/.test(text) && text !== 'OK') {
+          this.output += Buffer.from(text.slice(1), 'hex').toString('latin1');
+          continue;
+        }
         const w = this.waiting.shift();
-        if (w) w(text); else this.replies.push(text);
+        if (w) w(text);
+        else this.replies.push(text);
       }
     }
   }
@@ -37,7 +41,8 @@ export class GdbClient {
   request(payload: string): Promise<string> {
     const p = new Promise<string>((resolve) => {
       const ready = this.replies.shift();
-      if (ready !== undefined) resolve(ready); else this.waiting.push(resolve);
+      if (ready !== undefined) resolve(ready);
+      else this.waiting.push(resolve);
     });
     this.write(encodePacket(payload));
     return p;
@@ -52,7 +57,8 @@ export class GdbClient {
   next(): Promise<string> {
     return new Promise((resolve) => {
       const ready = this.replies.shift();
-      if (ready !== undefined) resolve(ready); else this.waiting.push(resolve);
+      if (ready !== undefined) resolve(ready);
+      else this.waiting.push(resolve);
     });
   }
 }
@@ -63,7 +69,9 @@ export function connect(target: GdbTarget, notes: string[] = []): { stub: GdbStu
   const client = new GdbClient((b) => queueMicrotask(() => stub.receive(b)));
   stub = new GdbStub(target, {
     send: (b) => queueMicrotask(() => client.receive(b)),
-    close: () => { client.closed = true; },
+    close: () => {
+      client.closed = true;
+    },
     note: (t) => notes.push(t),
   });
   return { stub, client };

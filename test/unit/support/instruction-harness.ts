@@ -13,7 +13,13 @@ const byName = new Map<string, InstructionInfo>();
 for (const row of INSTRUCTIONS) byName.set(row.name, row);
 
 export interface Fields {
-  rd?: number; rs1?: number; rs2?: number; rs3?: number; imm?: number; rm?: number; csr?: number;
+  rd?: number;
+  rs1?: number;
+  rs2?: number;
+  rs3?: number;
+  imm?: number;
+  rm?: number;
+  csr?: number;
 }
 
 /** Encodes an instruction from its table row and operand fields. */
@@ -31,17 +37,35 @@ export function encode(name: string, f: Fields = {}): number {
   setIf(f.rs3, 27, 31);
   setIf(f.rm, 12, 7);
   switch (row.format) {
-    case 'U': w |= imm & 0xfffff000; break;
+    case 'U':
+      w |= imm & 0xfffff000;
+      break;
     case 'J':
-      w |= (((imm >> 20) & 1) << 31) | (((imm >> 1) & 1023) << 21) | (((imm >> 11) & 1) << 20) | (((imm >> 12) & 255) << 12);
+      w |=
+        (((imm >> 20) & 1) << 31) |
+        (((imm >> 1) & 1023) << 21) |
+        (((imm >> 11) & 1) << 20) |
+        (((imm >> 12) & 255) << 12);
       break;
     case 'B':
       w |= (((imm >> 12) & 1) << 31) | (((imm >> 5) & 63) << 25) | (((imm >> 1) & 15) << 8) | (((imm >> 11) & 1) << 7);
       break;
-    case 'S': case 'FS': w |= (((imm >> 5) & 0x7f) << 25) | ((imm & 31) << 7); break;
-    case 'I': case 'L': case 'FL': w |= (imm & 0xfff) << 20; break;
-    case 'SH': w |= (imm & 63) << 20; break;
-    case 'CSR': case 'CSRI': w |= ((f.csr ?? 0) & 0xfff) << 20; break;
+    case 'S':
+    case 'FS':
+      w |= (((imm >> 5) & 0x7f) << 25) | ((imm & 31) << 7);
+      break;
+    case 'I':
+    case 'L':
+    case 'FL':
+      w |= (imm & 0xfff) << 20;
+      break;
+    case 'SH':
+      w |= (imm & 63) << 20;
+      break;
+    case 'CSR':
+    case 'CSRI':
+      w |= ((f.csr ?? 0) & 0xfff) << 20;
+      break;
   }
   return w >>> 0;
 }
@@ -71,8 +95,12 @@ export interface Setup {
 export function step(word: number, setup: Setup = {}, compressed = false): Step {
   const code = new Uint8Array(8);
   const dv = new DataView(code.buffer);
-  if (compressed) dv.setUint16(0, word, true); else dv.setUint32(0, word, true);
-  const m = new Machine({ entry: CODE, segments: [{ paddr: CODE, data: code, memSize: 0x4000 }], symbols: new Map() }, { harts: 1, ramSize: 1 << 20 });
+  if (compressed) dv.setUint16(0, word, true);
+  else dv.setUint32(0, word, true);
+  const m = new Machine(
+    { entry: CODE, segments: [{ paddr: CODE, data: code, memSize: 0x4000 }], symbols: new Map() },
+    { harts: 1, ramSize: 1 << 20 },
+  );
   const h = m.harts[0];
   h.mtvec = BigInt(HANDLER);
   if (!setup.fpOff) h.mstatus |= 1 << MSTATUS.FS_SHIFT;
@@ -80,7 +108,8 @@ export function step(word: number, setup: Setup = {}, compressed = false): Step 
   for (const [r, v] of Object.entries(setup.x ?? {})) h.writeX(Number(r), BigInt.asUintN(64, v));
   for (const [r, v] of Object.entries(setup.f ?? {})) h.writeF(Number(r), BigInt.asUintN(64, v));
   for (const [addr, size, value] of setup.mem ?? []) {
-    for (let k = 0; k < size; k++) m.memory.ram8[addr - 0x80000000 + k] = Number((BigInt.asUintN(64, value) >> BigInt(8 * k)) & 0xffn);
+    for (let k = 0; k < size; k++)
+      m.memory.ram8[addr - 0x80000000 + k] = Number((BigInt.asUintN(64, value) >> BigInt(8 * k)) & 0xffn);
   }
   m.stepInstruction(0);
   const trapped = h.pc === HANDLER;

@@ -10,8 +10,10 @@ import type { ElfImage } from '../../../src/machine/elf';
 export function machineState(m: Machine): string {
   const parts = [`pos=${m.position} time=${m.timeOffsetNs}`];
   for (const h of m.harts) {
-    parts.push(`h${h.id} pc=${h.pc} priv=${h.priv} run=${h.run} ret=${h.retired} x=${Array.from(h.x).join(',')} f=${Array.from(h.fw).join(',')}`,
-      `csr=${[h.mstatus, h.mie, h.mip, h.fflags, h.frm, h.mepc, h.mcause, h.mtval, h.mscratch, h.reservation, h.satp, h.sepc, h.scause, h.stval].join(',')}`);
+    parts.push(
+      `h${h.id} pc=${h.pc} priv=${h.priv} run=${h.run} ret=${h.retired} x=${Array.from(h.x).join(',')} f=${Array.from(h.fw).join(',')}`,
+      `csr=${[h.mstatus, h.mie, h.mip, h.fflags, h.frm, h.mepc, h.mcause, h.mtval, h.mscratch, h.reservation, h.satp, h.sepc, h.scause, h.stval].join(',')}`,
+    );
   }
   parts.push(`mtimecmp=${m.clint.mtimecmp.join(',')}`);
   return parts.join('\n');
@@ -22,15 +24,26 @@ export const ramHash = (m: Machine) => createHash('sha256').update(m.memory.ram8
  * Runs both machines in steps of `step` positions up to `limit` (or until they stop), asserting equal state after
  * every step. Returns the number of checkpoints compared and the blocks the compiling machine built.
  */
-export function differential(image: ElfImage, opts: MachineOptions, limit: number, step = 7919): { checkpoints: number; blocks: number } {
+export function differential(
+  image: ElfImage,
+  opts: MachineOptions,
+  limit: number,
+  step = 7919,
+): { checkpoints: number; blocks: number } {
   const fast = new Machine(image, { ...opts, compile: true });
   const slow = new Machine(image, { ...opts, compile: false });
-  let outFast = '', outSlow = '';
-  fast.onConsole = (b) => { outFast += Buffer.from(b).toString('latin1'); };
-  slow.onConsole = (b) => { outSlow += Buffer.from(b).toString('latin1'); };
+  let outFast = '',
+    outSlow = '';
+  fast.onConsole = (b) => {
+    outFast += Buffer.from(b).toString('latin1');
+  };
+  slow.onConsole = (b) => {
+    outSlow += Buffer.from(b).toString('latin1');
+  };
   let checkpoints = 0;
   for (;;) {
-    const a = fast.run(step), b = slow.run(step);
+    const a = fast.run(step),
+      b = slow.run(step);
     assert.deepEqual(a, b, `run results differ at position ${slow.position}`);
     assert.equal(machineState(fast), machineState(slow), `state differs at position ${slow.position}`);
     checkpoints++;

@@ -50,13 +50,26 @@ export interface SourceFile {
 /** Removes comments; with `strings` false also empties string and template literals. Regex literals are kept. */
 export function stripComments(text: string, strings: boolean): string {
   let out = '';
-  for (let k = 0; k < text.length;) {
-    const c = text[k], d = text[k + 1];
-    if (c === '/' && d === '/') { while (k < text.length && text[k] !== '\n') k++; continue; }
-    if (c === '/' && d === '*') { const e = text.indexOf('*/', k + 2); const end = e < 0 ? text.length : e + 2; out += text.slice(k, end).replace(/[^\n]/g, ' '); k = end; continue; }
-    if (c === '\'' || c === '"' || c === '`') {
+  for (let k = 0; k < text.length; ) {
+    const c = text[k],
+      d = text[k + 1];
+    if (c === '/' && d === '/') {
+      while (k < text.length && text[k] !== '\n') k++;
+      continue;
+    }
+    if (c === '/' && d === '*') {
+      const e = text.indexOf('*/', k + 2);
+      const end = e < 0 ? text.length : e + 2;
+      out += text.slice(k, end).replace(/[^\n]/g, ' ');
+      k = end;
+      continue;
+    }
+    if (c === "'" || c === '"' || c === '`') {
       let e = k + 1;
-      while (e < text.length && text[e] !== c) { if (text[e] === '\\') e++; e++; }
+      while (e < text.length && text[e] !== c) {
+        if (text[e] === '\\') e++;
+        e++;
+      }
       out += strings ? text.slice(k, e + 1) : c + c;
       k = e + 1;
       continue;
@@ -76,7 +89,8 @@ function walk(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-const IMPORT = /\b(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"]([^'"]+)['"]|\b(?:require|import)\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /\b(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"]([^'"]+)['"]|\b(?:require|import)\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 /** The layer of a path under `src/`: its first folder, or `errors` for src/errors.ts; undefined for anything else. */
 export function layerOf(path: string): string | undefined {
@@ -100,7 +114,9 @@ export function readTree(root: string): SourceFile[] {
       if (spec.startsWith('.')) {
         const base = resolve(dirname(abs), spec);
         const hit = [base + '.ts', join(base, 'index.ts'), base].find((p) => existsSync(p) && statSync(p).isFile());
-        target = relative(root, hit ?? base + '.ts').split(sep).join('/');
+        target = relative(root, hit ?? base + '.ts')
+          .split(sep)
+          .join('/');
       }
       imports.push({ spec, target });
     }
@@ -112,19 +128,33 @@ export function readTree(root: string): SourceFile[] {
 /** Import cycles between files: every strongly connected component of more than one file, as sorted path lists. */
 export function cyclesOf(files: readonly SourceFile[]): string[][] {
   const edges = new Map(files.map((f) => [f.path, f.imports.flatMap((i) => (i.target ? [i.target] : []))]));
-  const index = new Map<string, number>(), low = new Map<string, number>(), stack: string[] = [], on = new Set<string>();
+  const index = new Map<string, number>(),
+    low = new Map<string, number>(),
+    stack: string[] = [],
+    on = new Set<string>();
   const out: string[][] = [];
   let n = 0;
   const visit = (v: string): void => {
-    index.set(v, n); low.set(v, n); n++;
-    stack.push(v); on.add(v);
+    index.set(v, n);
+    low.set(v, n);
+    n++;
+    stack.push(v);
+    on.add(v);
     for (const w of edges.get(v) ?? []) {
       if (!edges.has(w)) continue;
-      if (!index.has(w)) { visit(w); low.set(v, Math.min(low.get(v)!, low.get(w)!)); } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
     }
     if (low.get(v) === index.get(v)) {
       const scc: string[] = [];
-      for (;;) { const w = stack.pop()!; on.delete(w); scc.push(w); if (w === v) break; }
+      for (;;) {
+        const w = stack.pop()!;
+        on.delete(w);
+        scc.push(w);
+        if (w === v) break;
+      }
       if (scc.length > 1 || (edges.get(v) ?? []).includes(v)) out.push(scc.sort());
     }
   };
@@ -138,22 +168,31 @@ export function checkTree(root: string, knownCycles: readonly (readonly string[]
   const problems: string[] = [];
   for (const f of files) {
     const allowed = f.layer === undefined ? undefined : LAYERS[f.layer];
-    if (allowed === undefined) { problems.push(`${f.path}: folder "${f.layer}" is not in the layer table`); continue; }
+    if (allowed === undefined) {
+      problems.push(`${f.path}: folder "${f.layer}" is not in the layer table`);
+      continue;
+    }
     for (const i of f.imports) {
       if (i.target !== undefined) {
         const to = layerOf(i.target);
         if (to === undefined) problems.push(`${f.path}: imports ${i.spec}, outside src/`);
-        else if (to !== f.layer && !allowed.includes(to)) problems.push(`${f.path}: imports ${i.spec}: layer ${f.layer} may not import ${to} (imports point down only)`);
+        else if (to !== f.layer && !allowed.includes(to))
+          problems.push(
+            `${f.path}: imports ${i.spec}: layer ${f.layer} may not import ${to} (imports point down only)`,
+          );
       } else if (i.spec === 'vscode' && f.layer !== 'extension') {
         problems.push(`${f.path}: imports vscode, which only src/extension may`);
       } else if (DETERMINISTIC.includes(f.layer!)) {
-        problems.push(`${f.path}: imports ${i.spec}: the ${f.layer} layer imports no Node module or package (host I/O breaks determinism)`);
+        problems.push(
+          `${f.path}: imports ${i.spec}: the ${f.layer} layer imports no Node module or package (host I/O breaks determinism)`,
+        );
       }
     }
     if (DETERMINISTIC.includes(f.layer!)) {
       const lines = f.bare.split('\n');
       lines.forEach((line, k) => {
-        for (const h of HOST_NAMES) if (h.re.test(line)) problems.push(`${f.path}:${k + 1}: uses ${h.what}, which the ${f.layer} layer must not`);
+        for (const h of HOST_NAMES)
+          if (h.re.test(line)) problems.push(`${f.path}:${k + 1}: uses ${h.what}, which the ${f.layer} layer must not`);
       });
     }
   }

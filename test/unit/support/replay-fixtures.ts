@@ -12,7 +12,10 @@ import { hartDigest } from '../../../src/replay/state';
 const elfCache = new Map<string, Uint8Array>();
 export function guestElf(name: string): Uint8Array {
   let b = elfCache.get(name);
-  if (!b) { b = new Uint8Array(readFileSync(elfPath(name))); elfCache.set(name, b); }
+  if (!b) {
+    b = new Uint8Array(readFileSync(elfPath(name)));
+    elfCache.set(name, b);
+  }
   return b;
 }
 
@@ -30,8 +33,14 @@ export function recordGuest(name: string, o: Partial<RecordOptions> = {}): Recor
   const chunks: Uint8Array[] = [];
   let output = '';
   const session = startRecording({
-    images: [{ role: 'kernel', path: elfPath(name), bytes: guestElf(name) }], ramSize: SMALL_RAM, checksumInterval: 20_000,
-    ...o, sink: (b) => chunks.push(b.slice()), onConsole: (b) => { output += Buffer.from(b).toString('latin1'); },
+    images: [{ role: 'kernel', path: elfPath(name), bytes: guestElf(name) }],
+    ramSize: SMALL_RAM,
+    checksumInterval: 20_000,
+    ...o,
+    sink: (b) => chunks.push(b.slice()),
+    onConsole: (b) => {
+      output += Buffer.from(b).toString('latin1');
+    },
   });
   const trailer = recordToEnd(session, 50_000_000);
   return { bytes: new Uint8Array(Buffer.concat(chunks)), output, trailer, session };
@@ -55,7 +64,9 @@ export interface Replayed {
 export function replayBytes(bytes: Uint8Array, to = Number.MAX_SAFE_INTEGER): Replayed {
   const rec = readRecording(bytes, 'test.hartrec');
   let output = '';
-  const session = openReplay(rec, readImages(rec), (b) => { output += Buffer.from(b).toString('latin1'); });
+  const session = openReplay(rec, readImages(rec), (b) => {
+    output += Buffer.from(b).toString('latin1');
+  });
   const end = session.engine.advance(to);
   return { output, end, session, rec };
 }
@@ -70,6 +81,14 @@ export function assertIdentity(r: Recorded, label: string): void {
   assert.equal(p.end.exitCode, r.trailer.exitCode, `${label}: exit code`);
   assert.equal(p.end.position, r.trailer.positions, `${label}: positions`);
   assert.equal(p.session.engine.checksumsVerified, p.rec.log.checksums.length, `${label}: every checksum compared`);
-  assert.deepEqual(p.session.machine.harts.map(hartDigest), r.session.machine.harts.map(hartDigest), `${label}: final harts`);
-  assert.deepEqual(p.session.machine.memory.ram8.subarray(0, 4 << 20), r.session.machine.memory.ram8.subarray(0, 4 << 20), `${label}: final RAM`);
+  assert.deepEqual(
+    p.session.machine.harts.map(hartDigest),
+    r.session.machine.harts.map(hartDigest),
+    `${label}: final harts`,
+  );
+  assert.deepEqual(
+    p.session.machine.memory.ram8.subarray(0, 4 << 20),
+    r.session.machine.memory.ram8.subarray(0, 4 << 20),
+    `${label}: final RAM`,
+  );
 }

@@ -14,9 +14,16 @@ function repoRoot(): string {
 export const fixtureDir = join(repoRoot(), 'test', 'fixtures', 'symbols');
 
 export function fixtureElves(): string[] {
-  return readdirSync(join(fixtureDir, 'elf')).filter((f) => f.endsWith('.elf')).sort().map((f) => f.replace(/\.elf$/, ''));
+  return readdirSync(join(fixtureDir, 'elf'))
+    .filter((f) => f.endsWith('.elf'))
+    .sort()
+    .map((f) => f.replace(/\.elf$/, ''));
 }
 
-export function readElf(base: string): Uint8Array { return new Uint8Array(readFileSync(join(fixtureDir, 'elf', `${base}.elf`))); }
+export function readElf(base: string): Uint8Array {
+  return new Uint8Array(readFileSync(join(fixtureDir, 'elf', `${base}.elf`)));
+}
 
-export function readOracle(base: string, kind: string): string { return readFileSync(join(fixtureDir, 'oracle', `${base}.${kind}.txt`), 'utf8'); }
+export function readOracle(base: string, kind: string): string {
+  return readFileSync(join(fixtureDir, 'oracle', `${base}.${kind}.txt`), 'utf8');
+}

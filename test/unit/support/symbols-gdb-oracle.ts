@@ -2,8 +2,21 @@
 import type { MemoryReader, RegisterReader } from '../../../src/symbols';
 import { parseElf } from '../../../src/symbols/elf';
 
-export interface OracleFrame { level: number; kind: string; pc: bigint; name: string; where: string; vars: string[] }
-export interface OracleStop { name: string; pc: bigint; regs: Map<number, bigint>; mem: { addr: bigint; bytes: Uint8Array }[]; frames: OracleFrame[] }
+export interface OracleFrame {
+  level: number;
+  kind: string;
+  pc: bigint;
+  name: string;
+  where: string;
+  vars: string[];
+}
+export interface OracleStop {
+  name: string;
+  pc: bigint;
+  regs: Map<number, bigint>;
+  mem: { addr: bigint; bytes: Uint8Array }[];
+  frames: OracleFrame[];
+}
 
 export function parseGdbOracle(text: string): { breaks: Map<string, bigint[]>; stops: OracleStop[] } {
   const breaks = new Map<string, bigint[]>();
@@ -11,12 +24,15 @@ export function parseGdbOracle(text: string): { breaks: Map<string, bigint[]>; s
   let stop: OracleStop | undefined;
   for (const line of text.split('\n')) {
     const [word, ...rest] = line.trim().split(' ');
-    if (word === 'break' && rest[1] !== 'error') (breaks.get(rest[0]) ?? breaks.set(rest[0], []).get(rest[0])!).push(BigInt(rest[1]));
+    if (word === 'break' && rest[1] !== 'error')
+      (breaks.get(rest[0]) ?? breaks.set(rest[0], []).get(rest[0])!).push(BigInt(rest[1]));
     else if (word === 'stop') stops.push((stop = { name: rest[0], pc: 0n, regs: new Map(), mem: [], frames: [] }));
     else if (!stop) continue;
     else if (word === 'pc') stop.pc = BigInt('0x' + rest[0]);
-    else if (word === 'reg') stop.regs.set((rest[0][0] === 'f' ? 32 : 0) + Number(rest[0].slice(1)), BigInt('0x' + rest[1]));
-    else if (word === 'mem') stop.mem.push({ addr: BigInt('0x' + rest[0]), bytes: new Uint8Array(Buffer.from(rest[1], 'hex')) });
+    else if (word === 'reg')
+      stop.regs.set((rest[0][0] === 'f' ? 32 : 0) + Number(rest[0].slice(1)), BigInt('0x' + rest[1]));
+    else if (word === 'mem')
+      stop.mem.push({ addr: BigInt('0x' + rest[0]), bytes: new Uint8Array(Buffer.from(rest[1], 'hex')) });
     else if (word === 'frame') {
       const m = /^frame (\d+) (\S+) ([0-9a-f]+) (<signal handler called>|\S+) (\S+)$/.exec(line.trim());
       if (!m) throw new Error(`bad oracle line: ${line}`);
@@ -39,11 +55,13 @@ export function memoryOf(stop: OracleStop, elfBytes: Uint8Array): MemoryReader {
     const last = regions[regions.length - 1];
     if (last && last.addr + BigInt(last.bytes.length) === m.addr) {
       const joined = new Uint8Array(last.bytes.length + m.bytes.length);
-      joined.set(last.bytes); joined.set(m.bytes, last.bytes.length);
+      joined.set(last.bytes);
+      joined.set(m.bytes, last.bytes.length);
       last.bytes = joined;
     } else regions.push({ addr: m.addr, bytes: m.bytes });
   }
-  for (const s of elf.sections) if ((s.flags & 2n) !== 0n && s.data.length > 0) regions.push({ addr: s.addr, bytes: s.data });
+  for (const s of elf.sections)
+    if ((s.flags & 2n) !== 0n && s.data.length > 0) regions.push({ addr: s.addr, bytes: s.data });
   return (addr, size) => {
     for (const r of regions) {
       if (addr >= r.addr && addr + BigInt(size) <= r.addr + BigInt(r.bytes.length)) {

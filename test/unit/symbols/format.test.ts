@@ -22,7 +22,10 @@ test('C type names are spelled as gdb spells them', () => {
   assert.equal(typeName(ptr(arr(int, 3))), 'int (*)[3]');
   assert.equal(typeName(arr(int, 4, 5)), 'int [4][5]');
   assert.equal(typeName(ptr(fn)), 'int (*)(char *)');
-  assert.equal(typeName({ kind: 'function', ret: { kind: 'void' }, params: [], variadic: false, prototyped: true }), 'void (void)');
+  assert.equal(
+    typeName({ kind: 'function', ret: { kind: 'void' }, params: [], variadic: false, prototyped: true }),
+    'void (void)',
+  );
   assert.equal(typeName({ kind: 'qualified', qual: 'volatile', target: cnst(int) }), 'const volatile int');
   assert.equal(typeName({ kind: 'struct', size: 0, members: [] }), 'struct {...}');
 });
@@ -57,7 +60,19 @@ test('DWARF 5 index forms read .debug_str_offsets and .debug_addr through the un
   const info = Uint8Array.from([...header, ...body]);
   new DataView(info.buffer).setUint32(0, info.length - 4, true);
   const empty = new Uint8Array(0);
-  const dw = new DwarfInfo({ info, abbrev, str, lineStr: empty, strOffsets, addr, ranges: empty, rnglists: empty, loc: empty, loclists: empty, line: empty });
+  const dw = new DwarfInfo({
+    info,
+    abbrev,
+    str,
+    lineStr: empty,
+    strOffsets,
+    addr,
+    ranges: empty,
+    rnglists: empty,
+    loc: empty,
+    loclists: empty,
+    line: empty,
+  });
   assert.deepEqual(dw.damage, []);
   const root = dw.units[0].root!;
   assert.equal(root.str(AT.name), 'unit.c');
@@ -68,10 +83,14 @@ test('location expressions: pieces, stack values and registers', () => {
   const regs = (n: number) => (n === 8 ? 0x1000n : n === 10 ? 7n : undefined);
   const mem = () => undefined;
   // DW_OP_breg8 -16: an address.
-  assert.deepEqual(evaluate(Uint8Array.from([0x78, 0x70]), { addressSize: 8, regs, mem }).pieces, [{ kind: 'memory', addr: 0xff0n }]);
+  assert.deepEqual(evaluate(Uint8Array.from([0x78, 0x70]), { addressSize: 8, regs, mem }).pieces, [
+    { kind: 'memory', addr: 0xff0n },
+  ]);
   // DW_OP_reg10 DW_OP_piece 4, DW_OP_piece 4: first half in a0, second half optimised out.
-  assert.deepEqual(evaluate(Uint8Array.from([0x5a, 0x93, 4, 0x93, 4]), { addressSize: 8, regs, mem }).pieces,
-    [{ kind: 'register', reg: 10, bits: 32 }, { kind: 'undefined', bits: 32 }]);
+  assert.deepEqual(evaluate(Uint8Array.from([0x5a, 0x93, 4, 0x93, 4]), { addressSize: 8, regs, mem }).pieces, [
+    { kind: 'register', reg: 10, bits: 32 },
+    { kind: 'undefined', bits: 32 },
+  ]);
   // DW_OP_lit3 DW_OP_lit4 DW_OP_mul DW_OP_stack_value: the value 12, in no storage.
   const v = evaluate(Uint8Array.from([0x33, 0x34, 0x1e, 0x9f]), { addressSize: 8, regs, mem }).pieces[0];
   assert.equal(v.kind, 'value');

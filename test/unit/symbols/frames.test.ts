@@ -7,12 +7,15 @@ import { Frame, loadSymbols, Symbols, MemoryReader } from '../../../src/symbols'
 
 /** One line per frame in the oracle's shape, so a failure shows the whole backtrace. */
 function describe(f: Frame): string {
-  const name = f.kind === 'trap' ? '<signal handler called>' : f.function ?? '??';
+  const name = f.kind === 'trap' ? '<signal handler called>' : (f.function ?? '??');
   return `${f.kind} ${f.pc.toString(16)} ${name}`;
 }
 
 function varsOf(syms: Symbols, f: Frame, mem: MemoryReader): string[] {
-  return syms.variables(f, mem).map((v) => `${v.kind === 'parameter' ? 'arg' : 'local'} | ${v.name} | ${v.type} | ${v.value}`).sort();
+  return syms
+    .variables(f, mem)
+    .map((v) => `${v.kind === 'parameter' ? 'arg' : 'local'} | ${v.name} | ${v.type} | ${v.value}`)
+    .sort();
 }
 
 for (const base of fixtureElves()) {
@@ -36,11 +39,18 @@ for (const base of fixtureElves()) {
     test(`${base}: stop "${stop.name}": backtrace and every frame's variables equal gdb's`, () => {
       const mem = memoryOf(stop, elf);
       const frames = syms.unwind(stop.pc, registersOf(stop), mem);
-      assert.deepEqual(frames.map(describe), stop.frames.map((f) => `${f.kind} ${f.pc.toString(16)} ${f.name}`));
+      assert.deepEqual(
+        frames.map(describe),
+        stop.frames.map((f) => `${f.kind} ${f.pc.toString(16)} ${f.name}`),
+      );
       for (let i = 0; i < frames.length; i++) {
         const want = stop.frames[i];
         const f = frames[i];
-        if (want.where !== '??') assert.ok(`${f.file}:${f.line}`.endsWith(want.where), `frame ${i} at ${f.file}:${f.line}, gdb says ${want.where}`);
+        if (want.where !== '??')
+          assert.ok(
+            `${f.file}:${f.line}`.endsWith(want.where),
+            `frame ${i} at ${f.file}:${f.line}, gdb says ${want.where}`,
+          );
         assert.deepEqual(varsOf(syms, f, mem), [...want.vars].sort(), `variables of frame ${i} (${want.name})`);
       }
     });

@@ -7,23 +7,50 @@ import { loadSymbols, MemoryReader, SymbolError } from '../../../src/symbols';
 import { parseElf } from '../../../src/symbols/elf';
 
 const CASES = 5000;
-const SECTIONS = ['.debug_info', '.debug_abbrev', '.debug_line', '.debug_str', '.debug_line_str', '.debug_rnglists',
-  '.debug_loclists', '.debug_loc', '.debug_ranges', '.debug_frame', '.eh_frame', '.debug_str_offsets', '.debug_addr'];
+const SECTIONS = [
+  '.debug_info',
+  '.debug_abbrev',
+  '.debug_line',
+  '.debug_str',
+  '.debug_line_str',
+  '.debug_rnglists',
+  '.debug_loclists',
+  '.debug_loc',
+  '.debug_ranges',
+  '.debug_frame',
+  '.eh_frame',
+  '.debug_str_offsets',
+  '.debug_addr',
+];
 
 /** xorshift32: the same cases on every run and machine. */
 function rng(seed: number): () => number {
   let x = seed >>> 0 || 1;
-  return () => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x; };
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x;
+  };
 }
 
-interface Base { name: string; bytes: Uint8Array; sections: { name: string; offset: number; size: number; header: number }[]; stop: ReturnType<typeof parseGdbOracle>['stops'][number]; mem: MemoryReader }
+interface Base {
+  name: string;
+  bytes: Uint8Array;
+  sections: { name: string; offset: number; size: number; header: number }[];
+  stop: ReturnType<typeof parseGdbOracle>['stops'][number];
+  mem: MemoryReader;
+}
 
 function prepare(name: string): Base {
   const bytes = readElf(name);
   const elf = parseElf(bytes);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shoff = Number(dv.getBigUint64(0x28, true));
-  const sections = elf.sections.map((s, i) => ({ name: s.name, offset: s.offset, size: s.size, header: shoff + i * 64 }))
+  const sections = elf.sections
+    .map((s, i) => ({ name: s.name, offset: s.offset, size: s.size, header: shoff + i * 64 }))
     .filter((s) => SECTIONS.includes(s.name) && s.size > 0);
   const stops = parseGdbOracle(readOracle(name, 'gdb')).stops;
   const stop = stops.find((s) => s.name === 'cross') ?? stops[0];
@@ -39,7 +66,8 @@ function bounded(mem: MemoryReader): MemoryReader {
 test(`symbol readers survive ${CASES} corrupted inputs (fixed seed)`, { timeout: 600_000 }, (t) => {
   const bases = ['guest-O0-dwarf4', 'guest-Og-dwarf4', 'guest-O2-dwarf5'].map(prepare);
   const next = rng(0x5eed1234);
-  let typedErrors = 0, partial = 0;
+  let typedErrors = 0,
+    partial = 0;
   const startHeap = process.memoryUsage().heapUsed;
   for (let n = 0; n < CASES; n++) {
     const base = bases[n % bases.length];
@@ -55,7 +83,10 @@ test(`symbol readers survive ${CASES} corrupted inputs (fixed seed)`, { timeout:
       what = `truncate ${sec.name} to ${size}`;
     } else if (mode === 1) {
       const flips = 1 + (next() % 8);
-      for (let i = 0; i < flips; i++) { const at = sec.offset + (next() % sec.size); bytes[at] ^= 1 << (next() % 8); }
+      for (let i = 0; i < flips; i++) {
+        const at = sec.offset + (next() % sec.size);
+        bytes[at] ^= 1 << next() % 8;
+      }
       what = `flip ${flips} bits in ${sec.name}`;
     } else if (mode === 2) {
       const at = sec.offset + (next() % sec.size);
@@ -71,7 +102,12 @@ test(`symbol readers survive ${CASES} corrupted inputs (fixed seed)`, { timeout:
     try {
       const syms = loadSymbols(bytes);
       const pcs = [base.stop.pc, ...base.stop.frames.map((f) => f.pc), 0x80000000n, 0x80000300n, 0x80001000n];
-      for (const pc of pcs) { syms.lineAt(pc); syms.addr2line(pc); syms.functionAt(pc); syms.symbolAt(pc); }
+      for (const pc of pcs) {
+        syms.lineAt(pc);
+        syms.addr2line(pc);
+        syms.functionAt(pc);
+        syms.symbolAt(pc);
+      }
       syms.addressesForLine('shapes.c', 20);
       const main = syms.addressOf('main');
       if (main !== undefined) syms.prologueEnd(main);

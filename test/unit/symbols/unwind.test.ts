@@ -33,7 +33,11 @@ test('without CFI, -O0 code unwinds through the frame pointer to the same backtr
   for (const stop of oracle.stops) {
     if (stop.name === 'trap') continue; // the trap entry keeps no frame pointer; only its CFI can describe it
     const frames = syms.unwind(stop.pc, registersOf(stop), memoryOf(stop, elf));
-    assert.deepEqual(frames.map((f) => `${f.pc.toString(16)} ${f.function}`), stop.frames.map((f) => `${f.pc.toString(16)} ${f.name}`), stop.name);
+    assert.deepEqual(
+      frames.map((f) => `${f.pc.toString(16)} ${f.function}`),
+      stop.frames.map((f) => `${f.pc.toString(16)} ${f.name}`),
+      stop.name,
+    );
     checked++;
   }
   assert.equal(checked, 4);
@@ -64,7 +68,10 @@ test('a trap handler frame is followed by a trap frame and the interrupted code'
   const elf = readElf(base);
   const stop = parseGdbOracle(readOracle(base, 'gdb')).stops.find((s) => s.name === 'trap')!;
   const frames = loadSymbols(elf).unwind(stop.pc, registersOf(stop), memoryOf(stop, elf));
-  assert.deepEqual(frames.map((f) => `${f.kind}:${f.function}`), ['normal:trap_handler', 'trap:trap_entry', 'inline:take_trap', 'normal:main']);
+  assert.deepEqual(
+    frames.map((f) => `${f.kind}:${f.function}`),
+    ['normal:trap_handler', 'trap:trap_entry', 'inline:take_trap', 'normal:main'],
+  );
 });
 
 test('struct and array variables expand lazily into members and elements', () => {
@@ -77,12 +84,21 @@ test('struct and array variables expand lazily into members and elements', () =>
   const local = syms.variables(main, mem).find((v) => v.name === 'local')!;
   assert.equal(local.childCount, 7);
   const members = local.children!();
-  assert.deepEqual(members.map((m) => m.name), ['name', 'colour', 'corners', 'flags', 'w', 'weight', 'next']);
+  assert.deepEqual(
+    members.map((m) => m.name),
+    ['name', 'colour', 'corners', 'flags', 'w', 'weight', 'next'],
+  );
   const corners = members[2];
   assert.equal(corners.type, 'point_t [3]');
-  assert.deepEqual(corners.children!(1, 2).map((c) => `${c.name}=${c.value}`), ['[1]={x = 4, y = 0}', '[2]={x = 0, y = 3}']);
+  assert.deepEqual(
+    corners.children!(1, 2).map((c) => `${c.name}=${c.value}`),
+    ['[1]={x = 4, y = 0}', '[2]={x = 0, y = 3}'],
+  );
   const flags = members[3].children!();
-  assert.deepEqual(flags.map((f) => `${f.name}=${f.value}`), ['ready=1', 'mode=5', 'delta=9', "tag=84 'T'"]);
+  assert.deepEqual(
+    flags.map((f) => `${f.name}=${f.value}`),
+    ['ready=1', 'mode=5', 'delta=9', "tag=84 'T'"],
+  );
   // next points at global_shape: the pointer expands into the pointee, read on demand.
   const next = members[6];
   assert.equal(next.childCount, 1);
@@ -113,7 +129,10 @@ test('symbols: address to name+offset and back', () => {
 });
 
 test('bad input is a SymbolError that says what is wrong', () => {
-  assert.throws(() => loadSymbols(new Uint8Array([1, 2, 3])), (e: unknown) => e instanceof SymbolError && /not an ELF/.test((e as Error).message));
+  assert.throws(
+    () => loadSymbols(new Uint8Array([1, 2, 3])),
+    (e: unknown) => e instanceof SymbolError && /not an ELF/.test((e as Error).message),
+  );
   const elf = readElf('guest-O0-dwarf4');
   assert.throws(() => loadSymbols(elf.slice(0, 200)), SymbolError);
 });
