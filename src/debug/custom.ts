@@ -14,7 +14,7 @@ export const OPTIONAL_REQUESTS = ['hartline/timeline', 'hartline/switches'];
 /** Custom requests answered while the machine runs. */
 export const CUSTOM_WHILE_RUNNING = new Set(['hartline/input', 'hartline/position']);
 
-/** Switch causes learnt per timeline (they never change, so they outlive one request). */
+/** Switch causes learnt per target (they never change, so they outlive one request). */
 const causes = new WeakMap<Target, SwitchCauses>();
 function causesOf(t: Target): SwitchCauses | undefined {
   if (!t.switchSource) return undefined;
@@ -25,7 +25,7 @@ function causesOf(t: Target): SwitchCauses | undefined {
 
 /** What the requests need from the session. */
 export interface CustomHost {
-  timeline: Target;
+  target: Target;
   inspector: Inspector;
   breakpoints: BreakpointTable;
   focus: number;
@@ -46,7 +46,7 @@ export function customRequest(
   response: DebugProtocol.Response,
   args: Record<string, unknown> | undefined,
 ): void {
-  const t = h.timeline;
+  const t = h.target;
   switch (command) {
     case 'hartline/position':
       response.body = { position: t.position, end: t.end, live: t.live };

@@ -11,7 +11,7 @@ import { LaunchError, RecordLaunch, ReplayLaunch } from './launch';
 import { RecordingTarget } from './recording-target';
 
 export interface Opened {
-  timeline: RecordingTarget;
+  target: RecordingTarget;
   code: Code;
   /** Something the user should know about, for the Debug Console (an unfinished recording, missing symbols). */
   notes: string[];
@@ -29,11 +29,11 @@ export function openRecord(cfg: RecordLaunch): Opened {
   if (cfg.bios) images.push({ role: 'bios', path: cfg.bios.path, bytes: cfg.bios.bytes });
   if (cfg.initrd) images.push({ role: 'initrd', path: cfg.initrd.path, bytes: cfg.initrd.bytes });
   if (cfg.dtb) images.push({ role: 'dtb', path: cfg.dtb.path, bytes: cfg.dtb.bytes });
-  let timeline: RecordingTarget;
+  let target: RecordingTarget;
   // A launch that fails leaves no file behind (a 0-byte .hartrec would be offered as a recording).
   const existed = existsSync(cfg.recording);
   try {
-    timeline = RecordingTarget.record({
+    target = RecordingTarget.record({
       images,
       harts: cfg.harts,
       ramSize: cfg.ramSize,
@@ -55,7 +55,7 @@ export function openRecord(cfg: RecordLaunch): Opened {
     throw e;
   }
   const code = new Code(cfg.elf, cfg.program);
-  return { timeline, code, notes: code.warning ? [code.warning] : [] };
+  return { target, code, notes: code.warning ? [code.warning] : [] };
 }
 
 export function openReplay(cfg: ReplayLaunch): Opened {
@@ -103,9 +103,9 @@ export function openReplay(cfg: ReplayLaunch): Opened {
     }
     return { ref: { ...ref, path }, bytes: data };
   });
-  let timeline: RecordingTarget;
+  let target: RecordingTarget;
   try {
-    timeline = RecordingTarget.replay(rec, images, cfg.budget);
+    target = RecordingTarget.replay(rec, images, cfg.budget);
   } catch (e) {
     if (e instanceof HartlineError) throw new LaunchError(e.message);
     throw e;
@@ -124,7 +124,7 @@ export function openReplay(cfg: ReplayLaunch): Opened {
       `${cfg.recording}: the recording is unfinished (${why}); its first ${rec.log.frontier} positions replay`,
     );
   }
-  return { timeline, code, notes };
+  return { target, code, notes };
 }
 
 /** The symbols of a program that is not the booted image (a vmlinux beside its Image). */

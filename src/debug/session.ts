@@ -45,7 +45,7 @@ const WHILE_RUNNING = new Set([
 export const INPUT_PREFIX = '>';
 
 export class HartlineSession extends LoggingDebugSession {
-  private timeline: RecordingTarget | undefined;
+  private target: RecordingTarget | undefined;
   private code!: Code;
   private inspector!: Inspector;
   private breakpoints!: BreakpointTable;
@@ -99,7 +99,7 @@ export class HartlineSession extends LoggingDebugSession {
       const cfg = parseLaunch(raw as Record<string, unknown>);
       this.mode = cfg.mode;
       const opened = cfg.mode === 'record' ? openRecord(cfg) : openReplay(cfg);
-      this.timeline = opened.timeline;
+      this.target = opened.target;
       this.code = opened.code;
       for (const n of opened.notes) this.sendEvent(new OutputEvent(n + '\n', 'console'));
       stopOnEntry = cfg.stopOnEntry;
@@ -108,7 +108,7 @@ export class HartlineSession extends LoggingDebugSession {
       this.fail(response, e);
       return;
     }
-    const t = this.timeline;
+    const t = this.target;
     this.inspector = new Inspector(t, this.code);
     t.onConsole = (text) => this.sendEvent(new OutputEvent(text, 'stdout'));
     this.breakpoints = new BreakpointTable(this.code, {
@@ -196,7 +196,7 @@ export class HartlineSession extends LoggingDebugSession {
 
   /** Hit counts are ordinals from the start: before a run needs them, a silent run counts the hits up to here. */
   private async countHits(): Promise<void> {
-    const t = this.timeline!,
+    const t = this.target!,
       cursor = t.position;
     const from = this.breakpoints.countsNeededFrom(cursor);
     if (from === undefined) return;
@@ -208,7 +208,7 @@ export class HartlineSession extends LoggingDebugSession {
   }
 
   private async runForward(): Promise<Outcome> {
-    const t = this.timeline!;
+    const t = this.target!;
     await this.countHits();
     const from = t.position;
     this.breakpoints.startRun(true);
@@ -219,7 +219,7 @@ export class HartlineSession extends LoggingDebugSession {
 
   /** Sends the stopped event for an outcome, and the position events the extension shows. */
   private report(out: Outcome, why: string, hart = this.focus, error?: string): void {
-    const t = this.timeline!;
+    const t = this.target!;
     const stop = describeStop(out, why, hart, t.position, error);
     if (out.kind === 'hit' && out.hit.kind === 'data') {
       stop.description = describeChange(
@@ -247,7 +247,7 @@ export class HartlineSession extends LoggingDebugSession {
   }
 
   private guard(response: DebugProtocol.Response, body: () => void | Promise<void>, whileRunning = false): void {
-    if (!this.timeline) {
+    if (!this.target) {
       this.sendErrorResponse(response, { id: 2, format: 'no program is being debugged: launch first', showUser: true });
       return;
     }
@@ -277,13 +277,13 @@ export class HartlineSession extends LoggingDebugSession {
       void this.move(async () => {
         await this.countHits();
         this.breakpoints.startRun(false);
-        return this.timeline!.backward(this.probes());
+        return this.target!.backward(this.probes());
       }, 'breakpoint');
     });
   }
 
   protected pauseRequest(response: DebugProtocol.PauseResponse): void {
-    this.timeline?.pause();
+    this.target?.pause();
     this.sendResponse(response);
   }
 
@@ -299,7 +299,7 @@ export class HartlineSession extends LoggingDebugSession {
       this.sendResponse(response);
       const g: Granularity = granularity === 'instruction' ? 'instruction' : 'line';
       const c: StepContext = {
-        t: this.timeline!,
+        t: this.target!,
         lines: this.code,
         probes: this.probes(),
         caller: (h) => this.inspector.caller(h),
@@ -332,7 +332,7 @@ export class HartlineSession extends LoggingDebugSession {
   protected restartRequest(response: DebugProtocol.RestartResponse): void {
     this.guard(response, () => {
       this.sendResponse(response);
-      void this.move(() => this.timeline!.seek(0), 'restart');
+      void this.move(() => this.target!.seek(0), 'restart');
     });
   }
 
@@ -353,7 +353,7 @@ export class HartlineSession extends LoggingDebugSession {
   }
 
   private finishRecording(): void {
-    const t = this.timeline;
+    const t = this.target;
     if (!t || this.finished) return;
     this.finished = true;
     t.pause();
@@ -378,7 +378,7 @@ export class HartlineSession extends LoggingDebugSession {
       () =>
         customRequest(
           {
-            timeline: this.timeline!,
+            target: this.target!,
             inspector: this.inspector,
             breakpoints: this.breakpoints,
             focus: this.focus,
@@ -401,14 +401,14 @@ export class HartlineSession extends LoggingDebugSession {
       throw new RefusedError(
         'this is a replay: console input was recorded; record a new session to type into the guest',
       );
-    if (!this.timeline!.live) throw new RefusedError('the program has ended: there is no one to read console input');
-    this.timeline!.sendInput(Buffer.from(text, 'latin1'));
+    if (!this.target!.live) throw new RefusedError('the program has ended: there is no one to read console input');
+    this.target!.sendInput(Buffer.from(text, 'latin1'));
   }
 
   // ---- threads, frames, scopes, variables ----
 
   protected threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    response.body = { threads: this.timeline ? this.inspector.threads() : [] };
+    response.body = { threads: this.target ? this.inspector.threads() : [] };
     this.sendResponse(response);
   }
 
@@ -483,7 +483,7 @@ export class HartlineSession extends LoggingDebugSession {
 
   /** State may change only while recording, at the frontier: the past is fixed by the recording. */
   private writable(): void {
-    const t = this.timeline!;
+    const t = this.target!;
     if (this.mode === 'replay')
       throw new RefusedError(
         'this is a replay: registers, variables and memory are read-only (record a new session to change state)',
@@ -497,7 +497,7 @@ export class HartlineSession extends LoggingDebugSession {
 
   private applyEdit(edit: Edit): void {
     this.writable();
-    this.timeline!.edit(edit);
+    this.target!.edit(edit);
     if (this.clientInvalidates) this.sendEvent(new InvalidatedEvent(['variables']));
   }
 
