@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Code } from '../../src/debug/code';
 import { instructionText } from '../../src/debug/listing';
+import { hexAddress } from '../../src/debug/address-space';
 import { guestsDir } from '../guests/manifest';
 
 const OBJDUMP = 'riscv64-unknown-elf-objdump';
@@ -25,7 +26,9 @@ function parse(line: string): { addr: number; word: number; text: string } | und
     .replace(/\s+#.*$/, '')
     .replace(/(^|,)([0-9a-f]+)( <[^>]+>)$/, '$10x$2$3')
     .trim();
-  return { addr: parseInt(m[1], 16), word: parseInt(m[2], 16), text: operands ? `${m[3]} ${operands}` : m[3] };
+  // Addresses are pcs as the adapter keeps them: sign-extended, exact for a kernel linked at 0xffffffff80000000.
+  const addr = Number(BigInt.asIntN(64, BigInt('0x' + m[1])));
+  return { addr, word: parseInt(m[2], 16), text: operands ? `${m[3]} ${operands}` : m[3] };
 }
 
 const SYMBOL = / <([^+>]+)(\+0x[0-9a-f]+)?>$/;
@@ -47,6 +50,7 @@ test('every instruction of every guest disassembles as objdump -M no-aliases pri
     .sort();
   assert.ok(elves.length > 5, `guests in ${bin}`);
   let compared = 0;
+  let data = 0;
   const wrong: string[] = [];
   for (const name of elves) {
     const path = join(bin, name);
@@ -56,14 +60,18 @@ test('every instruction of every guest disassembles as objdump -M no-aliases pri
     for (const line of r.stdout.split('\n')) {
       const o = parse(line);
       if (!o) continue;
+      // Bytes the assembler marked as data ($d mapping symbols: page tables, constants) print as `.word`/`.short`;
+      // they are not instructions, and Hartline, which never sees mapping symbols, decodes them as code.
+      if (o.text.startsWith('.')) {
+        data++;
+        continue;
+      }
       compared++;
       const ours = instructionText(code, o.word, o.addr);
-      // A zero halfword the assembler marked as data ($d mapping symbol) is `.short 0x0000` to objdump, `c.unimp` as code.
-      const dataZero = o.text === '.short 0x0000' && ours === 'c.unimp';
-      if (ours !== o.text && !dataZero && !aliases(code, ours, o.text))
-        wrong.push(`${name} 0x${o.addr.toString(16)}: objdump "${o.text}", hartline "${ours}"`);
+      if (ours !== o.text && !aliases(code, ours, o.text))
+        wrong.push(`${name} ${hexAddress(o.addr)}: objdump "${o.text}", hartline "${ours}"`);
     }
   }
   assert.ok(compared > 10000, `${compared} instructions compared`);
-  assert.deepEqual(wrong.slice(0, 40), [], `${wrong.length} of ${compared} differ`);
+  assert.deepEqual(wrong.slice(0, 40), [], `${wrong.length} of ${compared} differ (${data} data directives left out)`);
 });
