@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Code } from '../../src/debug/code';
 import { instructionText } from '../../src/debug/listing';
 import { hexAddress } from '../../src/debug/address-space';
+import { csrName } from '../../src/riscv/csr-names';
 import { guestsDir } from '../guests/manifest';
 
 const OBJDUMP = 'riscv64-unknown-elf-objdump';
@@ -42,6 +43,15 @@ function aliases(code: Code, a: string, b: string): boolean {
   return at(x[1]) !== undefined && at(x[1]) === at(y[1]);
 }
 
+/**
+ * A CSR that objdump prints by number where Hartline names it: Debian's binutils does not know every CSR of the
+ * privileged spec 1.12 (menvcfg, 0x30a, prints as a number). Equal when naming the number gives Hartline's text.
+ */
+function csrByNumber(objdump: string, ours: string): boolean {
+  const m = /^(csrr[sw]i?|csrrci?) ([a-z0-9]+),0x([0-9a-f]{1,3}),/.exec(objdump);
+  return m !== null && objdump.replace(`,0x${m[3]},`, `,${csrName(parseInt(m[3], 16))},`) === ours;
+}
+
 test('every instruction of every guest disassembles as objdump -M no-aliases prints it', { skip }, () => {
   assert.equal(missing, false, `${OBJDUMP} is required in CI`);
   const bin = join(guestsDir(), 'bin');
@@ -68,7 +78,7 @@ test('every instruction of every guest disassembles as objdump -M no-aliases pri
       }
       compared++;
       const ours = instructionText(code, o.word, o.addr);
-      if (ours !== o.text && !aliases(code, ours, o.text))
+      if (ours !== o.text && !aliases(code, ours, o.text) && !csrByNumber(o.text, ours))
         wrong.push(`${name} ${hexAddress(o.addr)}: objdump "${o.text}", hartline "${ours}"`);
     }
   }
