@@ -1,56 +1,23 @@
 // The Linux boot benchmark: the test kernel (scripts/linux/build.sh) behind OpenSBI fw_jump, to smp_race's output
 // and power-off, on 1 and 4 harts, timed on Hartline (one run) and on QEMU 7.2 (best of 3), as a ratio.
 
-import { readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { Machine } from '../src/machine/machine';
-import { parseElf } from '../src/machine/elf';
-import { FW_JUMP, linuxKernel } from '../test/full/support/linux-kernel';
+import { BOOT_LIMIT, bootOnQemu, linuxKernel, linuxMachine } from '../test/full/support/linux-kernel';
 
 export async function benchLinuxBoot(): Promise<object[]> {
   const k = linuxKernel();
   if ('missing' in k) return [{ bench: 'linux-boot', skipped: k.missing }];
   const out: object[] = [];
   for (const harts of [1, 4]) {
-    const m = Machine.fromElf(new Uint8Array(readFileSync(k.image)), {
-      name: k.image,
-      harts,
-      bios: parseElf(new Uint8Array(readFileSync(FW_JUMP)), FW_JUMP),
-      initrd: new Uint8Array(readFileSync(k.initrd)),
-    });
-    let console = '';
-    m.onConsole = (b) => {
-      console += Buffer.from(b).toString('latin1');
-    };
+    const { m, console } = linuxMachine(k, harts);
     const t0 = process.hrtime.bigint();
-    const r = m.run(20_000_000_000);
+    const r = m.run(BOOT_LIMIT);
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    const booted = r.reason === 'exit' && r.exitCode === 0 && console.includes('reboot: Power down');
+    const booted = r.reason === 'exit' && r.exitCode === 0 && console().includes('reboot: Power down');
     let qemu = Infinity;
     for (let run = 0; run < 3; run++) {
       const q0 = process.hrtime.bigint();
-      const q = spawnSync(
-        'qemu-system-riscv64',
-        [
-          '-M',
-          'virt',
-          '-smp',
-          String(harts),
-          '-bios',
-          FW_JUMP,
-          '-kernel',
-          k.image,
-          '-initrd',
-          k.initrd,
-          '-nographic',
-          '-monitor',
-          'none',
-          '-serial',
-          'stdio',
-        ],
-        { encoding: 'latin1', timeout: 120_000 },
-      );
-      if (q.status === 0 && q.stdout.includes('reboot: Power down'))
+      const q = bootOnQemu(k, harts, 120_000);
+      if (q.code === 0 && q.out.includes('reboot: Power down'))
         qemu = Math.min(qemu, Number(process.hrtime.bigint() - q0) / 1e9);
     }
     out.push({

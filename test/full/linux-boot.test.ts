@@ -4,56 +4,18 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { Machine } from '../../src/machine/machine';
-import { parseElf } from '../../src/machine/elf';
-import { FW_JUMP, kernelOrSkip, LinuxKernel } from './support/linux-kernel';
+import { BOOT_LIMIT, bootOnQemu, FW_JUMP, kernelOrSkip, linuxMachine, LinuxKernel } from './support/linux-kernel';
 
 /** A boot's console and how it ended, on Hartline. */
 export function bootOnHartline(
   k: LinuxKernel,
   harts: number,
 ): { out: string; reason: string; code: number; positions: number } {
-  const m = Machine.fromElf(new Uint8Array(readFileSync(k.image)), {
-    name: k.image,
-    harts,
-    bios: parseElf(new Uint8Array(readFileSync(FW_JUMP)), FW_JUMP),
-    biosName: FW_JUMP,
-    initrd: new Uint8Array(readFileSync(k.initrd)),
-  });
-  let out = '';
-  m.onConsole = (b) => {
-    out += Buffer.from(b).toString('latin1');
-  };
-  // A boot to power-off is a few hundred million instructions per hart; the cap only stops a hang.
-  const r = m.run(20_000_000_000);
-  return { out: out.replace(/\r/g, ''), reason: r.reason, code: r.exitCode, positions: m.position };
-}
-
-function bootOnQemu(k: LinuxKernel, harts: number): { out: string; code: number | null } {
-  const r = spawnSync(
-    'qemu-system-riscv64',
-    [
-      '-M',
-      'virt',
-      '-smp',
-      String(harts),
-      '-bios',
-      FW_JUMP,
-      '-kernel',
-      k.image,
-      '-initrd',
-      k.initrd,
-      '-nographic',
-      '-monitor',
-      'none',
-      '-serial',
-      'stdio',
-    ],
-    { encoding: 'latin1', timeout: 300_000 },
-  );
-  return { out: r.stdout.replace(/\r/g, ''), code: r.status };
+  const { m, console } = linuxMachine(k, harts);
+  const r = m.run(BOOT_LIMIT);
+  return { out: console().replace(/\r/g, ''), reason: r.reason, code: r.exitCode, positions: m.position };
 }
 
 /**
@@ -170,7 +132,7 @@ for (const harts of [1, 2, 4, 8]) {
       assert.match(a.out, /smp-race: locked counter (\d+) of \1: ok\n/);
       assert.match(a.out, /reboot: Power down\n/);
       process.stdout.write(`# ${harts} hart(s): ${a.positions} instructions to power-off\n`);
-      const q = bootOnQemu(k, harts);
+      const q = bootOnQemu(k, harts, 300_000);
       assert.equal(q.code, 0, `QEMU failed:\n${q.out.slice(-3000)}`);
       for (const out of [a.out, q.out]) {
         assert.match(out, /^Unpacking initramfs\.\.\.$/m, "the unpacker's lines are there, wherever they fall");

@@ -1,9 +1,11 @@
 // Where the test kernel built by scripts/linux/build.sh lives, for the Linux tests and benchmarks: the folder comes
 // from the script itself (`--print`), so the cache key is computed in one place.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { Machine } from '../../../src/machine/machine';
+import { parseElf } from '../../../src/machine/elf';
 
 export interface LinuxKernel {
   /** The RISC-V Linux `Image` (what QEMU's -kernel and Hartline's payload take). */
@@ -47,4 +49,39 @@ export function kernelOrSkip(): LinuxKernel | string {
   if (process.env.CI === 'true') throw new Error(`the Linux kernel is missing in CI: ${k.missing}`);
   process.stdout.write(`# skipping the Linux tests: ${k.missing}\n`);
   return k.missing;
+}
+
+/** The test kernel on Hartline as QEMU's `-bios fw_jump.elf -kernel Image -initrd ...` boots it, console captured. */
+export function linuxMachine(k: LinuxKernel, harts: number): { m: Machine; console: () => string } {
+  const m = Machine.fromElf(new Uint8Array(readFileSync(k.image)), {
+    name: k.image,
+    harts,
+    bios: parseElf(new Uint8Array(readFileSync(FW_JUMP)), FW_JUMP),
+    biosName: FW_JUMP,
+    initrd: new Uint8Array(readFileSync(k.initrd)),
+  });
+  let out = '';
+  m.onConsole = (b) => {
+    out += Buffer.from(b).toString('latin1');
+  };
+  return { m, console: () => out };
+}
+
+/** A boot to power-off is a few hundred million instructions per hart; this cap only stops a hang. */
+export const BOOT_LIMIT = 20_000_000_000;
+
+/** The same boot on QEMU 7.2: console on stdio, no monitor. */
+export function bootOnQemu(k: LinuxKernel, harts: number, timeout: number): { out: string; code: number | null } {
+  const r = spawnSync(
+    'qemu-system-riscv64',
+    ['-M', 'virt', '-smp', String(harts), '-bios', FW_JUMP, '-kernel', k.image, '-initrd', k.initrd].concat([
+      '-nographic',
+      '-monitor',
+      'none',
+      '-serial',
+      'stdio',
+    ]),
+    { encoding: 'latin1', timeout },
+  );
+  return { out: (r.stdout ?? '').replace(/\r/g, ''), code: r.status };
 }
