@@ -23,6 +23,18 @@ function causesOf(t: Target): SwitchCauses | undefined {
   return c;
 }
 
+/**
+ * Settles more of the recording's switch causes and wake kinds (about `budget` instructions of replay), for the
+ * session to call while it is stopped; `done` once every switch and wake up to the end has its cause, `learnt` counts
+ * the causes read so far.
+ */
+export function settleSwitches(t: Target, budget: number): { done: boolean; learnt: number } {
+  const c = causesOf(t);
+  if (!c) return { done: true, learnt: 0 };
+  const done = c.settleSome(budget);
+  return { done, learnt: c.learnt };
+}
+
 /** What the requests need from the session. */
 export interface CustomHost {
   target: Target;
@@ -128,22 +140,10 @@ export function customRequest(
         : t.switchesNear(t.position, 2000).map((x) => ({ position: x.position, to: x.hart }));
       const from = list.length ? list[0].position : 0,
         to = t.end + 1;
-      // A hart that went to sleep in wfi sleeps until it next runs.
-      const wfi: { hart: number; from: number; to: number }[] = [];
-      list.forEach((x, k) => {
-        if (x.cause !== 'wfi' || x.from === undefined) return;
-        const back = list.slice(k + 1).find((y) => y.to === x.from);
-        wfi.push({ hart: x.from, from: x.position, to: back ? back.position : t.end });
-      });
-      // A hart that went to sleep in wfi runs again only when an interrupt wakes it: its next switch-in is that wake.
-      const wakes: { position: number; hart: number }[] = [];
-      const asleep = new Set<number>();
-      for (const x of list) {
-        if (asleep.delete(x.to)) wakes.push({ position: x.position, hart: x.to });
-        if (x.cause === 'wfi' && x.from !== undefined) asleep.add(x.from);
-      }
+      // A hart that went to sleep in wfi sleeps until it next runs, and an interrupt woke it there.
+      const { wfi, wakes } = SwitchCauses.sleeps(list, t.end);
       const kinds = c ? c.wakeKinds(wakes, t.position) : wakes.map(() => 'interrupt');
-      const interrupts = wakes.map((w, k) => ({ ...w, cause: kinds[k] }));
+      const interrupts = wakes.map((w, k) => ({ position: w.position, hart: w.hart, cause: kinds[k] }));
       response.body = {
         switches: list.map((x) => ({ position: x.position, hart: x.to, from: x.from, cause: x.cause })),
         inputs: t.inputs(from, to).map((i) => ({ position: i.position, byte: i.byte })),

@@ -24,9 +24,12 @@ import { openRecord, openReplay } from './open';
 import { hexAddress, parseAddress } from './address-space';
 import { Granularity, StepContext, StepKind, stepBackward, stepForward } from './stepping';
 import { CAPABILITIES, describeStop } from './capabilities';
-import { customRequest, CUSTOM_WHILE_RUNNING, OPTIONAL_REQUESTS } from './custom';
+import { customRequest, CUSTOM_WHILE_RUNNING, OPTIONAL_REQUESTS, settleSwitches } from './custom';
 import type { RecordingTarget } from './recording-target';
 import { describeChange } from './change';
+
+/** Instructions of replay per step of the background pass that settles switch causes. */
+const SETTLE_BUDGET = 2_000_000;
 
 /** Requests answered while the machine runs; everything else waits for a stop. */
 const WHILE_RUNNING = new Set([
@@ -58,6 +61,9 @@ export class HartlineSession extends LoggingDebugSession {
   private clientInvalidates = false;
   /** Set once the recording is finished (terminate, disconnect or a lost connection). */
   private finished = false;
+  /** The background pass that gives every CPU switch and wake its cause (src/debug/switches.ts), while stopped. */
+  private settling: NodeJS.Immediate | undefined;
+  private learntSent = 0;
 
   constructor() {
     super();
@@ -244,6 +250,26 @@ export class HartlineSession extends LoggingDebugSession {
     this.sendEvent(ev);
     this.sendEvent(new Event('hartline/position', { position: t.position, end: t.end, hart: stop.hart }));
     this.sendEvent(new Event('hartline/switches', { position: t.position, switches: t.switchesNear(t.position, 5) }));
+    this.settleLater();
+  }
+
+  /**
+   * Settles switch causes a stretch of replay at a time between requests while the machine is stopped (a run or the
+   * next request comes first); once none is left open, `hartline/causes` tells the client to ask for them again.
+   */
+  private settleLater(): void {
+    if (this.settling || this.finished) return;
+    this.settling = setImmediate(() => {
+      this.settling = undefined;
+      const t = this.target;
+      if (!t || this.running || this.finished) return;
+      const { done, learnt } = settleSwitches(t, SETTLE_BUDGET);
+      if (!done) this.settleLater();
+      else if (learnt !== this.learntSent) {
+        this.learntSent = learnt;
+        this.sendEvent(new Event('hartline/causes', { end: t.end }));
+      }
+    });
   }
 
   private guard(response: DebugProtocol.Response, body: () => void | Promise<void>, whileRunning = false): void {
@@ -348,6 +374,8 @@ export class HartlineSession extends LoggingDebugSession {
   }
 
   shutdown(): void {
+    if (this.settling) clearImmediate(this.settling);
+    this.settling = undefined;
     this.finishRecording();
     super.shutdown();
   }

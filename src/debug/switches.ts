@@ -1,11 +1,13 @@
 // The CPU switches of a recording as the extension draws them (gutter markers, the Hart Timeline), with why each one
-// happened: the hart that ran went to sleep in wfi, a sleeping hart was woken by an interrupt, its quantum ended, or
-// the chaos schedule ended its slice. Answers the `hartline/switches` request, so the extension never parses the
-// .hartrec file itself.
+// happened: the hart that ran went to sleep in wfi, its quantum ended, or the chaos schedule ended its slice; and the
+// wakes, a hart asleep in wfi running again, with the interrupt that woke it. Answers `hartline/switches` and
+// `hartline/timeline`, so the extension never parses the .hartrec file itself.
 //
-// The log holds positions and harts only. Wakes are logged, and a round-robin slice shorter than its quantum ended
-// in wfi (or at the end), so most causes follow from the log; under chaos a short slice is told apart from a wfi by
-// the machine's state at the switch, which is read (one forward pass) for the switches nearest the cursor only.
+// The log holds positions and harts only (the recorder writes no wake events), so most causes are read from the
+// machine's state at the switch: the hart switched out is asleep (wfi) or not (its slice ended). A round-robin slice
+// of a whole quantum needs no look. The switches nearest the cursor are settled when asked; `settleSome` settles the
+// rest of the recording in the background, a bounded stretch of replay at a time, so every switch and wake ends up
+// with its cause. Replays are deterministic, so what is learnt once holds for the session.
 
 import { lowerBound } from '../replay/log';
 import type { SwitchSource, Target } from './target';
@@ -20,38 +22,52 @@ export interface SwitchInfo {
   cause?: SwitchCause;
 }
 
+/** A hart asleep in wfi running again at `position`, and the interrupt that woke it once known. */
+export interface Wake {
+  position: number;
+  hart: number;
+  cause?: string;
+}
+
+/** A hart that went to sleep in wfi sleeps until it next runs. */
+export interface WfiSpan {
+  hart: number;
+  from: number;
+  to: number;
+}
+
 /** Causes learnt from the machine's state, by switch position: they never change, so they are kept per session. */
 export class SwitchCauses {
   private readonly known = new Map<number, SwitchCause>();
+  /** Interrupt kinds of wakes, by `position/hart`. */
+  private readonly kinds = new Map<string, string>();
+
+  /** How many causes and wake kinds have been read from the machine so far. */
+  get learnt(): number {
+    return this.known.size + this.kinds.size;
+  }
 
   constructor(
     private readonly t: Target,
     private readonly src: () => SwitchSource,
   ) {}
 
-  /** The log's causes, without running anything. */
+  /** The log's causes, without running anything: undefined where only the machine's state can tell. */
   private fromLog(s: SwitchSource, k: number, wakes: Set<string>): SwitchCause | undefined {
     const p = s.switchPos[k];
-    if (k === 0) return 'start';
+    // Wake events appear only in recordings of older writers.
     if (wakes.has(`${p}/${s.switchHart[k]}`)) return 'interrupt';
     const length = p - s.switchPos[k - 1];
-    if (s.schedule.policy === 'roundrobin') return length >= s.schedule.quantum ? 'end of quantum' : 'wfi';
-    return length >= 2 * s.schedule.quantum ? 'chaos slice' : undefined;
+    if (s.schedule.policy === 'roundrobin') return length >= s.schedule.quantum ? 'end of quantum' : undefined;
+    if (s.schedule.policy === 'chaos') return length >= 2 * s.schedule.quantum ? 'chaos slice' : undefined;
+    return undefined;
   }
 
-  /**
-   * Switches in [from, to) (at most `max`, the nearest to `around` first kept), with causes; those within `exact`
-   * switches of `around` whose cause the log leaves open are settled from the machine's state.
-   */
-  list(from: number, to: number, around: number, max = 5000, exact = 16): SwitchInfo[] {
+  /** Every change of hart in [from, to) in order, with the causes known so far. */
+  private all(from: number, to: number): SwitchInfo[] {
     const s = this.src();
-    let lo = lowerBound(s.switchPos, from),
+    const lo = lowerBound(s.switchPos, from),
       hi = lowerBound(s.switchPos, to);
-    if (hi - lo > max) {
-      const c = Math.min(Math.max(lowerBound(s.switchPos, around), lo + (max >> 1)), hi - (max >> 1));
-      lo = c - (max >> 1);
-      hi = lo + max;
-    }
     const wakes = new Set<string>();
     for (
       let j = lowerBound(s.wakePos, s.switchPos[lo] ?? 0);
@@ -71,102 +87,149 @@ export class SwitchCauses {
         position: s.switchPos[k],
         from: fromHart,
         to: s.switchHart[k],
-        cause: this.known.get(s.switchPos[k]) ?? this.fromLog(s, k, wakes),
+        cause: this.known.get(s.switchPos[k]) ?? (j < 0 ? 'start' : this.fromLog(s, j + 1, wakes)),
       });
     }
-    this.settle(out, around, exact);
     return out;
   }
 
   /**
-   * Which interrupt woke each hart (`timer interrupt`, `software interrupt (IPI)`, `external interrupt`), read from the
-   * pending and enabled bits at the wake; only for the `exact` wakes nearest `around`, the others say `interrupt`.
+   * Switches in [from, to) (at most `max`, the nearest to `around` first kept), with causes; those within `exact`
+   * switches of `around` whose cause is still open are settled from the machine's state now.
    */
-  wakeKinds(wakes: { position: number; hart: number }[], around: number, exact = 16): string[] {
-    const out = wakes.map((w) => this.kinds.get(`${w.position}/${w.hart}`) ?? 'interrupt');
-    const c = lowerBound(
-      wakes.map((w) => w.position),
-      around,
-    );
-    const lo = Math.max(0, c - exact),
-      hi = Math.min(wakes.length, c + exact);
-    const here = this.t.position;
-    try {
-      for (let k = lo; k < hi; k++) {
-        const w = wakes[k],
-          key = `${w.position}/${w.hart}`;
-        if (this.kinds.has(key)) continue;
-        // Before the wake the hart sits after its wfi; one instruction later it is in the trap handler, if it took one.
-        if (this.t.seek(w.position).kind !== 'arrived' && this.t.position !== w.position) break;
-        const before = this.t.machine.harts[w.hart]?.pc;
-        this.t.seek(w.position + 1);
-        const h = this.t.machine.harts[w.hart];
-        let kind = 'interrupt';
-        for (const [cause, epc] of h
-          ? ([
-              [h.mcause, h.mepc],
-              [h.scause, h.sepc],
-            ] as const)
-          : []) {
-          if (
-            before === undefined ||
-            BigInt.asUintN(64, cause) >> 63n === 0n ||
-            BigInt.asUintN(64, epc) !== BigInt.asUintN(64, BigInt(before))
-          )
-            continue;
-          const code = Number(cause & 0xffn);
-          kind =
-            code === 5 || code === 7
-              ? 'timer interrupt'
-              : code === 1 || code === 3
-                ? 'software interrupt (IPI)'
-                : code === 9 || code === 11
-                  ? 'external interrupt'
-                  : 'interrupt';
-          break;
-        }
-        // Woken without a trap (interrupts globally off in wfi): the bit still pending and enabled says which.
-        const pending = kind === 'interrupt' && h ? h.mip & Number(BigInt.asUintN(32, BigInt(h.mie))) : 0;
-        if (pending)
-          kind =
-            pending & 0xa0
-              ? 'timer interrupt'
-              : pending & 0x0a
-                ? 'software interrupt (IPI)'
-                : pending & 0xa00
-                  ? 'external interrupt'
-                  : kind;
-        this.kinds.set(key, kind);
-        out[k] = kind;
-      }
-    } finally {
-      if (this.t.position !== here) this.t.seek(here);
+  list(from: number, to: number, around: number, max = 5000, exact = 16): SwitchInfo[] {
+    let out = this.all(from, to);
+    if (out.length > max) {
+      const c = Math.min(Math.max(lowerBound(positions(out), around), max >> 1), out.length - (max >> 1));
+      out = out.slice(c - (max >> 1), c - (max >> 1) + max);
     }
+    const c = lowerBound(positions(out), around);
+    this.settle(out.slice(Math.max(0, c - exact), c + exact), Infinity);
     return out;
   }
 
-  private readonly kinds = new Map<string, string>();
+  /** The wfi spans and wakes that a list of switches (in order, with causes) shows. */
+  static sleeps(list: readonly SwitchInfo[], end: number): { wfi: WfiSpan[]; wakes: Wake[] } {
+    const wfi: WfiSpan[] = [];
+    const wakes: Wake[] = [];
+    const asleep = new Map<number, WfiSpan>();
+    for (const x of list) {
+      const span = asleep.get(x.to);
+      if (span) {
+        span.to = x.position;
+        asleep.delete(x.to);
+        wakes.push({ position: x.position, hart: x.to });
+      }
+      if (x.cause === 'wfi' && x.from !== undefined) {
+        const s = { hart: x.from, from: x.position, to: end };
+        wfi.push(s);
+        asleep.set(x.from, s);
+      }
+    }
+    return { wfi, wakes };
+  }
 
-  /** Reads the machine at the open switches nearest `around`, in one forward pass, then returns to where it was. */
-  private settle(list: SwitchInfo[], around: number, exact: number): void {
-    const c = lowerBound(
-      list.map((x) => x.position),
-      around,
-    );
-    const open = list
-      .slice(Math.max(0, c - exact), c + exact)
-      .filter((x) => x.cause === undefined && x.from !== undefined);
-    if (open.length === 0) return;
+  /**
+   * The interrupt that woke each hart (`timer interrupt`, `software interrupt (IPI)`, `external interrupt`), from
+   * what was learnt so far; the `exact` wakes nearest `around` are read from the machine now, the others not yet read
+   * say `interrupt` until the background pass has reached them.
+   */
+  wakeKinds(wakes: readonly Wake[], around: number, exact = 16): string[] {
+    const c = lowerBound(positions(wakes), around);
+    this.read(wakes.slice(Math.max(0, c - exact), c + exact), Infinity);
+    return wakes.map((w) => this.kinds.get(key(w)) ?? 'interrupt');
+  }
+
+  /**
+   * Settles open switch causes, then wake kinds, from the earliest open one on, replaying about `budget`
+   * instructions at most, and returns to where the machine was. True when nothing in [0, end] is left open.
+   */
+  settleSome(budget: number): boolean {
+    const list = this.all(0, this.t.end + 1);
+    if (!this.settle(list, budget)) return false;
+    for (const x of list) x.cause ??= this.known.get(x.position);
+    const { wakes } = SwitchCauses.sleeps(list, this.t.end);
+    return this.read(wakes, budget);
+  }
+
+  /** Reads the machine at each open switch of `list` (in order) in one forward pass; false when `budget` ran out first. */
+  private settle(list: readonly SwitchInfo[], budget: number): boolean {
+    const open = list.filter((x) => x.cause === undefined && x.from !== undefined && !this.known.has(x.position));
+    return this.visit(open, budget, (x) => {
+      const h = this.t.machine.harts[x.from!];
+      const cause: SwitchCause =
+        h && h.run !== 0 ? 'wfi' : this.src().schedule.policy === 'chaos' ? 'chaos slice' : 'end of quantum';
+      this.known.set(x.position, cause);
+      x.cause = cause;
+    });
+  }
+
+  /** Reads the interrupt behind each wake of `wakes` not read yet; false when `budget` ran out first. */
+  private read(wakes: readonly Wake[], budget: number): boolean {
+    const open = wakes.filter((w) => !this.kinds.has(key(w)));
+    return this.visit(open, budget, (w) => {
+      // Before the wake the hart sits after its wfi; one instruction later it is in the trap handler, if it took one.
+      const before = this.t.machine.harts[w.hart]?.pc;
+      this.t.seek(w.position + 1);
+      this.kinds.set(key(w), interruptOf(this.t.machine.harts[w.hart], before));
+    });
+  }
+
+  /**
+   * Seeks to each item's position in order and calls `look` there, then returns to where the machine was. Stops
+   * early (false) once the positions visited span more than `budget` instructions, or the target cannot get there.
+   */
+  private visit<T extends { position: number }>(items: readonly T[], budget: number, look: (x: T) => void): boolean {
+    if (items.length === 0) return true;
     const here = this.t.position;
+    const first = items[0].position;
     try {
-      for (const x of open) {
-        if (this.t.seek(x.position).kind !== 'arrived' && this.t.position !== x.position) break;
-        const h = this.t.machine.harts[x.from!];
-        x.cause = h && h.run !== 0 ? 'wfi' : 'chaos slice';
-        this.known.set(x.position, x.cause);
+      for (const x of items) {
+        if (x.position - first > budget) return false;
+        if (this.t.seek(x.position).kind !== 'arrived' && this.t.position !== x.position) return false;
+        look(x);
       }
     } finally {
       if (this.t.position !== here) this.t.seek(here);
     }
+    return true;
   }
+}
+
+const key = (w: { position: number; hart: number }) => `${w.position}/${w.hart}`;
+const positions = (xs: readonly { position: number }[]) => xs.map((x) => x.position);
+
+type HartState = { pc: number; mcause: bigint; mepc: bigint; scause: bigint; sepc: bigint; mip: number; mie: number };
+
+/** The interrupt a hart took on waking: the trap it entered from its wfi, else the bit still pending and enabled. */
+function interruptOf(h: HartState | undefined, before: number | undefined): string {
+  if (!h) return 'interrupt';
+  for (const [cause, epc] of [
+    [h.mcause, h.mepc],
+    [h.scause, h.sepc],
+  ] as const) {
+    if (
+      before === undefined ||
+      BigInt.asUintN(64, cause) >> 63n === 0n ||
+      BigInt.asUintN(64, epc) !== BigInt.asUintN(64, BigInt(before))
+    )
+      continue;
+    const code = Number(cause & 0xffn);
+    return code === 5 || code === 7
+      ? 'timer interrupt'
+      : code === 1 || code === 3
+        ? 'software interrupt (IPI)'
+        : code === 9 || code === 11
+          ? 'external interrupt'
+          : 'interrupt';
+  }
+  // Woken without a trap (interrupts globally off in wfi).
+  const pending = h.mip & h.mie;
+  return pending & 0xa0
+    ? 'timer interrupt'
+    : pending & 0x0a
+      ? 'software interrupt (IPI)'
+      : pending & 0xa00
+        ? 'external interrupt'
+        : 'interrupt';
 }

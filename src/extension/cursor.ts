@@ -118,6 +118,10 @@ export class Cursor implements vscode.Disposable {
               if (!this.switches.has(sw.position)) this.switches.set(sw.position, { hart: sw.hart });
             void this.refresh();
             break;
+          case 'hartline/causes':
+            // The adapter's background pass has given every switch and wake its cause: draw them.
+            if (this.stopped) void this.refresh();
+            break;
         }
       },
     };
