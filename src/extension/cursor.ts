@@ -182,7 +182,10 @@ export class Cursor implements vscode.Disposable {
       await this.fetchTimeline(s);
       const sites = await this.fetchSites(s, locations);
       // The causes come from the adapter's switch list.
-      for (const x of sites) x.cause ??= this.switches.get(x.position)?.cause;
+      for (const x of sites) {
+        x.cause ??= this.switches.get(x.position)?.cause;
+        x.wake ??= this.extra.interrupts.find((w) => w.position === x.position && w.hart === x.to)?.cause;
+      }
       const stop = this.stops.find((x) => x.position === this.position && x.hart === this.focus);
       const here = locations.find((l) => l.hart === this.focus);
       if (stop && !stop.where && here?.path) stop.where = `${here.path.split(/[\\/]/).pop()}:${here.line}`;

@@ -17,6 +17,8 @@ export interface SwitchSite {
   from?: number;
   to: number;
   cause?: string;
+  /** The interrupt that woke `to` from wfi here, when it was asleep. */
+  wake?: string;
   out?: { path?: string; line?: number };
   in?: { path?: string; line?: number };
 }
@@ -62,10 +64,13 @@ export function deriveSites(
   return sites.sort((a, b) => a.position - b.position);
 }
 
-/** The hover text of one switch, e.g. `hart 1 → hart 3 at position 1,204,331 (chaos slice)`, with a link to go there. */
+/**
+ * The hover text of one switch, e.g. `hart 1 → hart 3 at position 1,204,331 (chaos slice)`, or with a wake
+ * `hart 0 → hart 2 at position 5,120 (wfi; hart 2 woken by timer interrupt)`.
+ */
 export function describeSwitch(s: SwitchSite, cause: string | undefined): string {
   const from = s.from === undefined ? 'start' : `hart ${s.from}`;
-  const why = s.cause ?? cause;
+  const why = [s.cause ?? cause, s.wake && `hart ${s.to} woken by ${s.wake}`].filter(Boolean).join('; ');
   return `${from} → hart ${s.to} at position ${formatPosition(s.position)}${why ? ` (${why})` : ''}`;
 }
 

@@ -98,6 +98,10 @@ test('a waiting hart marks where it was switched out and where it will be switch
     describeSwitch({ position: 1204331, from: 1, to: 3 }, 'chaos slice'),
     'hart 1 → hart 3 at position 1,204,331 (chaos slice)',
   );
+  assert.equal(
+    describeSwitch({ position: 5120, from: 0, to: 2, cause: 'wfi', wake: 'timer interrupt' }, undefined),
+    'hart 0 → hart 2 at position 5,120 (wfi; hart 2 woken by timer interrupt)',
+  );
   assert.deepEqual(deriveSites(switches, 200, 0, locations, 0), []);
 });
 
