@@ -10,15 +10,15 @@ import { freshRecordingPath, looksLikeRecording, recordingPathOf } from './recor
 
 const EXCLUDE = '{**/node_modules/**,**/.git/**,**/.cache/**}';
 
-async function workspaceFiles(glob: string, max = 50): Promise<vscode.Uri[]> {
-  const found = await vscode.workspace.findFiles(glob, EXCLUDE, max);
+async function workspaceFiles(glob: string, max = 50, folder?: vscode.WorkspaceFolder): Promise<vscode.Uri[]> {
+  const found = await vscode.workspace.findFiles(folder ? new vscode.RelativePattern(folder, glob) : glob, EXCLUDE, max);
   // One entry per file, whatever the search returned (several folders can hold the same file).
   const unique = new Map(found.map((u) => [u.fsPath, u]));
   return [...unique.values()].sort((a, b) => a.fsPath.localeCompare(b.fsPath));
 }
 
-const recordings = async (max = 200) =>
-  (await workspaceFiles('**/*.hartrec', max)).filter((u) => looksLikeRecording(u.fsPath));
+const recordings = async (max = 200, folder?: vscode.WorkspaceFolder) =>
+  (await workspaceFiles('**/*.hartrec', max, folder)).filter((u) => looksLikeRecording(u.fsPath));
 
 function relative(folder: vscode.WorkspaceFolder | undefined, u: vscode.Uri): string {
   return folder ? '${workspaceFolder}/' + vscode.workspace.asRelativePath(u, false) : u.fsPath;
@@ -142,10 +142,16 @@ export class InitialConfigurations implements vscode.DebugConfigurationProvider 
   }
 }
 
-/** Dynamic configurations: record each ELF of the workspace, replay each recording; each file once. */
+/**
+ * Dynamic configurations: record each ELF of the workspace, replay each recording; each file once. VS Code asks once
+ * per place that holds launch configurations: each workspace folder with its folder, and the user settings (and a
+ * multi-root workspace file) with none; those would list every folder's files a second time, so they get nothing
+ * unless no folder is open.
+ */
 export class DynamicConfigurations implements vscode.DebugConfigurationProvider {
   async provideDebugConfigurations(folder: vscode.WorkspaceFolder | undefined): Promise<vscode.DebugConfiguration[]> {
-    const elves = await workspaceFiles('**/*.elf');
+    if (!folder && vscode.workspace.workspaceFolders?.length) return [];
+    const elves = await workspaceFiles('**/*.elf', 50, folder);
     return [
       ...elves.map((u) => ({
         type: 'hartline',
@@ -156,7 +162,7 @@ export class DynamicConfigurations implements vscode.DebugConfigurationProvider 
         schedule: 'chaos',
         seed: 7,
       })),
-      ...(await recordings(50)).map((u) => ({
+      ...(await recordings(50, folder)).map((u) => ({
         type: 'hartline',
         request: 'launch',
         name: `Replay ${vscode.workspace.asRelativePath(u, false)}`,

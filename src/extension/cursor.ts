@@ -55,6 +55,8 @@ export class Cursor implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
   private generation = 0;
+  /** Ids of sessions that have ended. */
+  private readonly ended = new Set<string>();
 
   constructor(private readonly range: () => number) {
     this.disposables.push(
@@ -63,10 +65,12 @@ export class Cursor implements vscode.Disposable {
       }),
       vscode.debug.onDidTerminateDebugSession((s) => {
         this.announced.delete(s.id);
-        if (s === this.session) this.reset(undefined);
+        this.ended.add(s.id);
+        if (s === this.session || s.id === this.session?.id) this.reset(undefined);
       }),
       vscode.debug.onDidChangeActiveDebugSession((s) => {
-        if (s?.type === 'hartline' && s !== this.session) {
+        // The workbench may still name a session that has ended (as a new object): asking it would fail.
+        if (s?.type === 'hartline' && s !== this.session && !this.ended.has(s.id)) {
           this.reset(s);
           void this.refresh();
         }

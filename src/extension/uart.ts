@@ -103,9 +103,8 @@ export class Uart implements vscode.Disposable {
     this.of(s).terminal.show(true);
   }
 
-  /** What the active session's terminal shows, for the extension-host suite. */
-  text(): string {
-    const s = vscode.debug.activeDebugSession;
+  /** What a session's terminal shows (the active session's by default), for the extension-host suite. */
+  text(s = vscode.debug.activeDebugSession): string {
     return (s && this.terminals.get(s.id)?.pty.text) ?? '';
   }
 

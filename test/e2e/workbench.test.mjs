@@ -6,7 +6,7 @@
 // out/e2e/screenshots/ (and docs/images/ with HARTLINE_SCREENSHOTS_TO_DOCS=1).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyExample, startCodeServer, CHROMIUM, CHROMIUM_ARGS, ROOT } from '../../scripts/e2e/code-server.mjs';
 
@@ -42,13 +42,22 @@ before(async () => {
   cs = await startCodeServer({
     folder: EXAMPLE,
     env: { HARTLINE_E2E_RESULTS: RESULTS },
-    settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false },
+    settings: {
+      'workbench.colorTheme': 'Default Dark Modern',
+      'editor.minimap.enabled': false,
+      // The DOM renderer, so that the UART terminal's text can be read from the page.
+      'terminal.integrated.gpuAcceleration': 'off',
+    },
   });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.goto(cs.url);
   await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 90_000 });
-  await page.waitForTimeout(1500);
+  // The workbench is ready for keys once the Explorer lists the folder.
+  await page
+    .locator('.explorer-folders-view .monaco-list-row', { hasText: 'racy_counter.c' })
+    .first()
+    .waitFor({ timeout: 90_000 });
 });
 
 after(async () => {
@@ -58,7 +67,8 @@ after(async () => {
 });
 
 async function shot(name) {
-  await page.waitForTimeout(600);
+  // Two animation frames: what the last step changed is painted.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
   if (process.env.HARTLINE_SCREENSHOTS_TO_DOCS === '1') {
     mkdirSync(DOCS, { recursive: true });
@@ -120,10 +130,12 @@ async function openFile(name) {
   await page.locator(`.tab.active[aria-label*="${name}"]`).waitFor();
 }
 
-/** The call stack's thread rows, once the session has stopped. */
-async function threads() {
-  await page.locator('.debug-call-stack .monaco-list-row', { hasText: 'hart 0' }).first().waitFor({ timeout: 60_000 });
-  await page.waitForTimeout(500);
+/** The call stack's thread rows, once the session has stopped and the last of its `harts` harts is listed. */
+async function threads(harts = 4) {
+  await page
+    .locator('.debug-call-stack .monaco-list-row', { hasText: `hart ${harts - 1}` })
+    .first()
+    .waitFor({ timeout: 60_000 });
   return page.locator('.debug-call-stack .monaco-list-row').allInnerTexts();
 }
 
@@ -189,14 +201,55 @@ async function timelineFrame() {
   throw new Error('the Hart Timeline never drew its lanes');
 }
 
+/** The text the visible terminal shows, row by row. */
+async function terminalText() {
+  return page
+    .locator('.terminal-wrapper.active .xterm-rows, .terminal-wrapper .xterm-rows')
+    .first()
+    .innerText()
+    .catch(() => '');
+}
+
+/** Waits until the visible terminal shows text matching `re`. */
+async function terminalShows(re, what) {
+  await page.waitForFunction(
+    (src) => {
+      const rows = document.querySelector('.terminal-wrapper.active .xterm-rows, .terminal-wrapper .xterm-rows');
+      return !!rows && new RegExp(src).test(rows.textContent ?? '');
+    },
+    re.source,
+    { timeout: 30_000 },
+  ).catch(async () => {
+    throw new Error(`the terminal never showed ${what}; it shows:\n${await terminalText()}`);
+  });
+}
+
+/** Waits until the active editor shows a line matching `re` (only the lines on screen are in the page). */
+async function editorShows(re, what) {
+  await page
+    .locator('.editor-group-container.active .monaco-editor .view-line', { hasText: re })
+    .first()
+    .waitFor({ timeout: 30_000 })
+    .catch(async () => {
+      const lines = await page.locator('.editor-group-container.active .monaco-editor .view-line').allInnerTexts();
+      throw new Error(`the editor never showed ${what}; it shows:\n${lines.join('\n')}`);
+    });
+}
+
+/** The rows of the open quick pick, once `text` is among them. */
+async function quickPickRows(text) {
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor();
+  return page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+}
+
 async function stopSession() {
   await page.locator('.debug-toolbar .codicon-debug-stop').click();
   await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
 }
 
-async function startConfig(name) {
+async function startConfig(name, harts = 4) {
   await palette('Debug: Select and Start Debugging', name);
-  return threads();
+  return threads(harts);
 }
 
 test(
@@ -242,11 +295,72 @@ async function story() {
   assert.doesNotMatch(created, /program\.elf/);
   await page.keyboard.press('Escape');
   await shot('02-launch-json');
-  // The example's own configurations from here on.
-  writeFileSync(launchJson, readFileSync(join(EXAMPLE, '..', 'example-launch.json'), 'utf8'));
+  // The example's own configurations from here on, and two more: the UART echo guest (it reads what is typed),
+  // stopping at its entry, and a replay without the sourceMap, as for an ELF built on another machine.
+  const example = JSON.parse(
+    readFileSync(join(EXAMPLE, '..', 'example-launch.json'), 'utf8').replace(/^\s*\/\/.*$/gm, ''),
+  );
+  example.configurations.push(
+    {
+      type: 'hartline',
+      request: 'launch',
+      name: 'Record (UART echo)',
+      mode: 'record',
+      program: '${workspaceFolder}/uart_echo.elf',
+      recording: '${workspaceFolder}/uart_echo.hartrec',
+      harts: 1,
+      stopOnEntry: true,
+    },
+    {
+      type: 'hartline',
+      request: 'launch',
+      name: 'Replay (no sourceMap)',
+      mode: 'replay',
+      recording: '${workspaceFolder}/racy_counter.hartrec',
+      program: '${workspaceFolder}/racy_counter.elf',
+      startAt: 'end',
+    },
+  );
+  writeFileSync(launchJson, JSON.stringify(example, null, 2));
+  copyFileSync(join(ROOT, 'test/guests/bin/uart_echo.elf'), join(EXAMPLE, 'uart_echo.elf'));
   await palette('View: Close All Editors');
   await openFile('racy_counter.c');
-  await page.waitForTimeout(1500);
+
+  // 1b. The dynamic configurations (Select and Start Debugging, then Hartline's entry) list each ELF once.
+  await palette('Debug: Select and Start Debugging', 'Hartline (RISC-V record & replay)...');
+  const dynamic = await quickPickRows('Record uart_echo.elf');
+  for (const elf of ['racy_counter.elf', 'uart_echo.elf'])
+    assert.equal(
+      dynamic.filter((l) => l === `Record ${elf}`).length,
+      1,
+      `"Record ${elf}" once among ${JSON.stringify(dynamic)}`,
+    );
+  await page.keyboard.press('Escape');
+
+  // 1c. The UART terminal: keys typed there reach the guest, and its echo appears. The recording dump, opened while
+  //     recording, follows the file as it grows, and shows the trailer after Stop.
+  await startConfig('Record (UART echo)', 1);
+  await palette('Hartline: Open Recording Dump');
+  await page.locator('.tab.active[aria-label*="uart_echo.hartrec.dump"]').waitFor({ timeout: 30_000 });
+  await editorShows(/^unfinished\s+positions=0\b/, 'an empty live recording');
+  await palette('Hartline: Show the UART Terminal');
+  await terminalShows(/the guest's UART; what you type is sent to it/, 'its greeting');
+  await page.locator('.terminal-wrapper .xterm').first().click();
+  await page.keyboard.type('hello');
+  await page.keyboard.press('Enter');
+  await terminalShows(/hello/, 'the typed line');
+  const beforeRun = await statusPosition();
+  await page.locator('.debug-toolbar .codicon-debug-continue').click();
+  await positionChanged(beforeRun);
+  await terminalShows(/echo 1: HELLO/, "the guest's echo of the typed line");
+  await terminalShows(/uart_echo: 1 line\(s\)/, "the guest's last line");
+  await editorShows(/^\s*\d+\s+h0\s+input\b/, 'the recorded input in the dump');
+  await editorShows(/^unfinished\s+positions=[1-9]/, 'the grown live recording');
+  await shot('03-record-uart');
+  await stopSession();
+  await editorShows(/^end\s+exit code=0 positions=[1-9]/, "the finished recording's trailer");
+  await palette('View: Close All Editors');
+  await openFile('racy_counter.c');
 
   // 2. Record: one thread per hart, the guest's console in a UART terminal.
   const recorded = await startConfig('Record (chaos)');
@@ -256,11 +370,7 @@ async function story() {
     `one thread per hart, got ${JSON.stringify(recorded)}`,
   );
   await palette('Hartline: Show the UART Terminal');
-  await page
-    .locator('.terminal-tab, .single-terminal-tab, .tabs-list .monaco-list-row', { hasText: 'UART' })
-    .first()
-    .waitFor({ timeout: 30_000 });
-  await shot('03-record-uart');
+  await terminalShows(/racy_counter/, "the racy counter's output");
   await stopSession();
   const first = join(EXAMPLE, 'racy_counter.hartrec');
   assert.ok(existsSync(first), 'the record session wrote racy_counter.hartrec');
@@ -271,6 +381,39 @@ async function story() {
   await stopSession();
   assert.ok(existsSync(join(EXAMPLE, 'racy_counter-2.hartrec')), 'the second recording has a new name');
   assert.equal(statSync(first).mtimeMs, firstStat.mtimeMs, 'the first recording is untouched');
+
+  // 3b. An ELF whose compile path does not exist here: the message names the path looked for and offers a
+  //     sourceMap entry; accepted, the entry is written to launch.json and the replay starts again with the source.
+  await startConfig('Replay (no sourceMap)');
+  const toast = page.locator('.notification-toast', { hasText: 'was not found at /hartline/' }).first();
+  await toast.waitFor({ timeout: 30_000 });
+  const said = await toast.innerText();
+  const m = /([\w.-]+\.[chS]) was not found at (\/hartline\/examples\/\S+\.[chS]), the path in the program's debug information/.exec(said);
+  assert.ok(m, said);
+  const [, missingFile, lookedFor] = m;
+  await toast.locator('.monaco-button', { hasText: 'Add sourceMap Entry' }).click();
+  // The folder dialog opens where the file is (code-server's own dialog, a quick input): accept it.
+  const dialogInput = page.locator('.quick-input-widget input');
+  await dialogInput.waitFor({ state: 'visible' });
+  const examplesDir = join(EXAMPLE, '..');
+  assert.ok((await dialogInput.inputValue()).replace(/\/$/, '').startsWith(examplesDir), await dialogInput.inputValue());
+  await page.keyboard.press('Enter');
+  for (let i = 0; ; i++) {
+    const config = JSON.parse(readFileSync(launchJson, 'utf8').replace(/^\s*\/\/.*$/gm, '')).configurations.find(
+      (c) => c.name === 'Replay (no sourceMap)',
+    );
+    if (config.sourceMap) {
+      const [[from, to]] = Object.entries(config.sourceMap);
+      assert.ok(lookedFor.startsWith(from + '/'), `${from} is a folder of ${lookedFor}`);
+      assert.ok(existsSync(to.replace('${workspaceFolder}', EXAMPLE) + lookedFor.slice(from.length)), to);
+      break;
+    }
+    if (i === 100) throw new Error('no sourceMap entry was written to launch.json');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await page.locator(`.tab.active[aria-label*="${missingFile}"]`).waitFor({ timeout: 30_000 });
+  await currentLine();
+  await stopSession();
 
   // 4. Replay, Step Back from the toolbar; the reverse buttons sit right after their forward twins.
   await startConfig('Replay');
@@ -286,8 +429,10 @@ async function story() {
     const before = await statusPosition();
     await page.locator('.debug-toolbar .codicon-debug-step-back').click();
     await positionChanged(before);
-    await page.waitForTimeout(500);
-    afterBack = await currentLine().catch(() => atEnd);
+    // The editor's arrow follows the stop once its stack trace is in.
+    const end = Date.now() + 5000;
+    do afterBack = await currentLine().catch(() => atEnd);
+    while (afterBack === atEnd && Date.now() < end);
   }
   assert.notEqual(afterBack, atEnd, `Step Back moved the current line (was ${atEnd})`);
   assert.equal(
@@ -305,8 +450,7 @@ async function story() {
   await page.keyboard.press('ArrowRight');
   await page.locator('.debug-call-stack .monaco-list-row', { hasText: 'hart.c' }).first().click();
   await page.locator('.tab.active[aria-label*="hart.c"]').waitFor();
-  await page.waitForTimeout(1500);
-  const glyph = await page.evaluate(() => {
+  const findGlyph = () => {
     const classes = new Set();
     for (const sheet of document.styleSheets) {
       let rules;
@@ -327,7 +471,11 @@ async function story() {
       }
     }
     return undefined;
-  });
+  };
+  const glyph = await page
+    .waitForFunction(findGlyph, null, { timeout: 20_000 })
+    .then((h) => h.jsonValue())
+    .catch(() => undefined);
   assert.ok(glyph, 'CPU-switch gutter markers are drawn in hart.c');
   const box = await page.locator('.monaco-editor .view-lines').first().boundingBox();
   // Over the marked line's code (the hover's range), resting long enough for the editor to show it.
@@ -344,7 +492,7 @@ async function story() {
   const hover = page.locator('.monaco-hover', { hasText: /Switched (in|out)|\d+ switches/ }).first();
   for (let attempt = 0; ; attempt++) {
     await page.mouse.move(box.x + box.width - 30, box.y + box.height - 10);
-    await page.waitForTimeout(300);
+    await hover.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
     await page.mouse.move((textX ?? box.x + 60) - 2, glyph.y);
     await page.mouse.move(textX ?? box.x + 62, glyph.y);
     if (
@@ -408,9 +556,11 @@ async function story() {
     })
     .first()
     .waitFor({ timeout: 20_000 });
-  // A double-click only fits the view: no toasts about a running machine.
+  // A double-click travels once and fits the view: no toasts about a running machine (a refused second travel
+  // would have been answered before the first one's stop).
+  const beforeDbl = await statusPosition();
   await page.mouse.dblclick(canvasBox.x + 56 + (canvasBox.width - 62) / 2, canvasBox.y + y2);
-  await page.waitForTimeout(1500);
+  await positionChanged(beforeDbl);
   assert.equal(await hartlineToasts(), 0, 'no toasts for timeline gestures');
 
   // 7. A data breakpoint from the Globals scope; Continue stops at the next write and says what changed.
@@ -482,9 +632,9 @@ async function story() {
   await palette('Hartline: Travel Forward');
   assert.equal(await positionChanged(back), marked, 'forward returns to where Back left');
   await palette('Hartline: Travel Back');
-  await positionChanged(marked);
+  const backAgain = await positionChanged(marked);
   await palette('Hartline: Go to Bookmark…', 'the last write');
-  await page.waitForTimeout(300);
+  await positionChanged(backAgain);
   await palette('Focus on Hart Timeline View');
   await timelineFrame();
   await shot('09-bookmarks');
@@ -493,10 +643,13 @@ async function story() {
   // 10. Hovering whitespace evaluates nothing and raises nothing.
   const empty = page.locator('.monaco-editor .view-line').filter({ hasText: /^\s*$/ }).first();
   const eb = await empty.boundingBox();
-  if (eb) {
-    await page.mouse.move(eb.x + 200, eb.y + eb.height / 2);
-    await page.waitForTimeout(1500);
-  }
+  if (eb) await page.mouse.move(eb.x + 200, eb.y + eb.height / 2);
+  // Then a variable: its value shows once the adapter has answered what came before it.
+  await page
+    .locator('.editor-group-container.active .view-line span', { hasText: /^counter$/ })
+    .first()
+    .hover();
+  await page.locator('.debug-hover-widget', { hasText: /\d/ }).first().waitFor({ timeout: 20_000 });
   assert.equal(await hartlineToasts(), 0, 'no toasts for hovers');
 
   // 11. The recording dump, which reads the file again when it changes.

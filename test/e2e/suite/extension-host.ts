@@ -10,15 +10,22 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { HartlineApi } from '../../../src/extension/extension';
 
-type Stop = { threadId: number; reason: string };
+/** A stop, with the session that sent it. */
+type Stop = { threadId: number; reason: string; session: vscode.DebugSession };
 
-/** Waits for the next `stopped` event of a hartline session, seen through a tracker. */
+/**
+ * Waits for the next `stopped` event of a hartline session, seen through a tracker, which also names the session.
+ * The suite never asks `vscode.debug.activeDebugSession` which session stopped: the workbench tells the extension
+ * host which session is active asynchronously, and just after one session ends and the next starts it can name the
+ * session that ended (the cause of "No debugger available" at the replay step, once in four runs).
+ */
 class Stops {
   private waiters: ((s: Stop) => void)[] = [];
   readonly disposable = vscode.debug.registerDebugAdapterTrackerFactory('hartline', {
-    createDebugAdapterTracker: () => ({
-      onDidSendMessage: (m: { type: string; event?: string; body?: Stop }) => {
-        if (m.type === 'event' && m.event === 'stopped') for (const w of this.waiters.splice(0)) w(m.body!);
+    createDebugAdapterTracker: (session) => ({
+      onDidSendMessage: (m: { type: string; event?: string; body?: Omit<Stop, 'session'> }) => {
+        if (m.type === 'event' && m.event === 'stopped')
+          for (const w of this.waiters.splice(0)) w({ ...m.body!, session });
       },
     }),
   });
@@ -41,6 +48,19 @@ async function until<T>(what: string, f: () => T | undefined | Promise<T | undef
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** Stops `session` and resolves once the workbench has ended it (not when activeDebugSession looks empty). */
+async function stop(session: vscode.DebugSession): Promise<void> {
+  const ended = new Promise<void>((resolve) => {
+    const sub = vscode.debug.onDidTerminateDebugSession((s) => {
+      if (s.id !== session.id) return;
+      sub.dispose();
+      resolve();
+    });
+  });
+  await vscode.debug.stopDebugging(session);
+  await ended;
 }
 
 async function topLine(s: vscode.DebugSession, threadId: number): Promise<string> {
@@ -88,9 +108,8 @@ async function suite(): Promise<void> {
     await step('record: one thread per hart', async () => {
       const stopped = stops.next();
       assert.ok(await vscode.debug.startDebugging(folder, 'Record (chaos)'), 'the record configuration starts');
-      await stopped;
-      session = vscode.debug.activeDebugSession;
-      assert.equal(session?.type, 'hartline');
+      session = (await stopped).session;
+      assert.equal(session.type, 'hartline');
       const { threads } = await session!.customRequest('threads');
       assert.deepEqual(
         threads.map((t: { id: number }) => t.id),
@@ -98,9 +117,8 @@ async function suite(): Promise<void> {
       );
       const api = ext.exports as HartlineApi;
       // The guest's console is in the UART terminal.
-      await until('the UART terminal to show the guest', () => api.uart.text().includes('racy_counter'));
-      await vscode.debug.stopDebugging(session);
-      await until('the record session to end', () => !vscode.debug.activeDebugSession);
+      await until('the UART terminal to show the guest', () => api.uart.text(session).includes('racy_counter'));
+      await stop(session);
       assert.ok(existsSync(recording), 'the recording was written');
     });
 
@@ -108,7 +126,7 @@ async function suite(): Promise<void> {
       const stopped = stops.next();
       assert.ok(await vscode.debug.startDebugging(folder, 'Replay'));
       const first = await stopped;
-      session = vscode.debug.activeDebugSession!;
+      session = first.session;
       const before = await session.customRequest('hartline/position');
       const lineBefore = await topLine(session, first.threadId);
       // From the end the program spins in its exit loop: a step back may stay on the line, so step up to 4 times.
@@ -169,8 +187,7 @@ async function suite(): Promise<void> {
       );
     });
 
-    await vscode.debug.stopDebugging();
-    await until('the replay to end', () => !vscode.debug.activeDebugSession);
+    await stop(session!);
 
     await step('launch.json: program completes with the workspace ELF, recording with its recordings', async () => {
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, '.vscode', 'launch.json'));
@@ -209,11 +226,10 @@ async function suite(): Promise<void> {
           startAt: 'end',
         }),
       );
-      await stopped;
+      const { session } = await stopped;
       const missing = await until('the missing source to be named', () => api.sources.lastMissing);
       assert.match(missing, /^\/hartline\/examples\/[\w/-]+\.[chS]$/, missing);
-      await vscode.debug.stopDebugging();
-      await until('that replay to end', () => !vscode.debug.activeDebugSession);
+      await stop(session);
     });
   } finally {
     stops.disposable.dispose();
