@@ -132,8 +132,9 @@ async function openFile(name) {
 
 /** The call stack's thread rows, once the session has stopped and the last of its `harts` harts is listed. */
 async function threads(harts = 4) {
+  // With one hart the Call Stack lists its frames, with no thread rows.
   await page
-    .locator('.debug-call-stack .monaco-list-row', { hasText: `hart ${harts - 1}` })
+    .locator('.debug-call-stack .monaco-list-row', { hasText: harts > 1 ? `hart ${harts - 1}` : /\S/ })
     .first()
     .waitFor({ timeout: 60_000 });
   return page.locator('.debug-call-stack .monaco-list-row').allInnerTexts();
@@ -345,7 +346,8 @@ async function story() {
   await editorShows(/^unfinished\s+positions=0\b/, 'an empty live recording');
   await palette('Hartline: Show the UART Terminal');
   await terminalShows(/the guest's UART; what you type is sent to it/, 'its greeting');
-  await page.locator('.terminal-wrapper .xterm').first().click();
+  // Near its top left, clear of any notification.
+  await page.locator('.terminal-wrapper .xterm').first().click({ position: { x: 40, y: 10 } });
   await page.keyboard.type('hello');
   await page.keyboard.press('Enter');
   await terminalShows(/hello/, 'the typed line');
@@ -356,6 +358,9 @@ async function story() {
   await terminalShows(/uart_echo: 1 line\(s\)/, "the guest's last line");
   await editorShows(/^\s*\d+\s+h0\s+input\b/, 'the recorded input in the dump');
   await editorShows(/^unfinished\s+positions=[1-9]/, 'the grown live recording');
+  // The guest's runtime was built elsewhere (its crt.S is not here), which the Sources notification says: cleared
+  // for the picture.
+  await palette('Notifications: Clear All Notifications');
   await shot('03-record-uart');
   await stopSession();
   await editorShows(/^end\s+exit code=0 positions=[1-9]/, "the finished recording's trailer");
