@@ -99,7 +99,8 @@ export function replayCommand(argv: readonly string[]): number | Promise<number>
         ? `it is truncated at byte ${d.offset}`
         : `it is corrupt at byte ${d.offset} (${d.message})`;
     throw new HartlineError(
-      `${path}: recording is unfinished: ${why}, probably because the recorder was killed; replayed its first ${positions}`,
+      `${path}: recording is unfinished: ${why}, probably because the recorder was killed; replayed its first ${positions}` +
+        `, ${s.engine.checksumsVerified} checksums equal`,
     );
   }
   const end = endOf(a);

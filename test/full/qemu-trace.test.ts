@@ -1,6 +1,7 @@
 // Lockstep comparison with QEMU 7.2: for each single-hart guest without timing dependence, QEMU runs with
 // -singlestep -d nochain,cpu,fpu logging into a FIFO, and after every instruction our hart's pc, x1..x31,
-// f0..f31 and trap CSRs must equal QEMU's. The log (~1.6 KB per instruction) is streamed, never stored.
+// f0..f31 and trap CSRs must equal QEMU's. The log (~1.6 KB per instruction) is streamed, never stored. One
+// difference is allowed, where QEMU 7.2 departs from the spec: the cause of a misaligned AMO (misalignedAmoCause).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -59,6 +60,44 @@ function differences(q: QemuState, o: OurState): string[] {
     if (v !== undefined && v !== o.csr.get(name)) diff.push(name);
   }
   return diff;
+}
+
+/**
+ * The one difference allowed on purpose. QEMU 7.2 raises a misaligned AMO as a load address-misaligned exception
+ * (scause 4); the privileged spec says store/AMO address-misaligned (6), and Hartline follows the spec. The guest
+ * sv39_straddle reads scause into a register and folds 4 and 6 into one class in the very next instruction, so the
+ * difference is exactly one register, right after `csrr rd, scause`, holding 4 in QEMU and 6 in ours, while our
+ * scause is 6 and our sepc points at an AMO (not LR or SC, which both machines report alike). Nothing else is let
+ * through: the next instruction must make the states equal again or the comparison fails there.
+ */
+function misalignedAmoCause(m: Machine, g: Guest, prev: QemuState | undefined, q: QemuState, o: OurState, diff: string[]) {
+  if (g.name !== 'sv39_straddle' || !prev || diff.length !== 1 || !/^x\d+$/.test(diff[0])) return false;
+  const rd = Number(diff[0].slice(1));
+  const word = m.instructionAt(Number(BigInt('0x' + prev.pc)));
+  // csrrs rd, scause (0x142), x0
+  if (word === undefined || (word & 0xfffff07f) >>> 0 !== 0x14202073 || ((word >>> 7) & 31) !== rd) return false;
+  if (BigInt('0x' + q.x[rd]) !== 4n || BigInt('0x' + o.x[rd]) !== 6n) return false;
+  const h = m.harts[0];
+  if (readCsrDebug(h, 0x142, m.memory) !== 6n) return false;
+  const at = m.instructionAt(Number(readCsrDebug(h, 0x141, m.memory) ?? -1n));
+  const funct5 = at === undefined ? -1 : at >>> 27;
+  return at !== undefined && (at & 0x7f) === 0x2f && funct5 !== 0b00010 && funct5 !== 0b00011;
+}
+
+/** True when hart 0's next fetch faults: on its first parcel, or on the second parcel of a 4-byte instruction at
+ * page offset 0xffe whose next page is unmapped or not executable. */
+function fetchFaults(m: Machine): boolean {
+  const h = m.harts[0];
+  const first = m.fetchAddress(h);
+  if (first === undefined) return true;
+  if ((h.pc & 0xfff) !== 0xffe || (m.memory.fetch16(first) & 3) !== 3) return false;
+  const pc = h.pc;
+  h.pc = pc + 2;
+  try {
+    return m.fetchAddress(h) === undefined;
+  } finally {
+    h.pc = pc;
+  }
 }
 
 function describeInstruction(m: Machine, pcHex: string): string {
@@ -140,6 +179,7 @@ async function lockstep(g: Guest, limit: number): Promise<number> {
   let ended = false;
   let prev: QemuState | undefined;
   let failure: string | undefined;
+  let allowed = 0;
   const consume = (records: QemuState[]): boolean => {
     for (const q of records) {
       if (!started) {
@@ -152,7 +192,8 @@ async function lockstep(g: Guest, limit: number): Promise<number> {
       }
       const o = ourState(m);
       const diff = differences(q, o);
-      if (diff.length) {
+      if (misalignedAmoCause(m, g, prev, q, o, diff)) allowed++;
+      else if (diff.length) {
         failure = report(m, g, compared, prev, q, o, diff);
         return false;
       }
@@ -162,7 +203,7 @@ async function lockstep(g: Guest, limit: number): Promise<number> {
       if (!m.stepInstruction(0)) ended = true;
       // QEMU logs nothing for a fetch that faults: its next record is already the handler. Our machine spends
       // one position on the failed fetch, so take that step too before comparing.
-      else if (m.fetchAddress(m.harts[0]) === undefined && !m.stepInstruction(0)) ended = true;
+      else if (fetchFaults(m) && !m.stepInstruction(0)) ended = true;
     }
     return true;
   };
@@ -180,6 +221,7 @@ async function lockstep(g: Guest, limit: number): Promise<number> {
   assert.ok(!spawnError, `cannot run ${QEMU}: ${spawnError?.message}. Install qemu-system-misc.`);
   assert.ok(started, `${g.name}: QEMU's log never reached the entry ${entry}. QEMU stderr: ${stderr}`);
   if (failure) assert.fail(failure);
+  if (allowed) process.stdout.write(`# ${g.name}: ${allowed} misaligned AMO causes QEMU 7.2 reports as 4, not 6\n`);
   return compared;
 }
 
