@@ -120,8 +120,9 @@ export async function recordCommand(argv: readonly string[]): Promise<number> {
       a = s.engine.advance(Math.min(max, s.machine.position + CHUNK));
       flushConsole();
       if (live.stop) break;
-      // Every hart sleeps waiting for a receive interrupt: wait for a byte (logged where the guest takes it).
-      if (a.reason === 'deadlock' && s.machine.uart.wantsInput && !live.ended) {
+      // Every hart sleeps waiting for a receive interrupt or in a semihosting read: wait for a byte (logged where the
+      // guest takes it).
+      if (a.reason === 'deadlock' && s.machine.wantsInput && !live.ended) {
         s.engine.resumeLive();
         s.engine.flush();
         await live.arrival();

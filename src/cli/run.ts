@@ -65,7 +65,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       flush();
       if (host.stop) break;
       // Every hart sleeps waiting for a receive interrupt: wait for a byte instead of giving up while input may come.
-      if (result.reason === 'deadlock' && m.uart.wantsInput && !host.ended) {
+      if (result.reason === 'deadlock' && m.wantsInput && !host.ended) {
         await host.arrival();
         continue;
       }
@@ -85,7 +85,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     process.stderr.write(`hartline: stopped after --max-instructions ${max} instructions\n`);
     return ExitCode.limit;
   }
-  if (result.reason === 'deadlock' && m.uart.wantsInput) {
+  if (result.reason === 'deadlock' && m.wantsInput) {
     process.stderr.write('hartline: every hart is asleep waiting for console input, and the input has ended\n');
     return result.exitCode;
   }

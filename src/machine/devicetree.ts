@@ -24,6 +24,11 @@ export interface DeviceTreeConfig {
   socNodes?: Node[];
 }
 
+/** Each cpu node's riscv,isa. */
+export const ISA = 'rv64imafdc_zicsr_zifencei_sstc';
+/** The PLIC's riscv,ndev, QEMU 7.2's value. */
+export const PLIC_NDEV = 96;
+
 const cells64 = (v: number) => [Math.floor(v / 2 ** 32), v >>> 0];
 
 /** The machine's device tree as DTB bytes. */
@@ -43,7 +48,9 @@ export function buildDeviceTree(cfg: DeviceTreeConfig): Uint8Array {
           ['reg', [h]],
           ['status', 'okay'],
           ['compatible', 'riscv'],
-          ['riscv,isa', 'rv64imafdc_zicsr_zifencei'],
+          // What the harts implement, spelled as QEMU 7.2 spells it (its string adds h, zihintpause and zb*, which
+          // Hartline does not offer); sstc tells Linux to program its timer through stimecmp, as it does on QEMU.
+          ['riscv,isa', ISA],
           ['mmu-type', 'riscv,sv39'],
         ],
         [
@@ -120,7 +127,9 @@ export function buildDeviceTree(cfg: DeviceTreeConfig): Uint8Array {
           ]),
           node('plic@c000000', [
             ['phandle', [plicPhandle]],
-            ['riscv,ndev', [95]],
+            // QEMU 7.2 writes its source count, 96, though source 96 itself does not exist (ids run 1 to 95, and
+            // the PLIC ignores accesses to 96 on both machines); Linux reports the number, so it is QEMU's.
+            ['riscv,ndev', [PLIC_NDEV]],
             ['reg', [0, 0xc000000, 0, 0x600000]],
             ['interrupts-extended', intc.flatMap((p) => [p, 11, p, 9])],
             ['interrupt-controller', true],

@@ -11,7 +11,8 @@ import { Memory } from './memory';
 import { Uart } from './uart';
 import { Clint, NS_PER_TICK } from './clint';
 import { Finisher } from './finisher';
-import { semihostCall, SemihostFiles } from './semihosting';
+import { resumeRead, semihostCall, SemihostFiles } from './semihosting';
+import type { SemihostHost } from './semihosting';
 import type { ElfImage } from './elf';
 import { parsePayload } from './payload';
 import { HartSchedule, RoundRobin } from './schedule';
@@ -146,15 +147,7 @@ export class Machine {
     this.memory.addDevice(this.plic);
     this.uart.onIrq = (high) => this.plic.setLevel(UART_IRQ, high);
     for (const h of this.harts) h.mmu = new Mmu(this.memory);
-    this.memory.semihostHandler = (h) =>
-      semihostCall(h, {
-        memory: this.memory,
-        files: this.semihostFiles,
-        write: (b) => this.console(b),
-        readByte: () => this.readInput('semihost'),
-        nowNs: () => this.positionNow() + this.timeOffsetNs,
-        exit: (code, how) => this.finish(code, how),
-      });
+    this.memory.semihostHandler = (h) => semihostCall(h, this.semihostHost(h));
     this.exec = {
       breakpoints: new Set(),
       suppressBreakAt: -1,
@@ -189,6 +182,34 @@ export class Machine {
   private setMtime(v: bigint): void {
     const target = Number(v) * NS_PER_TICK;
     this.timeOffsetNs = target - this.positionNow();
+  }
+
+  private semihostHost(h: Hart): SemihostHost {
+    return {
+      memory: this.memory,
+      files: this.semihostFiles,
+      write: (b) => this.console(b),
+      readByte: () => this.readInput('semihost'),
+      nowNs: () => this.positionNow() + this.timeOffsetNs,
+      exit: (code, how) => this.finish(code, how),
+      // The hart stops here, its ebreak retired; pollSemihost retries the read at each slice boundary.
+      wait: () => {
+        h.run = HartRun.input;
+        this.memory.stop = true;
+      },
+    };
+  }
+
+  /** True when a guest waits for console input: a UART receive interrupt, or a hart blocked in a semihosting read. */
+  get wantsInput(): boolean {
+    return this.uart.wantsInput || this.harts.some((h) => h.run === HartRun.input);
+  }
+
+  /** Retries the reads of harts blocked on semihosting input; one that gets its bytes runs on. */
+  private pollSemihost(): void {
+    for (const h of this.harts) {
+      if (h.run === HartRun.input && resumeRead(h, this.semihostHost(h))) h.run = HartRun.running;
+    }
   }
 
   /** Guest console output from any device. */
@@ -359,6 +380,8 @@ export class Machine {
     while (!this.halted && this.position < end) {
       // A guest waiting on receive interrupts gets the chance of input at every slice boundary.
       if (this.uart.wantsInput) this.uart.poll();
+      // So does a hart blocked in a semihosting read (the byte is logged at this boundary, where it is taken).
+      if (this.harts.some((h) => h.run === HartRun.input)) this.pollSemihost();
       const ready = this.runnable();
       if (ready.length === 0) {
         if (!this.skipToNextDeadline()) return this.result('deadlock');

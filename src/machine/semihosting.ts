@@ -1,5 +1,6 @@
 // RISC-V semihosting (the ARM semihosting calls behind `slli x0,x0,0x1f; ebreak; srai x0,x0,7`), as picolibc's
-// libsemihost uses it. Console calls, clock and time answer from virtual time; input comes from the input door.
+// libsemihost uses it. Console calls, clock and time answer from virtual time; input comes from the input door, and a
+// console read with nothing queued blocks the hart until a byte comes through it.
 
 import type { Hart } from '../riscv/hart';
 import type { Memory } from './memory';
@@ -47,8 +48,10 @@ export interface SemihostHost {
   memory: Memory;
   files: SemihostFiles;
   write(bytes: Uint8Array): void;
-  /** A byte from the input door, or -1 at end of input. */
+  /** A byte from the input door, or -1 when none has arrived. */
   readByte(): number;
+  /** Blocks the hart in a console read with nothing queued; the machine retries it with resumeRead when input comes. */
+  wait(): void;
   /** Virtual nanoseconds since reset. */
   nowNs(): number;
   exit(code: number, how: string): void;
@@ -62,6 +65,22 @@ export function semihostCall(h: Hart, host: SemihostHost): boolean {
   if (!before || !after) return false;
   const word = (b: Uint8Array) => (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0;
   if (word(before) !== SLLI_X0_1F || word(after) !== SRAI_X0_7) return false;
+  perform(h, host);
+  return true;
+}
+
+/**
+ * Retries the console read a hart blocked in (its a0 and a1 still hold the call: the ebreak has retired, a0 is only
+ * written when the read completes). Returns true when it completed, false when there is still nothing to read.
+ */
+export function resumeRead(h: Hart, host: SemihostHost): boolean {
+  let waited = false;
+  perform(h, { ...host, wait: () => (waited = true) });
+  return !waited;
+}
+
+function perform(h: Hart, host: SemihostHost): void {
+  const mem = host.memory;
   const op = Number(h.readX(10) & 0xffffffffn);
   const arg = Number(h.readX(11));
   const field = (k: number): number => {
@@ -119,6 +138,8 @@ export function semihostCall(h: Hart, host: SemihostHost): boolean {
       } else {
         while (got < len) {
           const b = host.readByte();
+          // Nothing queued: block until the first byte arrives, as QEMU does; then take what is there.
+          if (b < 0 && got === 0) return host.wait();
           if (b < 0) break;
           mem.store(h, buf + got, 1, b, 0);
           got++;
@@ -128,9 +149,13 @@ export function semihostCall(h: Hart, host: SemihostHost): boolean {
       ret(len - got);
       break;
     }
-    case 0x07:
-      ret(host.readByte());
-      break; // SYS_READC
+    case 0x07: {
+      // SYS_READC blocks until a byte arrives, as QEMU does.
+      const b = host.readByte();
+      if (b < 0) return host.wait();
+      ret(b);
+      break;
+    }
     case 0x08:
       ret(field(0) < 0 ? 1 : 0);
       break; // SYS_ISERROR
@@ -186,5 +211,4 @@ export function semihostCall(h: Hart, host: SemihostHost): boolean {
     default:
       ret(-1);
   }
-  return true;
 }

@@ -52,6 +52,8 @@ export const enum HartRun {
   running = 0,
   /** Asleep in wfi until an enabled interrupt is pending. */
   wfi = 1,
+  /** Blocked in a semihosting console read until input arrives (interrupts do not wake it, as on QEMU). */
+  input = 2,
 }
 
 export class Hart {

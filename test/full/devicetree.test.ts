@@ -23,11 +23,11 @@ test('dtc decodes the tree: cpus with ISA and timebase, memory, CLINT, PLIC, UAR
   const s = dts(4, 'console=ttyS0');
   assert.match(s, /timebase-frequency = <0x989680>;/);
   for (let h = 0; h < 4; h++)
-    assert.match(s, new RegExp(`cpu@${h} \\{[^}]*riscv,isa = "rv64imafdc_zicsr_zifencei";`, 's'));
+    assert.match(s, new RegExp(`cpu@${h} \\{[^}]*riscv,isa = "rv64imafdc_zicsr_zifencei_sstc";`, 's'));
   assert.doesNotMatch(s, /cpu@4/);
   assert.match(s, /memory@80000000 \{\s*device_type = "memory";\s*reg = <0x00 0x80000000 0x00 0x10000000>;/);
   assert.match(s, new RegExp(`clint@2000000 \\{[^}]*compatible = "${list('sifive,clint0', 'riscv,clint0')}";`, 's'));
-  assert.match(s, /plic@c000000 \{[^}]*riscv,ndev = <0x5f>;/s);
+  assert.match(s, /plic@c000000 \{[^}]*riscv,ndev = <0x60>;/s);
   assert.match(s, /serial@10000000 \{[^}]*compatible = "ns16550a";/s);
   assert.match(
     s,

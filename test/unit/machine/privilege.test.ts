@@ -265,7 +265,7 @@ test('device tree: one cpu node per hart, memory size, timebase, interrupt wirin
     ['/cpus/cpu@0', '/cpus/cpu@1', '/cpus/cpu@2'],
   );
   assert.equal(u32(t.get('/cpus')!.get('timebase-frequency')!), 10_000_000);
-  assert.equal(str(t.get('/cpus/cpu@1')!.get('riscv,isa')!), 'rv64imafdc_zicsr_zifencei');
+  assert.equal(str(t.get('/cpus/cpu@1')!.get('riscv,isa')!), 'rv64imafdc_zicsr_zifencei_sstc');
   assert.equal(u32(t.get('/cpus/cpu@2')!.get('reg')!), 2);
   const reg = t.get('/memory@80000000')!.get('reg')!;
   assert.deepEqual([u32(reg, 0), u32(reg, 1), u32(reg, 2), u32(reg, 3)], [0, RAM, 0, 64 << 20]);
