@@ -589,6 +589,12 @@ async function story() {
     })
     .first()
     .waitFor({ timeout: 20_000 });
+  // The stop says where it is in the user's words, not the protocol's ("paused on goto").
+  assert.equal(
+    await page.locator('.debug-call-stack .monaco-list-row', { hasText: /on goto|goto/i }).count(),
+    0,
+    'no protocol jargon in the Call Stack',
+  );
   // A double-click travels once and fits the view: no toasts about a running machine (a refused second travel
   // would have been answered before the first one's stop).
   const beforeDbl = await statusPosition();
@@ -657,9 +663,9 @@ async function story() {
   await input.fill('the last write');
   await page.keyboard.press('Enter');
   const bookmarks = join(EXAMPLE, 'racy_counter.hartrec.bookmarks.json');
-  for (let i = 0; i < 50 && !existsSync(bookmarks); i++) await page.waitForTimeout(200);
-  assert.ok(existsSync(bookmarks), 'bookmarks are kept beside the recording');
-  assert.match(readFileSync(bookmarks, 'utf8'), /"name": "the last write"/);
+  const saved = () => (existsSync(bookmarks) ? readFileSync(bookmarks, 'utf8') : '');
+  for (let i = 0; i < 100 && !/"name": "the last write"/.test(saved()); i++) await page.waitForTimeout(200);
+  assert.match(saved(), /"name": "the last write"/, 'bookmarks are kept beside the recording');
   await palette('Hartline: Travel Back');
   const back = await positionChanged(marked);
   await palette('Hartline: Travel Forward');
