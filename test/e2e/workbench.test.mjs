@@ -202,38 +202,43 @@ async function timelineFrame() {
   throw new Error('the Hart Timeline never drew its lanes');
 }
 
-/** The text the visible terminal shows, row by row. */
-async function terminalText() {
-  return page
-    .locator('.terminal-wrapper.active .xterm-rows, .terminal-wrapper .xterm-rows')
-    .first()
-    .innerText()
-    .catch(() => '');
-}
+/** The text of the terminal on screen (the panel keeps the others, hidden, in the page). */
+const visibleTerminal = () =>
+  [...document.querySelectorAll('.terminal-wrapper .xterm-rows')].find((r) => r.getClientRects().length > 0)
+    ?.textContent ?? '';
 
-/** Waits until the visible terminal shows text matching `re`. */
+/** Waits until the terminal on screen shows text matching `re`. */
 async function terminalShows(re, what) {
-  await page.waitForFunction(
-    (src) => {
-      const rows = document.querySelector('.terminal-wrapper.active .xterm-rows, .terminal-wrapper .xterm-rows');
-      return !!rows && new RegExp(src).test(rows.textContent ?? '');
-    },
-    re.source,
-    { timeout: 30_000 },
-  ).catch(async () => {
-    throw new Error(`the terminal never showed ${what}; it shows:\n${await terminalText()}`);
-  });
+  await page
+    .waitForFunction(
+      (src) =>
+        new RegExp(src).test(
+          [...document.querySelectorAll('.terminal-wrapper .xterm-rows')].find((r) => r.getClientRects().length > 0)
+            ?.textContent ?? '',
+        ),
+      re.source,
+      { timeout: 30_000 },
+    )
+    .catch(async () => {
+      throw new Error(`the terminal never showed ${what}; it shows:\n${await page.evaluate(visibleTerminal)}`);
+    });
 }
 
 /** Waits until the active editor shows a line matching `re` (only the lines on screen are in the page). */
 async function editorShows(re, what) {
+  const lines = '.editor-group-container.active .monaco-editor .view-line';
   await page
-    .locator('.editor-group-container.active .monaco-editor .view-line', { hasText: re })
-    .first()
-    .waitFor({ timeout: 30_000 })
+    .waitForFunction(
+      ([sel, src, flags]) =>
+        [...document.querySelectorAll(sel)].some((l) =>
+          new RegExp(src, flags).test((l.textContent ?? '').replace(/\u00a0/g, ' ')),
+        ),
+      [lines, re.source, re.flags],
+      { timeout: 30_000 },
+    )
     .catch(async () => {
-      const lines = await page.locator('.editor-group-container.active .monaco-editor .view-line').allInnerTexts();
-      throw new Error(`the editor never showed ${what}; it shows:\n${lines.join('\n')}`);
+      const shown = await page.locator(lines).allInnerTexts();
+      throw new Error(`the editor never showed ${what}; it shows:\n${shown.join('\n')}`);
     });
 }
 
@@ -356,13 +361,20 @@ async function story() {
   await positionChanged(beforeRun);
   await terminalShows(/echo 1: HELLO/, "the guest's echo of the typed line");
   await terminalShows(/uart_echo: 1 line\(s\)/, "the guest's last line");
-  await editorShows(/^\s*\d+\s+h0\s+input\b/, 'the recorded input in the dump');
+  // The stop opened the program's source: back to the dump (its tab may lie under the floating debug toolbar).
+  const showDump = async () => {
+    await palette('Hartline: Open Recording Dump');
+    await page.locator('.tab.active[aria-label*="uart_echo.hartrec.dump"]').waitFor({ timeout: 30_000 });
+  };
+  await showDump();
+  await editorShows(/\binput\s+uart 0x68 'h'/, 'the recorded input in the dump');
   await editorShows(/^unfinished\s+positions=[1-9]/, 'the grown live recording');
   // The guest's runtime was built elsewhere (its crt.S is not here), which the Sources notification says: cleared
   // for the picture.
   await palette('Notifications: Clear All Notifications');
   await shot('03-record-uart');
   await stopSession();
+  await page.locator('.tab.active[aria-label*="uart_echo.hartrec.dump"]').waitFor({ timeout: 30_000 });
   await editorShows(/^end\s+exit code=0 positions=[1-9]/, "the finished recording's trailer");
   await palette('View: Close All Editors');
   await openFile('racy_counter.c');
@@ -401,7 +413,14 @@ async function story() {
   const dialogInput = page.locator('.quick-input-widget input');
   await dialogInput.waitFor({ state: 'visible' });
   const examplesDir = join(EXAMPLE, '..');
-  assert.ok((await dialogInput.inputValue()).replace(/\/$/, '').startsWith(examplesDir), await dialogInput.inputValue());
+  // It fills its path in after it opens.
+  await page
+    .waitForFunction(
+      (dir) => document.querySelector('.quick-input-widget input')?.value.replace(/\/$/, '') === dir,
+      examplesDir,
+      { timeout: 20_000 },
+    )
+    .catch(async () => assert.fail(`the dialog opened at ${await dialogInput.inputValue()}, not ${examplesDir}`));
   await page.keyboard.press('Enter');
   for (let i = 0; ; i++) {
     const config = JSON.parse(readFileSync(launchJson, 'utf8').replace(/^\s*\/\/.*$/gm, '')).configurations.find(
@@ -416,8 +435,17 @@ async function story() {
     if (i === 100) throw new Error('no sourceMap entry was written to launch.json');
     await new Promise((r) => setTimeout(r, 200));
   }
-  await page.locator(`.tab.active[aria-label*="${missingFile}"]`).waitFor({ timeout: 30_000 });
-  await currentLine();
+  // The stop opens its source from here now (the frame VS Code shows first: the missing file or its caller's).
+  const opened = (await currentLine()).split(':')[0];
+  assert.ok(
+    existsSync(join(examplesDir, 'common', opened)) || existsSync(join(EXAMPLE, opened)),
+    `${opened} opened from the workspace's examples (the missing one was ${missingFile})`,
+  );
+  assert.equal(
+    await page.getByText('The editor could not be opened').filter({ visible: true }).count(),
+    0,
+    'no "file was not found" editor',
+  );
   await stopSession();
 
   // 4. Replay, Step Back from the toolbar; the reverse buttons sit right after their forward twins.
@@ -561,6 +589,12 @@ async function story() {
     })
     .first()
     .waitFor({ timeout: 20_000 });
+  // The stop says where it is in the user's words, not the protocol's ("paused on goto").
+  assert.equal(
+    await page.locator('.debug-call-stack .monaco-list-row', { hasText: /on goto|goto/i }).count(),
+    0,
+    'no protocol jargon in the Call Stack',
+  );
   // A double-click travels once and fits the view: no toasts about a running machine (a refused second travel
   // would have been answered before the first one's stop).
   const beforeDbl = await statusPosition();
@@ -629,9 +663,9 @@ async function story() {
   await input.fill('the last write');
   await page.keyboard.press('Enter');
   const bookmarks = join(EXAMPLE, 'racy_counter.hartrec.bookmarks.json');
-  for (let i = 0; i < 50 && !existsSync(bookmarks); i++) await page.waitForTimeout(200);
-  assert.ok(existsSync(bookmarks), 'bookmarks are kept beside the recording');
-  assert.match(readFileSync(bookmarks, 'utf8'), /"name": "the last write"/);
+  const saved = () => (existsSync(bookmarks) ? readFileSync(bookmarks, 'utf8') : '');
+  for (let i = 0; i < 100 && !/"name": "the last write"/.test(saved()); i++) await page.waitForTimeout(200);
+  assert.match(saved(), /"name": "the last write"/, 'bookmarks are kept beside the recording');
   await palette('Hartline: Travel Back');
   const back = await positionChanged(marked);
   await palette('Hartline: Travel Forward');
@@ -650,10 +684,24 @@ async function story() {
   const eb = await empty.boundingBox();
   if (eb) await page.mouse.move(eb.x + 200, eb.y + eb.height / 2);
   // Then a variable: its value shows once the adapter has answered what came before it.
-  await page
-    .locator('.editor-group-container.active .view-line span', { hasText: /^counter$/ })
-    .first()
-    .hover();
+  const word = await page.evaluate(() => {
+    for (const line of document.querySelectorAll('.editor-group-container.active .monaco-editor .view-line')) {
+      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        // The identifier's own token (not the word in a comment).
+        if (n.textContent.trim() !== 'counter') continue;
+        const k = n.textContent.indexOf('counter');
+        const r = document.createRange();
+        r.setStart(n, k);
+        r.setEnd(n, k + 'counter'.length);
+        const b = r.getBoundingClientRect();
+        return { x: b.left + b.width / 2, y: b.top + b.height / 2 };
+      }
+    }
+    return undefined;
+  });
+  assert.ok(word, 'the word counter is on screen');
+  await page.mouse.move(word.x, word.y);
   await page.locator('.debug-hover-widget', { hasText: /\d/ }).first().waitFor({ timeout: 20_000 });
   assert.equal(await hartlineToasts(), 0, 'no toasts for hovers');
 

@@ -171,6 +171,17 @@ async function suite(): Promise<void> {
       assert.equal(api.cursor.timeline().harts, 4);
     });
 
+    await step('data breakpoints: a variable, its address and an expression through it', async () => {
+      for (const name of ['counter', '&counter', '*&counter']) {
+        const info = await session!.customRequest('dataBreakpointInfo', { name });
+        assert.match(String(info.dataId), /^0x[0-9a-f]+\/8$/, `${name}: ${JSON.stringify(info)}`);
+        assert.ok(info.accessTypes?.includes('write'), name);
+      }
+      const bad = await session!.customRequest('dataBreakpointInfo', { name: 'counter +' });
+      assert.equal(bad.dataId, null);
+      assert.match(bad.description, /counter \+ is not in memory/);
+    });
+
     await step('disassembly: the view opens and the adapter disassembles', async () => {
       const { stackFrames } = await session!.customRequest('stackTrace', { threadId: 1, startFrame: 0, levels: 1 });
       const { instructions } = await session!.customRequest('disassemble', {
@@ -230,6 +241,30 @@ async function suite(): Promise<void> {
       const missing = await until('the missing source to be named', () => api.sources.lastMissing);
       assert.match(missing, /^\/hartline\/examples\/[\w/-]+\.[chS]$/, missing);
       await stop(session);
+    });
+
+    await step('a failed launch leaves no recording behind', async () => {
+      const left = join(folder.uri.fsPath, 'failed.hartrec');
+      rmSync(left, { force: true });
+      // The workbench shows the launch error in a dialog, which a test window refuses: the start then rejects.
+      const started = await vscode.debug
+        .startDebugging(folder, {
+          type: 'hartline',
+          request: 'launch',
+          name: 'Record a source file',
+          mode: 'record',
+          program: join(folder.uri.fsPath, 'racy_counter.c'),
+          recording: left,
+        })
+        .then(
+          (ok) => ok,
+          (e: Error) => {
+            assert.match(e.message, /racy_counter\.c: not an ELF file/);
+            return false;
+          },
+        );
+      assert.equal(started, false, 'a C source is not a program');
+      assert.equal(existsSync(left), false, 'no file was left behind');
     });
   } finally {
     stops.disposable.dispose();
