@@ -22,15 +22,19 @@ export const ramHash = (m: Machine) => createHash('sha256').update(m.memory.ram8
 
 /**
  * Runs both machines in steps of `step` positions up to `limit` (or until they stop), asserting equal state after
- * every step. Returns the number of checkpoints compared and the blocks the compiling machine built.
+ * every step. Returns the number of checkpoints compared and the blocks the compiling machine built. The compiling
+ * machine compiles after `hot` arrivals (far fewer than the machine's HOT) so that short runs spend most of their
+ * time, and enter at many more places, in compiled code.
  */
 export function differential(
   image: ElfImage,
   opts: MachineOptions,
   limit: number,
   step = 7919,
+  hot = 4,
 ): { checkpoints: number; blocks: number } {
   const fast = new Machine(image, { ...opts, compile: true });
+  fast.memory.blocks.hot = hot;
   const slow = new Machine(image, { ...opts, compile: false });
   let outFast = '',
     outSlow = '';
