@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Machine, MachineOptions } from '../../../src/machine/machine';
 import type { ElfImage } from '../../../src/machine/elf';
+import type { BlockStats } from '../../../src/riscv/block-cache';
 
 /** Everything architectural about the machine that a block could get wrong, as text (RAM is hashed separately). */
 export function machineState(m: Machine): string {
@@ -32,7 +33,7 @@ export function differential(
   limit: number,
   step = 7919,
   hot = 4,
-): { checkpoints: number; blocks: number } {
+): { checkpoints: number; blocks: number; stats: BlockStats } {
   const fast = new Machine(image, { ...opts, compile: true });
   fast.memory.blocks.hot = hot;
   const slow = new Machine(image, { ...opts, compile: false });
@@ -55,5 +56,5 @@ export function differential(
   }
   assert.equal(ramHash(fast), ramHash(slow), 'RAM differs');
   assert.equal(outFast, outSlow);
-  return { checkpoints, blocks: fast.memory.blocks.compiledTotal };
+  return { checkpoints, blocks: fast.memory.blocks.compiledTotal, stats: fast.memory.blocks.stats };
 }
