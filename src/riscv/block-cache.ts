@@ -71,14 +71,13 @@ export class BlockCache {
   }
 
   /**
-   * Counts one more arrival at `ppc` (virtual `vpc`, data translated or not) and compiles a block there once it is
-   * hot. Returns the new block, or undefined when it is not yet hot or cannot be compiled.
+   * Compiles a block at `ppc` (virtual `vpc`, data translated or not), called by the interpreter once its heat there
+   * reached `hot` (the interpreter counts arrivals in `heat` itself, inline). Returns the new block, or undefined when
+   * it cannot be compiled.
    */
   arrive(pg: number, ppc: number, vpc: number, dvm: boolean, stopAt: ReadonlySet<number>): Block | undefined {
     const slot = (ppc & (PAGE - 1)) >> 1;
-    const heat = this.heat[pg];
-    if (++heat[slot] < this.hot) return undefined;
-    heat[slot] = 0;
+    this.heat[pg][slot] = 0;
     const blk = stopAt.has(ppc) ? null : compileBlock(this.src, ppc, vpc, dvm, stopAt);
     const page = this.pages[pg];
     const old = page[slot];

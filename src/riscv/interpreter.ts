@@ -18,6 +18,7 @@ import { Block } from './block-compiler';
 const TWO32 = 4294967296;
 const EMPTY = new Int32Array(4096);
 const NO_BLOCKS: (Block | null | undefined)[] = [];
+const NO_HEAT = new Uint16Array(0);
 const NO_TLB = new Float64Array(256).fill(-1);
 
 /** Links `prev` (which just returned `pc`) to the block that runs next, in one of its two link slots. */
@@ -112,6 +113,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
   let curPg = -1;
   let cache: Int32Array = EMPTY;
   let blocks = NO_BLOCKS;
+  let heat: Uint16Array = NO_HEAT;
   // Sv39: translation for instruction fetch and for data (MPRV can translate data while fetch is physical).
   const mmu = h.mmu;
   const ivm = mmu !== undefined && Mmu.fetchTranslated(h);
@@ -122,7 +124,8 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
   let skipBlock = !compile;
   const cache_ = bus.blocks,
     bctx = cache_.ctx,
-    stats = cache_.stats;
+    stats = cache_.stats,
+    hot = cache_.hot;
   let inBlocks = 0;
   stats.entries++;
   bctx.x = x;
@@ -175,7 +178,10 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
     if (pg !== curPg) {
       curPg = pg;
       cache = codePages[pg] ?? bus.codePage(pg);
-      if (compile) blocks = cache_.pages[pg];
+      if (compile) {
+        blocks = cache_.pages[pg];
+        heat = cache_.heat[pg];
+      }
     }
     const slot = off & 4094;
     if (!skipBlock) {
@@ -214,7 +220,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
             }
             continue;
           }
-        } else if (cache_.arrive(pg, off + ramBase, pc, dvm, bps) !== undefined) continue;
+        } else if (++heat[slot >> 1] >= hot && cache_.arrive(pg, off + ramBase, pc, dvm, bps) !== undefined) continue;
       }
     } else skipBlock = !compile;
     prev = null;

@@ -34,9 +34,20 @@ export function differential(
   step = 7919,
   hot = 4,
 ): { checkpoints: number; blocks: number; stats: BlockStats } {
-  const fast = new Machine(image, { ...opts, compile: true });
+  return compareMachines(new Machine(image, { ...opts, compile: true }), new Machine(image, { ...opts, compile: false }), limit, step, hot);
+}
+
+/** The comparison of differential() on two machines built alike, `fast` with blocks and `slow` without. */
+export function compareMachines(
+  fast: Machine,
+  slow: Machine,
+  limit: number,
+  step: number,
+  hot = 4,
+): { checkpoints: number; blocks: number; stats: BlockStats; output: string } {
+  fast.exec.compile = true;
+  slow.exec.compile = false;
   fast.memory.blocks.hot = hot;
-  const slow = new Machine(image, { ...opts, compile: false });
   let outFast = '',
     outSlow = '';
   fast.onConsole = (b) => {
@@ -56,5 +67,5 @@ export function differential(
   }
   assert.equal(ramHash(fast), ramHash(slow), 'RAM differs');
   assert.equal(outFast, outSlow);
-  return { checkpoints, blocks: fast.memory.blocks.compiledTotal, stats: fast.memory.blocks.stats };
+  return { checkpoints, blocks: fast.memory.blocks.compiledTotal, stats: fast.memory.blocks.stats, output: outSlow };
 }
