@@ -146,6 +146,24 @@ export async function benchCore(): Promise<object[]> {
         : null,
     });
   }
+  // Idle harts cost nothing: bench.elf on 4 harts, 3 of them parked in wfi (crt.S), against the same ELF on 1 hart.
+  {
+    const guest = `${BIN}/bench.elf`;
+    const one = hartline(guest, 1),
+      four = hartline(guest, 4);
+    out.push({
+      bench: 'core-idle-harts',
+      guest,
+      instructions: four.instructions,
+      oneHartSeconds: +one.seconds.toFixed(3),
+      fourHartSeconds: +four.seconds.toFixed(3),
+      reference: 'the same ELF on 1 hart in this run (best of 3 each)',
+      ratio: +(one.seconds / four.seconds).toFixed(3),
+      cpuRatio: +(one.cpuSeconds / four.cpuSeconds).toFixed(3),
+      target: 1.0,
+      note: 'ratio = 1-hart time / 4-hart time; 1 means the 3 sleeping harts cost nothing',
+    });
+  }
   // Peak memory of a whole process running the long single-hart guest, against QEMU's on the same ELF.
   const guest = `${BIN}/bench_long.elf`;
   const ours = peakKiB(process.execPath, [join(__dirname, 'core.js'), '--run', guest]);

@@ -1,36 +1,72 @@
 // The Linux boot benchmark: the test kernel (scripts/linux/build.sh) behind OpenSBI fw_jump, to smp_race's output
-// and power-off, on 1 and 4 harts, timed on Hartline (one run) and on QEMU 7.2 (best of 3), as a ratio.
+// and power-off, on 1 and 4 harts, with compiled blocks and with the interpreter alone, timed on Hartline (one run
+// each) and on QEMU 7.2 (best of 3), as a ratio. `node out/bench/linux-boot.js [harts...] [--interpret] [--no-qemu]`
+// runs chosen lines alone.
 
-import { BOOT_LIMIT, bootOnQemu, linuxKernel, linuxMachine } from '../test/full/support/linux-kernel';
+import { BOOT_LIMIT, bootOnQemu, LinuxKernel, linuxKernel, linuxMachine } from '../test/full/support/linux-kernel';
 
-export async function benchLinuxBoot(): Promise<object[]> {
+/** One boot on Hartline: its time, whether it reached power-off, and the block cache's counters. */
+export function bootOnce(k: LinuxKernel, harts: number, compile: boolean): Record<string, unknown> & { seconds: number } {
+  const { m, console } = linuxMachine(k, harts);
+  m.exec.compile = compile;
+  const t0 = process.hrtime.bigint(),
+    c0 = process.cpuUsage();
+  const r = m.run(BOOT_LIMIT);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(c0);
+  const booted = r.reason === 'exit' && r.exitCode === 0 && console().includes('reboot: Power down');
+  return {
+    harts,
+    compile,
+    booted,
+    instructions: m.position,
+    seconds: +seconds.toFixed(2),
+    cpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(2),
+    mips: +(m.position / seconds / 1e6).toFixed(1),
+    blocks: compile ? { ...m.memory.blocks.stats } : undefined,
+  };
+}
+
+function qemuBest(k: LinuxKernel, harts: number): number {
+  let qemu = Infinity;
+  for (let run = 0; run < 3; run++) {
+    const q0 = process.hrtime.bigint();
+    const q = bootOnQemu(k, harts, 120_000);
+    if (q.code === 0 && q.out.includes('reboot: Power down'))
+      qemu = Math.min(qemu, Number(process.hrtime.bigint() - q0) / 1e9);
+  }
+  return qemu;
+}
+
+export async function benchLinuxBoot(
+  hartCounts: readonly number[] = [1, 4],
+  modes: readonly boolean[] = [true, false],
+  withQemu = true,
+): Promise<object[]> {
   const k = linuxKernel();
   if ('missing' in k) return [{ bench: 'linux-boot', skipped: k.missing }];
   const out: object[] = [];
-  for (const harts of [1, 4]) {
-    const { m, console } = linuxMachine(k, harts);
-    const t0 = process.hrtime.bigint();
-    const r = m.run(BOOT_LIMIT);
-    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    const booted = r.reason === 'exit' && r.exitCode === 0 && console().includes('reboot: Power down');
-    let qemu = Infinity;
-    for (let run = 0; run < 3; run++) {
-      const q0 = process.hrtime.bigint();
-      const q = bootOnQemu(k, harts, 120_000);
-      if (q.code === 0 && q.out.includes('reboot: Power down'))
-        qemu = Math.min(qemu, Number(process.hrtime.bigint() - q0) / 1e9);
+  for (const harts of hartCounts) {
+    const qemu = withQemu ? qemuBest(k, harts) : Infinity;
+    for (const compile of modes) {
+      const b = bootOnce(k, harts, compile);
+      out.push({
+        bench: 'linux-boot',
+        ...b,
+        qemuSeconds: qemu === Infinity ? null : +qemu.toFixed(2),
+        ratio: qemu === Infinity ? null : +(qemu / b.seconds).toFixed(3),
+        note: 'ratio = QEMU time / Hartline time (1 = as fast as QEMU)',
+      });
     }
-    out.push({
-      bench: 'linux-boot',
-      harts,
-      booted,
-      instructions: m.position,
-      seconds: +seconds.toFixed(2),
-      mips: +(m.position / seconds / 1e6).toFixed(1),
-      qemuSeconds: qemu === Infinity ? null : +qemu.toFixed(2),
-      ratio: qemu === Infinity ? null : +(qemu / seconds).toFixed(3),
-      note: 'ratio = QEMU time / Hartline time (1 = as fast as QEMU)',
-    });
   }
   return out;
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const harts = args.filter((a) => /^\d+$/.test(a)).map(Number);
+  const modes = args.includes('--interpret') ? [false] : args.includes('--compile') ? [true] : [true, false];
+  benchLinuxBoot(harts.length ? harts : [1, 4], modes, !args.includes('--no-qemu')).then((lines) => {
+    for (const l of lines) process.stdout.write(JSON.stringify(l) + '\n');
+  });
 }

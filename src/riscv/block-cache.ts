@@ -4,17 +4,53 @@
 import { Block, BlockContext, BlockSource, compileBlock } from './block-compiler';
 
 /** How many times the interpreter reaches a pc before it compiles a block there. */
-export const HOT = 16;
+export const HOT = 4096;
+/**
+ * A block that bails out before its first instruction this many times, in at least half of its calls, is dropped and
+ * its slot left to the interpreter: such a block (a misaligned or MMIO access at its start, say) costs a call and does
+ * no work.
+ */
+export const DEMOTE_BAILS = 16;
 const PAGE = 4096;
+
+/**
+ * Counters of what the block cache and the dispatch loop did, to find where compiled code loses time (bench/README.md,
+ * "Block cache"). Plain number fields bumped outside the hot paths: instruction counts are added once per execute().
+ */
+export class BlockStats {
+  /** Blocks compiled, and arrivals whose first instruction cannot be compiled. */
+  compiled = 0;
+  uncompilable = 0;
+  /** Compiles in a slot whose block had another translation context (virtual pc or data translation). */
+  contextMisses = 0;
+  /** invalidate() calls (stores to code pages, breakpoint edits) and the blocks they dropped. */
+  invalidations = 0;
+  killed = 0;
+  /** invalidateAll() calls (snapshot restores, unmapped breakpoints). */
+  flushes = 0;
+  /** Compiled-function calls, and those that bailed out before an instruction they cannot do. */
+  calls = 0;
+  bails = 0;
+  /** Calls that bailed out before their first instruction, and blocks dropped for doing so (DEMOTE_BAILS). */
+  startBails = 0;
+  demoted = 0;
+  /** execute() calls: the dispatch loop's entries (each slice, and each return after a CSR write, wfi, mret...). */
+  entries = 0;
+  /** Instructions retired inside blocks and by the interpreter. */
+  inBlocks = 0;
+  interpreted = 0;
+}
 
 export class BlockCache {
   /** Compiled blocks per RAM page, indexed by halfword slot: undefined = not yet, null = not compilable. */
   readonly pages: (Block | null | undefined)[][];
   /** Per RAM page, how often the interpreter reached each halfword slot without a matching block. */
-  readonly heat: Uint8Array[];
+  readonly heat: Uint16Array[];
   /** Every block of each page, to find the ones a store overlaps. */
   private readonly lists: Block[][];
-  private compiled = 0;
+  readonly stats = new BlockStats();
+  /** Arrivals before a compile (HOT unless a benchmark or test sets another). */
+  hot = HOT;
   /** The one argument every compiled block takes (the machine runs one hart at a time). */
   readonly ctx: BlockContext;
 
@@ -30,36 +66,56 @@ export class BlockCache {
   openPage(pg: number): void {
     if (this.pages[pg]) return;
     this.pages[pg] = new Array(PAGE / 2).fill(undefined);
-    this.heat[pg] = new Uint8Array(PAGE / 2);
+    this.heat[pg] = new Uint16Array(PAGE / 2);
     this.lists[pg] = [];
   }
 
   /**
-   * Counts one more arrival at `ppc` (virtual `vpc`, data translated or not) and compiles a block there once it is
-   * hot. Returns the new block, or undefined when it is not yet hot or cannot be compiled.
+   * Compiles a block at `ppc` (virtual `vpc`, data translated or not), called by the interpreter once its heat there
+   * reached `hot` (the interpreter counts arrivals in `heat` itself, inline). Returns the new block, or undefined when
+   * it cannot be compiled.
    */
   arrive(pg: number, ppc: number, vpc: number, dvm: boolean, stopAt: ReadonlySet<number>): Block | undefined {
     const slot = (ppc & (PAGE - 1)) >> 1;
-    const heat = this.heat[pg];
-    if (++heat[slot] < HOT) return undefined;
-    heat[slot] = 0;
+    this.heat[pg][slot] = 0;
     const blk = stopAt.has(ppc) ? null : compileBlock(this.src, ppc, vpc, dvm, stopAt);
     const page = this.pages[pg];
     const old = page[slot];
-    if (old) old.valid = false;
+    if (old) {
+      old.valid = false;
+      this.stats.contextMisses++;
+    }
     if (blk === null) {
+      this.stats.uncompilable++;
       // Another translation context compiled here before: keep trying for this one later, but never for nothing.
       page[slot] = old === undefined ? null : undefined;
       return undefined;
     }
     page[slot] = blk;
     this.lists[pg].push(blk);
-    this.compiled++;
+    this.stats.compiled++;
     return blk;
+  }
+
+  /** Called when `blk` bailed out before its first instruction; demotes its slot to the interpreter when it keeps doing so. */
+  bailedAtStart(blk: Block): void {
+    this.stats.startBails++;
+    if (++blk.startBails < DEMOTE_BAILS || blk.startBails * 2 < blk.runs) return;
+    const off = blk.start - this.src.ramBase,
+      pg = Math.floor(off / PAGE),
+      slot = (off & (PAGE - 1)) >> 1;
+    const page = this.pages[pg];
+    if (page[slot] === blk) page[slot] = null;
+    blk.valid = false;
+    const list = this.lists[pg],
+      k = list.indexOf(blk);
+    if (k >= 0) list.splice(k, 1);
+    this.stats.demoted++;
   }
 
   /** Drops every block that holds any of the bytes [addr, addr + size) (physical), and forgets their heat. */
   invalidate(addr: number, size: number): void {
+    this.stats.invalidations++;
     const base = this.src.ramBase;
     const lo = Math.max(0, addr - base - 2),
       hi = Math.min(this.src.ramSize, addr - base + size);
@@ -79,6 +135,7 @@ export class BlockCache {
         const blk = list[k];
         if (blk.start < b && a < blk.end) {
           blk.valid = false;
+          this.stats.killed++;
           const slot = ((blk.start - base) & (PAGE - 1)) >> 1;
           if (this.pages[pg][slot] === blk) this.pages[pg][slot] = undefined;
           list.splice(k, 1);
@@ -89,6 +146,7 @@ export class BlockCache {
 
   /** Drops every block (after a snapshot restore rewrote much of RAM). */
   invalidateAll(): void {
+    this.stats.flushes++;
     for (let pg = 0; pg < this.pages.length; pg++) {
       if (!this.pages[pg]) continue;
       for (const blk of this.lists[pg]) blk.valid = false;
@@ -114,6 +172,6 @@ export class BlockCache {
 
   /** Blocks compiled since the machine was built. */
   get compiledTotal(): number {
-    return this.compiled;
+    return this.stats.compiled;
   }
 }

@@ -28,6 +28,9 @@ export interface Block {
   to0: Block | null;
   pc1: number;
   to1: Block | null;
+  /** Calls, and calls that bailed out before their first instruction (the block cache demotes such blocks). */
+  runs: number;
+  startBails: number;
 }
 
 export type BlockFn = (c: BlockContext) => void;
@@ -173,10 +176,11 @@ export function compileBlock(
   const views = ['wr', 'tl', 'bl', 'ts', 'bs'].filter((v) => new RegExp(`\\b${v}\\b`).test(code));
   if (/\bB\b/.test(code)) views.push('B');
   const reads = ['x=c.x', ...views.map((v) => (v === 'B' ? 'B=c.budget' : `${v}=c.${v}`))].join(',');
-  const body = `"use strict";return function(c){const ${reads};${decl}${code}};`;
+  // Parenthesized, V8 compiles the inner function with the outer one instead of parsing it a second time at its first call.
+  const body = `"use strict";return (function(c){const ${reads};${decl}${code}});`;
   const make = new Function('ram8', 'ram16', 'ram32', 'pf', 'a', body) as (...v: unknown[]) => BlockFn;
   const fn = make(src.ram8, src.ram16, src.ram32, src.pageFlags, alu);
-  return { start: ppc, end: p, vpc, dvm, len, fn, valid: true, pc0: NaN, to0: null, pc1: NaN, to1: null };
+  return { start: ppc, end: p, vpc, dvm, len, fn, valid: true, pc0: NaN, to0: null, pc1: NaN, to1: null, runs: 0, startBails: 0 };
 }
 
 /** The physical RAM offset `_a` of a data access at `vaddr` (a JS expression), or a bail-out on a TLB miss. */

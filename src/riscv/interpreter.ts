@@ -8,7 +8,7 @@ import { decodeOp } from './decode';
 import { expandCompressed } from './compressed';
 import { div64, divu64, divuw, divw, lt64, ltu64, mul64, mulh64, out, sll64, sra64, srl64 } from './alu64';
 import { readCsr, writeCsr } from './csr';
-import { enterTrap, mret, sret, UnhandledTrap } from './trap';
+import { enterTrap, mret, pendingInterrupt, sret, UnhandledTrap } from './trap';
 import { executeAtomic } from './atomics';
 import { Access, Mmu } from './mmu';
 import { CROSS_PAGE, crossPageLoad, crossPageStore, dataFault, translateData } from './vm-access';
@@ -18,6 +18,7 @@ import { Block } from './block-compiler';
 const TWO32 = 4294967296;
 const EMPTY = new Int32Array(4096);
 const NO_BLOCKS: (Block | null | undefined)[] = [];
+const NO_HEAT = new Uint16Array(0);
 const NO_TLB = new Float64Array(256).fill(-1);
 
 /** Links `prev` (which just returned `pc`) to the block that runs next, in one of its two link slots. */
@@ -112,6 +113,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
   let curPg = -1;
   let cache: Int32Array = EMPTY;
   let blocks = NO_BLOCKS;
+  let heat: Uint16Array = NO_HEAT;
   // Sv39: translation for instruction fetch and for data (MPRV can translate data while fetch is physical).
   const mmu = h.mmu;
   const ivm = mmu !== undefined && Mmu.fetchTranslated(h);
@@ -121,7 +123,11 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
   const compile = opts.compile;
   let skipBlock = !compile;
   const cache_ = bus.blocks,
-    bctx = cache_.ctx;
+    bctx = cache_.ctx,
+    stats = cache_.stats,
+    hot = cache_.hot;
+  let inBlocks = 0;
+  stats.entries++;
   bctx.x = x;
   bctx.wr = watchReads;
   if (dvm) {
@@ -151,6 +157,8 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         bus.stop = true;
         opts.hit = true;
         h.retired = base + n;
+        stats.inBlocks += inBlocks;
+        stats.interpreted += n - inBlocks;
         return n;
       }
       const p = mmu!.translate(h, pc, Access.fetch);
@@ -170,7 +178,10 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
     if (pg !== curPg) {
       curPg = pg;
       cache = codePages[pg] ?? bus.codePage(pg);
-      if (compile) blocks = cache_.pages[pg];
+      if (compile) {
+        blocks = cache_.pages[pg];
+        heat = cache_.heat[pg];
+      }
     }
     const slot = off & 4094;
     if (!skipBlock) {
@@ -186,8 +197,13 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
               blk.fn(bctx);
               pc = bctx.pc;
               n += bctx.count;
+              inBlocks += bctx.count;
+              stats.calls++;
+              blk.runs++;
               // A bail-out stops before an instruction the block cannot do; the interpreter runs that one.
               if (bctx.bail !== 0) {
+                stats.bails++;
+                if (bctx.count === 0) cache_.bailedAtStart(blk);
                 skipBlock = true;
                 prev = null;
                 break;
@@ -204,7 +220,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
             }
             continue;
           }
-        } else if (cache_.arrive(pg, off + ramBase, pc, dvm, bps) !== undefined) continue;
+        } else if (++heat[slot >> 1] >= hot && cache_.arrive(pg, off + ramBase, pc, dvm, bps) !== undefined) continue;
       }
     } else skipBlock = !compile;
     prev = null;
@@ -760,7 +776,9 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         }
         pc = npc;
         if (((h.mipSoft | h.mipHw) & h.mie) === 0) h.run = HartRun.wfi;
-        budget = n + 1;
+        // A wfi that does not sleep ends the run only when the pending interrupt can be taken: with it globally
+        // masked (OpenSBI's HSM wait loop, MIE off and MSIP pending), leaving would only re-enter here.
+        if (h.run === HartRun.wfi || pendingInterrupt(h) >= 0) budget = n + 1;
         break;
       case Op.SFENCE_VMA:
         if (h.priv === Priv.U || (h.priv === Priv.S && (h.mstatus & MSTATUS.TVM) !== 0)) {
@@ -812,6 +830,8 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         bus.stop = true;
         opts.hit = true;
         h.retired = base + n;
+        stats.inBlocks += inBlocks;
+        stats.interpreted += n - inBlocks;
         return n;
       case Op.ILLEGAL:
         trapCause = CAUSE.illegal;
@@ -864,11 +884,15 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       h.retired = base + n;
       opts.onUnhandledTrap(h, unhandled);
       bus.stop = true;
+      stats.inBlocks += inBlocks;
+      stats.interpreted += n - inBlocks;
       return n;
     }
     n++;
   }
   h.retired = base + n;
+  stats.inBlocks += inBlocks;
+  stats.interpreted += n - inBlocks;
   return n;
 }
 

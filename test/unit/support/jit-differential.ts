@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Machine, MachineOptions } from '../../../src/machine/machine';
 import type { ElfImage } from '../../../src/machine/elf';
+import type { BlockStats } from '../../../src/riscv/block-cache';
 
 /** Everything architectural about the machine that a block could get wrong, as text (RAM is hashed separately). */
 export function machineState(m: Machine): string {
@@ -22,16 +23,31 @@ export const ramHash = (m: Machine) => createHash('sha256').update(m.memory.ram8
 
 /**
  * Runs both machines in steps of `step` positions up to `limit` (or until they stop), asserting equal state after
- * every step. Returns the number of checkpoints compared and the blocks the compiling machine built.
+ * every step. Returns the number of checkpoints compared and the blocks the compiling machine built. The compiling
+ * machine compiles after `hot` arrivals (far fewer than the machine's HOT) so that short runs spend most of their
+ * time, and enter at many more places, in compiled code.
  */
 export function differential(
   image: ElfImage,
   opts: MachineOptions,
   limit: number,
   step = 7919,
-): { checkpoints: number; blocks: number } {
-  const fast = new Machine(image, { ...opts, compile: true });
-  const slow = new Machine(image, { ...opts, compile: false });
+  hot = 4,
+): { checkpoints: number; blocks: number; stats: BlockStats } {
+  return compareMachines(new Machine(image, { ...opts, compile: true }), new Machine(image, { ...opts, compile: false }), limit, step, hot);
+}
+
+/** The comparison of differential() on two machines built alike, `fast` with blocks and `slow` without. */
+export function compareMachines(
+  fast: Machine,
+  slow: Machine,
+  limit: number,
+  step: number,
+  hot = 4,
+): { checkpoints: number; blocks: number; stats: BlockStats; output: string } {
+  fast.exec.compile = true;
+  slow.exec.compile = false;
+  fast.memory.blocks.hot = hot;
   let outFast = '',
     outSlow = '';
   fast.onConsole = (b) => {
@@ -51,5 +67,5 @@ export function differential(
   }
   assert.equal(ramHash(fast), ramHash(slow), 'RAM differs');
   assert.equal(outFast, outSlow);
-  return { checkpoints, blocks: fast.memory.blocks.compiledTotal };
+  return { checkpoints, blocks: fast.memory.blocks.compiledTotal, stats: fast.memory.blocks.stats, output: outSlow };
 }
