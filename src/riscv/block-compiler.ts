@@ -7,11 +7,11 @@ import { Op } from './instructions';
 import { decodeOp } from './decode';
 import { expandCompressed } from './compressed';
 import * as alu from './alu64';
-import { immediate, loadValue, Operands, PURE_CSRS, ramRead, ramWrite, semanticsOf } from './semantics';
+import { FP_CSRS, immediate, loadValue, Operands, PURE_CSRS, ramRead, ramWrite, semanticsOf } from './semantics';
 import { PAGE } from './bus';
 import type { HartBus } from './bus';
 import { Hart, MSTATUS } from './hart';
-import { readCsr } from './csr';
+import { readCsr, writeCsr } from './csr';
 import { executeAtomic } from './atomics';
 import { execFp } from './fpu';
 
@@ -174,7 +174,7 @@ export function compileBlock(
     .sort((a, b) => a - b)
     .map((r) => `x[${2 * r}]=l${r};x[${2 * r + 1}]=h${r};`)
     .join('');
-  const text = parts.join('\n').split(WB).join(wb);
+  const text = foldLiterals(parts.join('\n').split(WB).join(wb)).split('TWO32').join(String(TWO32));
   // Only a block that branches to its own start needs the loop (and the pass counter).
   const code = (text.includes('continue;') ? `let n=0;for(;;){${text}}` : `const n=0;${text}`)
     .split('RAMBASE')
@@ -212,13 +212,40 @@ interface Gen {
   ends: boolean;
 }
 
+/** Folds `(int op int)` sub-expressions that templates leave when their operands are literals (`(8 >> 31)`). */
+function foldLiterals(code: string): string {
+  const re = /\((-?\d+) (>>>|>>|<<|&|\||\^) (-?\d+)\)/g;
+  for (let k = 0; k < 4; k++) {
+    const next = code.replace(re, (_m, a: string, op: string, b: string) => {
+      const x = Number(a),
+        y = Number(b);
+      const v =
+        op === '>>>'
+          ? x >>> y
+          : op === '>>'
+            ? x >> y
+            : op === '<<'
+              ? x << y
+              : op === '&'
+                ? x & y
+                : op === '|'
+                  ? x | y
+                  : x ^ y;
+      return `(${v})`;
+    });
+    if (next === code) break;
+    code = next;
+  }
+  return code;
+}
+
 /** A constant-folded pc expression when it holds only literals (so a static exit can be recognised as a loop). */
 function fold(text: string): string {
   return /^[-\d\s+]+$/.test(text) ? num(new Function(`"use strict";return (${text});`)() as number) : text;
 }
 
 /** Names compiled code calls: the templates' helpers and the shared group semantics. */
-const HELPERS: Record<string, unknown> = { ...alu, TWO32, readCsr, executeAtomic, execFp };
+const HELPERS: Record<string, unknown> = { ...alu, TWO32, readCsr, writeCsr, executeAtomic, execFp };
 const HELPER_NAMES = Object.keys(HELPERS);
 const HELPER_VALUES = HELPER_NAMES.map((k) => HELPERS[k]);
 
@@ -276,24 +303,22 @@ function gen(c: Ctx, op: Op, w: number, pc: number, npc: number, i: number, bail
     case 'jump': {
       useReg(c, rs1);
       const ops = o(immediate[s.imm](w));
-      return t(
-        `{const _t=${fold(s.target(ops))};` +
-          ops.set(num(npc | 0), num(Math.floor(npc / TWO32) | 0)) +
-          exit('_t') +
-          '}',
-        true,
-      );
+      const target = fold(s.target(ops)),
+        link = ops.set(num(npc | 0), num(Math.floor(npc / TWO32) | 0));
+      // A static target stays a literal, so that a jump back to the block's start loops.
+      if (/^-?\d+$/.test(target)) return t(link + exit(target), true);
+      return t(`{const _t=${target};` + link + exit('_t') + '}', true);
     }
     case 'load': {
       useReg(c, rs1);
       const addr = addressOf(c, `${hi1}*${TWO32}+(${lo1}>>>0)+${immediate.I(w)}`, false, bail(i));
       const guard = `if(wr||!(_a>=0&&_a<=RAMLAST&&(_a&${s.size - 1})===0))${bail(i)}`;
       const [raw, rawHi] = ramRead(s.size, '_a');
-      const [lo, hi] = loadValue(s, raw, rawHi);
+      const [lo, hi] = loadValue(s, '_x', rawHi);
       const dest = s.float
         ? `fw[${2 * rd}]=${lo};fw[${2 * rd + 1}]=${hi};h.mstatus|=${MSTATUS.FS};`
         : set(c, rd, lo, hi);
-      return t(`{${s.float ? fpOff : ''}${addr}${guard}${dest}}`);
+      return t(`{${s.float ? fpOff : ''}${addr}${guard}const _x=${raw};${dest}}`);
     }
     case 'store': {
       useReg(c, rs1);
@@ -326,10 +351,19 @@ function gen(c: Ctx, op: Op, w: number, pc: number, npc: number, i: number, bail
     case 'csr': {
       const src = (w >>> 15) & 31,
         csr = immediate.CSR(w);
-      // Only reads (set or clear with nothing) of CSRs without side effects; a write may change interrupt state.
-      if (s.variant === 0 || src !== 0 || !PURE_CSRS.has(csr)) return null;
+      const writes = s.variant === 0 || src !== 0;
+      // Reads of CSRs without side effects, and any access to the FP CSRs (which only FP state depends on); other
+      // writes may change interrupt state, privilege or translation, and end the block.
+      if (!FP_CSRS.has(csr) && (writes || !PURE_CSRS.has(csr))) return null;
+      let update = '';
+      if (writes) {
+        if (!s.immediate) useReg(c, src);
+        const operand = s.immediate ? `${src}n` : `((BigInt(${H(src)}>>>0)<<32n)|BigInt(${L(src)}>>>0))`;
+        // readCsr succeeding on an FP CSR means FS is on and the access allowed: writeCsr cannot fail after it.
+        update = `writeCsr(h,${csr},${[operand, `_c|${operand}`, `_c&~${operand}`][s.variant]});`;
+      }
       return t(
-        `{h.retired=c.retired+n+${i};const _c=readCsr(h,${csr},bus);if(_c===undefined)${bail(i)}` +
+        `{h.retired=c.retired+n+${i};const _c=readCsr(h,${csr},bus);if(_c===undefined)${bail(i)}${update}` +
           set(c, rd, 'Number(BigInt.asIntN(32,_c))', 'Number(BigInt.asIntN(32,_c>>32n))') +
           '}',
       );

@@ -28,7 +28,7 @@ const FP_OFF = `if (!h.fpEnabled) { ${ILLEGAL} }`;
 
 function loadCase(s: Extract<Semantic, { kind: 'load' }>): string {
   const [rawLo, rawHi] = ramRead(s.size, 'a');
-  const [fastLo, fastHi] = loadValue(s, rawLo, rawHi);
+  const [fastLo, fastHi] = loadValue(s, '_x', rawHi);
   const [slowLo, slowHi] = loadValue(s, 'bus.lo', 'bus.hi');
   const dest = s.float
     ? 'const fw = h.fw; fw[rd] = lo; fw[rd + 1] = hi; h.mstatus |= MSTATUS.FS;'
@@ -43,6 +43,7 @@ function loadCase(s: Extract<Semantic, { kind: 'load' }>): string {
     }
     const a = addr - ramBase;
     if (a >= 0 && a <= ramLast8 && (a & ${s.size - 1}) === 0 && !(watchReads && (pf[a >>> 12] & PAGE.WATCH) !== 0)) {
+      const _x = ${rawLo};
       lo = ${fastLo}; hi = ${fastHi};
     } else {
       h.pc = pc;

@@ -337,8 +337,9 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         }
         const a = addr - ramBase;
         if (a >= 0 && a <= ramLast8 && (a & 0) === 0 && !(watchReads && (pf[a >>> 12] & PAGE.WATCH) !== 0)) {
-          lo = (ram8[a] << 24) >> 24;
-          hi = (ram8[a] << 24) >> 31;
+          const _x = ram8[a];
+          lo = (_x << 24) >> 24;
+          hi = (_x << 24) >> 31;
         } else {
           h.pc = pc;
           h.retired = base + n;
@@ -372,8 +373,9 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         }
         const a = addr - ramBase;
         if (a >= 0 && a <= ramLast8 && (a & 1) === 0 && !(watchReads && (pf[a >>> 12] & PAGE.WATCH) !== 0)) {
-          lo = (ram16[a >> 1] << 16) >> 16;
-          hi = (ram16[a >> 1] << 16) >> 31;
+          const _x = ram16[a >> 1];
+          lo = (_x << 16) >> 16;
+          hi = (_x << 16) >> 31;
         } else {
           h.pc = pc;
           h.retired = base + n;
@@ -407,8 +409,9 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         }
         const a = addr - ramBase;
         if (a >= 0 && a <= ramLast8 && (a & 3) === 0 && !(watchReads && (pf[a >>> 12] & PAGE.WATCH) !== 0)) {
-          lo = ram32[a >> 2];
-          hi = ram32[a >> 2] >> 31;
+          const _x = ram32[a >> 2];
+          lo = _x;
+          hi = _x >> 31;
         } else {
           h.pc = pc;
           h.retired = base + n;
@@ -442,7 +445,8 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         }
         const a = addr - ramBase;
         if (a >= 0 && a <= ramLast8 && (a & 7) === 0 && !(watchReads && (pf[a >>> 12] & PAGE.WATCH) !== 0)) {
-          lo = ram32[a >> 2];
+          const _x = ram32[a >> 2];
+          lo = _x;
           hi = ram32[(a >> 2) + 1];
         } else {
           h.pc = pc;
@@ -477,7 +481,8 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         }
         const a = addr - ramBase;
         if (a >= 0 && a <= ramLast8 && (a & 0) === 0 && !(watchReads && (pf[a >>> 12] & PAGE.WATCH) !== 0)) {
-          lo = ram8[a] & 255;
+          const _x = ram8[a];
+          lo = _x & 255;
           hi = 0;
         } else {
           h.pc = pc;
@@ -512,7 +517,8 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         }
         const a = addr - ramBase;
         if (a >= 0 && a <= ramLast8 && (a & 1) === 0 && !(watchReads && (pf[a >>> 12] & PAGE.WATCH) !== 0)) {
-          lo = ram16[a >> 1] & 65535;
+          const _x = ram16[a >> 1];
+          lo = _x & 65535;
           hi = 0;
         } else {
           h.pc = pc;
@@ -547,7 +553,8 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         }
         const a = addr - ramBase;
         if (a >= 0 && a <= ramLast8 && (a & 3) === 0 && !(watchReads && (pf[a >>> 12] & PAGE.WATCH) !== 0)) {
-          lo = ram32[a >> 2];
+          const _x = ram32[a >> 2];
+          lo = _x;
           hi = 0;
         } else {
           h.pc = pc;
@@ -1393,7 +1400,8 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         }
         const a = addr - ramBase;
         if (a >= 0 && a <= ramLast8 && (a & 3) === 0 && !(watchReads && (pf[a >>> 12] & PAGE.WATCH) !== 0)) {
-          lo = ram32[a >> 2];
+          const _x = ram32[a >> 2];
+          lo = _x;
           hi = -1;
         } else {
           h.pc = pc;
@@ -1435,7 +1443,8 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         }
         const a = addr - ramBase;
         if (a >= 0 && a <= ramLast8 && (a & 7) === 0 && !(watchReads && (pf[a >>> 12] & PAGE.WATCH) !== 0)) {
-          lo = ram32[a >> 2];
+          const _x = ram32[a >> 2];
+          lo = _x;
           hi = ram32[(a >> 2) + 1];
         } else {
           h.pc = pc;

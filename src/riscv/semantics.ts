@@ -335,3 +335,6 @@ export const PURE_CSRS: ReadonlySet<number> = new Set([
   0xf13, // mimpid
   0xf14, // mhartid
 ]);
+
+/** fflags, frm and fcsr: their writes change only FP state (and mstatus.FS), so blocks run them too. */
+export const FP_CSRS: ReadonlySet<number> = new Set([0x001, 0x002, 0x003]);

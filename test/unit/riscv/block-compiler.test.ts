@@ -94,7 +94,7 @@ function compiledLength(words: number[]): number {
   return compileBlock(src, 0x80000000, 0x80000000, false, new Set())?.len ?? 0;
 }
 
-test('blocks hold FP, FP loads and stores, AMO, LR/SC and reads of counter CSRs, and end before CSR writes', () => {
+test('blocks hold FP, FP loads and stores, AMO, LR/SC and reads of counter CSRs, FP CSR accesses, and end before other CSR writes', () => {
   const body = [
     0x02208053, // fadd.d f0, f1, f2, rne
     0x0005b087, // fld f1, 0(x11)
@@ -106,6 +106,9 @@ test('blocks hold FP, FP loads and stores, AMO, LR/SC and reads of counter CSRs,
     0xc0102473, // rdtime x8
     0xc00024f3, // rdcycle x9
     0xf1402573, // csrr x10, mhartid
+    0x00102773, // frflags x14
+    0x00171073, // fsflags x14
+    0x0020d073, // fsrmi 1 (csrrwi x0, frm, 1)
     0x00150513, // addi x10, x10, 1
   ];
   assert.equal(compiledLength(body), body.length);
