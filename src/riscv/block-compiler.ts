@@ -7,6 +7,13 @@ import { Op } from './instructions';
 import { decodeOp } from './decode';
 import { expandCompressed } from './compressed';
 import * as alu from './alu64';
+import { FP_CSRS, immediate, loadValue, Operands, PURE_CSRS, ramRead, ramWrite, semanticsOf } from './semantics';
+import { PAGE } from './bus';
+import type { HartBus } from './bus';
+import { Hart, MSTATUS } from './hart';
+import { readCsr, writeCsr } from './csr';
+import { executeAtomic } from './atomics';
+import { execFp } from './fpu';
 
 /** Compiled code for the instructions starting at one physical pc, under one virtual pc. */
 export interface Block {
@@ -36,6 +43,8 @@ export interface Block {
 export type BlockFn = (c: BlockContext) => void;
 
 const NO_TLB = new Float64Array(1).fill(-1);
+/** Stands in until the interpreter binds the running hart. */
+const NO_HART = new Hart(-1);
 
 /** The one argument of a compiled block: machine views it reads, TLB arrays, its budget and its results. */
 export class BlockContext {
@@ -59,6 +68,11 @@ export class BlockContext {
   bl: Float64Array = NO_TLB;
   ts: Float64Array = NO_TLB;
   bs: Float64Array = NO_TLB;
+  /** The running hart and its bus, for the instructions a block runs through shared helpers (CSR reads, AMOs, FP). */
+  h: Hart = NO_HART;
+  bus: HartBus | undefined = undefined;
+  /** The hart's retired count when this call began (what `h.retired` would be), for counter CSRs and helpers. */
+  retired = 0;
 
   constructor(src: BlockSource) {
     this.ram8 = src.ram8;
@@ -163,24 +177,41 @@ export function compileBlock(
     .sort((a, b) => a - b)
     .map((r) => `x[${2 * r}]=l${r};x[${2 * r + 1}]=h${r};`)
     .join('');
-  const text = parts.join('\n').split(WB).join(wb);
+  const text = foldLiterals(parts.join('\n').split(WB).join(wb)).split('TWO32').join(String(TWO32));
   // Only a block that branches to its own start needs the loop (and the pass counter).
   const code = (text.includes('continue;') ? `let n=0;for(;;){${text}}` : `const n=0;${text}`)
     .split('RAMBASE')
     .join(String(src.ramBase))
     .split('RAMLAST')
     .join(String(src.ramSize - 8))
+    .split('RAMSIZE')
+    .join(String(src.ramSize))
     .split('LEN')
     .join(String(len));
   // RAM views are bound once per machine through a closure; per call only the fields the code uses are read.
-  const views = ['wr', 'tl', 'bl', 'ts', 'bs'].filter((v) => new RegExp(`\\b${v}\\b`).test(code));
+  const views = ['wr', 'tl', 'bl', 'ts', 'bs', 'h', 'bus'].filter((v) => new RegExp(`\\b${v}\\b`).test(code));
   if (/\bB\b/.test(code)) views.push('B');
-  const reads = ['x=c.x', ...views.map((v) => (v === 'B' ? 'B=c.budget' : `${v}=c.${v}`))].join(',');
+  const reads = ['x=c.x', ...views.map((v) => (v === 'B' ? 'B=c.budget' : `${v}=c.${v}`))];
+  if (/\bfw\b/.test(code)) reads.push('fw=c.h.fw');
   // Parenthesized, V8 compiles the inner function with the outer one instead of parsing it a second time at its first call.
-  const body = `"use strict";return (function(c){const ${reads};${decl}${code}});`;
-  const make = new Function('ram8', 'ram16', 'ram32', 'pf', 'a', body) as (...v: unknown[]) => BlockFn;
-  const fn = make(src.ram8, src.ram16, src.ram32, src.pageFlags, alu);
-  return { start: ppc, end: p, vpc, dvm, len, fn, valid: true, pc0: NaN, to0: null, pc1: NaN, to1: null, runs: 0, startBails: 0 };
+  const body = `"use strict";return (function(c){const ${reads.join(',')};${decl}${code}});`;
+  const make = new Function('ram8', 'ram16', 'ram32', 'pf', ...HELPER_NAMES, body) as (...v: unknown[]) => BlockFn;
+  const fn = make(src.ram8, src.ram16, src.ram32, src.pageFlags, ...HELPER_VALUES);
+  return {
+    start: ppc,
+    end: p,
+    vpc,
+    dvm,
+    len,
+    fn,
+    valid: true,
+    pc0: NaN,
+    to0: null,
+    pc1: NaN,
+    to1: null,
+    runs: 0,
+    startBails: 0,
+  };
 }
 
 /** The physical RAM offset `_a` of a data access at `vaddr` (a JS expression), or a bail-out on a TLB miss. */
@@ -199,247 +230,163 @@ interface Gen {
   ends: boolean;
 }
 
+/** Folds `(int op int)` sub-expressions that templates leave when their operands are literals (`(8 >> 31)`). */
+function foldLiterals(code: string): string {
+  const re = /\((-?\d+) (>>>|>>|<<|&|\||\^) (-?\d+)\)/g;
+  for (let k = 0; k < 4; k++) {
+    const next = code.replace(re, (_m, a: string, op: string, b: string) => {
+      const x = Number(a),
+        y = Number(b);
+      const v =
+        op === '>>>'
+          ? x >>> y
+          : op === '>>'
+            ? x >> y
+            : op === '<<'
+              ? x << y
+              : op === '&'
+                ? x & y
+                : op === '|'
+                  ? x | y
+                  : x ^ y;
+      return `(${v})`;
+    });
+    if (next === code) break;
+    code = next;
+  }
+  return code;
+}
+
+/** A constant-folded pc expression when it holds only literals (so a static exit can be recognised as a loop). */
+function fold(text: string): string {
+  return /^[-\d\s+]+$/.test(text) ? num(new Function(`"use strict";return (${text});`)() as number) : text;
+}
+
+/** Names compiled code calls: the templates' helpers and the shared group semantics. */
+const HELPERS: Record<string, unknown> = { ...alu, TWO32, readCsr, writeCsr, executeAtomic, execFp };
+const HELPER_NAMES = Object.keys(HELPERS);
+const HELPER_VALUES = HELPER_NAMES.map((k) => HELPERS[k]);
+
+/** Code for one instruction from its entry in the semantic table, or null when a block cannot hold it. */
 function gen(c: Ctx, op: Op, w: number, pc: number, npc: number, i: number, bail: (i: number) => string): Gen | null {
+  const s = semanticsOf(op);
+  if (s === undefined) return null;
   const rd = (w >>> 7) & 31,
     rs1 = (w >>> 15) & 31,
     rs2 = (w >>> 20) & 31;
-  const immI = w >> 20;
   const t = (text: string, ends = false): Gen => ({ text, ends });
   const lo1 = L(rs1),
     hi1 = H(rs1),
     lo2 = L(rs2),
     hi2 = H(rs2);
-  useReg(c, rs1, rs2);
+  const o = (imm: number): Operands => ({
+    l1: lo1,
+    h1: hi1,
+    l2: lo2,
+    h2: hi2,
+    imm: num(imm),
+    pc: num(pc),
+    npc: num(npc),
+    set: (lo, hi) => set(c, rd, lo, hi),
+    setW: (v) => setW(c, rd, v),
+  });
   // A static exit to the block's own start loops while a whole further pass fits the budget.
   const exit = (target: string) =>
     target === num(c.start)
       ? `{n+=${i + 1};if(n+LEN<=B)continue;${WB}c.count=n;c.pc=${target};return;}`
       : `${WB}c.count=n+${i + 1};c.pc=${target};return;`;
-  switch (op) {
-    case Op.LUI: {
-      const v = w & 0xfffff000;
-      return t(set(c, rd, num(v), num(v >> 31)));
-    }
-    case Op.AUIPC: {
-      const v = pc + (w & 0xfffff000);
-      return t(set(c, rd, num(v | 0), num(Math.floor(v / TWO32) | 0)));
-    }
-    case Op.JAL: {
-      const imm =
-        ((w >> 31) << 20) | (((w >>> 12) & 255) << 12) | (((w >>> 20) & 1) << 11) | (((w >>> 21) & 1023) << 1);
-      return t(set(c, rd, num(npc | 0), num(Math.floor(npc / TWO32) | 0)) + exit(num(pc + imm)), true);
-    }
-    case Op.JALR:
-      return t(
-        `{const _t=${hi1}*${TWO32}+(${lo1}>>>0)+${immI}-((${lo1}+${immI})&1);` +
-          set(c, rd, num(npc | 0), num(Math.floor(npc / TWO32) | 0)) +
-          exit('_t') +
-          '}',
-        true,
-      );
-    case Op.BEQ:
-    case Op.BNE:
-    case Op.BLT:
-    case Op.BGE:
-    case Op.BLTU:
-    case Op.BGEU: {
-      const imm = ((w >> 31) << 12) | (((w >>> 7) & 1) << 11) | (((w >>> 25) & 63) << 5) | (((w >>> 8) & 15) << 1);
-      let cond: string;
-      switch (op) {
-        case Op.BEQ:
-          cond = `${lo1}===${lo2}&&${hi1}===${hi2}`;
-          break;
-        case Op.BNE:
-          cond = `${lo1}!==${lo2}||${hi1}!==${hi2}`;
-          break;
-        case Op.BLT:
-          cond = `(${hi1}<${hi2}||(${hi1}===${hi2}&&(${lo1}>>>0)<(${lo2}>>>0)))`;
-          break;
-        case Op.BGE:
-          cond = `!(${hi1}<${hi2}||(${hi1}===${hi2}&&(${lo1}>>>0)<(${lo2}>>>0)))`;
-          break;
-        case Op.BLTU:
-          cond = `((${hi1}>>>0)<(${hi2}>>>0)||(${hi1}===${hi2}&&(${lo1}>>>0)<(${lo2}>>>0)))`;
-          break;
-        default:
-          cond = `!((${hi1}>>>0)<(${hi2}>>>0)||(${hi1}===${hi2}&&(${lo1}>>>0)<(${lo2}>>>0)))`;
-          break;
-      }
+  /** Helpers work on the register file: these locals go there first (and x0 is kept zero there for them). */
+  const flush = (...rs: number[]) =>
+    'x[0]=0;x[1]=0;' +
+    rs
+      .filter((r) => r !== 0)
+      .map((r) => `x[${2 * r}]=l${r};x[${2 * r + 1}]=h${r};`)
+      .join('');
+  const reload = (r: number) => {
+    if (r === 0) return '';
+    c.used.add(r);
+    c.written.add(r);
+    return `l${r}=x[${2 * r}];h${r}=x[${2 * r + 1}];`;
+  };
+  const fpOff = `if((h.mstatus&${MSTATUS.FS})===0)${bail(i)}`;
+  switch (s.kind) {
+    case 'alu':
+      useReg(c, rs1, rs2);
+      return t(s.code(o(s.imm ? immediate[s.imm](w) : 0)));
+    case 'branch':
+      useReg(c, rs1, rs2);
       // The taken side exits (or loops); the block goes on along the fall-through path, so hot paths through
       // several conditional branches run as one function.
-      return t(`if(${cond}){${exit(num(pc + imm))}}`);
+      return t(`if(${s.cond(o(0))}){${exit(num(pc + immediate.B(w)))}}`);
+    case 'jump': {
+      useReg(c, rs1);
+      const ops = o(immediate[s.imm](w));
+      const target = fold(s.target(ops)),
+        link = ops.set(num(npc | 0), num(Math.floor(npc / TWO32) | 0));
+      // A static target stays a literal, so that a jump back to the block's start loops.
+      if (/^-?\d+$/.test(target)) return t(link + exit(target), true);
+      return t(`{const _t=${target};` + link + exit('_t') + '}', true);
     }
-    case Op.LB:
-    case Op.LH:
-    case Op.LW:
-    case Op.LD:
-    case Op.LBU:
-    case Op.LHU:
-    case Op.LWU: {
-      const size = op === Op.LB || op === Op.LBU ? 1 : op === Op.LH || op === Op.LHU ? 2 : op === Op.LD ? 4 * 2 : 4;
-      const addr = addressOf(c, `${hi1}*${TWO32}+(${lo1}>>>0)+${immI}`, false, bail(i));
-      const guard = `if(wr||!(_a>=0&&_a<=RAMLAST&&(_a&${size - 1})===0))${bail(i)}`;
-      let v: string;
-      switch (op) {
-        case Op.LD:
-          v = set(c, rd, 'ram32[_a>>2]', 'ram32[(_a>>2)+1]');
-          break;
-        case Op.LW:
-          v = setW(c, rd, 'ram32[_a>>2]');
-          break;
-        case Op.LWU:
-          v = set(c, rd, 'ram32[_a>>2]', '0');
-          break;
-        case Op.LH:
-          v = setW(c, rd, '(ram16[_a>>1]<<16)>>16');
-          break;
-        case Op.LHU:
-          v = set(c, rd, 'ram16[_a>>1]', '0');
-          break;
-        case Op.LB:
-          v = setW(c, rd, '(ram8[_a]<<24)>>24');
-          break;
-        default:
-          v = set(c, rd, 'ram8[_a]', '0');
-          break;
-      }
-      return t(`{${addr}${guard}${v}}`);
+    case 'load': {
+      useReg(c, rs1);
+      const addr = addressOf(c, `${hi1}*${TWO32}+(${lo1}>>>0)+${immediate.I(w)}`, false, bail(i));
+      const guard = `if(wr||!(_a>=0&&_a<=RAMLAST&&(_a&${s.size - 1})===0))${bail(i)}`;
+      const [raw, rawHi] = ramRead(s.size, '_a');
+      const [lo, hi] = loadValue(s, '_x', rawHi);
+      const dest = s.float
+        ? `fw[${2 * rd}]=${lo};fw[${2 * rd + 1}]=${hi};h.mstatus|=${MSTATUS.FS};`
+        : set(c, rd, lo, hi);
+      return t(`{${s.float ? fpOff : ''}${addr}${guard}const _x=${raw};${dest}}`);
     }
-    case Op.SB:
-    case Op.SH:
-    case Op.SW:
-    case Op.SD: {
-      const size = op === Op.SB ? 1 : op === Op.SH ? 2 : op === Op.SW ? 4 : 8;
-      const imm = ((w >> 25) << 5) | ((w >>> 7) & 31);
-      const addr = addressOf(c, `${hi1}*${TWO32}+(${lo1}>>>0)+${imm}`, true, bail(i));
-      const guard = `if(!(_a>=0&&_a<=RAMLAST&&(_a&${size - 1})===0&&pf[_a>>>12]===1))${bail(i)}`;
-      const store =
-        size === 8
-          ? `ram32[_a>>2]=${lo2};ram32[(_a>>2)+1]=${hi2};`
-          : size === 4
-            ? `ram32[_a>>2]=${lo2};`
-            : size === 2
-              ? `ram16[_a>>1]=${lo2};`
-              : `ram8[_a]=${lo2};`;
-      return t(`{${addr}${guard}${store}}`);
+    case 'store': {
+      useReg(c, rs1);
+      if (!s.float) useReg(c, rs2);
+      const addr = addressOf(c, `${hi1}*${TWO32}+(${lo1}>>>0)+${immediate.S(w)}`, true, bail(i));
+      const guard = `if(!(_a>=0&&_a<=RAMLAST&&(_a&${s.size - 1})===0&&pf[_a>>>12]===1))${bail(i)}`;
+      const [lo, hi] = s.float ? [`fw[${2 * rs2}]`, `fw[${2 * rs2 + 1}]`] : [lo2, hi2];
+      return t(`{${s.float ? fpOff : ''}${addr}${guard}${ramWrite(s.size, '_a', lo, hi)}}`);
     }
-    case Op.ADDI:
+    case 'atomic': {
+      useReg(c, rs1, rs2);
+      // The checks that make executeAtomic succeed without trapping, touching a device or code, or stopping the
+      // run: anything else bails out before the instruction and the interpreter executes it.
+      const vaddr = `${hi1}*${TWO32}+(${lo1}>>>0)`;
+      const addr = addressOf(c, vaddr, !s.load, bail(i));
+      const flags = s.load ? '' : `||(pf[_a>>>12]&${~PAGE.RESERVED})!==${PAGE.DIRTY}`;
       return t(
-        `{const _a=${lo1},_r=(_a+${immI})|0;` +
-          set(c, rd, '_r', `(${hi1}+${immI >> 31}+((_r>>>0)<(_a>>>0)?1:0))|0`) +
+        `{if((${vaddr})%${s.size}!==0)${bail(i)}${addr}if(!(_a>=0&&_a<=RAMSIZE-${s.size})${flags})${bail(i)}` +
+          `${flush(rs1, rs2)}h.pc=${num(pc)};h.retired=c.retired+n+${i};` +
+          `executeAtomic(h,bus,${op},${w | 0},${c.dvm ? 'h.mmu' : 'undefined'});${reload(rd)}}`,
+      );
+    }
+    case 'float': {
+      if (s.readsX) useReg(c, rs1);
+      // execFp checks the rounding mode before it changes anything: a trap there bails out exactly.
+      return t(
+        `{${fpOff}${s.readsX ? flush(rs1) : ''}if(execFp(h,${op},${w | 0})>0)${bail(i)}${s.writesX ? reload(rd) : ''}}`,
+      );
+    }
+    case 'csr': {
+      const src = (w >>> 15) & 31,
+        csr = immediate.CSR(w);
+      const writes = s.variant === 0 || src !== 0;
+      // Reads of CSRs without side effects, and any access to the FP CSRs (which only FP state depends on); other
+      // writes may change interrupt state, privilege or translation, and end the block.
+      if (!FP_CSRS.has(csr) && (writes || !PURE_CSRS.has(csr))) return null;
+      let update = '';
+      if (writes) {
+        if (!s.immediate) useReg(c, src);
+        const operand = s.immediate ? `${src}n` : `((BigInt(${H(src)}>>>0)<<32n)|BigInt(${L(src)}>>>0))`;
+        // readCsr succeeding on an FP CSR means FS is on and the access allowed: writeCsr cannot fail after it.
+        update = `writeCsr(h,${csr},${[operand, `_c|${operand}`, `_c&~${operand}`][s.variant]});`;
+      }
+      return t(
+        `{h.retired=c.retired+n+${i};const _c=readCsr(h,${csr},bus);if(_c===undefined)${bail(i)}${update}` +
+          set(c, rd, 'Number(BigInt.asIntN(32,_c))', 'Number(BigInt.asIntN(32,_c>>32n))') +
           '}',
       );
-    case Op.SLTI:
-      return t(set(c, rd, `(${hi1}<${immI >> 31}||(${hi1}===${immI >> 31}&&(${lo1}>>>0)<${immI >>> 0}))?1:0`, '0'));
-    case Op.SLTIU:
-      return t(
-        set(
-          c,
-          rd,
-          `((${hi1}>>>0)<${(immI >> 31) >>> 0}||(${hi1}===${immI >> 31}&&(${lo1}>>>0)<${immI >>> 0}))?1:0`,
-          '0',
-        ),
-      );
-    case Op.XORI:
-      return t(set(c, rd, `${lo1}^${immI}`, `${hi1}^${immI >> 31}`));
-    case Op.ORI:
-      return t(set(c, rd, `${lo1}|${immI}`, `${hi1}|${immI >> 31}`));
-    case Op.ANDI:
-      return t(set(c, rd, `${lo1}&${immI}`, `${hi1}&${immI >> 31}`));
-    case Op.SLLI:
-    case Op.SRLI:
-    case Op.SRAI: {
-      const sh = (w >>> 20) & 63;
-      if (sh === 0) return t(set(c, rd, lo1, hi1));
-      if (op === Op.SLLI)
-        return t(
-          sh < 32
-            ? set(c, rd, `${lo1}<<${sh}`, `(${hi1}<<${sh})|(${lo1}>>>${32 - sh})`)
-            : set(c, rd, '0', `${lo1}<<${sh - 32}`),
-        );
-      if (op === Op.SRLI)
-        return t(
-          sh < 32
-            ? set(c, rd, `((${lo1}>>>${sh})|(${hi1}<<${32 - sh}))|0`, `(${hi1}>>>${sh})|0`)
-            : set(c, rd, `(${hi1}>>>${sh - 32})|0`, '0'),
-        );
-      return t(
-        sh < 32
-          ? set(c, rd, `(${lo1}>>>${sh})|(${hi1}<<${32 - sh})`, `${hi1}>>${sh}`)
-          : set(c, rd, `${hi1}>>${sh - 32}`, `${hi1}>>31`),
-      );
     }
-    case Op.ADD:
-      return t(
-        `{const _a=${lo1},_r=(_a+${lo2})|0;` + set(c, rd, '_r', `(${hi1}+${hi2}+((_r>>>0)<(_a>>>0)?1:0))|0`) + '}',
-      );
-    case Op.SUB:
-      return t(
-        `{const _a=${lo1},_b=${lo2};` + set(c, rd, '(_a-_b)|0', `(${hi1}-${hi2}-((_a>>>0)<(_b>>>0)?1:0))|0`) + '}',
-      );
-    case Op.SLL:
-      return t(`a.sll64(${lo1},${hi1},${lo2}&63);` + set(c, rd, 'a.out.lo', 'a.out.hi'));
-    case Op.SRL:
-      return t(`a.srl64(${lo1},${hi1},${lo2}&63);` + set(c, rd, 'a.out.lo', 'a.out.hi'));
-    case Op.SRA:
-      return t(`a.sra64(${lo1},${hi1},${lo2}&63);` + set(c, rd, 'a.out.lo', 'a.out.hi'));
-    case Op.SLT:
-      return t(set(c, rd, `(${hi1}<${hi2}||(${hi1}===${hi2}&&(${lo1}>>>0)<(${lo2}>>>0)))?1:0`, '0'));
-    case Op.SLTU:
-      return t(set(c, rd, `((${hi1}>>>0)<(${hi2}>>>0)||(${hi1}===${hi2}&&(${lo1}>>>0)<(${lo2}>>>0)))?1:0`, '0'));
-    case Op.XOR:
-      return t(set(c, rd, `${lo1}^${lo2}`, `${hi1}^${hi2}`));
-    case Op.OR:
-      return t(set(c, rd, `${lo1}|${lo2}`, `${hi1}|${hi2}`));
-    case Op.AND:
-      return t(set(c, rd, `${lo1}&${lo2}`, `${hi1}&${hi2}`));
-    case Op.ADDIW:
-      return t(setW(c, rd, `(${lo1}+${immI})|0`));
-    case Op.SLLIW:
-      return t(setW(c, rd, `${lo1}<<${(w >>> 20) & 31}`));
-    case Op.SRLIW:
-      return t(setW(c, rd, `(${lo1}>>>${(w >>> 20) & 31})|0`));
-    case Op.SRAIW:
-      return t(setW(c, rd, `${lo1}>>${(w >>> 20) & 31}`));
-    case Op.ADDW:
-      return t(setW(c, rd, `(${lo1}+${lo2})|0`));
-    case Op.SUBW:
-      return t(setW(c, rd, `(${lo1}-${lo2})|0`));
-    case Op.SLLW:
-      return t(setW(c, rd, `${lo1}<<(${lo2}&31)`));
-    case Op.SRLW:
-      return t(setW(c, rd, `(${lo1}>>>(${lo2}&31))|0`));
-    case Op.SRAW:
-      return t(setW(c, rd, `${lo1}>>(${lo2}&31)`));
-    case Op.MUL:
-      return t(`a.mul64(${lo1},${hi1},${lo2},${hi2});` + set(c, rd, 'a.out.lo', 'a.out.hi'));
-    case Op.MULH:
-      return t(`a.mulh64(${lo1},${hi1},${lo2},${hi2},0);` + set(c, rd, 'a.out.lo', 'a.out.hi'));
-    case Op.MULHSU:
-      return t(`a.mulh64(${lo1},${hi1},${lo2},${hi2},1);` + set(c, rd, 'a.out.lo', 'a.out.hi'));
-    case Op.MULHU:
-      return t(`a.mulh64(${lo1},${hi1},${lo2},${hi2},2);` + set(c, rd, 'a.out.lo', 'a.out.hi'));
-    case Op.DIV:
-      return t(`a.div64(${lo1},${hi1},${lo2},${hi2},false);` + set(c, rd, 'a.out.lo', 'a.out.hi'));
-    case Op.DIVU:
-      return t(`a.divu64(${lo1},${hi1},${lo2},${hi2},false);` + set(c, rd, 'a.out.lo', 'a.out.hi'));
-    case Op.REM:
-      return t(`a.div64(${lo1},${hi1},${lo2},${hi2},true);` + set(c, rd, 'a.out.lo', 'a.out.hi'));
-    case Op.REMU:
-      return t(`a.divu64(${lo1},${hi1},${lo2},${hi2},true);` + set(c, rd, 'a.out.lo', 'a.out.hi'));
-    case Op.MULW:
-      return t(setW(c, rd, `Math.imul(${lo1},${lo2})`));
-    case Op.DIVW:
-      return t(setW(c, rd, `a.divw(${lo1},${lo2},false)`));
-    case Op.DIVUW:
-      return t(setW(c, rd, `a.divuw(${lo1},${lo2},false)`));
-    case Op.REMW:
-      return t(setW(c, rd, `a.divw(${lo1},${lo2},true)`));
-    case Op.REMUW:
-      return t(setW(c, rd, `a.divuw(${lo1},${lo2},true)`));
-    case Op.FENCE:
-      return t('');
-    default:
+    case 'system':
       return null;
   }
 }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { Machine } from '../../../src/machine/machine';
+import { compileBlock } from '../../../src/riscv/block-compiler';
 
 function state(m: Machine): string {
   const parts = [`pos=${m.position}`];
@@ -78,4 +79,41 @@ test('S-mode code under Sv39 runs in compiled blocks whose data goes through the
   const m = Machine.fromElf(new Uint8Array(readFileSync('test/guests/bin/vm_bench.elf')), { compile: true });
   m.run(2_000_000);
   assert.ok(m.memory.blocks.translatedSize > 5, `only ${m.memory.blocks.translatedSize} translated blocks`);
+});
+
+/** A block compiled from `words` at the start of a small RAM: how many of them it holds. */
+function compiledLength(words: number[]): number {
+  const ram8 = new Uint8Array(8192);
+  const src = {
+    ramBase: 0x80000000,
+    ramSize: ram8.length,
+    ram8,
+    ram16: new Uint16Array(ram8.buffer),
+    ram32: new Int32Array(ram8.buffer),
+    pageFlags: new Uint8Array(2),
+  };
+  words.forEach((w, k) => (src.ram32[k] = w | 0));
+  return compileBlock(src, 0x80000000, 0x80000000, false, new Set())?.len ?? 0;
+}
+
+test('blocks hold FP, FP loads and stores, AMO, LR/SC and reads of counter CSRs, FP CSR accesses, and end before other CSR writes', () => {
+  const body = [
+    0x02208053, // fadd.d f0, f1, f2, rne
+    0x0005b087, // fld f1, 0(x11)
+    0x0015a027, // fsw f1, 0(x11)
+    0xe20000d3, // fmv.x.d x1, f0
+    0x0065a2af, // amoadd.w x5, x6, (x11)
+    0x1005b3af, // lr.d x7, (x11)
+    0x1865b42f, // sc.d x8, x6, (x11)
+    0xc0102473, // rdtime x8
+    0xc00024f3, // rdcycle x9
+    0xf1402573, // csrr x10, mhartid
+    0x00102773, // frflags x14
+    0x00171073, // fsflags x14
+    0x0020d073, // fsrmi 1 (csrrwi x0, frm, 1)
+    0x00150513, // addi x10, x10, 1
+  ];
+  assert.equal(compiledLength(body), body.length);
+  assert.equal(compiledLength([0x00150513, 0x30029073, 0x00150513]), 1, 'csrw mstatus ends the block');
+  assert.equal(compiledLength([0x00150513, 0x00000073]), 1, 'ecall ends the block');
 });

@@ -1,10 +1,11 @@
-// Walks the one instruction table: every row must have semantic cases here (spec examples and edge cases),
-// and every case runs one instruction on a real hart. The table's encodings must also decode back to their row.
+// Walks the one instruction table: every row must have an entry in semantics.ts and semantic cases here (spec
+// examples and edge cases), and every case runs one instruction on a real hart. The table's encodings must also decode back to their row.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { INSTRUCTIONS } from '../../../src/riscv/instructions';
 import { decodeRow } from '../../../src/riscv/decode';
+import { semanticsOf } from '../../../src/riscv/semantics';
 import { HartRun } from '../../../src/riscv/hart';
 import { CODE, DATA, encode, step, Setup, u64 } from '../support/instruction-harness';
 
@@ -540,6 +541,11 @@ function runPair(
 
 test('every row of the instruction table decodes back to itself', () => {
   for (const row of INSTRUCTIONS) assert.equal(decodeRow(row.match)?.name, row.name, row.name);
+});
+
+test('every row has its entry in the semantic table, from which the interpreter and the block compiler derive', () => {
+  const missing = INSTRUCTIONS.filter((row) => semanticsOf(row.op) === undefined).map((row) => row.name);
+  assert.deepEqual(missing, []);
 });
 
 test('every instruction in the table has semantic cases', () => {

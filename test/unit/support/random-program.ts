@@ -3,6 +3,10 @@
 // optionally run from S-mode under Sv39 (identity gigapages) with sfence.vma and satp writes in the stream.
 
 import type { ElfImage } from '../../../src/machine/elf';
+import { INSTRUCTIONS } from '../../../src/riscv/instructions';
+
+/** F and D rows other than loads and stores, for `extended` streams. */
+const FP_ROWS = INSTRUCTIONS.filter((r) => (r.ext === 'F' || r.ext === 'D') && r.format !== 'FL' && r.format !== 'FS');
 
 const BASE = 0x80000000;
 const SETUP = BASE,
@@ -86,6 +90,11 @@ export interface RandomProgramOptions {
   length?: number;
   /** Run the stream in S-mode with Sv39 on (identity-mapped), instead of in M-mode. */
   sv39?: boolean;
+  /**
+   * Widen the FP, AMO and CSR groups: any F/D row with random fields and rounding mode, flw/fsw, AMOs and LRs at
+   * addresses that fault (x2 is 0, a random register is mostly outside RAM), and reads of every counter and id CSR.
+   */
+  extended?: boolean;
 }
 
 /** Builds the image: setup, trap handler, the random stream (which loops back to its start), data and patch words. */
@@ -195,10 +204,18 @@ export function randomProgram(opts: RandomProgramOptions): ElfImage {
         }
       };
       prog.push(((half() & 0xffff) | (half() << 16)) >>> 0);
-    } else if (g < 76) prog.push(csr(rng.pick(CSRS), rng.pick([0, rs()]), rng.pick([1, 2, 3, 5, 6, 7]), rd()));
-    else if (g < 81) {
+    } else if (g < 76) {
+      if (opts.extended && rng.int(2) === 0)
+        prog.push(csr(rng.pick([0xc00, 0xc01, 0xc02, 0xb00, 0xb02, 0xf11, 0xf12, 0xf13, 0xf14]), 0, 2, rd()));
+      else prog.push(csr(rng.pick(CSRS), rng.pick([0, rs()]), rng.pick([1, 2, 3, 5, 6, 7]), rd()));
+    } else if (g < 81) {
       // AMO (.w/.d) at the aligned address, or an LR/SC pair.
-      if (rng.int(3) === 0) {
+      const base = opts.extended && rng.int(4) === 0 ? rng.pick([2, rs()]) : 11;
+      if (base !== 11)
+        prog.push(
+          r((rng.pick([0, 1, 2, 4, 8, 12, 16, 20, 24, 28]) << 2) | rng.int(4), 0, base, rng.pick([2, 3]), rd(), 0x2f),
+        );
+      else if (rng.int(3) === 0) {
         prog.push(r(0b0001000, 0, 11, 3, rd(), 0x2f));
         prog.push(r(0b0001100, rs(), 11, 3, rd(), 0x2f));
       } else
@@ -211,7 +228,18 @@ export function randomProgram(opts: RandomProgramOptions): ElfImage {
         f1 = rng.int(32),
         f2 = rng.int(32),
         rm = rng.int(8);
-      if (t < 3) prog.push(r(rng.pick(FP_R), f2, f1, rm, fd, 0x53));
+      if (opts.extended && rng.int(2) === 0) {
+        // Any F/D row: fixed fields from the table, the rest random; rd is writable whether it is an x or an f.
+        const row = rng.pick(FP_ROWS);
+        const word = (row.match | (rng.next() & ~row.mask & ~(31 << 7)) | (rd() << 7)) >>> 0;
+        prog.push(
+          rng.int(8) === 0
+            ? rng.int(2)
+              ? i(rng.int(64) * 4 - 256, 8, 2, fd, 0x07)
+              : s(rng.int(64) * 4 - 256, f2, 8, 2, 0x27)
+            : word,
+        ); // flw/fsw
+      } else if (t < 3) prog.push(r(rng.pick(FP_R), f2, f1, rm, fd, 0x53));
       else if (t === 3)
         prog.push(r(0x2d, 0, f1, rm, fd, 0x53)); // fsqrt.d
       else if (t === 4)
