@@ -19,6 +19,7 @@ import { describeCause } from './causes';
 import { Plic, UART_IRQ } from './plic';
 import { bootImages } from './boot';
 import { debugTranslate, Mmu } from '../riscv/mmu';
+import { WasmArena } from '../riscv/wasm-block';
 
 export interface MachineOptions {
   harts?: number;
@@ -45,6 +46,8 @@ export interface MachineOptions {
   loadAddress?: number;
   /** Compile hot code into JS blocks (default true); false runs the reference interpreter only. */
   compile?: boolean;
+  /** Which code generator builds blocks: JS source through new Function, or WebAssembly (bench/README.md compares). */
+  blockBackend?: 'js' | 'wasm';
 }
 
 /** 'stop' means a hook called requestStop() (a watchpoint, the debugger). */
@@ -117,8 +120,10 @@ export class Machine {
     if (ramSize < 1 << 20 || ramSize > 2 ** 31 || ramSize % 4096 !== 0)
       throw new HartlineError('--ram must be a multiple of 4 KiB between 1 MiB and 2 GiB');
     this.image = image;
-    this.harts = Array.from({ length: harts }, (_, k) => new Hart(k));
-    this.memory = new Memory(ramSize);
+    // The wasm backend needs RAM, registers and TLBs in one WebAssembly.Memory.
+    const arena = opts.blockBackend === 'wasm' && opts.compile !== false ? new WasmArena(ramSize, harts) : undefined;
+    this.harts = Array.from({ length: harts }, (_, k) => new Hart(k, arena?.registers(k)));
+    this.memory = new Memory(ramSize, arena);
     this.memory.harts = this.harts;
     this.memory.clock = () => this.mtime();
     this.schedule = opts.schedule ?? new RoundRobin(opts.quantum ?? 10000);
@@ -145,7 +150,7 @@ export class Machine {
     });
     this.memory.addDevice(this.plic);
     this.uart.onIrq = (high) => this.plic.setLevel(UART_IRQ, high);
-    for (const h of this.harts) h.mmu = new Mmu(this.memory);
+    for (const h of this.harts) h.mmu = new Mmu(this.memory, arena?.tlb(h.id));
     this.memory.semihostHandler = (h) =>
       semihostCall(h, {
         memory: this.memory,

@@ -29,7 +29,7 @@ export function differential(
   opts: MachineOptions,
   limit: number,
   step = 7919,
-): { checkpoints: number; blocks: number } {
+): { checkpoints: number; blocks: number; wasmModules: number } {
   const fast = new Machine(image, { ...opts, compile: true });
   const slow = new Machine(image, { ...opts, compile: false });
   let outFast = '',
@@ -51,5 +51,5 @@ export function differential(
   }
   assert.equal(ramHash(fast), ramHash(slow), 'RAM differs');
   assert.equal(outFast, outSlow);
-  return { checkpoints, blocks: fast.memory.blocks.compiledTotal };
+  return { checkpoints, blocks: fast.memory.blocks.compiledTotal, wasmModules: fast.memory.arena?.modules ?? 0 };
 }
