@@ -72,6 +72,24 @@ export class WasmArena {
     return [0, 1, 2, 3, 4, 5].map((j) => new Float64Array(this.buffer, at + j * TLB_BYTES, TLB_ENTRIES));
   }
 
+  /** The register file and load tags last seen in a block context, and their addresses here (-1: elsewhere). */
+  seenX: Int32Array | null = null;
+  seenTl: Float64Array | null = null;
+  xAt = -1;
+  tlAt = -1;
+  blAt = -1;
+  tsAt = -1;
+  bsAt = -1;
+
+  see(c: BlockContext): void {
+    const at = (v: ArrayBufferView) => (v.buffer === this.buffer ? v.byteOffset : -1);
+    this.seenX = c.x;
+    this.seenTl = c.tl;
+    this.xAt = at(c.x);
+    const t = [at(c.tl), at(c.bl), at(c.ts), at(c.bs)];
+    [this.tlAt, this.blAt, this.tsAt, this.bsAt] = t.includes(-1) ? [-1, -1, -1, -1] : t;
+  }
+
   /** The block compiler the block cache calls for this arena. */
   readonly compile = (src: BlockSource, ppc: number, vpc: number, dvm: boolean, stopAt: ReadonlySet<number>) =>
     compileWasmBlock(this, src, ppc, vpc, dvm, stopAt);
@@ -616,25 +634,27 @@ export function compileWasmBlock(
 
 const MAX_BUDGET = 0x7fffffff;
 
-/** The BlockFn calling wasm function `run`: views in the arena go by address, others are copied through scratch. */
+/**
+ * The BlockFn calling wasm function `run`. Views in the arena go by address, others are copied through scratch.
+ * The addresses are cached per register file and TLB: reading a view's buffer and byteOffset on every call cost
+ * more than the block itself (the interpreter sets the four TLB arrays together, from one hart's MMU).
+ */
 function blockFunction(
   arena: WasmArena,
   run: (x: number, b: number, wr: number, tl: number, bl: number, ts: number, bs: number) => number,
   dvm: boolean,
 ): BlockFn {
-  const buf = arena.buffer,
+  const a = arena,
     pc = arena.resultPc,
     bail = arena.resultBail;
   return (c: BlockContext) => {
-    const x = c.x;
+    if (c.x !== a.seenX || c.tl !== a.seenTl) a.see(c);
     const b = c.budget > MAX_BUDGET ? MAX_BUDGET : c.budget;
-    if (x.buffer === buf && (!dvm || c.tl.buffer === buf)) {
-      c.count = dvm
-        ? run(x.byteOffset, b, c.wr ? 1 : 0, c.tl.byteOffset, c.bl.byteOffset, c.ts.byteOffset, c.bs.byteOffset)
-        : run(x.byteOffset, b, c.wr ? 1 : 0, 0, 0, 0, 0);
-    } else {
-      const sx = arena.scratchX,
-        st = arena.scratchTlb;
+    if (a.xAt >= 0 && (!dvm || a.tlAt >= 0)) c.count = run(a.xAt, b, c.wr ? 1 : 0, a.tlAt, a.blAt, a.tsAt, a.bsAt);
+    else {
+      const x = c.x,
+        sx = a.scratchX,
+        st = a.scratchTlb;
       sx.set(x);
       if (dvm) [c.tl, c.bl, c.ts, c.bs].forEach((t, k) => st[k].fill(-1).set(t.subarray(0, 256)));
       c.count = run(
