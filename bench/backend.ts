@@ -7,6 +7,7 @@ import { compileBlock } from '../src/riscv/block-compiler';
 import { WasmArena } from '../src/riscv/wasm-block';
 import type { Block } from '../src/riscv/block-compiler';
 import { qemuWall, STARTUP_ELF } from './core';
+import { BOOT_LIMIT, linuxKernel, linuxMachine } from '../test/full/support/linux-kernel';
 
 const BIN = 'test/guests/bin';
 const RUNS = 3;
@@ -29,7 +30,8 @@ function runOnce(elf: Uint8Array, backend: Backend): Timed {
   const r = m.run(Number.MAX_SAFE_INTEGER);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const cu = process.cpuUsage(c0);
-  if (r.reason !== 'exit' || r.exitCode !== 0) throw new Error(`guest did not pass with ${backend} blocks: ${r.reason}`);
+  if (r.reason !== 'exit' || r.exitCode !== 0)
+    throw new Error(`guest did not pass with ${backend} blocks: ${r.reason}`);
   return {
     seconds,
     cpuSeconds: (cu.user + cu.system) / 1e6,
@@ -48,7 +50,8 @@ function bothBackends(path: string): Record<Backend, Timed> {
       const t = runOnce(elf, be);
       if (k === 0) continue;
       const b = best[be];
-      if (!b || t.seconds < b.seconds) best[be] = { ...t, cpuSeconds: Math.min(t.cpuSeconds, b?.cpuSeconds ?? Infinity) };
+      if (!b || t.seconds < b.seconds)
+        best[be] = { ...t, cpuSeconds: Math.min(t.cpuSeconds, b?.cpuSeconds ?? Infinity) };
       else b.cpuSeconds = Math.min(b.cpuSeconds, t.cpuSeconds);
     }
   }
@@ -122,7 +125,51 @@ export async function benchBackend(): Promise<object[]> {
       wasmModuleBytesPerBlock: Math.round(cost.wasmBytes),
     });
   }
+  out.push(...linuxBoot());
   return out;
+}
+
+/**
+ * The test kernel's 1-hart boot to power-off with each backend, one run each (a boot compiles about 12,000 blocks,
+ * so the compile cost is part of the figure); the ratio is of times, as above.
+ */
+function linuxBoot(): object[] {
+  const k = linuxKernel();
+  if ('missing' in k) return [{ bench: 'backend-linux-boot', skipped: k.missing }];
+  const t: Partial<Record<Backend, { seconds: number; cpuSeconds: number; instructions: number; blocks: number }>> = {};
+  for (const be of ['js', 'wasm'] as const) {
+    const { m, console } = linuxMachine(k, 1, { blockBackend: be });
+    const c0 = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    const r = m.run(BOOT_LIMIT);
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cu = process.cpuUsage(c0);
+    if (r.reason !== 'exit' || !console().includes('reboot: Power down'))
+      throw new Error(`the Linux boot did not reach power-off with ${be} blocks: ${r.reason}`);
+    t[be] = {
+      seconds,
+      cpuSeconds: (cu.user + cu.system) / 1e6,
+      instructions: m.position,
+      blocks: m.memory.blocks.compiledTotal,
+    };
+  }
+  const js = t.js!,
+    wasm = t.wasm!;
+  if (js.instructions !== wasm.instructions)
+    throw new Error('the two backends booted Linux in different instruction counts');
+  return [
+    {
+      bench: 'backend-linux-boot',
+      harts: 1,
+      instructions: js.instructions,
+      blocks: wasm.blocks,
+      jsSeconds: +js.seconds.toFixed(2),
+      wasmSeconds: +wasm.seconds.toFixed(2),
+      reference: 'the JS block backend in the same run, one boot each (ratio = JS time / wasm time)',
+      ratio: +(js.seconds / wasm.seconds).toFixed(3),
+      cpuRatio: +(js.cpuSeconds / wasm.cpuSeconds).toFixed(3),
+    },
+  ];
 }
 
 // Standalone: node out/bench/backend.js

@@ -46,7 +46,7 @@ export interface MachineOptions {
   loadAddress?: number;
   /** Compile hot code into JS blocks (default true); false runs the reference interpreter only. */
   compile?: boolean;
-  /** Which code generator builds blocks: JS source through new Function, or WebAssembly (bench/README.md compares). */
+  /** Which code generator builds blocks (default DEFAULT_BLOCK_BACKEND): JS source through new Function, or WebAssembly. */
   blockBackend?: 'js' | 'wasm';
 }
 
@@ -65,6 +65,8 @@ export interface InputPort {
 }
 
 export const DEFAULT_RAM = 128 * 1024 * 1024;
+/** The block backend chosen by measurement (bench/README.md, "Block backend: JS against WebAssembly"). */
+export const DEFAULT_BLOCK_BACKEND: 'js' | 'wasm' = 'wasm';
 
 /** Sstc: the hart's stimecmp drives STIP once M-mode has set menvcfg.STCE. */
 const sstcEnabled = (h: Hart) => h.menvcfg >> 63n !== 0n;
@@ -121,7 +123,8 @@ export class Machine {
       throw new HartlineError('--ram must be a multiple of 4 KiB between 1 MiB and 2 GiB');
     this.image = image;
     // The wasm backend needs RAM, registers and TLBs in one WebAssembly.Memory.
-    const arena = opts.blockBackend === 'wasm' && opts.compile !== false ? new WasmArena(ramSize, harts) : undefined;
+    const backend = opts.blockBackend ?? DEFAULT_BLOCK_BACKEND;
+    const arena = backend === 'wasm' && opts.compile !== false ? new WasmArena(ramSize, harts) : undefined;
     this.harts = Array.from({ length: harts }, (_, k) => new Hart(k, arena?.registers(k)));
     this.memory = new Memory(ramSize, arena);
     this.memory.harts = this.harts;

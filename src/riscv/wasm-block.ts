@@ -54,7 +54,9 @@ export class WasmArena {
     this.resultPc = new Float64Array(this.buffer, this.resultOffset, 1);
     this.resultBail = new Int32Array(this.buffer, this.resultOffset + 8, 1);
     this.scratchX = new Int32Array(this.buffer, this.scratchOffset, 64);
-    this.scratchTlb = [0, 1, 2, 3].map((k) => new Float64Array(this.buffer, this.scratchOffset + 256 + k * TLB_BYTES, TLB_ENTRIES));
+    this.scratchTlb = [0, 1, 2, 3].map(
+      (k) => new Float64Array(this.buffer, this.scratchOffset + 256 + k * TLB_BYTES, TLB_ENTRIES),
+    );
   }
 
   pageFlags(): Uint8Array {
@@ -118,6 +120,7 @@ const PARAMS = [I32, I32, I32, I32, I32, I32, I32];
 const LOCALS = [I32, I32, I32, I32, F64, I64, I64, I64, ...new Array(31).fill(I64)];
 
 /** The instructions block-compiler.ts compiles; the scan stops before any other, as it does there. */
+// prettier-ignore
 const SUPPORTED = new Set<Op>([
   Op.LUI, Op.AUIPC, Op.JAL, Op.JALR, Op.BEQ, Op.BNE, Op.BLT, Op.BGE, Op.BLTU, Op.BGEU,
   Op.LB, Op.LH, Op.LW, Op.LD, Op.LBU, Op.LHU, Op.LWU, Op.SB, Op.SH, Op.SW, Op.SD,
@@ -126,7 +129,7 @@ const SUPPORTED = new Set<Op>([
   Op.ADDIW, Op.SLLIW, Op.SRLIW, Op.SRAIW, Op.ADDW, Op.SUBW, Op.SLLW, Op.SRLW, Op.SRAW,
   Op.MUL, Op.MULH, Op.MULHSU, Op.MULHU, Op.DIV, Op.DIVU, Op.REM, Op.REMU,
   Op.MULW, Op.DIVW, Op.DIVUW, Op.REMW, Op.REMUW, Op.FENCE,
-]); // prettier-ignore
+]);
 
 interface Insn {
   op: Op;
@@ -137,7 +140,11 @@ interface Insn {
 }
 
 /** Scans the instructions of the block at `ppc` exactly as block-compiler.ts does. */
-function scan(src: BlockSource, ppc: number, stopAt: ReadonlySet<number>): { insns: Insn[]; end: number; ended: boolean } {
+function scan(
+  src: BlockSource,
+  ppc: number,
+  stopAt: ReadonlySet<number>,
+): { insns: Insn[]; end: number; ended: boolean } {
   const insns: Insn[] = [];
   const pageEnd = Math.floor((ppc - src.ramBase) / PAGE) * PAGE + PAGE + src.ramBase;
   let p = ppc;
@@ -330,11 +337,22 @@ class BlockGen {
   exit(i: number, target: number | null): void {
     const c = this.c;
     if (target !== null && target === this.start) {
-      c.get(L_N).i32(i + 1).op(W.i32_add).tee(L_N).i32(this.len).op(W.i32_add).get(P_B).op(W.i32_le_s).brIf(this.top);
+      c.get(L_N)
+        .i32(i + 1)
+        .op(W.i32_add)
+        .tee(L_N)
+        .i32(this.len)
+        .op(W.i32_add)
+        .get(P_B)
+        .op(W.i32_le_s)
+        .brIf(this.top);
       c.get(L_N).set(L_CNT).f64c(target).set(L_PC).br(this.out);
       return;
     }
-    c.get(L_N).i32(i + 1).op(W.i32_add).set(L_CNT);
+    c.get(L_N)
+      .i32(i + 1)
+      .op(W.i32_add)
+      .set(L_CNT);
     if (target !== null) c.f64c(target).set(L_PC);
     c.br(this.out);
   }
@@ -348,15 +366,30 @@ class BlockGen {
     if (this.dvm) {
       c.tee(L_VA).i64(12n).op(W.i64_shr_s).tee(L_VP);
       c.op(W.i32_wrap_i64).i32(255).op(W.i32_and).i32(3).op(W.i32_shl).tee(L_S);
-      c.get(store ? P_TS : P_TL).op(W.i32_add).mem(W.f64_load, 3);
+      c.get(store ? P_TS : P_TL)
+        .op(W.i32_add)
+        .mem(W.f64_load, 3);
       c.get(L_VP).op(W.f64_convert_i64_s).op(W.f64_ne).open(W.if_);
       this.bail(i, pc);
       c.close();
-      c.get(L_S).get(store ? P_BS : P_BL).op(W.i32_add).mem(W.f64_load, 3).op(W.i64_trunc_f64_s);
+      c.get(L_S)
+        .get(store ? P_BS : P_BL)
+        .op(W.i32_add)
+        .mem(W.f64_load, 3)
+        .op(W.i64_trunc_f64_s);
       c.get(L_VA).i64(4095n).op(W.i64_and).op(W.i64_add);
     }
-    c.i64(ramBase).op(W.i64_sub).tee(L_A).i64(BigInt(this.src.ramSize - 8)).op(W.i64_gt_u);
-    if (size > 1) c.get(L_A).op(W.i32_wrap_i64).i32(size - 1).op(W.i32_and).op(W.i32_or);
+    c.i64(ramBase)
+      .op(W.i64_sub)
+      .tee(L_A)
+      .i64(BigInt(this.src.ramSize - 8))
+      .op(W.i64_gt_u);
+    if (size > 1)
+      c.get(L_A)
+        .op(W.i32_wrap_i64)
+        .i32(size - 1)
+        .op(W.i32_and)
+        .op(W.i32_or);
     if (!store) c.get(P_WR).op(W.i32_or);
     c.open(W.if_);
     this.bail(i, pc);
@@ -612,13 +645,20 @@ export function compileWasmBlock(
   if (!ended) c.get(L_N).i32(len).op(W.i32_add).set(L_CNT).f64c(g.v(end)).set(L_PC);
   c.close();
   c.close();
-  for (const r of [...g.written].sort((a, b) => a - b)) c.get(P_X).get(R(r)).mem(W.i64_store, 3, 8 * r);
+  for (const r of [...g.written].sort((a, b) => a - b))
+    c.get(P_X)
+      .get(R(r))
+      .mem(W.i64_store, 3, 8 * r);
   c.i32(arena.resultOffset).get(L_PC).mem(W.f64_store, 3);
   c.i32(arena.resultOffset).get(L_BAIL).mem(W.i32_store, 2, 8);
   c.get(L_CNT);
   // Registers the block uses enter as locals; the prologue goes in front of the body.
   const pro = new Code();
-  for (const r of [...g.used].sort((a, b) => a - b)) pro.get(P_X).mem(W.i64_load, 3, 8 * r).set(R(r));
+  for (const r of [...g.used].sort((a, b) => a - b))
+    pro
+      .get(P_X)
+      .mem(W.i64_load, 3, 8 * r)
+      .set(R(r));
   const body = new Code();
   body.bytes(pro.done()).bytes(c.done());
   const funcs: FuncDef[] = [{ params: PARAMS, results: [I32], locals: LOCALS, body, export: 'b' }];
@@ -627,7 +667,15 @@ export function compileWasmBlock(
   arena.modules++;
   arena.moduleBytes += bytes.length;
   const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem: arena.memory } });
-  const run = inst.exports.b as (x: number, b: number, wr: number, tl: number, bl: number, ts: number, bs: number) => number;
+  const run = inst.exports.b as (
+    x: number,
+    b: number,
+    wr: number,
+    tl: number,
+    bl: number,
+    ts: number,
+    bs: number,
+  ) => number;
   const fn = blockFunction(arena, run, dvm);
   return { start: ppc, end, vpc, dvm, len, fn, valid: true, pc0: NaN, to0: null, pc1: NaN, to1: null };
 }

@@ -17,7 +17,10 @@ test('LEB128 encodings match the spec examples', () => {
   assert.deepEqual([...new Bytes().s32(-123456).done()], [0xc0, 0xbb, 0x78]);
   assert.deepEqual([...new Bytes().s32(63).done()], [0x3f]);
   assert.deepEqual([...new Bytes().s32(64).done()], [0xc0, 0x00]);
-  assert.deepEqual([...new Bytes().s64(-(1n << 63n)).done()], [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x7f]);
+  assert.deepEqual(
+    [...new Bytes().s64(-(1n << 63n)).done()],
+    [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x7f],
+  );
 });
 
 for (const sv39 of [false, true]) {
@@ -47,7 +50,11 @@ for (const name of [...readGuests().map((g) => g.name), 'vm_bench']) {
 for (const g of readGuests()) {
   if (g.name === 'bench') continue; // bench_small runs the same code
   test(`${g.name} runs to QEMU's output with the wasm backend`, () => {
-    const m = Machine.fromElf(readFileSync(elfPath(g.name)), { harts: hartsOf(g.name), name: g.name, blockBackend: 'wasm' });
+    const m = Machine.fromElf(readFileSync(elfPath(g.name)), {
+      harts: hartsOf(g.name),
+      name: g.name,
+      blockBackend: 'wasm',
+    });
     let out = '';
     m.onConsole = (b) => {
       out += Buffer.from(b).toString('latin1');
