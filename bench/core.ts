@@ -9,7 +9,7 @@ import { Machine } from '../src/machine/machine';
 const QEMU = 'qemu-system-riscv64';
 const BIN = 'test/guests/bin';
 /** Exits after a handful of instructions: its wall time is QEMU's start-up and shut-down. */
-const STARTUP_ELF = `${BIN}/exit_code.elf`;
+export const STARTUP_ELF = `${BIN}/exit_code.elf`;
 const RUNS = 3;
 
 export interface CoreRun {
@@ -69,7 +69,7 @@ function qemuArgs(path: string, harts: number): string[] {
  * QEMU's wall time on `path`, best of `runs`, with its exit status checked; with GNU time also its CPU time
  * (user + system), which a machine shared with other work disturbs less than wall time.
  */
-function qemuWall(
+export function qemuWall(
   path: string,
   harts: number,
   expectStatus: number,

@@ -3,6 +3,7 @@
 
 import { benchCore } from './core';
 import { extraBenches } from './suites';
+import { benchBackend } from './backend';
 
 function emit(obj: object): void {
   process.stdout.write(JSON.stringify(obj) + '\n');
@@ -10,6 +11,7 @@ function emit(obj: object): void {
 
 async function main(): Promise<void> {
   for (const line of await benchCore()) emit(line);
+  for (const line of await benchBackend()) emit(line);
   for (const line of await extraBenches()) emit(line);
 }
 

@@ -20,6 +20,7 @@ import { describeCause } from './causes';
 import { Plic, UART_IRQ } from './plic';
 import { bootImages } from './boot';
 import { debugTranslate, Mmu } from '../riscv/mmu';
+import { WasmArena } from '../riscv/wasm-block';
 
 export interface MachineOptions {
   harts?: number;
@@ -46,6 +47,8 @@ export interface MachineOptions {
   loadAddress?: number;
   /** Compile hot code into JS blocks (default true); false runs the reference interpreter only. */
   compile?: boolean;
+  /** Which code generator builds blocks (default DEFAULT_BLOCK_BACKEND): JS source through new Function, or WebAssembly. */
+  blockBackend?: 'js' | 'wasm';
 }
 
 /** 'stop' means a hook called requestStop() (a watchpoint, the debugger). */
@@ -63,6 +66,8 @@ export interface InputPort {
 }
 
 export const DEFAULT_RAM = 128 * 1024 * 1024;
+/** The block backend chosen by measurement (bench/README.md, "Block backend: JS against WebAssembly"). */
+export const DEFAULT_BLOCK_BACKEND: 'js' | 'wasm' = 'wasm';
 
 /** Sstc: the hart's stimecmp drives STIP once M-mode has set menvcfg.STCE. */
 const sstcEnabled = (h: Hart) => h.menvcfg >> 63n !== 0n;
@@ -118,8 +123,11 @@ export class Machine {
     if (ramSize < 1 << 20 || ramSize > 2 ** 31 || ramSize % 4096 !== 0)
       throw new HartlineError('--ram must be a multiple of 4 KiB between 1 MiB and 2 GiB');
     this.image = image;
-    this.harts = Array.from({ length: harts }, (_, k) => new Hart(k));
-    this.memory = new Memory(ramSize);
+    // The wasm backend needs RAM, registers and TLBs in one WebAssembly.Memory.
+    const backend = opts.blockBackend ?? DEFAULT_BLOCK_BACKEND;
+    const arena = backend === 'wasm' && opts.compile !== false ? new WasmArena(ramSize, harts) : undefined;
+    this.harts = Array.from({ length: harts }, (_, k) => new Hart(k, arena?.registers(k)));
+    this.memory = new Memory(ramSize, arena);
     this.memory.harts = this.harts;
     this.memory.clock = () => this.mtime();
     this.schedule = opts.schedule ?? new RoundRobin(opts.quantum ?? 10000);
@@ -146,7 +154,7 @@ export class Machine {
     });
     this.memory.addDevice(this.plic);
     this.uart.onIrq = (high) => this.plic.setLevel(UART_IRQ, high);
-    for (const h of this.harts) h.mmu = new Mmu(this.memory);
+    for (const h of this.harts) h.mmu = new Mmu(this.memory, arena?.tlb(h.id));
     this.memory.semihostHandler = (h) => semihostCall(h, this.semihostHost(h));
     this.exec = {
       breakpoints: new Set(),

@@ -4,6 +4,7 @@
 import { HartBus, PAGE, PAGE_SHIFT, PAGE_SIZE } from '../riscv/bus';
 import { CAUSE, Hart } from '../riscv/hart';
 import { BlockCache } from '../riscv/block-cache';
+import type { WasmArena } from '../riscv/wasm-block';
 
 export const RAM_BASE = 0x80000000;
 
@@ -45,15 +46,19 @@ export class Memory implements HartBus {
   clock: () => bigint = () => 0n;
   semihostHandler: (h: Hart) => boolean = () => false;
 
-  constructor(readonly ramSize: number) {
-    // A zeroed ArrayBuffer is committed by the OS page by page as it is touched, so RAM is lazy.
-    const buffer = new ArrayBuffer(ramSize);
-    this.ram8 = new Uint8Array(buffer);
-    this.ram16 = new Uint16Array(buffer);
-    this.ram32 = new Int32Array(buffer);
-    this.pageFlags = new Uint8Array(ramSize >>> PAGE_SHIFT);
+  /** With `arena`, RAM and page flags live in its WebAssembly.Memory and blocks are compiled to wasm. */
+  constructor(
+    readonly ramSize: number,
+    readonly arena?: WasmArena,
+  ) {
+    // A zeroed ArrayBuffer (or wasm memory) is committed by the OS page by page as it is touched, so RAM is lazy.
+    const buffer = arena ? arena.buffer : new ArrayBuffer(ramSize);
+    this.ram8 = new Uint8Array(buffer, 0, ramSize);
+    this.ram16 = new Uint16Array(buffer, 0, ramSize / 2);
+    this.ram32 = new Int32Array(buffer, 0, ramSize / 4);
+    this.pageFlags = arena ? arena.pageFlags() : new Uint8Array(ramSize >>> PAGE_SHIFT);
     this.codePages = new Array(ramSize >>> PAGE_SHIFT);
-    this.blocks = new BlockCache(this);
+    this.blocks = new BlockCache(this, arena?.compile);
   }
 
   /**

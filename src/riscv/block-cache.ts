@@ -41,6 +41,9 @@ export class BlockStats {
   interpreted = 0;
 }
 
+/** Builds a block (block-compiler.ts's compileBlock, or the WebAssembly backend's, wasm-block.ts). */
+export type BlockCompiler = typeof compileBlock;
+
 export class BlockCache {
   /** Compiled blocks per RAM page, indexed by halfword slot: undefined = not yet, null = not compilable. */
   readonly pages: (Block | null | undefined)[][];
@@ -54,7 +57,10 @@ export class BlockCache {
   /** The one argument every compiled block takes (the machine runs one hart at a time). */
   readonly ctx: BlockContext;
 
-  constructor(private readonly src: BlockSource) {
+  constructor(
+    private readonly src: BlockSource,
+    private readonly compile: BlockCompiler = compileBlock,
+  ) {
     this.ctx = new BlockContext(src);
     const pages = src.ramSize / PAGE;
     this.pages = new Array(pages);
@@ -78,7 +84,7 @@ export class BlockCache {
   arrive(pg: number, ppc: number, vpc: number, dvm: boolean, stopAt: ReadonlySet<number>): Block | undefined {
     const slot = (ppc & (PAGE - 1)) >> 1;
     this.heat[pg][slot] = 0;
-    const blk = stopAt.has(ppc) ? null : compileBlock(this.src, ppc, vpc, dvm, stopAt);
+    const blk = stopAt.has(ppc) ? null : this.compile(this.src, ppc, vpc, dvm, stopAt);
     const page = this.pages[pg];
     const old = page[slot];
     if (old) {

@@ -113,7 +113,13 @@ export class Hart {
   /** This hart's address translation and TLB (set by the machine). */
   mmu: Mmu | undefined;
 
-  constructor(readonly id: number) {}
+  /** `x` may be given to place the registers elsewhere (the WebAssembly block backend's memory). */
+  constructor(
+    readonly id: number,
+    x?: Int32Array<ArrayBuffer>,
+  ) {
+    if (x) this.x = x;
+  }
 
   /** Unsigned 64-bit value of x[i]. */
   readX(i: number): bigint {

@@ -43,7 +43,17 @@ export class Mmu {
   /** Set by translate(): the cause of the last failed translation. */
   fault = 0;
 
-  constructor(private readonly mem: WalkMemory) {}
+  /** `tlb` may place the arrays elsewhere (the WebAssembly block backend's memory): tags by access, then bases. */
+  constructor(
+    private readonly mem: WalkMemory,
+    tlb?: Float64Array<ArrayBuffer>[],
+  ) {
+    if (tlb)
+      for (let k = 0; k < 3; k++) {
+        this.tags[k] = tlb[k].fill(-1);
+        this.bases[k] = tlb[3 + k];
+      }
+  }
 
   flush(): void {
     for (const t of this.tags) t.fill(-1);

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { Machine } from '../../../src/machine/machine';
+import { Machine, MachineOptions } from '../../../src/machine/machine';
 import { parseElf } from '../../../src/machine/elf';
 
 export interface LinuxKernel {
@@ -52,8 +52,13 @@ export function kernelOrSkip(): LinuxKernel | string {
 }
 
 /** The test kernel on Hartline as QEMU's `-bios fw_jump.elf -kernel Image -initrd ...` boots it, console captured. */
-export function linuxMachine(k: LinuxKernel, harts: number): { m: Machine; console: () => string } {
+export function linuxMachine(
+  k: LinuxKernel,
+  harts: number,
+  opts: MachineOptions = {},
+): { m: Machine; console: () => string } {
   const m = Machine.fromElf(new Uint8Array(readFileSync(k.image)), {
+    ...opts,
     name: k.image,
     harts,
     bios: parseElf(new Uint8Array(readFileSync(FW_JUMP)), FW_JUMP),

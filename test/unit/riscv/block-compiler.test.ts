@@ -18,6 +18,8 @@ function state(m: Machine): string {
   }
   return parts.join('\n');
 }
+/** This file tests the JS backend; wasm-block.test.ts the WebAssembly one. */
+const JS_BLOCKS = { compile: true, blockBackend: 'js' } as const;
 const ramHash = (m: Machine) => createHash('sha256').update(m.memory.ram8).digest('hex');
 
 const CASES: [string, number][] = [
@@ -41,7 +43,7 @@ const CASES: [string, number][] = [
 for (const [guest, harts] of CASES) {
   test(`${guest} on ${harts} hart(s): compiled blocks agree with the interpreter at every checkpoint`, () => {
     const elf = new Uint8Array(readFileSync(`test/guests/bin/${guest}.elf`));
-    const fast = Machine.fromElf(elf, { harts, compile: true, quantum: 333 });
+    const fast = Machine.fromElf(elf, { harts, compile: true, blockBackend: 'js', quantum: 333 });
     // Compile after 4 arrivals instead of HOT, so these short runs are mostly compiled code.
     fast.memory.blocks.hot = 4;
     const slow = Machine.fromElf(elf, { harts, compile: false, quantum: 333 });
@@ -69,14 +71,14 @@ for (const [guest, harts] of CASES) {
 }
 
 test('the compiling machine really compiles blocks, so the comparisons above are not vacuous', () => {
-  const m = Machine.fromElf(new Uint8Array(readFileSync('test/guests/bin/bench_small.elf')), { compile: true });
+  const m = Machine.fromElf(new Uint8Array(readFileSync('test/guests/bin/bench_small.elf')), JS_BLOCKS);
   m.run(2_000_000);
   const compiled = m.memory.blocks.size;
   assert.ok(compiled > 10, `only ${compiled} blocks compiled`);
 });
 
 test('S-mode code under Sv39 runs in compiled blocks whose data goes through the TLB', () => {
-  const m = Machine.fromElf(new Uint8Array(readFileSync('test/guests/bin/vm_bench.elf')), { compile: true });
+  const m = Machine.fromElf(new Uint8Array(readFileSync('test/guests/bin/vm_bench.elf')), JS_BLOCKS);
   m.run(2_000_000);
   assert.ok(m.memory.blocks.translatedSize > 5, `only ${m.memory.blocks.translatedSize} translated blocks`);
 });

@@ -33,8 +33,14 @@ export function differential(
   limit: number,
   step = 7919,
   hot = 4,
-): { checkpoints: number; blocks: number; stats: BlockStats } {
-  return compareMachines(new Machine(image, { ...opts, compile: true }), new Machine(image, { ...opts, compile: false }), limit, step, hot);
+): { checkpoints: number; blocks: number; stats: BlockStats; wasmModules: number } {
+  return compareMachines(
+    new Machine(image, { ...opts, compile: true }),
+    new Machine(image, { ...opts, compile: false }),
+    limit,
+    step,
+    hot,
+  );
 }
 
 /** The comparison of differential() on two machines built alike, `fast` with blocks and `slow` without. */
@@ -44,7 +50,7 @@ export function compareMachines(
   limit: number,
   step: number,
   hot = 4,
-): { checkpoints: number; blocks: number; stats: BlockStats; output: string } {
+): { checkpoints: number; blocks: number; stats: BlockStats; output: string; wasmModules: number } {
   fast.exec.compile = true;
   slow.exec.compile = false;
   fast.memory.blocks.hot = hot;
@@ -67,5 +73,11 @@ export function compareMachines(
   }
   assert.equal(ramHash(fast), ramHash(slow), 'RAM differs');
   assert.equal(outFast, outSlow);
-  return { checkpoints, blocks: fast.memory.blocks.compiledTotal, stats: fast.memory.blocks.stats, output: outSlow };
+  return {
+    checkpoints,
+    blocks: fast.memory.blocks.compiledTotal,
+    stats: fast.memory.blocks.stats,
+    output: outSlow,
+    wasmModules: fast.memory.arena?.modules ?? 0,
+  };
 }
