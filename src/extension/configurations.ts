@@ -11,7 +11,11 @@ import { freshRecordingPath, looksLikeRecording, recordingPathOf } from './recor
 const EXCLUDE = '{**/node_modules/**,**/.git/**,**/.cache/**}';
 
 async function workspaceFiles(glob: string, max = 50, folder?: vscode.WorkspaceFolder): Promise<vscode.Uri[]> {
-  const found = await vscode.workspace.findFiles(folder ? new vscode.RelativePattern(folder, glob) : glob, EXCLUDE, max);
+  const found = await vscode.workspace.findFiles(
+    folder ? new vscode.RelativePattern(folder, glob) : glob,
+    EXCLUDE,
+    max,
+  );
   // One entry per file, whatever the search returned (several folders can hold the same file).
   const unique = new Map(found.map((u) => [u.fsPath, u]));
   return [...unique.values()].sort((a, b) => a.fsPath.localeCompare(b.fsPath));

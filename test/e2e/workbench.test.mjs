@@ -6,7 +6,16 @@
 // out/e2e/screenshots/ (and docs/images/ with HARTLINE_SCREENSHOTS_TO_DOCS=1).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { copyExample, startCodeServer, CHROMIUM, CHROMIUM_ARGS, ROOT } from '../../scripts/e2e/code-server.mjs';
 
@@ -352,7 +361,10 @@ async function story() {
   await palette('Hartline: Show the UART Terminal');
   await terminalShows(/the guest's UART; what you type is sent to it/, 'its greeting');
   // Near its top left, clear of any notification.
-  await page.locator('.terminal-wrapper .xterm').first().click({ position: { x: 40, y: 10 } });
+  await page
+    .locator('.terminal-wrapper .xterm')
+    .first()
+    .click({ position: { x: 40, y: 10 } });
   await page.keyboard.type('hello');
   await page.keyboard.press('Enter');
   await terminalShows(/hello/, 'the typed line');
@@ -405,7 +417,10 @@ async function story() {
   const toast = page.locator('.notification-toast', { hasText: 'was not found at /hartline/' }).first();
   await toast.waitFor({ timeout: 30_000 });
   const said = await toast.innerText();
-  const m = /([\w.-]+\.[chS]) was not found at (\/hartline\/examples\/\S+\.[chS]), the path in the program's debug information/.exec(said);
+  const m =
+    /([\w.-]+\.[chS]) was not found at (\/hartline\/examples\/\S+\.[chS]), the path in the program's debug information/.exec(
+      said,
+    );
   assert.ok(m, said);
   const [, missingFile, lookedFor] = m;
   await toast.locator('.monaco-button', { hasText: 'Add sourceMap Entry' }).click();
