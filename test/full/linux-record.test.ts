@@ -82,63 +82,70 @@ for (const [schedule, extra] of [
   });
 }
 
-test('a live recorder of a Linux boot killed with SIGKILL leaves a prefix that replays, checksums verified', { skip }, async () => {
-  const k = kernel as LinuxKernel;
-  const sub = mkdtempSync(join(dir, 'killed-'));
-  const rec = join(sub, 'boot-killed.hartrec');
-  const INTERVAL = 1_000_000;
-  // The line the console must reach first: both harts are up, well past the early boot.
-  const LINE = 'smp: Brought up 1 node, 2 CPUs';
-  const frontier = () => {
-    try {
-      return readRecording(readFileSync(rec), rec).log.frontier;
-    } catch {
-      return -1;
-    }
-  };
-  const watcher = watch(sub);
-  const args = ['record', k.image, '--bios', FW_JUMP, '--initrd', k.initrd, '--harts', '2', '-o', rec];
-  const child = spawn(process.execPath, [CLI, ...args, '--checksum-interval', String(INTERVAL)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (b: Buffer) => (out += b.toString('latin1')));
-  child.stderr.on('data', (b: Buffer) => (err += b.toString('latin1')));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  // Killed once the console has reached LINE and then the file has gained an events block: that block was written
-  // after the line was printed, so it holds the positions that printed it. Both are seen as they happen (the pipe's
-  // data, the folder's change events), not after a guessed delay.
-  let atLine = -1;
-  const ready = new Promise<void>((resolve, reject) => {
-    const check = () => {
-      if (atLine < 0 && out.includes(LINE)) atLine = Math.max(0, frontier());
-      if (atLine >= 0 && frontier() > atLine) resolve();
+test(
+  'a live recorder of a Linux boot killed with SIGKILL leaves a prefix that replays, checksums verified',
+  { skip },
+  async () => {
+    const k = kernel as LinuxKernel;
+    const sub = mkdtempSync(join(dir, 'killed-'));
+    const rec = join(sub, 'boot-killed.hartrec');
+    const INTERVAL = 1_000_000;
+    // The line the console must reach first: both harts are up, well past the early boot.
+    const LINE = 'smp: Brought up 1 node, 2 CPUs';
+    const frontier = () => {
+      try {
+        return readRecording(readFileSync(rec), rec).log.frontier;
+      } catch {
+        return -1;
+      }
     };
-    child.stdout.on('data', check);
-    watcher.on('change', check);
-    watcher.on('error', reject);
-    void exited.then((code) => reject(new Error(`the recorder exited (${code}) before it was killed: ${err}`)));
-  });
-  try {
-    await ready;
-  } finally {
-    watcher.close();
-  }
-  child.kill('SIGKILL');
-  assert.equal(await exited, null, 'the recorder died of the signal');
-  assert.ok(!out.includes('reboot: Power down'), 'the recorder was killed before the boot ended');
-  const p = cli(['replay', rec, '--verify']);
-  assert.equal(p.status, 2, p.stderr);
-  const m = /recording is unfinished: .*replayed its first (\d+) positions, (\d+) checksums equal/.exec(p.stderr);
-  assert.ok(m, p.stderr);
-  assert.equal(p.stderr.trim().split('\n').length, 1, p.stderr);
-  const positions = Number(m[1]);
-  // Every checksum interval of the prefix was compared (the last may be cut by the end of the file).
-  assert.ok(Number(m[2]) >= Math.floor(positions / INTERVAL) - 1, `only ${m[2]} checksums for ${positions} positions`);
-  assert.ok(positions >= atLine, `the prefix (${positions}) ends before the line's block (${atLine})`);
-  // The prefix prints what the live recorder printed, up to the line and past it.
-  assert.ok(p.stdout.includes(LINE), p.stdout.slice(-2000));
-  assert.ok(out.startsWith(p.stdout), 'the prefix prints the start of the live console');
-  process.stdout.write(`# killed recorder: ${positions} positions replayed, ${m[2]} checksums verified\n`);
-});
+    const watcher = watch(sub);
+    const args = ['record', k.image, '--bios', FW_JUMP, '--initrd', k.initrd, '--harts', '2', '-o', rec];
+    const child = spawn(process.execPath, [CLI, ...args, '--checksum-interval', String(INTERVAL)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString('latin1')));
+    child.stderr.on('data', (b: Buffer) => (err += b.toString('latin1')));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Killed once the console has reached LINE and then the file has gained an events block: that block was written
+    // after the line was printed, so it holds the positions that printed it. Both are seen as they happen (the pipe's
+    // data, the folder's change events), not after a guessed delay.
+    let atLine = -1;
+    const ready = new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (atLine < 0 && out.includes(LINE)) atLine = Math.max(0, frontier());
+        if (atLine >= 0 && frontier() > atLine) resolve();
+      };
+      child.stdout.on('data', check);
+      watcher.on('change', check);
+      watcher.on('error', reject);
+      void exited.then((code) => reject(new Error(`the recorder exited (${code}) before it was killed: ${err}`)));
+    });
+    try {
+      await ready;
+    } finally {
+      watcher.close();
+    }
+    child.kill('SIGKILL');
+    assert.equal(await exited, null, 'the recorder died of the signal');
+    assert.ok(!out.includes('reboot: Power down'), 'the recorder was killed before the boot ended');
+    const p = cli(['replay', rec, '--verify']);
+    assert.equal(p.status, 2, p.stderr);
+    const m = /recording is unfinished: .*replayed its first (\d+) positions, (\d+) checksums equal/.exec(p.stderr);
+    assert.ok(m, p.stderr);
+    assert.equal(p.stderr.trim().split('\n').length, 1, p.stderr);
+    const positions = Number(m[1]);
+    // Every checksum interval of the prefix was compared (the last may be cut by the end of the file).
+    assert.ok(
+      Number(m[2]) >= Math.floor(positions / INTERVAL) - 1,
+      `only ${m[2]} checksums for ${positions} positions`,
+    );
+    assert.ok(positions >= atLine, `the prefix (${positions}) ends before the line's block (${atLine})`);
+    // The prefix prints what the live recorder printed, up to the line and past it.
+    assert.ok(p.stdout.includes(LINE), p.stdout.slice(-2000));
+    assert.ok(out.startsWith(p.stdout), 'the prefix prints the start of the live console');
+    process.stdout.write(`# killed recorder: ${positions} positions replayed, ${m[2]} checksums verified\n`);
+  },
+);

@@ -5,7 +5,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, constants, createReadStream, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  createReadStream,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Machine } from '../../src/machine/machine';
@@ -71,7 +80,14 @@ function differences(q: QemuState, o: OurState): string[] {
  * scause is 6 and our sepc points at an AMO (not LR or SC, which both machines report alike). Nothing else is let
  * through: the next instruction must make the states equal again or the comparison fails there.
  */
-function misalignedAmoCause(m: Machine, g: Guest, prev: QemuState | undefined, q: QemuState, o: OurState, diff: string[]) {
+function misalignedAmoCause(
+  m: Machine,
+  g: Guest,
+  prev: QemuState | undefined,
+  q: QemuState,
+  o: OurState,
+  diff: string[],
+) {
   if (g.name !== 'sv39_straddle' || !prev || diff.length !== 1 || !/^x\d+$/.test(diff[0])) return false;
   const rd = Number(diff[0].slice(1));
   const word = m.instructionAt(Number(BigInt('0x' + prev.pc)));
@@ -157,7 +173,13 @@ interface Lockstep {
 
 const guestLockstep = (g: Guest): Lockstep => {
   const m = Machine.fromElf(readFileSync(elfPath(g.name)), { harts: 1, name: g.name });
-  return { name: g.name, qemu: qemuArgs(g, 1, 'null'), machine: m, start: hex(BigInt(m.harts[0].pc)), compared: () => true };
+  return {
+    name: g.name,
+    qemu: qemuArgs(g, 1, 'null'),
+    machine: m,
+    start: hex(BigInt(m.harts[0].pc)),
+    compared: () => true,
+  };
 };
 
 /** Runs one guest in lockstep; returns the number of instructions compared. */
@@ -292,11 +314,22 @@ test('sbi_calls behind OpenSBI: every payload instruction matches QEMU in lockst
   });
   const g: Guest = { name: 'sbi_calls', machine: 'virt', trace: true };
   // -dfilter keeps QEMU from logging OpenSBI's ~12 M instructions (the log would be ~19 GB); ours are skipped by pc.
-  const qemu = ['-M', 'virt', '-bios', FW_JUMP, '-kernel', payload, '-smp', '1', '-display', 'none'].concat(
-    ['-monitor', 'none', '-serial', 'null', '-dfilter', `0x${PAYLOAD_BASE.toString(16)}+0x100000`],
-  );
+  const qemu = ['-M', 'virt', '-bios', FW_JUMP, '-kernel', payload, '-smp', '1', '-display', 'none'].concat([
+    '-monitor',
+    'none',
+    '-serial',
+    'null',
+    '-dfilter',
+    `0x${PAYLOAD_BASE.toString(16)}+0x100000`,
+  ]);
   // 0x80200100 is the payload's lockstep_start, after its entry has zeroed the registers OpenSBI leaves behind.
-  const setup: Lockstep = { name: g.name, qemu, machine: m, start: hex(PAYLOAD_BASE + 0x100n), compared: (pc) => pc >= PAYLOAD_BASE };
+  const setup: Lockstep = {
+    name: g.name,
+    qemu,
+    machine: m,
+    start: hex(PAYLOAD_BASE + 0x100n),
+    compared: (pc) => pc >= PAYLOAD_BASE,
+  };
   let out = '';
   m.onConsole = (b) => (out += Buffer.from(b).toString('latin1'));
   const n = await lockstep(g, 2_000_000, setup);
