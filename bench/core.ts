@@ -116,6 +116,8 @@ export async function benchCore(): Promise<object[]> {
     { bench: 'core-smp-4', guest: `${BIN}/bench_smp.elf`, harts: 4 },
     // S-mode under Sv39 with a timer interrupt and self-modifying code: kernel-style code.
     { bench: 'core-sv39', guest: `${BIN}/vm_bench.elf`, harts: 1 },
+    // Floating point: double matmul with fused multiply-adds, a float n-body step, conversions.
+    { bench: 'core-single-hart-fp', guest: `${BIN}/bench_fp.elf`, harts: 1 },
   ];
   for (const c of cases) {
     if (!existsSync(c.guest)) throw new Error(`${c.guest} is missing; run npm run build:guests`);

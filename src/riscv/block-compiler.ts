@@ -8,11 +8,8 @@ import { decodeOp } from './decode';
 import { expandCompressed } from './compressed';
 import * as alu from './alu64';
 import { FP_CSRS, immediate, loadValue, Operands, PURE_CSRS, ramRead, ramWrite, semanticsOf } from './semantics';
-import { PAGE } from './bus';
-import type { HartBus } from './bus';
 import { Hart, MSTATUS } from './hart';
-import { readCsr, writeCsr } from './csr';
-import { executeAtomic } from './atomics';
+import { CsrClock, readCsr, writeCsr } from './csr';
 import { execFp } from './fpu';
 
 /** Compiled code for the instructions starting at one physical pc, under one virtual pc. */
@@ -70,7 +67,7 @@ export class BlockContext {
   bs: Float64Array = NO_TLB;
   /** The running hart and its bus, for the instructions a block runs through shared helpers (CSR reads, AMOs, FP). */
   h: Hart = NO_HART;
-  bus: HartBus | undefined = undefined;
+  bus: CsrClock | undefined = undefined;
   /** The hart's retired count when this call began (what `h.retired` would be), for counter CSRs and helpers. */
   retired = 0;
 
@@ -196,7 +193,7 @@ export function compileBlock(
   // Parenthesized, V8 compiles the inner function with the outer one instead of parsing it a second time at its first call.
   const body = `"use strict";return (function(c){const ${reads.join(',')};${decl}${code}});`;
   const make = new Function('ram8', 'ram16', 'ram32', 'pf', ...HELPER_NAMES, body) as (...v: unknown[]) => BlockFn;
-  const fn = make(src.ram8, src.ram16, src.ram32, src.pageFlags, ...HELPER_VALUES);
+  const fn = make(src.ram8, src.ram16, src.ram32, src.pageFlags, ...HELPER_NAMES.map((k) => HELPERS[k]));
   return {
     start: ppc,
     end: p,
@@ -262,10 +259,29 @@ function fold(text: string): string {
   return /^[-\d\s+]+$/.test(text) ? num(new Function(`"use strict";return (${text});`)() as number) : text;
 }
 
+/** `executeAtomic` of atomics.ts, whose bus parameter this file cannot name (see bindAtomics). */
+export type AtomicFn = (h: Hart, bus: never, op: Op, w: number, mmu: never) => number;
+
 /** Names compiled code calls: the templates' helpers and the shared group semantics. */
-const HELPERS: Record<string, unknown> = { ...alu, TWO32, readCsr, writeCsr, executeAtomic, execFp };
+const HELPERS: Record<string, unknown> = {
+  ...alu,
+  TWO32,
+  readCsr,
+  writeCsr,
+  execFp,
+  executeAtomic: () => {
+    throw new Error('block-compiler: bindAtomics was not called');
+  },
+};
 const HELPER_NAMES = Object.keys(HELPERS);
-const HELPER_VALUES = HELPER_NAMES.map((k) => HELPERS[k]);
+
+/**
+ * Hands compiled code `executeAtomic`. The interpreter calls it when it loads: importing atomics.ts here would
+ * close an import cycle (atomics -> bus -> block-cache -> block-compiler).
+ */
+export function bindAtomics(fn: AtomicFn): void {
+  HELPERS.executeAtomic = fn;
+}
 
 /** Code for one instruction from its entry in the semantic table, or null when a block cannot hold it. */
 function gen(c: Ctx, op: Op, w: number, pc: number, npc: number, i: number, bail: (i: number) => string): Gen | null {
@@ -352,7 +368,8 @@ function gen(c: Ctx, op: Op, w: number, pc: number, npc: number, i: number, bail
       // run: anything else bails out before the instruction and the interpreter executes it.
       const vaddr = `${hi1}*${TWO32}+(${lo1}>>>0)`;
       const addr = addressOf(c, vaddr, !s.load, bail(i));
-      const flags = s.load ? '' : `||(pf[_a>>>12]&${~PAGE.RESERVED})!==${PAGE.DIRTY}`;
+      // Page flags (bus.ts PAGE): exactly DIRTY (1), RESERVED (8) allowed, since the bus store handles reservations.
+      const flags = s.load ? '' : `||(pf[_a>>>12]&${~8})!==1`;
       return t(
         `{if((${vaddr})%${s.size}!==0)${bail(i)}${addr}if(!(_a>=0&&_a<=RAMSIZE-${s.size})${flags})${bail(i)}` +
           `${flush(rs1, rs2)}h.pc=${num(pc)};h.retired=c.retired+n+${i};` +

@@ -14,7 +14,9 @@ import { executeAtomic } from './atomics';
 import { Access, Mmu } from './mmu';
 import { CROSS_PAGE, crossPageLoad, crossPageStore, dataFault, translateData } from './vm-access';
 import { execFp } from './fpu';
-import { Block } from './block-compiler';
+import { bindAtomics, Block } from './block-compiler';
+
+bindAtomics(executeAtomic);
 
 const TWO32 = 4294967296;
 const EMPTY = new Int32Array(4096);

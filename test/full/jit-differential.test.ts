@@ -15,7 +15,7 @@ const guests = readFileSync('test/guests/guests.txt', 'utf8')
   .split('\n')
   .filter((l) => l.trim() && !l.startsWith('#'))
   .map((l) => l.split(/\s+/)[0]);
-for (const guest of [...guests, 'vm_bench', 'bench_mixed', 'bench_smp']) {
+for (const guest of [...guests, 'vm_bench', 'bench_mixed', 'bench_smp', 'bench_fp']) {
   const harts = guest.startsWith('smp_') || guest === 'bench_smp' ? 4 : 1;
   test(`${guest} on ${harts} hart(s): compiled blocks agree with the interpreter`, () => {
     const path = `test/guests/bin/${guest}.elf`;
@@ -51,6 +51,21 @@ for (const sv39 of [false, true]) {
   for (let seed = 100; seed < 120; seed++) {
     test(`random stream seed ${seed}${sv39 ? ' under Sv39' : ''}, 3 M positions`, () => {
       const r = differential(randomProgram({ seed, sv39, length: 6000 }), { harts: 2, quantum: 1499 }, 3_000_000, 9973);
+      assert.ok(r.blocks > 20);
+    });
+  }
+}
+
+// The extended streams (every F/D row and rounding mode, faulting AMOs and LRs, counter, id and FP CSRs in blocks).
+for (const sv39 of [false, true]) {
+  for (let seed = 200; seed < 208; seed++) {
+    test(`extended random stream seed ${seed}${sv39 ? ' under Sv39' : ''}, 3 M positions`, () => {
+      const r = differential(
+        randomProgram({ seed, sv39, length: 6000, extended: true }),
+        { harts: 2, quantum: 1499 },
+        3_000_000,
+        9973,
+      );
       assert.ok(r.blocks > 20);
     });
   }

@@ -6,7 +6,7 @@
 #include "guest.h"
 
 #ifndef FP_ROUNDS
-#define FP_ROUNDS 40
+#define FP_ROUNDS 100
 #endif
 #define N 24
 #define BODIES 48
