@@ -6,7 +6,11 @@
 import { BOOT_LIMIT, bootOnQemu, LinuxKernel, linuxKernel, linuxMachine } from '../test/full/support/linux-kernel';
 
 /** One boot on Hartline: its time, whether it reached power-off, and the block cache's counters. */
-export function bootOnce(k: LinuxKernel, harts: number, compile: boolean): Record<string, unknown> & { seconds: number } {
+export function bootOnce(
+  k: LinuxKernel,
+  harts: number,
+  compile: boolean,
+): Record<string, unknown> & { seconds: number } {
   const { m, console } = linuxMachine(k, harts);
   m.exec.compile = compile;
   const t0 = process.hrtime.bigint(),

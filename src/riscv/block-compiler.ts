@@ -180,7 +180,21 @@ export function compileBlock(
   const body = `"use strict";return (function(c){const ${reads};${decl}${code}});`;
   const make = new Function('ram8', 'ram16', 'ram32', 'pf', 'a', body) as (...v: unknown[]) => BlockFn;
   const fn = make(src.ram8, src.ram16, src.ram32, src.pageFlags, alu);
-  return { start: ppc, end: p, vpc, dvm, len, fn, valid: true, pc0: NaN, to0: null, pc1: NaN, to1: null, runs: 0, startBails: 0 };
+  return {
+    start: ppc,
+    end: p,
+    vpc,
+    dvm,
+    len,
+    fn,
+    valid: true,
+    pc0: NaN,
+    to0: null,
+    pc1: NaN,
+    to1: null,
+    runs: 0,
+    startBails: 0,
+  };
 }
 
 /** The physical RAM offset `_a` of a data access at `vaddr` (a JS expression), or a bail-out on a TLB miss. */

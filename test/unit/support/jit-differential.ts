@@ -34,7 +34,13 @@ export function differential(
   step = 7919,
   hot = 4,
 ): { checkpoints: number; blocks: number; stats: BlockStats } {
-  return compareMachines(new Machine(image, { ...opts, compile: true }), new Machine(image, { ...opts, compile: false }), limit, step, hot);
+  return compareMachines(
+    new Machine(image, { ...opts, compile: true }),
+    new Machine(image, { ...opts, compile: false }),
+    limit,
+    step,
+    hot,
+  );
 }
 
 /** The comparison of differential() on two machines built alike, `fast` with blocks and `slow` without. */
