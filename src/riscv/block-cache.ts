@@ -4,7 +4,7 @@
 import { Block, BlockContext, BlockSource, compileBlock } from './block-compiler';
 
 /** How many times the interpreter reaches a pc before it compiles a block there. */
-export const HOT = 4096;
+export const HOT = 30000;
 /**
  * A block that bails out before its first instruction this many times, in at least half of its calls, is dropped and
  * its slot left to the interpreter: such a block (a misaligned or MMIO access at its start, say) costs a call and does

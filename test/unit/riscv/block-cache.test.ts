@@ -53,7 +53,7 @@ test('nothing is compiled before HOT arrivals, and the loop is compiled after th
   const m = Machine.fromElf(
     buildElf({
       entry: BASE,
-      segments: [{ paddr: BASE, bytes: words(lui(T1, 2), addi(T1, T1, -1), bne(T1, 0, -4), SPIN) }],
+      segments: [{ paddr: BASE, bytes: words(lui(T1, 16), addi(T1, T1, -1), bne(T1, 0, -4), SPIN) }],
     }),
   );
   m.run(HOT - 10);
