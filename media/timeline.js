@@ -24,6 +24,21 @@
   let v0 = 0,
     v1 = 1; // the visible window, in positions
   let fitted = false;
+  /** Source lines the extension answered, by `position/hart` ('' for none); one question in flight at a time. */
+  const sources = new Map();
+  /** @type {string | undefined} */ let asking;
+  /** Counts the data messages: an answer to a question asked before the last one is stale. */
+  let epoch = 0;
+  /** @type {string | undefined} */ let wanted;
+  /** @type {{ x: number, y: number } | undefined} */ let hovered;
+
+  function ask(/** @type {string} */ key) {
+    wanted = key;
+    if (asking || sources.has(key) || !data || !data.stopped) return;
+    asking = key;
+    const [position, hart] = key.split('/').map(Number);
+    vscode.postMessage({ type: 'where', position, hart, epoch });
+  }
 
   const fmt = (/** @type {number} */ n) => Math.round(n).toLocaleString('en-US');
   const css = (/** @type {string} */ name, /** @type {string} */ fallback) =>
@@ -65,7 +80,8 @@
     const most = Math.max(1, Math.floor((width() - LABEL - PAD) / LABEL_GAP));
     const raw = span / most;
     const step = Math.pow(10, Math.floor(Math.log10(raw)));
-    return [1, 2, 5, 10].map((m) => m * step).find((s) => s >= raw) || step * 10;
+    // Positions are whole instructions: a tick under 1 would label two ticks with the same number.
+    return Math.max(1, [1, 2, 5, 10].map((m) => m * step).find((s) => s >= raw) || step * 10);
   }
 
   function draw() {
@@ -92,16 +108,24 @@
     ctx.fillStyle = dim;
     ctx.strokeStyle = grid;
     ctx.lineWidth = 1;
+    /** The labels drawn, as boxes in CSS pixels: the canvas's model of its axis, for the e2e suite to read. */
+    const axis = [];
     for (let p = Math.ceil(v0 / tick) * tick; p <= v1; p += tick) {
       const px = Math.round(x(p)) + 0.5;
+      const text = fmt(p);
+      const tw = ctx.measureText(text).width;
       ctx.beginPath();
       ctx.moveTo(px, AXIS - 4);
       ctx.lineTo(px, bottom);
       ctx.globalAlpha = 0.35;
       ctx.stroke();
       ctx.globalAlpha = 1;
-      ctx.fillText(fmt(p), px + 3, 8);
+      // A label that would run off the right edge is left out rather than cut.
+      if (px + 3 + tw > w) continue;
+      ctx.fillText(text, px + 3, 8);
+      axis.push({ text, left: px + 3, right: px + 3 + tw });
     }
+    canvas.dataset.axis = JSON.stringify(axis);
     for (let k = 0; k < harts; k++) {
       ctx.fillStyle = k === data.focus ? fg : dim;
       ctx.font = `${k === data.focus ? 'bold ' : ''}11px ${css('--vscode-font-family', 'sans-serif')}`;
@@ -254,6 +278,11 @@
       const run = runs().find((r) => r.from <= p && p < r.to);
       const asleep = data.wfi.find((/** @type {any} */ s) => s.hart === hart && s.from <= p && p < s.to);
       lines[0] += ` · hart ${hart} ${run && run.hart === hart ? 'running' : asleep ? 'asleep in wfi' : 'waiting for its turn'}`;
+      // Where in the source that hart was, once the extension has answered.
+      const key = `${Math.round(p)}/${hart}`;
+      const src = sources.get(key);
+      if (src) lines.push(`at ${src}`);
+      else if (src === undefined) ask(key);
     }
     const near = (/** @type {number} */ q) => Math.abs(x(q) - px) <= 5;
     for (const s of data.stops)
@@ -292,7 +321,19 @@
   }
 
   window.addEventListener('message', (e) => {
+    if (e.data.type === 'where') {
+      if (e.data.epoch !== epoch) return;
+      sources.set(`${Math.round(e.data.position)}/${e.data.hart}`, e.data.where || '');
+      asking = undefined;
+      if (wanted && !sources.has(wanted)) ask(wanted);
+      // The tooltip under the mouse now says it.
+      if (hovered && !tip.hidden && data) tip.textContent = describe(hovered.x, hovered.y);
+      return;
+    }
     if (e.data.type !== 'data') return;
+    sources.clear();
+    asking = undefined;
+    epoch++;
     const was = data;
     data = e.data.data;
     colors = e.data.colors;
@@ -324,6 +365,7 @@
     }
     if (data && e.target === canvas && e.offsetX > LABEL) {
       tip.hidden = false;
+      hovered = { x: e.offsetX, y: e.offsetY };
       tip.textContent = describe(e.offsetX, e.offsetY);
       const right = e.clientX + 10 + tip.offsetWidth > window.innerWidth;
       tip.style.left = (right ? e.clientX - 10 - tip.offsetWidth : e.clientX + 10) + 'px';

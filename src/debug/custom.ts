@@ -10,7 +10,7 @@ import type { Granularity, StepKind } from './stepping';
 import { SwitchCauses, SwitchInfo } from './switches';
 
 /** Optional custom requests, announced in the initialize response's `hartlineRequests`. */
-export const OPTIONAL_REQUESTS = ['hartline/timeline', 'hartline/switches'];
+export const OPTIONAL_REQUESTS = ['hartline/timeline', 'hartline/switches', 'hartline/lines'];
 /** Custom requests answered while the machine runs. */
 export const CUSTOM_WHILE_RUNNING = new Set(['hartline/input', 'hartline/position']);
 
@@ -47,7 +47,12 @@ export interface CustomHost {
   step(threadId: number | undefined, kind: StepKind, granularity: Granularity | undefined): void;
   type(text: string): void;
   respond(): void;
+  /** The source line of an address, from the program's debug information. */
+  lineAt?(pc: number): { file: string; line: number } | undefined;
 }
+
+/** At most this many positions per `hartline/lines` request (each is a seek). */
+const MAX_LINES = 64;
 
 const NONE: Probes = { pcs: new Set(), watches: [], accept: () => false };
 
@@ -150,6 +155,44 @@ export function customRequest(
         wfi,
         interrupts,
       };
+      h.respond();
+      return;
+    }
+    case 'hartline/lines': {
+      // The source line each hart was at, at each position asked (the timeline's tooltip of a lane): read by seeking
+      // there, then back to where the machine was, so the session's position does not change.
+      const at = args?.at;
+      if (!Array.isArray(at) || at.length > MAX_LINES)
+        throw new RefusedError(`"at" must be a list of at most ${MAX_LINES} {position, hart}`);
+      const asked = at.map((x: { position?: unknown; hart?: unknown }) => ({
+        position: Number(x?.position),
+        hart: Number(x?.hart),
+      }));
+      for (const x of asked)
+        if (!Number.isSafeInteger(x.position) || x.position < 0 || !Number.isSafeInteger(x.hart) || x.hart < 0)
+          throw new RefusedError('each of "at" needs a non-negative integer "position" and "hart"');
+      const here = t.position;
+      const lines: { position: number; hart: number; pc?: string; where?: string }[] = [];
+      try {
+        for (const x of [...asked].sort((a, b) => a.position - b.position)) {
+          const p = Math.min(x.position, t.end);
+          if (t.position !== p) t.seek(p);
+          const hart = t.position === p ? t.machine.harts[x.hart] : undefined;
+          if (!hart) {
+            lines.push(x);
+            continue;
+          }
+          const l = h.lineAt?.(hart.pc);
+          lines.push({
+            ...x,
+            pc: '0x' + hart.pc.toString(16),
+            where: l && l.line > 0 ? `${l.file.split(/[\\/]/).pop()}:${l.line}` : undefined,
+          });
+        }
+      } finally {
+        if (t.position !== here) t.seek(here);
+      }
+      response.body = { lines };
       h.respond();
       return;
     }

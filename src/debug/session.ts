@@ -414,6 +414,7 @@ export class HartlineSession extends LoggingDebugSession {
             step: (threadId, kind, granularity) => this.step(response, threadId, kind, granularity, true),
             type: (text) => this.type(text),
             respond: () => this.sendResponse(response),
+            lineAt: (pc) => this.code?.lineAt(pc),
           },
           command,
           response,

@@ -23,8 +23,11 @@ export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposab
     const media = vscode.Uri.joinPath(this.context.extensionUri, 'media');
     view.webview.options = { enableScripts: true, localResourceRoots: [media] };
     view.webview.html = this.html(view.webview, media);
-    view.webview.onDidReceiveMessage((m: { type: string; position?: number; hart?: number }) => {
+    view.webview.onDidReceiveMessage((m: { type: string; position?: number; hart?: number; epoch?: number }) => {
       if (m.type === 'ready') this.post();
+      // The tooltip asks which source line the lane's hart was at there; every question gets an answer, even none.
+      else if (m.type === 'where' && typeof m.position === 'number' && typeof m.hart === 'number')
+        void this.where(m.position, m.hart, m.epoch);
       // A click travels there and focuses the hart of the lane clicked; while the machine runs it does nothing.
       else if (m.type === 'goto' && typeof m.position === 'number')
         void vscode.commands.executeCommand('hartline.goToPosition', Math.round(m.position), m.hart);
@@ -35,6 +38,19 @@ export class TimelineView implements vscode.WebviewViewProvider, vscode.Disposab
     view.onDidDispose(() => {
       this.view = undefined;
     });
+  }
+
+  private async where(position: number, hart: number, epoch: number | undefined): Promise<void> {
+    const s = this.cursor.session;
+    let where: string | undefined;
+    if (s && this.cursor.stopped)
+      try {
+        const r = await s.customRequest('hartline/lines', { at: [{ position: Math.round(position), hart }] });
+        where = r?.lines?.[0]?.where;
+      } catch {
+        /* running again, or an adapter without the request: the tooltip shows no line */
+      }
+    void this.view?.webview.postMessage({ type: 'where', position, hart, where, epoch });
   }
 
   private post(): void {

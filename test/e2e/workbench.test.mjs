@@ -580,19 +580,63 @@ async function story() {
   assert.equal(size.lanes, 4, 'one lane per hart');
   assert.ok(size.w > 900, `the timeline is wide (${size.w} px)`);
   const canvasBox = await page.locator('iframe.webview').last().boundingBox();
-  // Lane 2's middle, a third of the way along.
   const laneH = Math.max(16, Math.min(44, (size.h - 26) / 4));
-  const y2 = 20 + 2.5 * laneH + 24;
-  await page.mouse.move(canvasBox.x + 56 + (canvasBox.width - 62) / 3, canvasBox.y + y2);
-  const tip = await tl.evaluate(async () => {
-    for (let i = 0; i < 20; i++) {
-      const t = document.getElementById('tip');
-      if (t && !t.hidden && t.textContent) return t.textContent;
-      await new Promise((r) => setTimeout(r, 100));
+  const laneMiddle = (k) => canvasBox.y + 20 + (k + 0.5) * laneH + 24;
+  // Zoom: the wheel narrows the visible window around the mouse, and the axis labels stay apart (the canvas keeps the
+  // boxes of the labels it drew in data-axis).
+  const windowOf = () => tl.evaluate(() => document.getElementById('lanes').dataset.window.split('-').map(Number));
+  const axisLabels = () => tl.evaluate(() => JSON.parse(document.getElementById('lanes').dataset.axis || '[]'));
+  const apart = (labels, when) => {
+    assert.ok(labels.length >= 2, `at least two axis labels ${when}: ${JSON.stringify(labels)}`);
+    for (let k = 1; k < labels.length; k++) {
+      assert.ok(labels[k].left > labels[k - 1].right + 4, `labels overlap ${when}: ${JSON.stringify(labels)}`);
+      const n = (l) => Number(l.text.replace(/,/g, ''));
+      assert.ok(n(labels[k]) > n(labels[k - 1]), `labels increase ${when}: ${JSON.stringify(labels)}`);
     }
-    return '';
-  });
+  };
+  apart(await axisLabels(), 'before zooming');
+  let [w0, w1] = await windowOf();
+  const full = w1 - w0;
+  await page.mouse.move(canvasBox.x + canvasBox.width / 2, laneMiddle(1));
+  for (let zoom = 0; zoom < 4; zoom++) {
+    await page.mouse.wheel(0, -600);
+    await tl.waitForFunction(
+      (span) => {
+        const [a, b] = document.getElementById('lanes').dataset.window.split('-').map(Number);
+        return b - a < span;
+      },
+      w1 - w0,
+      { timeout: 10_000 },
+    );
+    [w0, w1] = await windowOf();
+    apart(await axisLabels(), `zoomed in to ${w0}-${w1}`);
+  }
+  assert.ok(w1 - w0 < full / 4, `the visible range shrank from ${full} to ${w1 - w0} positions`);
+  // Lane 2's middle, a third of the way along.
+  const y2 = laneMiddle(2) - canvasBox.y;
+  const tipText = () =>
+    tl.evaluate(() => {
+      const t = document.getElementById('tip');
+      return t && !t.hidden ? (t.textContent ?? '') : '';
+    });
+  await page.mouse.move(canvasBox.x + 56 + (canvasBox.width - 62) / 3, canvasBox.y + y2);
+  await tl.waitForFunction(() => !document.getElementById('tip').hidden && document.getElementById('tip').textContent);
+  const tip = await tipText();
   assert.match(tip, /position [\d,]+ · hart \d (running|waiting for its turn|asleep in wfi)/, tip);
+  // The tooltip of a running span names the source line that hart was at there: the lane that runs at that position.
+  let runningLane;
+  for (let k = 0; k < 4 && runningLane === undefined; k++) {
+    await page.mouse.move(canvasBox.x + 56 + (canvasBox.width - 62) / 3, laneMiddle(k));
+    await tl.waitForFunction((k) => new RegExp(`hart ${k} `).test(document.getElementById('tip').textContent), k);
+    if (/running/.test(await tipText())) runningLane = k;
+  }
+  assert.notEqual(runningLane, undefined, 'one lane runs at that position');
+  await tl
+    .waitForFunction(() => /\nat [\w.-]+\.[chS]:\d+/.test(document.getElementById('tip').textContent), null, {
+      timeout: 20_000,
+    })
+    .catch(async () => assert.fail(`the running span's tooltip names no source line: ${await tipText()}`));
+  assert.match(await tipText(), new RegExp(`hart ${runningLane} running[^]*\\nat [\\w.-]+\\.[chS]:\\d+`));
   await shot('06-timeline');
   const beforeClick = await statusPosition();
   await page.mouse.click(canvasBox.x + 56 + (canvasBox.width - 62) / 3, canvasBox.y + y2);
@@ -635,11 +679,17 @@ async function story() {
     .locator('.context-view .action-label', { hasText: 'Break on Value Change' })
     .first()
     .waitFor({ state: 'hidden', timeout: 10_000 });
+  // The data breakpoint is listed in the Breakpoints view.
+  await palette('Debug: Focus on Breakpoints View');
   await page
     .locator('.debug-breakpoints .monaco-list-row', { hasText: 'counter' })
     .first()
     .waitFor({ timeout: 20_000 })
-    .catch(() => {});
+    .catch(async () =>
+      assert.fail(
+        `the Breakpoints view lists no data breakpoint on counter: ${JSON.stringify(await page.locator('.debug-breakpoints .monaco-list-row').allInnerTexts())}`,
+      ),
+    );
   const beforeRc = await statusPosition();
   await page.locator('.debug-toolbar .codicon-debug-continue').click();
   await positionChanged(beforeRc);

@@ -112,6 +112,25 @@ test('last write: back to just after the last store to an expression, and again 
       ),
     );
     assert.equal(await evaluate(c, 'counter'), final);
+    // The timeline tooltip's source line: where a hart was at a position, read without moving the session.
+    const here = await at(c);
+    const top = (await c.stackTraceRequest({ threadId: w.body.threadId!, levels: 1 })).body.stackFrames[0];
+    const lines = (
+      await c.customRequest('hartline/lines', {
+        at: [
+          { position: here, hart: w.body.threadId! - 1 },
+          { position: 0, hart: 0 },
+        ],
+      })
+    ).body.lines as { position: number; hart: number; where?: string }[];
+    assert.equal(await at(c), here, 'asking leaves the session where it was');
+    assert.deepEqual(
+      lines.map((l) => l.position),
+      [0, here],
+    );
+    assert.equal(lines[1].where, `${top.source!.path!.split('/').pop()}:${top.line}`);
+    await assert.rejects(c.customRequest('hartline/lines', { at: [{ position: -1, hart: 0 }] }), /non-negative/);
+    await assert.rejects(c.customRequest('hartline/lines', {}), /"at" must be a list/);
     const p1 = await at(c);
     await stopAfter(c, () => c.customRequest('hartline/lastWrite', { expression: 'counter', threadId: 2 }));
     assert.ok((await at(c)) < p1);
