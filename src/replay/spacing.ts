@@ -9,7 +9,7 @@
  * interval (the digest of its 4 KiB, and the store that sets DIRTY again after the checksum cleared it, which takes
  * the slow path out of compiled code).
  */
-export const CHECKSUM_COST = { perHart: 20_000, devices: 30_000, perPage: 20_000 } as const;
+export const CHECKSUM_COST = { perHart: 40_000, devices: 70_000, perPage: 40_000 } as const;
 
 /** Checksum work allowed per executed instruction. */
 export const CHECKSUM_BUDGET = 0.01;
