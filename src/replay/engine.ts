@@ -259,7 +259,8 @@ export class Engine {
       pos = m.position;
     this.dirty.collect();
     let pages = 0;
-    if (live && this.byCost) for (let pg = this.sumPages.indexOf(1); pg >= 0; pg = this.sumPages.indexOf(1, pg + 1)) pages++;
+    if (live && this.byCost)
+      for (let pg = this.sumPages.indexOf(1); pg >= 0; pg = this.sumPages.indexOf(1, pg + 1)) pages++;
     const c: Checksum = {
       position: pos,
       harts: m.harts.map(hartDigest),
