@@ -19,6 +19,8 @@ const BENCH = 'test/guests/bin/bench.elf';
 const LONG = 'test/guests/bin/bench_long.elf';
 /** Calls, division, and loads and stores over 48 KiB: many pages written between checksums. */
 const MIXED = 'test/guests/bin/bench_mixed.elf';
+/** The Sv39 guest: recording under the MMU. */
+const VM = 'test/guests/bin/vm_bench.elf';
 const RACY = 'test/guests/bin/racy_counter.elf';
 
 function record(
@@ -48,7 +50,7 @@ function pct(xs: number[], p: number): number {
 
 export async function benchReplay(): Promise<object[]> {
   const out: object[] = [];
-  for (const path of [BENCH, MIXED]) {
+  for (const path of [BENCH, MIXED, VM]) {
     const r = recordOverhead(path);
     out.push({
       bench: 'replay-record-overhead',

@@ -99,7 +99,10 @@ export async function recordCommand(argv: readonly string[]): Promise<number> {
       bootargs: p.values.get('--append'),
       loadAddress: boot.loadAddress,
       input: host?.port ?? { readByte: () => -1 },
-      checksumInterval: intOption(p, '--checksum-interval', DEFAULT_CHECKSUM_INTERVAL),
+      // Without --checksum-interval, checksums are spaced by their cost.
+      checksumInterval: p.values.has('--checksum-interval')
+        ? intOption(p, '--checksum-interval', DEFAULT_CHECKSUM_INTERVAL)
+        : undefined,
       sink: (bytes) => writeSync(fd, bytes),
       onConsole: (b) => {
         chunks.push(Buffer.from(b));

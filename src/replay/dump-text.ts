@@ -103,7 +103,9 @@ export function dumpRecording(bytes: Uint8Array, name: string, opts: { summary?:
     ...h.images.map((i) => `image         ${i.role} ${i.path} sha256=${i.sha256}`),
     `machine       harts=${h.machine.harts} ram=${h.machine.ramSize}`,
     `schedule      ${h.schedule.policy} quantum=${h.schedule.quantum}${h.schedule.seed !== undefined ? ` seed=${h.schedule.seed}` : ''}`,
-    `checksums     every ${h.checksumInterval} positions`,
+    h.checksumSpacing === 'cost'
+      ? `checksums     by cost, at least ${h.checksumInterval} positions apart`
+      : `checksums     every ${h.checksumInterval} positions`,
     ...(opts.summary
       ? summaryLines(kinds, harts, running, since, rec.trailer?.positions ?? rec.log.frontier)
       : [`--- events    position hart kind details`, ...events]),

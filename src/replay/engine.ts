@@ -1,5 +1,6 @@
 // Runs a machine forward under a recording: replaying the log behind its frontier and, for a live recording,
-// recording beyond it. Checksums are written or verified at every multiple of the checksum interval.
+// recording beyond it. Checksums are written or verified at every multiple of the checksum interval, or, with
+// cost-based spacing, where the recorder chose (src/replay/spacing.ts) and a replay finds them in the log.
 
 import type { Machine, InputPort, RunResult } from '../machine/machine';
 import { endingOf } from '../machine/ending';
@@ -10,6 +11,7 @@ import type { Checksum, Edit, EndReason, Trailer } from './format';
 import { EventLog, lowerBound, upperBound } from './log';
 import { applyEdit, EditError } from './edits';
 import { ReplaySource } from './player';
+import { nextSpacing } from './spacing';
 import { LiveSource } from './recorder';
 import { deviceDigest, hartDigest, pagesDigest } from './state';
 import type { RecordingWriter } from './writer';
@@ -22,6 +24,8 @@ export interface LiveOptions {
 
 export interface EngineOptions {
   checksumInterval: number;
+  /** 'cost': checksums where the log holds them (replay) or where spacing.ts puts them (live). */
+  checksumSpacing?: 'cost';
   /** The tool that made the recording, for divergence hints. */
   tool: string;
   live?: LiveOptions;
@@ -53,6 +57,10 @@ export class Engine {
   private lastChecksum = -1;
   private lastFlush = performance.now();
   readonly interval: number;
+  /** Cost-based spacing: checksums only where the log holds one, and live at `nextLive`. */
+  private readonly byCost: boolean;
+  /** Cost-based spacing: the position of the next live checksum (set at each live checksum). */
+  private nextLive: number;
   checksumsVerified = 0;
   /** Set when a live recording has ended (the guest exited); the frontier then is the end. */
   liveEnded = false;
@@ -65,6 +73,8 @@ export class Engine {
     private readonly opts: EngineOptions,
   ) {
     this.interval = opts.checksumInterval;
+    this.byCost = opts.checksumSpacing === 'cost';
+    this.nextLive = this.interval;
     this.dirty = new DirtyPages(m.memory);
     this.sumPages = this.dirty.consumer();
     this.replay = new ReplaySource(m, log, (p, h, what) => this.diverged(p, h, what));
@@ -139,7 +149,7 @@ export class Engine {
       const live = pos >= log.frontier;
       if (live && !this.canRecord) return { reason: 'end', position: pos, exitCode: 0 };
       this.use(live ? 'live' : 'replay');
-      let limit = Math.min(target, (Math.floor(pos / this.interval) + 1) * this.interval);
+      let limit = Math.min(target, this.nextFixed(pos, live));
       limit = live ? Math.min(limit, pos + LIVE_CHUNK) : Math.min(limit, log.frontier);
       // Replay stops wherever the log holds a checksum or an edit (edits come only at such stops while recording).
       if (!live) {
@@ -162,6 +172,13 @@ export class Engine {
       if (live && (r.reason === 'exit' || r.reason === 'trap' || r.reason === 'deadlock')) this.liveEnded = true;
       return { reason: r.reason, position: m.position, exitCode: r.exitCode, message: r.message };
     }
+  }
+
+  /** The next checksum position the spacing itself puts after `pos` (the log's checksums bound a replay too). */
+  private nextFixed(pos: number, live: boolean): number {
+    if (!this.byCost) return (Math.floor(pos / this.interval) + 1) * this.interval;
+    // A live checksum is never behind the frontier, and the frontier never passes one without taking it.
+    return live ? Math.max(pos + 1, this.nextLive) : Number.MAX_SAFE_INTEGER;
   }
 
   private afterLiveChunk(): void {
@@ -232,7 +249,8 @@ export class Engine {
     // may stop at 0 at a breakpoint on the entry, replaying or recording, and must not start a new interval there).
     if (pos === this.lastChecksum || pos === 0) return;
     const logged = !live && this.log.checksumPos[lowerBound(this.log.checksumPos, pos)] === pos;
-    if (pos % this.interval !== 0 && !m.halted && !logged) return;
+    const due = this.byCost ? live && pos === this.nextLive : pos % this.interval === 0;
+    if (!due && !m.halted && !logged) return;
     this.checksumHere(live);
   }
 
@@ -240,6 +258,9 @@ export class Engine {
     const m = this.m,
       pos = m.position;
     this.dirty.collect();
+    let pages = 0;
+    if (live && this.byCost)
+      for (let pg = this.sumPages.indexOf(1); pg >= 0; pg = this.sumPages.indexOf(1, pg + 1)) pages++;
     const c: Checksum = {
       position: pos,
       harts: m.harts.map(hartDigest),
@@ -250,6 +271,7 @@ export class Engine {
     this.lastChecksum = pos;
     if (live) {
       this.live!.checksum(c);
+      if (this.byCost) this.nextLive = pos + nextSpacing(m.harts.length, pages, this.interval);
       return;
     }
     const k = lowerBound(this.log.checksumPos, pos);
@@ -289,8 +311,16 @@ export class Engine {
   }
 
   private diverged(position: number, hart: number, what: string): never {
-    const from = Math.floor(position / this.interval) * this.interval;
-    throw new Divergence(position, hart, [from, from + this.interval], what, this.opts.tool);
+    let from = Math.floor(position / this.interval) * this.interval,
+      to = from + this.interval;
+    if (this.byCost) {
+      // The interval is between the logged checksums around the position.
+      const cp = this.log.checksumPos,
+        k = upperBound(cp, position);
+      from = k > 0 ? cp[k - 1] : 0;
+      to = k < cp.length ? cp[k] : Math.max(position + 1, this.log.frontier);
+    }
+    throw new Divergence(position, hart, [from, to], what, this.opts.tool);
   }
 
   /** Ends a live recording: a final checksum if the end is not on an interval, then the trailer. */

@@ -2,8 +2,8 @@
 // docs/recording-format.md is the normative description; this file and the reader/writer follow it.
 
 export const MAGIC = new Uint8Array([0x48, 0x41, 0x52, 0x54, 0x52, 0x45, 0x43, 0x1a]); // "HARTREC" 0x1A
-export const FORMAT_VERSION = 2;
-/** Version 1 lacks the edit event; its files read as before. */
+export const FORMAT_VERSION = 3;
+/** Version 1 lacks the edit event, version 2 the cost-based checksum spacing; their files read as before. */
 export const OLDEST_VERSION = 1;
 /** Magic, u16 version, u16 flags. */
 export const PREAMBLE_SIZE = 12;
@@ -54,8 +54,13 @@ export interface RecordingHeader {
   /** `loadAddress` (optional) is where a flat-binary kernel was loaded (--load-address). */
   machine: { harts: number; ramSize: number; bootargs?: string; loadAddress?: number };
   schedule: { policy: Policy; quantum: number; seed?: string };
-  /** Positions between state checksums. */
+  /** Positions between state checksums; with `checksumSpacing: 'cost'`, the least distance between them. */
   checksumInterval: number;
+  /**
+   * 'cost' (version 3): the recorder spaced checksums by their cost (src/replay/spacing.ts) and a replay verifies
+   * exactly where the log holds one. Absent: a checksum at every multiple of `checksumInterval`.
+   */
+  checksumSpacing?: 'cost';
 }
 
 export interface Checksum {

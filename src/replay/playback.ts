@@ -11,6 +11,7 @@ import { EventLog } from './log';
 import { makePolicy, newSeed } from './policy';
 import type { Recording } from './reader';
 import { RecordingSink, RecordingWriter } from './writer';
+import { SPACING_FLOOR } from './spacing';
 
 export const TOOL = 'hartline 0.1.0';
 export const DEFAULT_CHECKSUM_INTERVAL = 1_000_000;
@@ -26,6 +27,7 @@ export interface RecordOptions {
   seed?: string;
   /** Host input: the bytes of --input, or a live port. */
   input?: Uint8Array | InputPort;
+  /** A fixed checksum interval; absent, checksums are spaced by their cost (src/replay/spacing.ts). */
   checksumInterval?: number;
   /** Receives the file's bytes as they are written; absent for a recording kept only in memory. */
   sink?: RecordingSink;
@@ -63,7 +65,8 @@ export function startRecording(o: RecordOptions): Playback {
       ...(o.loadAddress === undefined ? {} : { loadAddress: o.loadAddress }),
     },
     schedule: seed === undefined ? { policy, quantum } : { policy, quantum, seed },
-    checksumInterval: o.checksumInterval ?? DEFAULT_CHECKSUM_INTERVAL,
+    checksumInterval: o.checksumInterval ?? SPACING_FLOOR,
+    ...(o.checksumInterval === undefined ? { checksumSpacing: 'cost' as const } : {}),
   };
   const images: LoadedImage[] = o.images.map((i, k) => ({ ref: header.images[k], bytes: i.bytes }));
   const machine = buildMachine(header, images);
@@ -73,6 +76,7 @@ export function startRecording(o: RecordOptions): Playback {
     o.input === undefined ? bytesPort(new Uint8Array(0)) : o.input instanceof Uint8Array ? bytesPort(o.input) : o.input;
   const engine = new Engine(machine, log, {
     checksumInterval: header.checksumInterval,
+    checksumSpacing: header.checksumSpacing,
     tool: TOOL,
     onConsole: o.onConsole,
     live: { policy: makePolicy(policy, quantum, seed), input, writer },
@@ -89,6 +93,7 @@ export function openReplay(
   const machine = buildMachine(rec.header, images);
   const engine = new Engine(machine, rec.log, {
     checksumInterval: rec.header.checksumInterval,
+    checksumSpacing: rec.header.checksumSpacing,
     tool: rec.header.tool,
     onConsole,
   });

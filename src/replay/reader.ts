@@ -182,6 +182,7 @@ function parseHeader(payload: Uint8Array, offset: number): RecordingHeader {
   )
     bad('schedule');
   if (!isInt(h.checksumInterval, 1, MAX_POSITION)) bad('checksumInterval');
+  if (h.checksumSpacing !== undefined && h.checksumSpacing !== 'cost') bad('checksumSpacing');
   return h as RecordingHeader;
 }
 

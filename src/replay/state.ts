@@ -123,7 +123,15 @@ function mixValue(d: number, v: FieldValue | undefined | null): number {
 export function hartDigest(h: Hart): number {
   let d = mix(0x2545f491, h.id);
   const timers = (1 << IRQ.MTI) | (1 << IRQ.STI);
-  for (const [key, v] of hartFields(h)) d = mixValue(d, key === 'mipHw' ? (v as number) & ~timers : v);
+  // The fields hartFields saves, in the same order, read in place: copying them would only feed the collector.
+  const fields = h as unknown as Record<string, unknown>;
+  for (const key of Object.keys(h)) {
+    if (key === 'id') continue;
+    const v = fields[key];
+    if (typeof v === 'function' || (typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && !Array.isArray(v)))
+      continue;
+    d = mixValue(d, key === 'mipHw' ? (v as number) & ~timers : (v as FieldValue));
+  }
   return d >>> 0;
 }
 

@@ -65,6 +65,7 @@ export function runWith(
   let output = '';
   const engine = new Engine(machine, new EventLog(), {
     checksumInterval: header.checksumInterval,
+    checksumSpacing: header.checksumSpacing,
     tool: TOOL,
     onConsole: (b) => {
       if (output.length < 1 << 20) output += Buffer.from(b).toString('latin1');

@@ -291,7 +291,7 @@ test('edits while recording are recorded and replay faithfully; elsewhere they a
   });
   assert.notEqual(counter, '7');
   const rec = readRecording(new Uint8Array(readFileSync(recording)), recording);
-  assert.equal(rec.version, 2);
+  assert.ok(rec.version >= 2, `version ${rec.version}: edits came with version 2`);
   assert.equal(rec.log.edits.length, 5);
   assert.ok(rec.log.editPos.every((p) => p === position0));
   await withAdapter(async (c) => {
