@@ -6,6 +6,7 @@
 import { Op } from './instructions';
 import { decodeOp } from './decode';
 import { expandCompressed } from './compressed';
+import { compileBlock } from './block-compiler';
 import type { Block, BlockContext, BlockFn, BlockSource } from './block-compiler';
 import { Code, encodeModule, F64, FuncDef, I32, I64, W } from './wasm-module';
 
@@ -93,8 +94,21 @@ export class WasmArena {
   }
 
   /** The block compiler the block cache calls for this arena. */
-  readonly compile = (src: BlockSource, ppc: number, vpc: number, dvm: boolean, stopAt: ReadonlySet<number>) =>
-    compileWasmBlock(this, src, ppc, vpc, dvm, stopAt);
+  // Wasm blocks hold only the integer groups. Where the scan stops at an instruction the JS backend compiles (FP, AMO,
+  // LR/SC, CSR reads: see semantics.ts), the longer JS block is kept: JS blocks run on the arena's views as well.
+  readonly compile = (src: BlockSource, ppc: number, vpc: number, dvm: boolean, stopAt: ReadonlySet<number>) => {
+    const s = scan(src, ppc, stopAt);
+    if (s.unsupported) {
+      const js = compileBlock(src, ppc, vpc, dvm, stopAt);
+      if (js !== null && js.len > s.insns.length) {
+        this.jsBlocks++;
+        return js;
+      }
+    }
+    return compileWasmBlock(this, src, ppc, vpc, dvm, stopAt);
+  };
+  /** Blocks the JS backend compiled instead, because they hold instructions wasm blocks do not. */
+  jsBlocks = 0;
 }
 
 const align = (v: number, a: number) => Math.ceil(v / a) * a;
@@ -144,8 +158,9 @@ function scan(
   src: BlockSource,
   ppc: number,
   stopAt: ReadonlySet<number>,
-): { insns: Insn[]; end: number; ended: boolean } {
+): { insns: Insn[]; end: number; ended: boolean; unsupported: boolean } {
   const insns: Insn[] = [];
+  let unsupported = false;
   const pageEnd = Math.floor((ppc - src.ramBase) / PAGE) * PAGE + PAGE + src.ramBase;
   let p = ppc;
   let ended = false;
@@ -166,12 +181,15 @@ function scan(
     }
     if (p + size > pageEnd) break;
     const op = decodeOp(w);
-    if (!SUPPORTED.has(op)) break;
+    if (!SUPPORTED.has(op)) {
+      unsupported = true;
+      break;
+    }
     if (op === Op.JAL || op === Op.JALR) ended = true;
     insns.push({ op, w, pc: p, npc: p + size });
     p += size;
   }
-  return { insns, end: p, ended };
+  return { insns, end: p, ended, unsupported };
 }
 
 /** Helper functions a block module may call, by name: (i64, i64) -> i64. */

@@ -33,7 +33,7 @@ export function differential(
   limit: number,
   step = 7919,
   hot = 4,
-): { checkpoints: number; blocks: number; stats: BlockStats; wasmModules: number } {
+): { checkpoints: number; blocks: number; stats: BlockStats; wasmModules: number; jsInArena: number } {
   return compareMachines(
     new Machine(image, { ...opts, compile: true }),
     new Machine(image, { ...opts, compile: false }),
@@ -50,7 +50,7 @@ export function compareMachines(
   limit: number,
   step: number,
   hot = 4,
-): { checkpoints: number; blocks: number; stats: BlockStats; output: string; wasmModules: number } {
+): { checkpoints: number; blocks: number; stats: BlockStats; output: string; wasmModules: number; jsInArena: number } {
   fast.exec.compile = true;
   slow.exec.compile = false;
   fast.memory.blocks.hot = hot;
@@ -79,5 +79,6 @@ export function compareMachines(
     stats: fast.memory.blocks.stats,
     output: outSlow,
     wasmModules: fast.memory.arena?.modules ?? 0,
+    jsInArena: fast.memory.arena?.jsBlocks ?? 0,
   };
 }
