@@ -122,6 +122,28 @@ const useReg = (c: Ctx, ...rs: number[]) => rs.forEach((r) => r !== 0 && c.used.
 const num = (v: number) => (Object.is(v, -0) ? '0' : String(v));
 const WB = '/*WB*/';
 
+/** The physical address just past the RAM page holding `ppc`: blocks never cross it. */
+export function pageEndOf(src: BlockSource, ppc: number): number {
+  return Math.floor((ppc - src.ramBase) / 4096) * 4096 + 4096 + src.ramBase;
+}
+
+/**
+ * The instruction at physical `p` for a block (compressed ones expanded) and its size, or null when it would leave
+ * RAM or the page ending at `pageEnd`, or is not a valid compressed instruction. Both block backends scan with it.
+ */
+export function fetchWord(src: BlockSource, p: number, pageEnd: number): { w: number; size: number } | null {
+  const off = p - src.ramBase;
+  if (off < 0 || off + 2 > src.ramSize) return null;
+  const parcel = src.ram16[off >> 1];
+  if ((parcel & 3) === 3) {
+    if (p + 4 > pageEnd) return null;
+    return { w: parcel | (src.ram16[(off + 2) >> 1] << 16), size: 4 };
+  }
+  const w = expandCompressed(parcel);
+  if (w === 0 || p + 2 > pageEnd) return null;
+  return { w, size: 2 };
+}
+
 /**
  * Builds the block at physical `ppc`, fetched at virtual `vpc` (the same when fetch is untranslated), or returns
  * null when its first instruction cannot be compiled. It never crosses a page. `stopAt` lists physical addresses
@@ -136,7 +158,7 @@ export function compileBlock(
 ): Block | null {
   const c: Ctx = { used: new Set(), written: new Set(), dvm, start: vpc };
   const parts: string[] = [];
-  const pageEnd = Math.floor((ppc - src.ramBase) / 4096) * 4096 + 4096 + src.ramBase;
+  const pageEnd = pageEndOf(src, ppc);
   const v = (p: number) => vpc + (p - ppc);
   let p = ppc;
   let len = 0;
@@ -144,20 +166,9 @@ export function compileBlock(
   const bail = (i: number, at: number) => `{${WB}c.count=n+${i};c.bail=1;c.pc=${num(v(at))};return;}`;
   while (len < MAX_LEN && !ended) {
     if (len > 0 && stopAt.has(p)) break;
-    const off = p - src.ramBase;
-    if (off < 0 || off + 2 > src.ramSize) break;
-    const parcel = src.ram16[off >> 1];
-    let w: number, size: number;
-    if ((parcel & 3) === 3) {
-      if (p + 4 > pageEnd) break;
-      w = parcel | (src.ram16[(off + 2) >> 1] << 16);
-      size = 4;
-    } else {
-      w = expandCompressed(parcel);
-      if (w === 0) break;
-      size = 2;
-    }
-    if (p + size > pageEnd) break;
+    const fetched = fetchWord(src, p, pageEnd);
+    if (fetched === null) break;
+    const { w, size } = fetched;
     const op = decodeOp(w);
     const code = gen(c, op, w, v(p), v(p + size), len, (i) => bail(i, p));
     if (code === null) break;

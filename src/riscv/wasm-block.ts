@@ -5,8 +5,7 @@
 
 import { Op } from './instructions';
 import { decodeOp } from './decode';
-import { expandCompressed } from './compressed';
-import { compileBlock } from './block-compiler';
+import { compileBlock, fetchWord, pageEndOf } from './block-compiler';
 import type { Block, BlockContext, BlockFn, BlockSource } from './block-compiler';
 import { Code, encodeModule, F64, FuncDef, I32, I64, W } from './wasm-module';
 
@@ -105,7 +104,7 @@ export class WasmArena {
         return js;
       }
     }
-    return compileWasmBlock(this, src, ppc, vpc, dvm, stopAt);
+    return compileWasmBlock(this, src, ppc, vpc, dvm, stopAt, s);
   };
   /** Blocks the JS backend compiled instead, because they hold instructions wasm blocks do not. */
   jsBlocks = 0;
@@ -161,25 +160,14 @@ function scan(
 ): { insns: Insn[]; end: number; ended: boolean; unsupported: boolean } {
   const insns: Insn[] = [];
   let unsupported = false;
-  const pageEnd = Math.floor((ppc - src.ramBase) / PAGE) * PAGE + PAGE + src.ramBase;
+  const pageEnd = pageEndOf(src, ppc);
   let p = ppc;
   let ended = false;
   while (insns.length < MAX_LEN && !ended) {
     if (insns.length > 0 && stopAt.has(p)) break;
-    const off = p - src.ramBase;
-    if (off < 0 || off + 2 > src.ramSize) break;
-    const parcel = src.ram16[off >> 1];
-    let w: number, size: number;
-    if ((parcel & 3) === 3) {
-      if (p + 4 > pageEnd) break;
-      w = parcel | (src.ram16[(off + 2) >> 1] << 16);
-      size = 4;
-    } else {
-      w = expandCompressed(parcel);
-      if (w === 0) break;
-      size = 2;
-    }
-    if (p + size > pageEnd) break;
+    const fetched = fetchWord(src, p, pageEnd);
+    if (fetched === null) break;
+    const { w, size } = fetched;
     const op = decodeOp(w);
     if (!SUPPORTED.has(op)) {
       unsupported = true;
@@ -650,8 +638,9 @@ export function compileWasmBlock(
   vpc: number,
   dvm: boolean,
   stopAt: ReadonlySet<number>,
+  scanned = scan(src, ppc, stopAt),
 ): Block | null {
-  const { insns, end, ended } = scan(src, ppc, stopAt);
+  const { insns, end, ended } = scanned;
   if (insns.length === 0) return null;
   const len = insns.length;
   const g = new BlockGen(arena, src, dvm, vpc, len);
