@@ -1,14 +1,13 @@
 // `hartline races`: replays a recording with the happens-before race detector and prints each racing pair once,
 // with the variable's name, both accesses' harts, positions, kinds, sizes and source lines (or one JSON object each).
 
-import { basename, dirname, join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { HartlineError } from '../errors';
 import { parseArgs } from './args';
 import { readImage } from './image';
 import { readRecordingFile } from './replay';
 import { readRecording, Recording } from '../replay/reader';
-import { loadImages, LoadedImage } from '../replay/images';
+import { loadImages, LoadedImage, locateImage } from '../replay/images';
 import { findRaces, Race, RaceAccess, RaceReport } from '../replay/races/detector';
 import { loadSymbols, Symbols } from '../symbols';
 import { lineOf, variableAt } from '../symbols/places';
@@ -18,9 +17,9 @@ export const RACES_USAGE = 'usage: hartline races <recording.hartrec> [--json] [
 /** A recording and its images; an image that moved is looked for next to the recording, as `replay` does. */
 export function openRecordingFile(path: string, force = false): { rec: Recording; images: LoadedImage[] } {
   const rec = readRecording(readRecordingFile(path), path);
-  const beside = (image: string) => join(dirname(path), basename(image));
-  const read = (image: string) => readImage(existsSync(image) || !existsSync(beside(image)) ? image : beside(image));
-  return { rec, images: loadImages(rec.header, read, force) };
+  // Each image names the file it was read from, so that a recording derived from this one (minimize) finds it too.
+  const images = loadImages(rec.header, (image) => readImage(locateImage(path, image)), force);
+  return { rec, images: images.map((i) => ({ ...i, ref: { ...i.ref, path: locateImage(path, i.ref.path) } })) };
 }
 
 /** What a race looks like to a person: the variable, and the source line of each access. */

@@ -1,13 +1,12 @@
 // `hartline replay`: reproduces a recorded run from its log alone: the same console output, the same exit code,
 // every checksum compared. A damaged or unfinished recording replays its intact prefix, then exits 2.
 
-import { basename, dirname, join } from 'node:path';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { ExitCode, HartlineError } from '../errors';
 import { intOption, parseArgs } from './args';
 import { readImage } from './image';
 import { readRecording } from '../replay/reader';
-import { loadImages } from '../replay/images';
+import { loadImages, locateImage } from '../replay/images';
 import { openReplay, endOf } from '../replay/playback';
 import { serveReplay } from '../gdb';
 import { History } from '../replay/history';
@@ -50,11 +49,7 @@ export function replayCommand(argv: readonly string[]): number | Promise<number>
   const to = intOption(p, '--to', Number.MAX_SAFE_INTEGER, 0);
   const [path] = p.positional;
   const rec = readRecording(readRecordingFile(path), path);
-  // An image that is not at its recorded path is looked for next to the recording (a recording committed or moved
-  // with its ELF); its SHA-256 still has to match.
-  const beside = (image: string) => join(dirname(path), basename(image));
-  const read = (image: string) => readImage(existsSync(image) || !existsSync(beside(image)) ? image : beside(image));
-  const images = loadImages(rec.header, read, p.flags.has('--force'));
+  const images = loadImages(rec.header, (image) => readImage(locateImage(path, image)), p.flags.has('--force'));
   const gdb = p.values.get('--gdb');
   if (gdb !== undefined) return serveReplay(rec, images, gdb);
   const chunks: Buffer[] = [];

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { HartlineError } from '../errors';
 import { readRecording } from '../replay/reader';
-import { LoadedImage, sha256 } from '../replay/images';
+import { LoadedImage, locateImage, sha256 } from '../replay/images';
 import type { ImageRole } from '../replay/format';
 import { Code } from './code';
 import { LaunchError, RecordLaunch, ReplayLaunch } from './launch';
@@ -74,16 +74,18 @@ export function openReplay(cfg: ReplayLaunch): Opened {
   // `program` is the recorded kernel itself, or only the symbols of a recorded raw Image (its vmlinux), which has
   // none of its own; a different ELF is refused below as before.
   let symbolsOnly = cfg.payload !== undefined && cfg.program !== undefined;
+  // A recorded image that is not at its recorded path is looked for next to the recording, as the CLI does.
+  const recorded = (ref: { path: string }) => locateImage(cfg.recording, ref.path);
   const kernelPath = (ref: { path: string; sha256: string }): string => {
     if (cfg.payload) return cfg.payload;
-    if (!cfg.program) return ref.path;
-    if (fileDigest(cfg.program) === ref.sha256 || fileDigest(ref.path) !== ref.sha256 || isElf(ref.path))
+    if (!cfg.program) return recorded(ref);
+    if (fileDigest(cfg.program) === ref.sha256 || fileDigest(recorded(ref)) !== ref.sha256 || isElf(recorded(ref)))
       return cfg.program;
     symbolsOnly = true;
-    return ref.path;
+    return recorded(ref);
   };
   const images: LoadedImage[] = rec.header.images.map((ref) => {
-    const path = ref.role === 'kernel' ? kernelPath(ref) : ref.path;
+    const path = ref.role === 'kernel' ? kernelPath(ref) : recorded(ref);
     let data: Uint8Array;
     try {
       data = new Uint8Array(readFileSync(path));

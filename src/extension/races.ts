@@ -4,9 +4,9 @@
 
 import * as vscode from 'vscode';
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
 import { readRecording } from '../replay/reader';
-import { loadImages } from '../replay/images';
+import { loadImages, locateImage } from '../replay/images';
 import { findRacesInBackground } from '../replay/races/background';
 import { loadSymbols, Symbols } from '../symbols';
 import { AccessItem, accessLabel, groupRaces, pairLabel, PairItem, racingLines, VariableItem } from './raceModel';
@@ -108,9 +108,8 @@ export class Races implements vscode.Disposable {
           const bytes = new Uint8Array(readFileSync(where.path));
           const rec = readRecording(bytes, where.path);
           const read = (p: string) => {
-            const beside = join(dirname(where.path), basename(p));
-            const local = existsSync(p) ? p : existsSync(beside) ? beside : (where.program ?? p);
-            return new Uint8Array(readFileSync(local));
+            const local = locateImage(where.path, p);
+            return new Uint8Array(readFileSync(existsSync(local) ? local : (where.program ?? p)));
           };
           const images = loadImages(rec.header, read, false);
           const report = await findRacesInBackground(bytes, where.path, images);

@@ -3,6 +3,8 @@
 // with its initrd and device tree.
 
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { HartlineError } from '../errors';
 import { Machine } from '../machine/machine';
 import { parseElf } from '../machine/elf';
@@ -11,6 +13,16 @@ import type { ImageRef, ImageRole, RecordingHeader } from './format';
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Where to read an image a recording names: its recorded path, or, when nothing is there, the file of that name next
+ * to the recording (a recording committed or moved with its ELF). Its SHA-256 still has to match.
+ */
+export function locateImage(recordingPath: string, imagePath: string): string {
+  if (existsSync(imagePath)) return resolve(imagePath);
+  const beside = join(dirname(recordingPath), basename(imagePath));
+  return existsSync(beside) ? resolve(beside) : imagePath;
 }
 
 export interface LoadedImage {

@@ -55,6 +55,7 @@ export function runWith(
 ): Run {
   const header: RecordingHeader = {
     ...rec.header,
+    images: images.map((i) => i.ref),
     tool: TOOL,
     schedule: { policy: 'roundrobin', quantum: o.quantum },
   };
