@@ -103,7 +103,12 @@ export async function recordCommand(argv: readonly string[]): Promise<number> {
       checksumInterval: p.values.has('--checksum-interval')
         ? intOption(p, '--checksum-interval', DEFAULT_CHECKSUM_INTERVAL)
         : undefined,
-      sink: (bytes) => writeSync(fd, bytes),
+      // The console is flushed before each write to the file, so a recording cut at any block never holds output that
+      // the user was not shown.
+      sink: (bytes) => {
+        flushConsole();
+        writeSync(fd, bytes);
+      },
       onConsole: (b) => {
         chunks.push(Buffer.from(b));
         if (chunks.length > 256) flushConsole();

@@ -108,7 +108,8 @@ test(
     let err = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString('latin1')));
     child.stderr.on('data', (b: Buffer) => (err += b.toString('latin1')));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // 'close', not 'exit': it comes after the pipes have delivered everything the recorder wrote before it died.
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     // Killed once the console has reached LINE and then the file has gained an events block: that block was written
     // after the line was printed, so it holds the positions that printed it. Both are seen as they happen (the pipe's
     // data, the folder's change events), not after a guessed delay.
