@@ -372,13 +372,19 @@ export class GdbStub {
   private resume(action: 'c' | 's', hart: number | undefined): Promise<string | undefined> {
     const t = this.target;
     if (action === 's') return this.later(() => t.stepForward(hart!));
-    const between = this.o.between ?? (() => new Promise<void>((r) => setImmediate(r)));
-    return (async () => this.finishRun(await t.continueForward(between, () => this.interrupted, hart)))();
+    return (async () => this.finishRun(await t.continueForward(this.between(), () => this.interrupted, hart)))();
   }
 
   private backward(action: 'c' | 's'): Promise<string | undefined> {
     const t = this.target;
-    return this.later(() => (action === 's' ? t.stepBackward(this.stepHart()) : t.continueBackward(this.continueHart)));
+    if (action === 's') return this.later(() => t.stepBackward(this.stepHart()));
+    const hart = this.continueHart;
+    return (async () => this.finishRun(await t.continueBackward(this.between(), () => this.interrupted, hart)))();
+  }
+
+  /** What a long run awaits between its stretches: the connection's data (Ctrl-C) gets in. */
+  private between(): () => Promise<void> {
+    return this.o.between ?? (() => new Promise<void>((r) => setImmediate(r)));
   }
 
   /** Runs `work` after the current packet's ack has gone out, as a resumption. */

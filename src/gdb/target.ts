@@ -209,14 +209,22 @@ export class GdbTarget {
     }
   }
 
-  /** Runs backward to the last hit before here: a breakpoint (before its instruction) or an access (just after it). */
-  continueBackward(only?: number): GdbStop {
+  /**
+   * Runs backward to the last hit before here: a breakpoint (before its instruction) or an access (just after it).
+   * It searches CHUNK positions at a time and, between them, lets the connection's data in, so that Ctrl-C stops a
+   * long search (where it has searched down to) as it stops a long run forward.
+   */
+  async continueBackward(between: () => Promise<void>, interrupted: () => boolean, only?: number): Promise<GdbStop> {
     if (this.position === 0) return { kind: 'start' };
-    const s = this.history.continue('backward', this.stops(only));
-    // Backwards, the access is undone by a reverse step of it: gdb steps back over it from just after it, and so
-    // lands before the access with the older value, as forward it lands after it with the newer one.
-    if (s.reason === 'watchpoint') this.history.seek(s.accessPosition! + 1);
-    return this.stopOf(s);
+    for (;;) {
+      const s = this.history.continue('backward', this.stops(only), { limit: this.position - CHUNK });
+      // Backwards, the access is undone by a reverse step of it: gdb steps back over it from just after it, and so
+      // lands before the access with the older value, as forward it lands after it with the newer one.
+      if (s.reason === 'watchpoint') this.history.seek(s.accessPosition! + 1);
+      if (s.reason !== 'target') return this.stopOf(s);
+      await between();
+      if (interrupted()) return { kind: 'interrupt' };
+    }
   }
 
   /** Until `hart` has executed one instruction (others run as scheduled meanwhile). */

@@ -188,12 +188,13 @@ export class History {
   /**
    * Runs forward or backward to the next breakpoint or watchpoint hit; the ends of the recording are stops too.
    * Forward, `limit` (a position) bounds the run: reaching it stops with reason 'target', so a caller can let
-   * other work in between stretches of a long run.
+   * other work in between stretches of a long run. Backward, `limit` is a floor: once every position from it up to
+   * the cursor has been searched without a hit, the run stops there with reason 'target' (searching resumes below it).
    */
   continue(direction: 'forward' | 'backward', stops: Stops, opts: { limit?: number; resume?: boolean } = {}): Stop {
     return direction === 'forward'
       ? this.continueForward(stops, opts.limit, opts.resume)
-      : this.continueBackward(stops);
+      : this.continueBackward(stops, opts.limit);
   }
 
   /** `resume` (default true) steps over a breakpoint at the current position; false after a stop at a limit. */
@@ -234,8 +235,9 @@ export class History {
   /**
    * Searches backwards one snapshot interval at a time: restore the interval's snapshot, run to its end noting
    * every hit before the cursor, and stop at the first interval (counting back) that has one; its last hit wins.
+   * Past `floor` (searched down to it, or below it by the rest of an interval), it stops at that interval's start.
    */
-  private continueBackward(stops: Stops): Stop {
+  private continueBackward(stops: Stops, floor = 0): Stop {
     const cursor = this.position;
     let end = cursor;
     while (end > 0) {
@@ -247,6 +249,10 @@ export class History {
         return last.stop;
       }
       end = s.position;
+      if (end > 0 && end <= floor) {
+        this.goto(end);
+        return { reason: 'target', position: end };
+      }
     }
     this.goto(0);
     return { reason: 'start', position: 0, message: 'start of recording' };

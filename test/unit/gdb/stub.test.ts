@@ -337,6 +337,24 @@ test('Ctrl-C interrupts a continue that would never stop (a live recording of a 
   assert.equal(await client.request('qAttached'), '1');
 });
 
+test('Ctrl-C interrupts a reverse-continue with nothing to find, where it has searched down to', async () => {
+  const RAM = 0x80000000;
+  const elf = buildElf({ entry: RAM, segments: [{ paddr: RAM, bytes: words(0x0000006f) }] }); // j .
+  const t = GdbTarget.record({ images: [{ role: 'kernel', path: 'spin.elf', bytes: elf }], harts: 1 });
+  // 12 M positions recorded: the search back to the start takes several stretches.
+  assert.equal(t.seek(12_000_000).kind, 'arrived');
+  const { client } = connect(t);
+  const stop = client.request('bc');
+  // The first stretch runs before the packet's handler returns; the interrupt arrives between stretches.
+  await new Promise((r) => setImmediate(r));
+  client.raw(Uint8Array.of(3));
+  assert.match(await stop, /^T02thread:1;$/);
+  assert.ok(t.position > 0 && t.position < 12_000_000, `stopped at ${t.position}`);
+  // Not interrupted, the same search reaches the start of the recording.
+  assert.match(await client.request('bc'), /^T05thread:1;replaylog:begin;$/);
+  assert.equal(t.position, 0);
+});
+
 test('record mode: back into the past, forward to the frontier and on, edits at the frontier only, finished on detach', async () => {
   const elf = new Uint8Array(readFileSync(join(repoRoot(), 'test/guests/bin/paging.elf')));
   const chunks: Uint8Array[] = [];
