@@ -316,6 +316,23 @@ export class RecordingTarget implements Target {
     return this.outcomeOf(s);
   }
 
+  async reverseContinue(probes: Probes): Promise<Outcome> {
+    this.pauseRequested = false;
+    const cursor = this.position;
+    if (cursor === 0) return { kind: 'start' };
+    for (;;) {
+      // Data hits are those that complete before the cursor the search started from, whatever stretch finds them.
+      const s = this.t.continue('backward', this.stopsOf(probes, true, cursor), { limit: this.position - CHUNK });
+      if (s.reason === 'watchpoint') this.t.seek(s.accessPosition! + 1);
+      if (s.reason !== 'target') return this.outcomeOf(s);
+      await new Promise((r) => setImmediate(r));
+      if (this.pauseRequested) {
+        this.pauseRequested = false;
+        return { kind: 'paused' };
+      }
+    }
+  }
+
   lastWrite(lo: number, size: number): Outcome {
     // Writes that complete before the cursor: one ending exactly here is the stop being asked from.
     const w = this.t.lastWrite(lo, size, { before: this.position - 1 });

@@ -303,7 +303,7 @@ export class HartlineSession extends LoggingDebugSession {
       void this.move(async () => {
         await this.countHits();
         this.breakpoints.startRun(false);
-        return this.target!.backward(this.probes());
+        return this.target!.reverseContinue(this.probes());
       }, 'breakpoint');
     });
   }

@@ -85,6 +85,8 @@ export interface Target {
   forward(probes: Probes, opts?: { resume?: boolean; until?: number }): Promise<Outcome>;
   /** Finds the last accepted probe hit before the current position and moves there, or to position 0. */
   backward(probes: Probes): Outcome;
+  /** As `backward`, searching a stretch at a time with requests let in between, so that `pause()` stops it there. */
+  reverseContinue(probes: Probes): Promise<Outcome>;
   /**
    * Moves to just after the last write to [lo, lo+size) that completed before the current position (any write,
    * changed bytes or not: replay/history.ts's History.lastWrite), as a data hit; or to position 0 when there is none.
