@@ -78,6 +78,8 @@ export class BlockContext {
    */
   last: Block | null = null;
   calls = 1;
+  /** With calls above 1: what the last block did by itself (count is the chain's total). */
+  lastCount = 0;
 
   constructor(src: BlockSource) {
     this.ram8 = src.ram8;

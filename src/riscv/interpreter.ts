@@ -214,7 +214,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
               // A bail-out stops before an instruction the block cannot do; the interpreter runs that one.
               if (bctx.bail !== 0) {
                 stats.bails++;
-                if (bctx.count === 0) cache_.bailedAtStart(blk);
+                if ((bctx.calls === 1 ? bctx.count : bctx.lastCount) === 0) cache_.bailedAtStart(blk);
                 skipBlock = true;
                 prev = null;
                 break;

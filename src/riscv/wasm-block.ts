@@ -190,6 +190,9 @@ export class WasmArena {
   lastCalls(): number {
     return this.resultI32[Res.calls >> 2];
   }
+  lastCount(): number {
+    return this.resultI32[Res.lastCount >> 2];
+  }
 
   /** Table indices in use (for tests). */
   get installed(): number {
@@ -794,6 +797,7 @@ function blockFunction(arena: WasmArena, index: number, dvm: boolean): BlockFn {
     if (calls !== 1) {
       c.calls = calls;
       c.last = a.lastBlock();
+      c.lastCount = a.lastCount();
     }
   };
 }

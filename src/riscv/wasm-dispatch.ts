@@ -32,12 +32,14 @@ export const enum Rec {
   tag1 = 60,
 }
 
-/** The result slot (at WasmArena.resultOffset): pc (f64), bail (i32), the index of the last block run, calls. */
+/** The result slot (at WasmArena.resultOffset): pc (f64), bail (i32), the last block run, calls, its count. */
 export const enum Res {
   pc = 0,
   bail = 8,
   last = 12,
   calls = 16,
+  /** What the last block run did by itself (0 after a bail-out at its start). */
+  lastCount = 20,
 }
 
 /** A block function: (x, budget, wr, tl, bl, ts, bs) -> instructions done; pc and bail go to the result slot. */
@@ -196,8 +198,9 @@ const D_IDX = 0,
   D_NREC = 16,
   D_TAG = 17,
   D_S = 18,
-  D_PC = 19,
-  D_VP = 20;
+  D_CNT = 19,
+  D_PC = 20,
+  D_VP = 21;
 
 function dispatcherBody(recOffset: number, resultOffset: number, blockType: number): FuncDef {
   const c = new Code();
@@ -208,7 +211,7 @@ function dispatcherBody(recOffset: number, resultOffset: number, blockType: numb
   // Run block idx on what is left of the budget.
   c.get(D_X).get(D_B).get(D_N).op(W.i32_sub);
   for (const p of [D_WR, D_TL, D_BL, D_TS, D_BS]) c.get(p);
-  c.get(D_IDX).op(W.call_indirect).u(blockType).u(0);
+  c.get(D_IDX).op(W.call_indirect).u(blockType).u(0).tee(D_CNT);
   c.get(D_N).op(W.i32_add).set(D_N);
   c.get(D_CALLS).i32(1).op(W.i32_add).set(D_CALLS);
   c.i32(0).mem(W.i32_load, 2, res(Res.bail)).brIf(out);
@@ -249,11 +252,12 @@ function dispatcherBody(recOffset: number, resultOffset: number, blockType: numb
   c.close();
   c.i32(0).get(D_IDX).mem(W.i32_store, 2, res(Res.last));
   c.i32(0).get(D_CALLS).mem(W.i32_store, 2, res(Res.calls));
+  c.i32(0).get(D_CNT).mem(W.i32_store, 2, res(Res.lastCount));
   c.get(D_N);
   return {
     params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32],
     results: [I32],
-    locals: [I32, I32, I32, I32, I32, I32, I32, F64, F64],
+    locals: [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64],
     body: c,
     export: 'run',
   };
