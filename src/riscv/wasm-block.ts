@@ -9,6 +9,7 @@ import { Op } from './instructions';
 import { decodeOp } from './decode';
 import { compileBlock, fetchWord, pageEndOf } from './block-compiler';
 import type { Block, BlockContext, BlockFn, BlockSource } from './block-compiler';
+import type { Successors } from './block-cache';
 import { Code, encodeModule, F64, I32, I64, i64Of, W } from './wasm-module';
 import { semanticsOf } from './semantics';
 import {
@@ -35,6 +36,8 @@ const HART_BYTES = 256 + 6 * TLB_BYTES;
  * block (which goes on past that instruction); a longer one stays wasm and the interpreter runs that instruction.
  */
 const SHORT_PREFIX = 8;
+/** Blocks compiled into one module at most: the hot one and successors the block cache wants. */
+const MAX_BATCH = 8;
 
 /**
  * One WebAssembly.Memory holding RAM at offset 0 (zeroed and committed page by page as touched, like an
@@ -66,8 +69,9 @@ export class WasmArena {
   readonly resultBail: Int32Array;
   readonly scratchX: Int32Array;
   readonly scratchTlb: Float64Array[];
-  /** Blocks compiled and the bytes of their modules (for the benchmark's compile-cost figure). */
+  /** Modules compiled, the blocks in them and their bytes (for the benchmark's compile-cost figure). */
   modules = 0;
+  moduleBlocks = 0;
   moduleBytes = 0;
 
   constructor(
@@ -199,9 +203,14 @@ export class WasmArena {
     return this.nextIndex - this.free.length;
   }
 
-  /** Instantiates a block module against the shared memory and helpers. */
-  instantiate(bytes: Uint8Array): unknown {
-    return new WebAssembly.Instance(new WebAssembly.Module(bytes), this.env).exports.b;
+  /** Instantiates a block module against the shared memory and helpers; returns its exports. */
+  instantiate(bytes: Uint8Array): Record<string, unknown> {
+    return new WebAssembly.Instance(new WebAssembly.Module(bytes), this.env).exports;
+  }
+
+  /** Whether `n` more blocks fit the table. */
+  hasRoom(n: number): boolean {
+    return this.free.length + (TABLE_SIZE - this.nextIndex) >= n;
   }
 
   /** The block compiler the block cache calls for this arena. */
@@ -209,9 +218,18 @@ export class WasmArena {
   // LR/SC, CSR reads: see semantics.ts), the longer JS block is kept: JS blocks run on the arena's views as well.
   // The choice is made from the scan: a JS block is compiled only where the wasm prefix is short and the instruction
   // that stopped it is one the JS backend has semantics for (it may still stop there: then wasm is kept).
-  readonly compile = (src: BlockSource, ppc: number, vpc: number, dvm: boolean, stopAt: ReadonlySet<number>) => {
+  // With `successors`, the block's static successors in its page that the block cache wants (warm, not compiled)
+  // go into the same module, and theirs, up to MAX_BATCH blocks: a module's fixed cost is most of a small one's.
+  readonly compile = (
+    src: BlockSource,
+    ppc: number,
+    vpc: number,
+    dvm: boolean,
+    stopAt: ReadonlySet<number>,
+    successors?: Successors,
+  ): Block | null => {
     const s = scan(src, ppc, stopAt);
-    if (s.unsupported !== undefined && s.insns.length < SHORT_PREFIX && semanticsOf(s.unsupported) !== undefined) {
+    if (prefersJs(s)) {
       this.jsTried++;
       const js = compileBlock(src, ppc, vpc, dvm, stopAt);
       if (js !== null && js.len > s.insns.length) {
@@ -219,7 +237,29 @@ export class WasmArena {
         return js;
       }
     }
-    return compileWasmBlock(this, src, ppc, vpc, dvm, stopAt, s) ?? (s.insns.length > 0 ? compileBlock(src, ppc, vpc, dvm, stopAt) : null);
+    if (s.insns.length === 0) return null;
+    const batch: Scanned[] = [{ ...s, ppc, vpc }];
+    if (successors !== undefined) {
+      const seen = new Set([ppc]);
+      for (let k = 0; k < batch.length && batch.length < MAX_BATCH; k++) {
+        const b = batch[k];
+        for (const t of targetsOf(b)) {
+          // Only within the virtual page: there the physical address follows from the block's own.
+          if (Math.floor(t / PAGE) !== Math.floor(b.vpc / PAGE)) continue;
+          const tp = b.ppc + (t - b.vpc);
+          if (seen.has(tp) || batch.length >= MAX_BATCH) continue;
+          seen.add(tp);
+          if (!successors.want(tp, t)) continue;
+          const ts = scan(src, tp, stopAt);
+          if (ts.insns.length === 0 || prefersJs(ts)) continue;
+          batch.push({ ...ts, ppc: tp, vpc: t });
+        }
+      }
+    }
+    const blocks = compileWasmBlocks(this, src, dvm, batch);
+    if (blocks === null) return compileBlock(src, ppc, vpc, dvm, stopAt);
+    for (let k = 1; k < blocks.length; k++) successors!.add(blocks[k]);
+    return blocks[0];
   };
   /** Blocks the JS backend compiled instead, because they hold instructions wasm blocks do not; JS compiles tried. */
   jsBlocks = 0;
@@ -267,12 +307,49 @@ interface Insn {
   npc: number;
 }
 
+/** A block's scan with where it is. */
+interface Scanned extends Scan {
+  ppc: number;
+  vpc: number;
+}
+
+/** Where a scan stopped at an instruction a JS block would compile after a short wasm prefix: JS holds more. */
+const prefersJs = (s: Scan) =>
+  s.unsupported !== undefined && s.insns.length < SHORT_PREFIX && semanticsOf(s.unsupported) !== undefined;
+
+const BRANCHES = new Set<Op>([Op.BEQ, Op.BNE, Op.BLT, Op.BGE, Op.BLTU, Op.BGEU]);
+
+/** The virtual pcs a block exits to statically: taken branches, a jal's target, the fall-through at its end. */
+function targetsOf(b: Scanned): number[] {
+  const out: number[] = [];
+  for (const ins of b.insns) {
+    const w = ins.w,
+      pc = b.vpc + (ins.pc - b.ppc);
+    if (ins.op === Op.JAL)
+      out.push(
+        pc +
+          (((w >> 31) << 20) | (((w >>> 12) & 255) << 12) | (((w >>> 20) & 1) << 11) | (((w >>> 21) & 1023) << 1)),
+      );
+    else if (BRANCHES.has(ins.op))
+      out.push(pc + (((w >> 31) << 12) | (((w >>> 7) & 1) << 11) | (((w >>> 25) & 63) << 5) | (((w >>> 8) & 15) << 1)));
+  }
+  if (!b.ended) out.push(b.vpc + (b.end - b.ppc));
+  return out;
+}
+
+interface Scan {
+  insns: Insn[];
+  end: number;
+  ended: boolean;
+  unsupported: Op | undefined;
+}
+
 /** Scans the instructions of the block at `ppc` exactly as block-compiler.ts does; `unsupported` is the op it stopped at. */
 function scan(
   src: BlockSource,
   ppc: number,
   stopAt: ReadonlySet<number>,
-): { insns: Insn[]; end: number; ended: boolean; unsupported: Op | undefined } {
+): Scan {
   const insns: Insn[] = [];
   let unsupported: Op | undefined;
   const pageEnd = pageEndOf(src, ppc);
@@ -302,10 +379,11 @@ class BlockGen {
   readonly c = new Code();
   readonly used = new Set<number>();
   readonly written = new Set<number>();
-  readonly helpers: Helper[] = [];
   out = 0;
   top = 0;
   constructor(
+    /** The helpers the module imports, shared by every block function in it. */
+    readonly helpers: Helper[],
     readonly arena: WasmArena,
     readonly src: BlockSource,
     readonly dvm: boolean,
@@ -639,20 +717,27 @@ class BlockGen {
   v = (p: number) => p;
 }
 
-/** A block as compileBlock builds it, as a WebAssembly function, or null when its first instruction cannot be. */
-export function compileWasmBlock(
-  arena: WasmArena,
-  src: BlockSource,
-  ppc: number,
-  vpc: number,
-  dvm: boolean,
-  stopAt: ReadonlySet<number>,
-  scanned = scan(src, ppc, stopAt),
-): Block | null {
-  const { insns, end, ended } = scanned;
-  if (insns.length === 0) return null;
+/**
+ * Blocks as compileBlock builds them, one WebAssembly function each, all in one module, installed in the arena's
+ * table; null when the table has no room for them all.
+ */
+function compileWasmBlocks(arena: WasmArena, src: BlockSource, dvm: boolean, batch: Scanned[]): Block[] | null {
+  if (!arena.hasRoom(batch.length)) return null;
+  const helpers: Helper[] = [];
+  const funcs = batch.map((s, k) => blockFunc(arena, src, dvm, s, helpers, 'b' + k));
+  const bytes = encodeModule({ imports: helpers.map((name) => ({ name, ...HELPER_SIG })), funcs });
+  arena.modules++;
+  arena.moduleBytes += bytes.length;
+  arena.moduleBlocks += batch.length;
+  const exports = arena.instantiate(bytes);
+  return batch.map((s, k) => arena.install(exports['b' + k], s.ppc, s.end, s.vpc, dvm, s.insns.length)!);
+}
+
+/** The function of one block (exported as `name`), its helpers added to `helpers`. */
+function blockFunc(arena: WasmArena, src: BlockSource, dvm: boolean, s: Scanned, helpers: Helper[], name: string) {
+  const { insns, end, ended, ppc, vpc } = s;
   const len = insns.length;
-  const g = new BlockGen(arena, src, dvm, vpc, len);
+  const g = new BlockGen(helpers, arena, src, dvm, vpc, len);
   g.v = (p) => vpc + (p - ppc);
   const c = g.c;
   g.out = c.open(W.block);
@@ -675,13 +760,7 @@ export function compileWasmBlock(
       .get(P_X)
       .mem(W.i64_load, 3, 8 * r)
       .set(R(r));
-  const bytes = encodeModule({
-    imports: g.helpers.map((name) => ({ name, ...HELPER_SIG })),
-    funcs: [{ ...BLOCK_SIG, locals: LOCALS, prologue: pro, body: c, export: 'b' }],
-  });
-  arena.modules++;
-  arena.moduleBytes += bytes.length;
-  return arena.install(arena.instantiate(bytes), ppc, end, vpc, dvm, len);
+  return { ...BLOCK_SIG, locals: LOCALS, prologue: pro, body: c, export: name };
 }
 
 const MAX_BUDGET = 0x7fffffff;
