@@ -15,7 +15,7 @@ export const DEMOTE_BAILS = 16;
  * A not yet compiled static successor of a block being compiled, in the same page, is compiled with it when the
  * interpreter reached it at least hot / WARM_DIVISOR times: it is warm and will soon be hot itself.
  */
-export const WARM_DIVISOR = 4;
+export const WARM_DIVISOR = 8;
 const PAGE = 4096;
 
 /**
@@ -25,7 +25,7 @@ const PAGE = 4096;
 export class BlockStats {
   /** Blocks compiled, and arrivals whose first instruction cannot be compiled. */
   compiled = 0;
-  /** Of those compiled, the ones built as warm successors of another in the same batch (Successors). */
+  /** Of those compiled, the ones built as warm successors of another, in its module (Successors). */
   batched = 0;
   uncompilable = 0;
   /** Compiles in a slot whose block had another translation context (virtual pc or data translation). */
@@ -108,11 +108,10 @@ export class BlockCache {
    */
   arrive(pg: number, ppc: number, vpc: number, dvm: boolean, stopAt: ReadonlySet<number>): Block | undefined {
     const slot = (ppc & (PAGE - 1)) >> 1;
-    this.heat[pg][slot] = 0;
-    this.batchPage = pg;
-    this.batchStopAt = stopAt;
-    const blk = stopAt.has(ppc) ? null : this.compile(this.src, ppc, vpc, dvm, stopAt, this.successors);
     const page = this.pages[pg];
+    this.heat[pg][slot] = 0;
+    this.stopAt = stopAt;
+    const blk = stopAt.has(ppc) ? null : this.compile(this.src, ppc, vpc, dvm, stopAt, this.successors);
     const old = page[slot];
     if (old) {
       old.valid = false;
@@ -130,20 +129,25 @@ export class BlockCache {
     return blk;
   }
 
-  /** The page and breakpoints of the compile under way, for `successors`. */
-  private batchPage = -1;
-  private batchStopAt: ReadonlySet<number> = new Set();
+  /** The breakpoints of the compile under way (successors must not start at one). */
+  private stopAt: ReadonlySet<number> = new Set();
   private readonly successors: Successors = {
     want: (ppc: number) => {
       const off = ppc - this.src.ramBase,
-        pg = this.batchPage;
-      if (off < pg * PAGE || off >= (pg + 1) * PAGE || this.batchStopAt.has(ppc)) return false;
+        pg = Math.floor(off / PAGE);
+      if (off < 0 || off >= this.src.ramSize || !this.pages[pg] || this.stopAt.has(ppc)) return false;
       const slot = (off & (PAGE - 1)) >> 1;
       return this.pages[pg][slot] === undefined && this.heat[pg][slot] * WARM_DIVISOR >= this.hot;
     },
     add: (blk: Block) => {
-      const pg = this.batchPage,
-        slot = ((blk.start - this.src.ramBase) & (PAGE - 1)) >> 1;
+      const off = blk.start - this.src.ramBase,
+        pg = Math.floor(off / PAGE),
+        slot = (off & (PAGE - 1)) >> 1;
+      if (this.pages[pg][slot] !== undefined) {
+        // Another translation context got there first in this batch: this one is never reached, drop it.
+        blk.valid = false;
+        return;
+      }
       this.heat[pg][slot] = 0;
       this.pages[pg][slot] = blk;
       this.lists[pg].push(blk);
@@ -151,6 +155,7 @@ export class BlockCache {
       this.stats.batched++;
     },
   };
+
 
   /** Called when `blk` bailed out before its first instruction; demotes its slot to the interpreter when it keeps doing so. */
   bailedAtStart(blk: Block): void {

@@ -9,7 +9,7 @@ import { Op } from './instructions';
 import { decodeOp } from './decode';
 import { compileBlock, fetchWord, pageEndOf } from './block-compiler';
 import type { Block, BlockContext, BlockFn, BlockSource } from './block-compiler';
-import type { Successors } from './block-cache';
+import type { BlockCompiler, Successors } from './block-cache';
 import { Code, encodeModule, F64, I32, I64, i64Of, W } from './wasm-module';
 import { semanticsOf } from './semantics';
 import {
@@ -37,7 +37,7 @@ const HART_BYTES = 256 + 6 * TLB_BYTES;
  */
 const SHORT_PREFIX = 8;
 /** Blocks compiled into one module at most: the hot one and successors the block cache wants. */
-const MAX_BATCH = 8;
+const MAX_BATCH = 16;
 
 /**
  * One WebAssembly.Memory holding RAM at offset 0 (zeroed and committed page by page as touched, like an
@@ -220,7 +220,7 @@ export class WasmArena {
   // that stopped it is one the JS backend has semantics for (it may still stop there: then wasm is kept).
   // With `successors`, the block's static successors in its page that the block cache wants (warm, not compiled)
   // go into the same module, and theirs, up to MAX_BATCH blocks: a module's fixed cost is most of a small one's.
-  readonly compile = (
+  readonly compile: BlockCompiler = (
     src: BlockSource,
     ppc: number,
     vpc: number,
@@ -229,18 +229,13 @@ export class WasmArena {
     successors?: Successors,
   ): Block | null => {
     const s = scan(src, ppc, stopAt);
-    if (prefersJs(s)) {
-      this.jsTried++;
-      const js = compileBlock(src, ppc, vpc, dvm, stopAt);
-      if (js !== null && js.len > s.insns.length) {
-        this.jsBlocks++;
-        return js;
-      }
-    }
+    const js = this.jsInstead(src, s, ppc, vpc, dvm, stopAt);
+    if (js !== null) return js;
     if (s.insns.length === 0) return null;
-    const batch: Scanned[] = [{ ...s, ppc, vpc }];
+    const batch: Scanned[] = [{ ...s, ppc, vpc, dvm }];
     if (successors !== undefined) {
       const seen = new Set([ppc]);
+      // Its warm successors, and theirs.
       for (let k = 0; k < batch.length && batch.length < MAX_BATCH; k++) {
         const b = batch[k];
         for (const t of targetsOf(b)) {
@@ -252,15 +247,32 @@ export class WasmArena {
           if (!successors.want(tp, t)) continue;
           const ts = scan(src, tp, stopAt);
           if (ts.insns.length === 0 || prefersJs(ts)) continue;
-          batch.push({ ...ts, ppc: tp, vpc: t });
+          batch.push({ ...ts, ppc: tp, vpc: t, dvm: b.dvm });
         }
       }
     }
-    const blocks = compileWasmBlocks(this, src, dvm, batch);
+    const blocks = compileWasmBlocks(this, src, batch);
     if (blocks === null) return compileBlock(src, ppc, vpc, dvm, stopAt);
     for (let k = 1; k < blocks.length; k++) successors!.add(blocks[k]);
     return blocks[0];
   };
+
+  /** The JS block for a scan that prefers one (see prefersJs), when it is longer; else null. */
+  private jsInstead(
+    src: BlockSource,
+    s: Scan,
+    ppc: number,
+    vpc: number,
+    dvm: boolean,
+    stopAt: ReadonlySet<number>,
+  ): Block | null {
+    if (!prefersJs(s)) return null;
+    this.jsTried++;
+    const js = compileBlock(src, ppc, vpc, dvm, stopAt);
+    if (js === null || js.len <= s.insns.length) return null;
+    this.jsBlocks++;
+    return js;
+  }
   /** Blocks the JS backend compiled instead, because they hold instructions wasm blocks do not; JS compiles tried. */
   jsBlocks = 0;
   jsTried = 0;
@@ -311,6 +323,7 @@ interface Insn {
 interface Scanned extends Scan {
   ppc: number;
   vpc: number;
+  dvm: boolean;
 }
 
 /** Where a scan stopped at an instruction a JS block would compile after a short wasm prefix: JS holds more. */
@@ -319,12 +332,16 @@ const prefersJs = (s: Scan) =>
 
 const BRANCHES = new Set<Op>([Op.BEQ, Op.BNE, Op.BLT, Op.BGE, Op.BLTU, Op.BGEU]);
 
-/** The virtual pcs a block exits to statically: taken branches, a jal's target, the fall-through at its end. */
+/**
+ * The virtual pcs a block exits to statically (taken branches, a jal's target, the fall-through at its end), and
+ * where a call returns to (after a jal or jalr that links): where its successors will start.
+ */
 function targetsOf(b: Scanned): number[] {
   const out: number[] = [];
   for (const ins of b.insns) {
     const w = ins.w,
       pc = b.vpc + (ins.pc - b.ppc);
+    if ((ins.op === Op.JAL || ins.op === Op.JALR) && ((w >>> 7) & 31) !== 0) out.push(b.vpc + (ins.npc - b.ppc));
     if (ins.op === Op.JAL)
       out.push(
         pc +
@@ -721,21 +738,21 @@ class BlockGen {
  * Blocks as compileBlock builds them, one WebAssembly function each, all in one module, installed in the arena's
  * table; null when the table has no room for them all.
  */
-function compileWasmBlocks(arena: WasmArena, src: BlockSource, dvm: boolean, batch: Scanned[]): Block[] | null {
+function compileWasmBlocks(arena: WasmArena, src: BlockSource, batch: Scanned[]): Block[] | null {
   if (!arena.hasRoom(batch.length)) return null;
   const helpers: Helper[] = [];
-  const funcs = batch.map((s, k) => blockFunc(arena, src, dvm, s, helpers, 'b' + k));
+  const funcs = batch.map((s, k) => blockFunc(arena, src, s, helpers, 'b' + k));
   const bytes = encodeModule({ imports: helpers.map((name) => ({ name, ...HELPER_SIG })), funcs });
   arena.modules++;
   arena.moduleBytes += bytes.length;
   arena.moduleBlocks += batch.length;
   const exports = arena.instantiate(bytes);
-  return batch.map((s, k) => arena.install(exports['b' + k], s.ppc, s.end, s.vpc, dvm, s.insns.length)!);
+  return batch.map((s, k) => arena.install(exports['b' + k], s.ppc, s.end, s.vpc, s.dvm, s.insns.length)!);
 }
 
 /** The function of one block (exported as `name`), its helpers added to `helpers`. */
-function blockFunc(arena: WasmArena, src: BlockSource, dvm: boolean, s: Scanned, helpers: Helper[], name: string) {
-  const { insns, end, ended, ppc, vpc } = s;
+function blockFunc(arena: WasmArena, src: BlockSource, s: Scanned, helpers: Helper[], name: string) {
+  const { insns, end, ended, ppc, vpc, dvm } = s;
   const len = insns.length;
   const g = new BlockGen(helpers, arena, src, dvm, vpc, len);
   g.v = (p) => vpc + (p - ppc);

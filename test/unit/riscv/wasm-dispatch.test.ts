@@ -41,6 +41,8 @@ function setup() {
     put(ppc, addi(T0, T0, 1), addi(T0, T0, 1), jal(0, to - (vpc + 8)));
     const pg = (ppc - BASE) >>> 12;
     mem.blocks.openPage(pg);
+    // As many arrivals as the cache waits at most: compiled now, not held back for a batch.
+    mem.blocks.heat[pg][((ppc - BASE) & 4095) >> 1] = 65535;
     const b = mem.blocks.arrive(pg, ppc, vpc, dvm, new Set());
     assert.ok(b instanceof WasmBlock, 'not compiled to wasm');
     return b;
