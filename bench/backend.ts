@@ -94,7 +94,7 @@ function compileCost(m: Machine): { blocks: number; jsMicros: number; wasmMicros
     // Freed at once: the table need not hold a round.
     if (blk) blk.valid = false;
   });
-  for (const a of arenas) (modules += a.modules), (bytes += a.moduleBytes);
+  for (const a of arenas) ((modules += a.modules), (bytes += a.moduleBytes));
   return { blocks: blocks.length, jsMicros, wasmMicros, wasmBytes: bytes / Math.max(1, modules) };
 }
 

@@ -156,7 +156,6 @@ export class BlockCache {
     },
   };
 
-
   /** Called when `blk` bailed out before its first instruction; demotes its slot to the interpreter when it keeps doing so. */
   bailedAtStart(blk: Block): void {
     this.stats.startBails++;

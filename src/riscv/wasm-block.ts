@@ -344,8 +344,7 @@ function targetsOf(b: Scanned): number[] {
     if ((ins.op === Op.JAL || ins.op === Op.JALR) && ((w >>> 7) & 31) !== 0) out.push(b.vpc + (ins.npc - b.ppc));
     if (ins.op === Op.JAL)
       out.push(
-        pc +
-          (((w >> 31) << 20) | (((w >>> 12) & 255) << 12) | (((w >>> 20) & 1) << 11) | (((w >>> 21) & 1023) << 1)),
+        pc + (((w >> 31) << 20) | (((w >>> 12) & 255) << 12) | (((w >>> 20) & 1) << 11) | (((w >>> 21) & 1023) << 1)),
       );
     else if (BRANCHES.has(ins.op))
       out.push(pc + (((w >> 31) << 12) | (((w >>> 7) & 1) << 11) | (((w >>> 25) & 63) << 5) | (((w >>> 8) & 15) << 1)));
@@ -362,11 +361,7 @@ interface Scan {
 }
 
 /** Scans the instructions of the block at `ppc` exactly as block-compiler.ts does; `unsupported` is the op it stopped at. */
-function scan(
-  src: BlockSource,
-  ppc: number,
-  stopAt: ReadonlySet<number>,
-): Scan {
+function scan(src: BlockSource, ppc: number, stopAt: ReadonlySet<number>): Scan {
   const insns: Insn[] = [];
   let unsupported: Op | undefined;
   const pageEnd = pageEndOf(src, ppc);

@@ -46,7 +46,18 @@ export const enum Res {
 export const BLOCK_SIG: Signature = { params: [I32, I32, I32, I32, I32, I32, I32], results: [I32] };
 
 /** Helper functions a block may call, by name: (i64, i64) -> i64. */
-export type Helper = 'mulhu' | 'mulh' | 'mulhsu' | 'div' | 'divu' | 'rem' | 'remu' | 'divw' | 'divuw' | 'remw' | 'remuw';
+export type Helper =
+  | 'mulhu'
+  | 'mulh'
+  | 'mulhsu'
+  | 'div'
+  | 'divu'
+  | 'rem'
+  | 'remu'
+  | 'divw'
+  | 'divuw'
+  | 'remw'
+  | 'remuw';
 export const HELPERS: readonly Helper[] = [
   'mulhu',
   'mulh',

@@ -352,7 +352,14 @@ export function encodeModule(def: ModuleDef | FuncDef[]): Uint8Array {
   for (const f of funcs) if (f.export !== undefined) exported++;
   open(7);
   out.u(exported);
-  funcs.forEach((f, k) => f.export !== undefined && out.name(f.export).byte(0x00).u(imports.length + k));
+  funcs.forEach(
+    (f, k) =>
+      f.export !== undefined &&
+      out
+        .name(f.export)
+        .byte(0x00)
+        .u(imports.length + k),
+  );
   if (m.table !== undefined && m.tableExport !== undefined) out.name(m.tableExport).byte(0x01).u(0);
   out.patch(at);
   open(10);
