@@ -20,6 +20,15 @@ const jal = (rd: number, off: number) =>
   (rd << 7) |
   0x6f;
 
+const beq = (rs1: number, rs2: number, off: number) =>
+  (((off >> 12) & 1) << 31) |
+  (((off >> 5) & 63) << 25) |
+  (rs2 << 20) |
+  (rs1 << 15) |
+  (((off >> 1) & 15) << 8) |
+  (((off >> 11) & 1) << 7) |
+  0x63;
+
 /** A machine-less setup: RAM in an arena, its block cache, and hart 0's registers and TLBs in the arena. */
 function setup() {
   const arena = new WasmArena(RAM, 1);
@@ -154,4 +163,42 @@ test('a link into another virtual page is followed only while the fetch TLB maps
   // Fetch untranslated (ivm off): no check, as in the chain loop.
   r = s.call(a, 100, false);
   assert.equal(r.calls, 2);
+});
+
+test('a hot block takes its warm, not yet compiled successors in the page into its module, and only those', () => {
+  const s = setup();
+  const A = BASE,
+    B = BASE + 0x100,
+    C = BASE + 0x200,
+    D = BASE + 0x300;
+  const put = (paddr: number, ...ws: number[]) =>
+    assert.ok(s.mem.loadBytes(paddr, new Uint8Array(new Int32Array(ws).buffer), ws.length * 4));
+  // a -> b -> c -> a; d is only reached from c's branch, never run (cold).
+  put(A, addi(T0, T0, 1), jal(0, B - (A + 4)));
+  put(B, addi(T0, T0, 1), jal(0, C - (B + 4)));
+  // c's beq t0, x0 is never taken (t0 > 0 there), but its target d is a static successor.
+  put(C, addi(T0, T0, 1), beq(T0, 0, D - (C + 4)), jal(0, A - (C + 8)));
+  const cache = s.mem.blocks;
+  cache.openPage(0);
+  const heat = cache.heat[0];
+  const slot = (p: number) => ((p - BASE) & 4095) >> 1;
+  heat[slot(B)] = cache.hot / 8; // warm
+  heat[slot(C)] = cache.hot / 8;
+  heat[slot(D)] = cache.hot / 8 - 1; // not quite
+  const modules = s.arena.modules;
+  const a = cache.arrive(0, A, A, false, new Set());
+  assert.ok(a instanceof WasmBlock);
+  assert.equal(s.arena.modules, modules + 1, 'one module');
+  assert.equal(cache.stats.batched, 2, 'b and c came along');
+  assert.ok(cache.pages[0][slot(B)] instanceof WasmBlock);
+  assert.ok(cache.pages[0][slot(C)] instanceof WasmBlock);
+  assert.equal(cache.pages[0][slot(D)], undefined, 'the cold successor was not compiled');
+  assert.deepEqual([heat[slot(B)], heat[slot(C)]], [0, 0]);
+  // They run as blocks compiled one by one would: linked, the chain a -> b -> c runs in one call.
+  const b = cache.pages[0][slot(B)]!,
+    c = cache.pages[0][slot(C)]!;
+  s.link(a, B, b);
+  s.link(b, C, c);
+  const r = s.call(a, 7);
+  assert.deepEqual([r.calls, r.count, r.pc, r.last], [3, 7, A, c]);
 });
