@@ -11,6 +11,11 @@ export const HOT = 30000;
  * no work.
  */
 export const DEMOTE_BAILS = 16;
+/**
+ * A not yet compiled static successor of a block being compiled, in the same page, is compiled with it when the
+ * interpreter reached it at least hot / WARM_DIVISOR times: it is warm and will soon be hot itself.
+ */
+export const WARM_DIVISOR = 8;
 const PAGE = 4096;
 
 /**
@@ -20,6 +25,8 @@ const PAGE = 4096;
 export class BlockStats {
   /** Blocks compiled, and arrivals whose first instruction cannot be compiled. */
   compiled = 0;
+  /** Of those compiled, the ones built as warm successors of another, in its module (Successors). */
+  batched = 0;
   uncompilable = 0;
   /** Compiles in a slot whose block had another translation context (virtual pc or data translation). */
   contextMisses = 0;
@@ -41,8 +48,26 @@ export class BlockStats {
   interpreted = 0;
 }
 
-/** Builds a block (block-compiler.ts's compileBlock, or the WebAssembly backend's, wasm-block.ts). */
-export type BlockCompiler = typeof compileBlock;
+/**
+ * Builds a block (block-compiler.ts's compileBlock, or the WebAssembly backend's, wasm-block.ts). A backend that
+ * builds several blocks at once may also build those of `successors` it is offered and wanted.
+ */
+export type BlockCompiler = (
+  src: BlockSource,
+  ppc: number,
+  vpc: number,
+  dvm: boolean,
+  stopAt: ReadonlySet<number>,
+  successors?: Successors,
+) => Block | null;
+
+/** The block cache's side of a batch compile: which successor blocks it wants, and where they go. */
+export interface Successors {
+  /** Whether a block at physical `ppc` (virtual `vpc`, the same translation) is wanted now. */
+  want(ppc: number, vpc: number): boolean;
+  /** Installs a block built for a wanted pc. */
+  add(blk: Block): void;
+}
 
 export class BlockCache {
   /** Compiled blocks per RAM page, indexed by halfword slot: undefined = not yet, null = not compilable. */
@@ -83,9 +108,10 @@ export class BlockCache {
    */
   arrive(pg: number, ppc: number, vpc: number, dvm: boolean, stopAt: ReadonlySet<number>): Block | undefined {
     const slot = (ppc & (PAGE - 1)) >> 1;
-    this.heat[pg][slot] = 0;
-    const blk = stopAt.has(ppc) ? null : this.compile(this.src, ppc, vpc, dvm, stopAt);
     const page = this.pages[pg];
+    this.heat[pg][slot] = 0;
+    this.stopAt = stopAt;
+    const blk = stopAt.has(ppc) ? null : this.compile(this.src, ppc, vpc, dvm, stopAt, this.successors);
     const old = page[slot];
     if (old) {
       old.valid = false;
@@ -102,6 +128,33 @@ export class BlockCache {
     this.stats.compiled++;
     return blk;
   }
+
+  /** The breakpoints of the compile under way (successors must not start at one). */
+  private stopAt: ReadonlySet<number> = new Set();
+  private readonly successors: Successors = {
+    want: (ppc: number) => {
+      const off = ppc - this.src.ramBase,
+        pg = Math.floor(off / PAGE);
+      if (off < 0 || off >= this.src.ramSize || !this.pages[pg] || this.stopAt.has(ppc)) return false;
+      const slot = (off & (PAGE - 1)) >> 1;
+      return this.pages[pg][slot] === undefined && this.heat[pg][slot] * WARM_DIVISOR >= this.hot;
+    },
+    add: (blk: Block) => {
+      const off = blk.start - this.src.ramBase,
+        pg = Math.floor(off / PAGE),
+        slot = (off & (PAGE - 1)) >> 1;
+      if (this.pages[pg][slot] !== undefined) {
+        // Another translation context got there first in this batch: this one is never reached, drop it.
+        blk.valid = false;
+        return;
+      }
+      this.heat[pg][slot] = 0;
+      this.pages[pg][slot] = blk;
+      this.lists[pg].push(blk);
+      this.stats.compiled++;
+      this.stats.batched++;
+    },
+  };
 
   /** Called when `blk` bailed out before its first instruction; demotes its slot to the interpreter when it keeps doing so. */
   bailedAtStart(blk: Block): void {

@@ -70,6 +70,16 @@ export class BlockContext {
   bus: CsrClock | undefined = undefined;
   /** The hart's retired count when this call began (what `h.retired` would be), for counter CSRs and helpers. */
   retired = 0;
+  /** Instruction fetch is translated (Sv39): a chain inside compiled code checks the fetch TLB across pages. */
+  ivm = false;
+  /**
+   * Set by the caller to the block it calls and 1; a block that ran others after it (the wasm dispatcher) leaves
+   * the last one it ran and how many it ran, so the chain loop links and counts from there.
+   */
+  last: Block | null = null;
+  calls = 1;
+  /** With calls above 1: what the last block did by itself (count is the chain's total). */
+  lastCount = 0;
 
   constructor(src: BlockSource) {
     this.ram8 = src.ram8;

@@ -196,20 +196,25 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           if (blk.len <= budget - n) {
             if (prev !== null) link(prev, pc, blk);
             // Chain: follow links from block to block while each one fits the budget.
+            // A wasm block's call may run a chain of linked wasm blocks itself: it then reports the last one.
             for (;;) {
               bctx.budget = budget - n;
               bctx.bail = 0;
               bctx.retired = base + n;
+              bctx.ivm = ivm;
+              bctx.last = blk;
+              bctx.calls = 1;
               blk.fn(bctx);
+              blk = bctx.last;
               pc = bctx.pc;
               n += bctx.count;
               inBlocks += bctx.count;
-              stats.calls++;
+              stats.calls += bctx.calls;
               blk.runs++;
               // A bail-out stops before an instruction the block cannot do; the interpreter runs that one.
               if (bctx.bail !== 0) {
                 stats.bails++;
-                if (bctx.count === 0) cache_.bailedAtStart(blk);
+                if ((bctx.calls === 1 ? bctx.count : bctx.lastCount) === 0) cache_.bailedAtStart(blk);
                 skipBlock = true;
                 prev = null;
                 break;

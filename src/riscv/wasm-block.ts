@@ -2,12 +2,27 @@
 // exits, bail-outs, budget and loop protocol, so the interpreter cannot tell them apart), generated as one wasm
 // function per block with native i64 arithmetic and guest registers in locals. RAM, page flags, the harts'
 // registers and their data TLBs live in one WebAssembly.Memory (the arena) so that compiled code reaches them.
+// Every block function sits in the one table of wasm-dispatch.ts, whose dispatcher runs chains of linked blocks
+// inside wasm; links and validity are mirrored into the arena's link records.
 
 import { Op } from './instructions';
 import { decodeOp } from './decode';
 import { compileBlock, fetchWord, pageEndOf } from './block-compiler';
 import type { Block, BlockContext, BlockFn, BlockSource } from './block-compiler';
-import { Code, encodeModule, F64, FuncDef, I32, I64, W } from './wasm-module';
+import type { BlockCompiler, Successors } from './block-cache';
+import { Code, encodeModule, F64, I32, I64, i64Of, W } from './wasm-module';
+import { semanticsOf } from './semantics';
+import {
+  BLOCK_SIG,
+  buildDispatcher,
+  Dispatch,
+  Helper,
+  HELPER_SIG,
+  Rec,
+  REC_BYTES,
+  Res,
+  TABLE_SIZE,
+} from './wasm-dispatch';
 
 const MAX_LEN = 48;
 const PAGE = 4096;
@@ -16,6 +31,13 @@ const TLB_ENTRIES = 256;
 const TLB_BYTES = TLB_ENTRIES * 8;
 /** Per hart in the arena: 64 int32 register halves, then six TLB arrays (tags and bases for fetch, load, store). */
 const HART_BYTES = 256 + 6 * TLB_BYTES;
+/**
+ * A wasm block prefix shorter than this, stopped by an instruction the JS backend compiles, gives way to the JS
+ * block (which goes on past that instruction); a longer one stays wasm and the interpreter runs that instruction.
+ */
+const SHORT_PREFIX = 8;
+/** Blocks compiled into one module at most: the hot one and successors the block cache wants. */
+const MAX_BATCH = 16;
 
 /**
  * One WebAssembly.Memory holding RAM at offset 0 (zeroed and committed page by page as touched, like an
@@ -25,8 +47,21 @@ export class WasmArena {
   readonly memory: WebAssembly.Memory;
   readonly buffer: ArrayBuffer;
   readonly pageFlagsOffset: number;
-  /** pc (f64) at +0, bail (i32) at +8: a block's results besides its count. */
+  /** The result slot: pc (f64) at +0, bail (i32) at +8, then the dispatcher's (wasm-dispatch.ts, Res). */
   readonly resultOffset: number;
+  /** TABLE_SIZE link records (wasm-dispatch.ts, Rec), one per table index. */
+  readonly recOffset: number;
+  private readonly recF64: Float64Array;
+  readonly recI32: Int32Array;
+  private readonly resultI32: Int32Array;
+  readonly run: Dispatch;
+  private readonly table: WebAssembly.Table;
+  private readonly env: Record<string, unknown>;
+  /** The live block at each table index; free indices, and the serial the next block gets (never 0). */
+  private readonly byIndex: (WasmBlock | undefined)[] = [];
+  private readonly free: number[] = [];
+  private nextIndex = 0;
+  private serial = 0;
   /** Registers and four TLB arrays for a block called with views outside the arena (copied through). */
   private readonly scratchOffset: number;
   private readonly hartsOffset: number;
@@ -34,8 +69,9 @@ export class WasmArena {
   readonly resultBail: Int32Array;
   readonly scratchX: Int32Array;
   readonly scratchTlb: Float64Array[];
-  /** Blocks compiled and the bytes of their modules (for the benchmark's compile-cost figure). */
+  /** Modules compiled, the blocks in them and their bytes (for the benchmark's compile-cost figure). */
   modules = 0;
+  moduleBlocks = 0;
   moduleBytes = 0;
 
   constructor(
@@ -46,13 +82,21 @@ export class WasmArena {
     this.resultOffset = align(ramSize + ramSize / PAGE, 64);
     this.scratchOffset = this.resultOffset + 64;
     this.hartsOffset = align(this.scratchOffset + 256 + 4 * TLB_BYTES, 64);
-    const bytes = this.hartsOffset + harts * HART_BYTES;
+    this.recOffset = this.hartsOffset + harts * HART_BYTES;
+    const bytes = this.recOffset + TABLE_SIZE * REC_BYTES;
     const pages = Math.ceil(bytes / WASM_PAGE);
     // Never grown: the buffer, and every view on it, stays valid for the machine's life.
     this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     this.buffer = this.memory.buffer;
     this.resultPc = new Float64Array(this.buffer, this.resultOffset, 1);
     this.resultBail = new Int32Array(this.buffer, this.resultOffset + 8, 1);
+    this.resultI32 = new Int32Array(this.buffer, this.resultOffset, 8);
+    this.recF64 = new Float64Array(this.buffer, this.recOffset, (TABLE_SIZE * REC_BYTES) / 8);
+    this.recI32 = new Int32Array(this.buffer, this.recOffset, (TABLE_SIZE * REC_BYTES) / 4);
+    const d = buildDispatcher(this.memory, this.recOffset, this.resultOffset);
+    this.run = d.run;
+    this.table = d.table;
+    this.env = { env: d.env };
     this.scratchX = new Int32Array(this.buffer, this.scratchOffset, 64);
     this.scratchTlb = [0, 1, 2, 3].map(
       (k) => new Float64Array(this.buffer, this.scratchOffset + 256 + k * TLB_BYTES, TLB_ENTRIES),
@@ -82,6 +126,9 @@ export class WasmArena {
   blAt = -1;
   tsAt = -1;
   bsAt = -1;
+  /** The fetch TLB (tags, bases) of the hart whose load TLB is at tlAt, when laid out as tlb(k) does; else -1. */
+  ftAt = -1;
+  fbAt = -1;
 
   see(c: BlockContext): void {
     const at = (v: ArrayBufferView) => (v.buffer === this.buffer ? v.byteOffset : -1);
@@ -90,24 +137,145 @@ export class WasmArena {
     this.xAt = at(c.x);
     const t = [at(c.tl), at(c.bl), at(c.ts), at(c.bs)];
     [this.tlAt, this.blAt, this.tsAt, this.bsAt] = t.includes(-1) ? [-1, -1, -1, -1] : t;
+    // A hart's six arrays are consecutive (fetch, load, store tags, then bases): fetch sits just before load.
+    const hart = Math.floor((this.tlAt - this.hartsOffset) / HART_BYTES);
+    const inHart = this.tlAt >= 0 && hart >= 0 && hart < this.harts;
+    const mine = inHart && this.tlAt === this.hartsOffset + hart * HART_BYTES + 256 + TLB_BYTES;
+    this.ftAt = mine && this.blAt === this.tlAt + 3 * TLB_BYTES ? this.tlAt - TLB_BYTES : -1;
+    this.fbAt = this.ftAt >= 0 ? this.blAt - TLB_BYTES : -1;
+  }
+
+  /** Installs a compiled block function in the table with its record, or returns null when the table is full. */
+  install(fn: unknown, start: number, end: number, vpc: number, dvm: boolean, len: number): WasmBlock | null {
+    const index = this.free.length > 0 ? this.free.pop()! : this.nextIndex < TABLE_SIZE ? this.nextIndex++ : -1;
+    if (index < 0) return null;
+    const serial = (this.serial = (this.serial % 0x7fffffff) + 1);
+    this.table.set(index, fn);
+    const f = (index * REC_BYTES) >> 3,
+      i = (index * REC_BYTES) >> 2;
+    this.recF64[f + (Rec.vpc >> 3)] = vpc;
+    this.recF64[f + (Rec.start >> 3)] = start;
+    this.recF64[f + (Rec.pc0 >> 3)] = NaN;
+    this.recF64[f + (Rec.pc1 >> 3)] = NaN;
+    this.recI32[i + (Rec.tag >> 2)] = serial;
+    this.recI32[i + (Rec.len >> 2)] = len;
+    this.recI32[i + (Rec.dvm >> 2)] = dvm ? 1 : 0;
+    this.recI32[i + (Rec.runs >> 2)] = 0;
+    this.recI32[i + (Rec.to0 >> 2)] = -1;
+    this.recI32[i + (Rec.to1 >> 2)] = -1;
+    const blk = new WasmBlock(this, index, serial, start, end, vpc, dvm, len);
+    this.byIndex[index] = blk;
+    return blk;
+  }
+
+  /** Frees the table index of `blk` (it became invalid): links that still name it no longer match its serial. */
+  release(blk: WasmBlock): void {
+    const i = (blk.index * REC_BYTES) >> 2;
+    if (this.recI32[i + (Rec.tag >> 2)] !== blk.serial) return;
+    this.recI32[i + (Rec.tag >> 2)] = 0;
+    this.byIndex[blk.index] = undefined;
+    this.table.set(blk.index, null);
+    this.free.push(blk.index);
+  }
+
+  /** Writes link `k` (0 or 1) of `from`'s record: pc and, when `to` is a live wasm block of this arena, its index. */
+  writeLink(from: WasmBlock, k: 0 | 1, pc: number, to: Block | null): void {
+    this.recF64[((from.index * REC_BYTES) >> 3) + ((k === 0 ? Rec.pc0 : Rec.pc1) >> 3)] = pc;
+    const i = ((from.index * REC_BYTES) >> 2) + ((k === 0 ? Rec.to0 : Rec.to1) >> 2);
+    const ok = to instanceof WasmBlock && to.arena === this && to.valid;
+    this.recI32[i] = ok ? to.index : -1;
+    this.recI32[i + 1] = ok ? to.serial : 0;
+  }
+
+  /** The block at table index `k` and the dispatcher's call count (after a dispatcher call, for the chain loop). */
+  lastBlock(): WasmBlock {
+    return this.byIndex[this.resultI32[Res.last >> 2]]!;
+  }
+  lastCalls(): number {
+    return this.resultI32[Res.calls >> 2];
+  }
+  lastCount(): number {
+    return this.resultI32[Res.lastCount >> 2];
+  }
+
+  /** Table indices in use (for tests). */
+  get installed(): number {
+    return this.nextIndex - this.free.length;
+  }
+
+  /** Instantiates a block module against the shared memory and helpers; returns its exports. */
+  instantiate(bytes: Uint8Array): Record<string, unknown> {
+    return new WebAssembly.Instance(new WebAssembly.Module(bytes), this.env).exports;
+  }
+
+  /** Whether `n` more blocks fit the table. */
+  hasRoom(n: number): boolean {
+    return this.free.length + (TABLE_SIZE - this.nextIndex) >= n;
   }
 
   /** The block compiler the block cache calls for this arena. */
   // Wasm blocks hold only the integer groups. Where the scan stops at an instruction the JS backend compiles (FP, AMO,
   // LR/SC, CSR reads: see semantics.ts), the longer JS block is kept: JS blocks run on the arena's views as well.
-  readonly compile = (src: BlockSource, ppc: number, vpc: number, dvm: boolean, stopAt: ReadonlySet<number>) => {
+  // The choice is made from the scan: a JS block is compiled only where the wasm prefix is short and the instruction
+  // that stopped it is one the JS backend has semantics for (it may still stop there: then wasm is kept).
+  // With `successors`, the block's static successors in its page that the block cache wants (warm, not compiled)
+  // go into the same module, and theirs, up to MAX_BATCH blocks: a module's fixed cost is most of a small one's.
+  readonly compile: BlockCompiler = (
+    src: BlockSource,
+    ppc: number,
+    vpc: number,
+    dvm: boolean,
+    stopAt: ReadonlySet<number>,
+    successors?: Successors,
+  ): Block | null => {
     const s = scan(src, ppc, stopAt);
-    if (s.unsupported) {
-      const js = compileBlock(src, ppc, vpc, dvm, stopAt);
-      if (js !== null && js.len > s.insns.length) {
-        this.jsBlocks++;
-        return js;
+    const js = this.jsInstead(src, s, ppc, vpc, dvm, stopAt);
+    if (js !== null) return js;
+    if (s.insns.length === 0) return null;
+    const batch: Scanned[] = [{ ...s, ppc, vpc, dvm }];
+    if (successors !== undefined) {
+      const seen = new Set([ppc]);
+      // Its warm successors, and theirs.
+      for (let k = 0; k < batch.length && batch.length < MAX_BATCH; k++) {
+        const b = batch[k];
+        for (const t of targetsOf(b)) {
+          // Only within the virtual page: there the physical address follows from the block's own.
+          if (Math.floor(t / PAGE) !== Math.floor(b.vpc / PAGE)) continue;
+          const tp = b.ppc + (t - b.vpc);
+          if (seen.has(tp) || batch.length >= MAX_BATCH) continue;
+          seen.add(tp);
+          if (!successors.want(tp, t)) continue;
+          const ts = scan(src, tp, stopAt);
+          if (ts.insns.length === 0 || prefersJs(ts)) continue;
+          batch.push({ ...ts, ppc: tp, vpc: t, dvm: b.dvm });
+        }
       }
     }
-    return compileWasmBlock(this, src, ppc, vpc, dvm, stopAt, s);
+    const blocks = compileWasmBlocks(this, src, batch);
+    if (blocks === null) return compileBlock(src, ppc, vpc, dvm, stopAt);
+    for (let k = 1; k < blocks.length; k++) successors!.add(blocks[k]);
+    return blocks[0];
   };
-  /** Blocks the JS backend compiled instead, because they hold instructions wasm blocks do not. */
+
+  /** The JS block for a scan that prefers one (see prefersJs), when it is longer; else null. */
+  private jsInstead(
+    src: BlockSource,
+    s: Scan,
+    ppc: number,
+    vpc: number,
+    dvm: boolean,
+    stopAt: ReadonlySet<number>,
+  ): Block | null {
+    if (!prefersJs(s)) return null;
+    this.jsTried++;
+    const js = compileBlock(src, ppc, vpc, dvm, stopAt);
+    if (js === null || js.len <= s.insns.length) return null;
+    this.jsBlocks++;
+    return js;
+  }
+  /** Blocks the JS backend compiled instead, because they hold instructions wasm blocks do not; JS compiles tried. */
   jsBlocks = 0;
+  jsTried = 0;
 }
 
 const align = (v: number, a: number) => Math.ceil(v / a) * a;
@@ -129,7 +297,6 @@ const P_X = 0,
   L_VP = 13,
   L_A = 14;
 const R = (r: number) => 14 + r;
-const PARAMS = [I32, I32, I32, I32, I32, I32, I32];
 const LOCALS = [I32, I32, I32, I32, F64, I64, I64, I64, ...new Array(31).fill(I64)];
 
 /** The instructions block-compiler.ts compiles; the scan stops before any other, as it does there. */
@@ -152,14 +319,51 @@ interface Insn {
   npc: number;
 }
 
-/** Scans the instructions of the block at `ppc` exactly as block-compiler.ts does. */
-function scan(
-  src: BlockSource,
-  ppc: number,
-  stopAt: ReadonlySet<number>,
-): { insns: Insn[]; end: number; ended: boolean; unsupported: boolean } {
+/** A block's scan with where it is. */
+interface Scanned extends Scan {
+  ppc: number;
+  vpc: number;
+  dvm: boolean;
+}
+
+/** Where a scan stopped at an instruction a JS block would compile after a short wasm prefix: JS holds more. */
+const prefersJs = (s: Scan) =>
+  s.unsupported !== undefined && s.insns.length < SHORT_PREFIX && semanticsOf(s.unsupported) !== undefined;
+
+const BRANCHES = new Set<Op>([Op.BEQ, Op.BNE, Op.BLT, Op.BGE, Op.BLTU, Op.BGEU]);
+
+/**
+ * The virtual pcs a block exits to statically (taken branches, a jal's target, the fall-through at its end), and
+ * where a call returns to (after a jal or jalr that links): where its successors will start.
+ */
+function targetsOf(b: Scanned): number[] {
+  const out: number[] = [];
+  for (const ins of b.insns) {
+    const w = ins.w,
+      pc = b.vpc + (ins.pc - b.ppc);
+    if ((ins.op === Op.JAL || ins.op === Op.JALR) && ((w >>> 7) & 31) !== 0) out.push(b.vpc + (ins.npc - b.ppc));
+    if (ins.op === Op.JAL)
+      out.push(
+        pc + (((w >> 31) << 20) | (((w >>> 12) & 255) << 12) | (((w >>> 20) & 1) << 11) | (((w >>> 21) & 1023) << 1)),
+      );
+    else if (BRANCHES.has(ins.op))
+      out.push(pc + (((w >> 31) << 12) | (((w >>> 7) & 1) << 11) | (((w >>> 25) & 63) << 5) | (((w >>> 8) & 15) << 1)));
+  }
+  if (!b.ended) out.push(b.vpc + (b.end - b.ppc));
+  return out;
+}
+
+interface Scan {
+  insns: Insn[];
+  end: number;
+  ended: boolean;
+  unsupported: Op | undefined;
+}
+
+/** Scans the instructions of the block at `ppc` exactly as block-compiler.ts does; `unsupported` is the op it stopped at. */
+function scan(src: BlockSource, ppc: number, stopAt: ReadonlySet<number>): Scan {
   const insns: Insn[] = [];
-  let unsupported = false;
+  let unsupported: Op | undefined;
   const pageEnd = pageEndOf(src, ppc);
   let p = ppc;
   let ended = false;
@@ -170,7 +374,7 @@ function scan(
     const { w, size } = fetched;
     const op = decodeOp(w);
     if (!SUPPORTED.has(op)) {
-      unsupported = true;
+      unsupported = op;
       break;
     }
     if (op === Op.JAL || op === Op.JALR) ended = true;
@@ -180,116 +384,18 @@ function scan(
   return { insns, end: p, ended, unsupported };
 }
 
-/** Helper functions a block module may call, by name: (i64, i64) -> i64. */
-type Helper = 'mulhu' | 'mulh' | 'mulhsu' | 'div' | 'divu' | 'rem' | 'remu' | 'divw' | 'divuw' | 'remw' | 'remuw';
-
-const MIN64 = -(1n << 63n);
-const MASK32 = 0xffffffffn;
-
-function helperBody(name: Helper, index: (h: Helper) => number): FuncDef {
-  const c = new Code();
-  const a = 0,
-    b = 1;
-  let locals: number[] = [];
-  const wrapA = () => c.get(a).op(W.i32_wrap_i64),
-    wrapB = () => c.get(b).op(W.i32_wrap_i64);
-  switch (name) {
-    case 'mulhu': {
-      // 64x64 -> high 64 from four 32x32 -> 64 partial products.
-      locals = [I64, I64, I64];
-      const ll = 2,
-        lh = 3,
-        hl = 4;
-      c.get(a).i64(MASK32).op(W.i64_and).get(b).i64(MASK32).op(W.i64_and).op(W.i64_mul).set(ll);
-      c.get(a).i64(MASK32).op(W.i64_and).get(b).i64(32n).op(W.i64_shr_u).op(W.i64_mul).set(lh);
-      c.get(a).i64(32n).op(W.i64_shr_u).get(b).i64(MASK32).op(W.i64_and).op(W.i64_mul).set(hl);
-      c.get(a).i64(32n).op(W.i64_shr_u).get(b).i64(32n).op(W.i64_shr_u).op(W.i64_mul);
-      c.get(lh).i64(32n).op(W.i64_shr_u).op(W.i64_add);
-      c.get(hl).i64(32n).op(W.i64_shr_u).op(W.i64_add);
-      c.get(ll).i64(32n).op(W.i64_shr_u);
-      c.get(lh).i64(MASK32).op(W.i64_and).op(W.i64_add);
-      c.get(hl).i64(MASK32).op(W.i64_and).op(W.i64_add);
-      c.i64(32n).op(W.i64_shr_u).op(W.i64_add);
-      break;
-    }
-    case 'mulh':
-    case 'mulhsu':
-      // Signed operands from the unsigned product: subtract the other operand for each negative one.
-      c.get(a).get(b).op(W.call).u(index('mulhu'));
-      c.get(a).i64(63n).op(W.i64_shr_s).get(b).op(W.i64_and).op(W.i64_sub);
-      if (name === 'mulh') c.get(b).i64(63n).op(W.i64_shr_s).get(a).op(W.i64_and).op(W.i64_sub);
-      break;
-    case 'div':
-      c.get(b).op(W.i64_eqz).open(W.if_, I64);
-      c.i64(-1n).op(W.else_);
-      c.get(a).i64(MIN64).op(W.i64_eq).get(b).i64(-1n).op(W.i64_eq).op(W.i32_and).open(W.if_, I64);
-      c.get(a).op(W.else_).get(a).get(b).op(W.i64_div_s).close();
-      c.close();
-      break;
-    case 'divu':
-      c.get(b).op(W.i64_eqz).open(W.if_, I64);
-      c.i64(-1n).op(W.else_).get(a).get(b).op(W.i64_div_u).close();
-      break;
-    case 'rem':
-      c.get(b).op(W.i64_eqz).open(W.if_, I64);
-      c.get(a).op(W.else_);
-      c.get(b).i64(-1n).op(W.i64_eq).open(W.if_, I64);
-      c.i64(0n).op(W.else_).get(a).get(b).op(W.i64_rem_s).close();
-      c.close();
-      break;
-    case 'remu':
-      c.get(b).op(W.i64_eqz).open(W.if_, I64);
-      c.get(a).op(W.else_).get(a).get(b).op(W.i64_rem_u).close();
-      break;
-    case 'divw':
-      wrapB().op(W.i32_eqz).open(W.if_, I64);
-      c.i64(-1n).op(W.else_);
-      wrapA().i32(-0x80000000).op(W.i32_eq);
-      wrapB().i32(-1).op(W.i32_eq).op(W.i32_and).open(W.if_, I64);
-      c.i64(-0x80000000n).op(W.else_);
-      wrapA();
-      wrapB().op(W.i32_div_s).op(W.i64_extend_i32_s).close();
-      c.close();
-      break;
-    case 'divuw':
-      wrapB().op(W.i32_eqz).open(W.if_, I64);
-      c.i64(-1n).op(W.else_);
-      wrapA();
-      wrapB().op(W.i32_div_u).op(W.i64_extend_i32_s).close();
-      break;
-    case 'remw':
-      wrapB().op(W.i32_eqz).open(W.if_, I64);
-      wrapA().op(W.i64_extend_i32_s).op(W.else_);
-      wrapB().i32(-1).op(W.i32_eq).open(W.if_, I64);
-      c.i64(0n).op(W.else_);
-      wrapA();
-      wrapB().op(W.i32_rem_s).op(W.i64_extend_i32_s).close();
-      c.close();
-      break;
-    case 'remuw':
-      wrapB().op(W.i32_eqz).open(W.if_, I64);
-      wrapA().op(W.i64_extend_i32_s).op(W.else_);
-      wrapA();
-      wrapB().op(W.i32_rem_u).op(W.i64_extend_i32_s).close();
-      break;
-  }
-  return { params: [I64, I64], results: [I64], locals, body: c };
-}
-
 const TWO32 = 4294967296;
-
-/** The signed 64-bit value whose two's-complement halves JS blocks would compute from the double `v`. */
-const i64Of = (v: number) => BigInt.asIntN(64, BigInt(Math.floor(v / TWO32) | 0) * 4294967296n + BigInt((v | 0) >>> 0));
 
 /** Generates the function body of one block. */
 class BlockGen {
   readonly c = new Code();
   readonly used = new Set<number>();
   readonly written = new Set<number>();
-  readonly helpers: Helper[] = [];
   out = 0;
   top = 0;
   constructor(
+    /** The helpers the module imports, shared by every block function in it. */
+    readonly helpers: Helper[],
     readonly arena: WasmArena,
     readonly src: BlockSource,
     readonly dvm: boolean,
@@ -297,22 +403,15 @@ class BlockGen {
     readonly len: number,
   ) {}
 
+  /** Calls helper `h`, imported from the dispatcher module: imports are numbered in order of first use. */
   call(h: Helper): void {
     let k = this.helpers.indexOf(h);
-    if (k < 0) {
-      if (h === 'mulh' || h === 'mulhsu') this.call0('mulhu');
-      k = this.helpers.push(h) - 1;
-    }
-    this.c.op(W.call).u(1 + k);
+    if (k < 0) k = this.helpers.push(h) - 1;
+    this.c.op(W.call).u(k);
   }
-  /** Registers a helper without calling it (for helpers that call others). */
-  private call0(h: Helper): void {
-    if (!this.helpers.includes(h)) this.helpers.push(h);
-  }
-  helperIndex = (h: Helper) => 1 + this.helpers.indexOf(h);
 
   reg(r: number): void {
-    if (r === 0) this.c.i64(0n);
+    if (r === 0) this.c.i64(0);
     else {
       this.used.add(r);
       this.c.get(R(r));
@@ -325,7 +424,7 @@ class BlockGen {
   /** Pops an i64 into rd; writes to x0 vanish. */
   setReg(rd: number): void {
     if (rd === 0) {
-      this.c.byte(0x1a); // drop
+      this.c.op(W.drop);
       return;
     }
     this.used.add(rd);
@@ -366,11 +465,11 @@ class BlockGen {
   /** Leaves the physical RAM offset of the access at rs1 + imm in L_A, or bails out (miss, off RAM, misaligned). */
   address(rs1: number, imm: number, size: number, store: boolean, i: number, pc: number): void {
     const c = this.c;
-    const ramBase = BigInt(this.src.ramBase);
+    const ramBase = this.src.ramBase;
     this.reg(rs1);
-    c.i64(BigInt(imm)).op(W.i64_add);
+    c.i64(imm).op(W.i64_add);
     if (this.dvm) {
-      c.tee(L_VA).i64(12n).op(W.i64_shr_s).tee(L_VP);
+      c.tee(L_VA).i64(12).op(W.i64_shr_s).tee(L_VP);
       c.op(W.i32_wrap_i64).i32(255).op(W.i32_and).i32(3).op(W.i32_shl).tee(L_S);
       c.get(store ? P_TS : P_TL)
         .op(W.i32_add)
@@ -383,12 +482,12 @@ class BlockGen {
         .op(W.i32_add)
         .mem(W.f64_load, 3)
         .op(W.i64_trunc_f64_s);
-      c.get(L_VA).i64(4095n).op(W.i64_and).op(W.i64_add);
+      c.get(L_VA).i64(4095).op(W.i64_and).op(W.i64_add);
     }
     c.i64(ramBase)
       .op(W.i64_sub)
       .tee(L_A)
-      .i64(BigInt(this.src.ramSize - 8))
+      .i64(this.src.ramSize - 8)
       .op(W.i64_gt_u);
     if (size > 1)
       c.get(L_A)
@@ -426,7 +525,7 @@ class BlockGen {
     };
     const imm = (o: W) => {
       this.reg(rs1);
-      c.i64(BigInt(immI)).op(o);
+      c.i64(immI).op(o);
       this.setReg(rd);
     };
     const binW = (o: W) => {
@@ -443,7 +542,7 @@ class BlockGen {
     };
     switch (op) {
       case Op.LUI:
-        c.i64(BigInt(w & 0xfffff000));
+        c.i64(w & 0xfffff000);
         return this.setReg(rd);
       case Op.AUIPC:
         c.i64(i64Of(pc + (w & 0xfffff000)));
@@ -458,7 +557,7 @@ class BlockGen {
       case Op.JALR: {
         // The target as JS blocks compute it, rounding included: hi * 2^32 + lo + imm - ((lo + imm) & 1).
         this.reg(rs1);
-        c.i64(32n).op(W.i64_shr_s).op(W.i32_wrap_i64).op(W.f64_convert_i32_s).f64c(TWO32).op(W.f64_mul);
+        c.i64(32).op(W.i64_shr_s).op(W.i32_wrap_i64).op(W.f64_convert_i32_s).f64c(TWO32).op(W.f64_mul);
         this.reg32(rs1);
         c.op(W.f64_convert_i32_u).op(W.f64_add).f64c(immI).op(W.f64_add);
         this.reg32(rs1);
@@ -529,11 +628,11 @@ class BlockGen {
         return imm(W.i64_add);
       case Op.SLTI:
         this.reg(rs1);
-        c.i64(BigInt(immI)).op(W.i64_lt_s).op(W.i64_extend_i32_u);
+        c.i64(immI).op(W.i64_lt_s).op(W.i64_extend_i32_u);
         return this.setReg(rd);
       case Op.SLTIU:
         this.reg(rs1);
-        c.i64(BigInt(immI)).op(W.i64_lt_u).op(W.i64_extend_i32_u);
+        c.i64(immI).op(W.i64_lt_u).op(W.i64_extend_i32_u);
         return this.setReg(rd);
       case Op.XORI:
         return imm(W.i64_xor);
@@ -545,7 +644,7 @@ class BlockGen {
       case Op.SRLI:
       case Op.SRAI:
         this.reg(rs1);
-        c.i64(BigInt((w >>> 20) & 63)).op(op === Op.SLLI ? W.i64_shl : op === Op.SRLI ? W.i64_shr_u : W.i64_shr_s);
+        c.i64((w >>> 20) & 63).op(op === Op.SLLI ? W.i64_shl : op === Op.SRLI ? W.i64_shr_u : W.i64_shr_s);
         return this.setReg(rd);
       case Op.ADD:
         return bin(W.i64_add);
@@ -630,20 +729,27 @@ class BlockGen {
   v = (p: number) => p;
 }
 
-/** A block as compileBlock builds it, as a WebAssembly function, or null when its first instruction cannot be. */
-export function compileWasmBlock(
-  arena: WasmArena,
-  src: BlockSource,
-  ppc: number,
-  vpc: number,
-  dvm: boolean,
-  stopAt: ReadonlySet<number>,
-  scanned = scan(src, ppc, stopAt),
-): Block | null {
-  const { insns, end, ended } = scanned;
-  if (insns.length === 0) return null;
+/**
+ * Blocks as compileBlock builds them, one WebAssembly function each, all in one module, installed in the arena's
+ * table; null when the table has no room for them all.
+ */
+function compileWasmBlocks(arena: WasmArena, src: BlockSource, batch: Scanned[]): Block[] | null {
+  if (!arena.hasRoom(batch.length)) return null;
+  const helpers: Helper[] = [];
+  const funcs = batch.map((s, k) => blockFunc(arena, src, s, helpers, 'b' + k));
+  const bytes = encodeModule({ imports: helpers.map((name) => ({ name, ...HELPER_SIG })), funcs });
+  arena.modules++;
+  arena.moduleBytes += bytes.length;
+  arena.moduleBlocks += batch.length;
+  const exports = arena.instantiate(bytes);
+  return batch.map((s, k) => arena.install(exports['b' + k], s.ppc, s.end, s.vpc, s.dvm, s.insns.length)!);
+}
+
+/** The function of one block (exported as `name`), its helpers added to `helpers`. */
+function blockFunc(arena: WasmArena, src: BlockSource, s: Scanned, helpers: Helper[], name: string) {
+  const { insns, end, ended, ppc, vpc, dvm } = s;
   const len = insns.length;
-  const g = new BlockGen(arena, src, dvm, vpc, len);
+  const g = new BlockGen(helpers, arena, src, dvm, vpc, len);
   g.v = (p) => vpc + (p - ppc);
   const c = g.c;
   g.out = c.open(W.block);
@@ -666,78 +772,123 @@ export function compileWasmBlock(
       .get(P_X)
       .mem(W.i64_load, 3, 8 * r)
       .set(R(r));
-  const body = new Code();
-  body.bytes(pro.done()).bytes(c.done());
-  const funcs: FuncDef[] = [{ params: PARAMS, results: [I32], locals: LOCALS, body, export: 'b' }];
-  for (const h of g.helpers) funcs.push(helperBody(h, g.helperIndex));
-  const bytes = encodeModule(funcs);
-  arena.modules++;
-  arena.moduleBytes += bytes.length;
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem: arena.memory } });
-  const run = inst.exports.b as (
-    x: number,
-    b: number,
-    wr: number,
-    tl: number,
-    bl: number,
-    ts: number,
-    bs: number,
-  ) => number;
-  const fn = blockFunction(arena, run, dvm);
-  return {
-    start: ppc,
-    end,
-    vpc,
-    dvm,
-    len,
-    fn,
-    valid: true,
-    pc0: NaN,
-    to0: null,
-    pc1: NaN,
-    to1: null,
-    runs: 0,
-    startBails: 0,
-  };
+  return { ...BLOCK_SIG, locals: LOCALS, prologue: pro, body: c, export: name };
 }
 
 const MAX_BUDGET = 0x7fffffff;
 
 /**
- * The BlockFn calling wasm function `run`. Views in the arena go by address, others are copied through scratch.
- * The addresses are cached per register file and TLB: reading a view's buffer and byteOffset on every call cost
- * more than the block itself (the interpreter sets the four TLB arrays together, from one hart's MMU).
+ * A compiled wasm block: its link fields and validity are mirrored into its link record in the arena, where the
+ * dispatcher reads them, and its run count lives there (the dispatcher counts the blocks it chains past).
  */
-function blockFunction(
-  arena: WasmArena,
-  run: (x: number, b: number, wr: number, tl: number, bl: number, ts: number, bs: number) => number,
-  dvm: boolean,
-): BlockFn {
+export class WasmBlock implements Block {
+  readonly fn: BlockFn;
+  private p0 = NaN;
+  private p1 = NaN;
+  private t0: Block | null = null;
+  private t1: Block | null = null;
+  private deadRuns = 0;
+  startBails = 0;
+
+  constructor(
+    readonly arena: WasmArena,
+    /** Its table index and the serial that makes links to it valid (indices are reused, serials are not). */
+    readonly index: number,
+    readonly serial: number,
+    readonly start: number,
+    readonly end: number,
+    readonly vpc: number,
+    readonly dvm: boolean,
+    readonly len: number,
+  ) {
+    this.fn = blockFunction(arena, index, dvm);
+  }
+
+  private get live(): boolean {
+    return this.arena.recI32[((this.index * REC_BYTES) >> 2) + (Rec.tag >> 2)] === this.serial;
+  }
+  get valid(): boolean {
+    return this.live;
+  }
+  set valid(v: boolean) {
+    if (v || !this.live) return;
+    this.deadRuns = this.runs;
+    this.arena.release(this);
+  }
+  get runs(): number {
+    return this.live ? this.arena.recI32[((this.index * REC_BYTES) >> 2) + (Rec.runs >> 2)] : this.deadRuns;
+  }
+  set runs(v: number) {
+    if (this.live) this.arena.recI32[((this.index * REC_BYTES) >> 2) + (Rec.runs >> 2)] = v;
+    else this.deadRuns = v;
+  }
+  // The interpreter's link() sets a pc and then its target: the record is written with the target.
+  get pc0(): number {
+    return this.p0;
+  }
+  set pc0(v: number) {
+    this.p0 = v;
+  }
+  get pc1(): number {
+    return this.p1;
+  }
+  set pc1(v: number) {
+    this.p1 = v;
+  }
+  get to0(): Block | null {
+    return this.t0;
+  }
+  set to0(b: Block | null) {
+    this.t0 = b;
+    if (this.live) this.arena.writeLink(this, 0, this.p0, b);
+  }
+  get to1(): Block | null {
+    return this.t1;
+  }
+  set to1(b: Block | null) {
+    this.t1 = b;
+    if (this.live) this.arena.writeLink(this, 1, this.p1, b);
+  }
+}
+
+/**
+ * The BlockFn of the block at table index `index`: one call of the dispatcher, which runs it and the wasm blocks
+ * linked after it. Views in the arena go by address, others are copied through scratch. The addresses are cached
+ * per register file and TLB: reading a view's buffer and byteOffset on every call cost more than the block itself
+ * (the interpreter sets the four TLB arrays together, from one hart's MMU).
+ */
+function blockFunction(arena: WasmArena, index: number, dvm: boolean): BlockFn {
   const a = arena,
     pc = arena.resultPc,
-    bail = arena.resultBail;
+    bail = arena.resultBail,
+    d = dvm ? 1 : 0;
   return (c: BlockContext) => {
     if (c.x !== a.seenX || c.tl !== a.seenTl) a.see(c);
     const b = c.budget > MAX_BUDGET ? MAX_BUDGET : c.budget;
-    if (a.xAt >= 0 && (!dvm || a.tlAt >= 0)) c.count = run(a.xAt, b, c.wr ? 1 : 0, a.tlAt, a.blAt, a.tsAt, a.bsAt);
-    else {
+    if (a.xAt >= 0 && (!dvm || a.tlAt >= 0)) {
+      const iv = c.ivm ? 1 : 0;
+      c.count = a.run(index, a.xAt, b, c.wr ? 1 : 0, a.tlAt, a.blAt, a.tsAt, a.bsAt, d, iv, dvm ? a.ftAt : -1, a.fbAt);
+    } else {
       const x = c.x,
         sx = a.scratchX,
         st = a.scratchTlb;
       sx.set(x);
       if (dvm) [c.tl, c.bl, c.ts, c.bs].forEach((t, k) => st[k].fill(-1).set(t.subarray(0, 256)));
-      c.count = run(
-        sx.byteOffset,
-        b,
-        c.wr ? 1 : 0,
-        st[0].byteOffset,
-        st[1].byteOffset,
-        st[2].byteOffset,
-        st[3].byteOffset,
-      );
+      const s0 = st[0].byteOffset,
+        s1 = st[1].byteOffset,
+        s2 = st[2].byteOffset,
+        s3 = st[3].byteOffset;
+      // No fetch TLB in the arena here: the dispatcher stays within a virtual page.
+      c.count = a.run(index, sx.byteOffset, b, c.wr ? 1 : 0, s0, s1, s2, s3, d, c.ivm ? 1 : 0, -1, -1);
       x.set(sx);
     }
     c.bail = bail[0];
     c.pc = pc[0];
+    const calls = a.lastCalls();
+    if (calls !== 1) {
+      c.calls = calls;
+      c.last = a.lastBlock();
+      c.lastCount = a.lastCount();
+    }
   };
 }

@@ -1,5 +1,7 @@
 // A minimal encoder of the WebAssembly binary module format (core spec 1.0): LEB128, function types, one imported
-// memory, functions with locals, exports. Enough for the block compiler's generated code; no dependency.
+// memory, imported functions, a table, functions with locals, exports. Enough for the block compiler's generated
+// code; no dependency. Written for speed (a block is compiled while the guest waits): one growing buffer, section
+// and body sizes patched in place as padded LEB128, bulk copies, and i64 constants from plain numbers where exact.
 
 // The JS API of WebAssembly as far as this tree uses it (the project's lib settings include no DOM types).
 declare global {
@@ -14,6 +16,12 @@ declare global {
     class Instance {
       constructor(module: Module, imports: object);
       readonly exports: Record<string, unknown>;
+    }
+    class Table {
+      constructor(desc: { element: 'anyfunc'; initial: number; maximum?: number });
+      get(index: number): unknown;
+      set(index: number, value: unknown): void;
+      readonly length: number;
     }
   }
 }
@@ -42,6 +50,10 @@ export const enum W {
   i32_load = 0x28,
   i64_load = 0x29,
   f64_load = 0x2b,
+  call_indirect = 0x11,
+  drop = 0x1a,
+  f64_floor = 0x9c,
+  f64_div = 0xa3,
   i32_load8_u = 0x2d,
   i64_load8_s = 0x30,
   i64_load8_u = 0x31,
@@ -62,6 +74,8 @@ export const enum W {
   i32_eq = 0x46,
   i32_ne = 0x47,
   i32_gt_u = 0x4b,
+  i32_lt_s = 0x48,
+  i32_gt_s = 0x4a,
   i32_le_u = 0x4d,
   i32_le_s = 0x4c,
   i64_eqz = 0x50,
@@ -72,6 +86,7 @@ export const enum W {
   i64_gt_u = 0x56,
   i64_ge_s = 0x59,
   i64_ge_u = 0x5a,
+  f64_eq = 0x61,
   f64_ne = 0x62,
   i32_add = 0x6a,
   i32_sub = 0x6b,
@@ -111,27 +126,36 @@ export const enum W {
 }
 
 const f64Bytes = new DataView(new ArrayBuffer(8));
+const TWO32 = 4294967296;
 
 /** A growable byte sequence with the encodings the format uses. */
 export class Bytes {
-  private buf = new Uint8Array(256);
+  protected buf = new Uint8Array(256);
   length = 0;
 
+  /** Makes room for `n` more bytes. */
+  protected room(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.length + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+  }
   byte(b: number): this {
-    if (this.length === this.buf.length) {
-      const next = new Uint8Array(this.buf.length * 2);
-      next.set(this.buf);
-      this.buf = next;
-    }
+    if (this.length === this.buf.length) this.room(1);
     this.buf[this.length++] = b & 0xff;
     return this;
   }
   bytes(b: ArrayLike<number>): this {
-    for (let k = 0; k < b.length; k++) this.byte(b[k]);
+    this.room(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
     return this;
   }
   /** Unsigned LEB128 of a non-negative integer below 2^53. */
   u(v: number): this {
+    if (v < 128) return this.byte(v);
     do {
       let b = v % 128;
       v = Math.floor(v / 128);
@@ -150,6 +174,17 @@ export class Bytes {
       this.byte(b | 0x80);
     }
   }
+  /** Signed LEB128 of an integer of magnitude below 2^53 (the same bytes as s64 of its BigInt). */
+  sn(v: number): this {
+    if (v === (v | 0)) return this.s32(v);
+    for (;;) {
+      const q = Math.floor(v / 128);
+      const b = v - q * 128;
+      v = q;
+      if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) return this.byte(b);
+      this.byte(b | 0x80);
+    }
+  }
   /** Signed LEB128 of a 64-bit integer. */
   s64(v: bigint): this {
     v = BigInt.asIntN(64, v);
@@ -162,7 +197,8 @@ export class Bytes {
   }
   f64(v: number): this {
     f64Bytes.setFloat64(0, v, true);
-    for (let k = 0; k < 8; k++) this.byte(f64Bytes.getUint8(k));
+    this.room(8);
+    for (let k = 0; k < 8; k++) this.buf[this.length++] = f64Bytes.getUint8(k);
     return this;
   }
   name(s: string): this {
@@ -173,7 +209,28 @@ export class Bytes {
   /** A length-prefixed copy of `b`. */
   sized(b: Bytes): this {
     this.u(b.length);
-    for (let k = 0; k < b.length; k++) this.byte(b.buf[k]);
+    return this.append(b);
+  }
+  /** A copy of `b`'s bytes. */
+  append(b: Bytes): this {
+    this.room(b.length);
+    this.buf.set(b.buf.subarray(0, b.length), this.length);
+    this.length += b.length;
+    return this;
+  }
+  /** Reserves five bytes for a size patched by `patch(at)`: the byte count written since, as padded LEB128. */
+  reserve(): number {
+    this.room(5);
+    const at = this.length;
+    this.length += 5;
+    return at;
+  }
+  patch(at: number): this {
+    let v = this.length - at - 5;
+    for (let k = 0; k < 5; k++) {
+      this.buf[at + k] = (v & 0x7f) | (k < 4 ? 0x80 : 0);
+      v >>>= 7;
+    }
     return this;
   }
   done(): Uint8Array {
@@ -199,8 +256,10 @@ export class Code extends Bytes {
   i32(v: number): this {
     return this.byte(W.i32_const).s32(v);
   }
-  i64(v: bigint): this {
-    return this.byte(W.i64_const).s64(v);
+  /** An i64 constant: a number must be an integer of magnitude below 2^53 (exact), a bigint any 64-bit value. */
+  i64(v: bigint | number): this {
+    this.byte(W.i64_const);
+    return typeof v === 'number' ? this.sn(v) : this.s64(v);
   }
   f64c(v: number): this {
     return this.byte(W.f64_const).f64(v);
@@ -226,48 +285,111 @@ export class Code extends Bytes {
   }
 }
 
-export interface FuncDef {
-  params: number[];
-  results: number[];
+/** A function type: parameter and result value types. */
+export interface Signature {
+  params: readonly number[];
+  results: readonly number[];
+}
+
+export interface FuncDef extends Signature {
   /** Extra locals by type, in order after the parameters. */
-  locals: number[];
+  locals: readonly number[];
+  /** The body without its final `end`; `prologue`, when given, goes in front of it. */
   body: Code;
+  prologue?: Code;
   /** Exported under this name when given. */
   export?: string;
 }
 
-/** A module importing memory `env.mem` and defining `funcs` (indexed in order from 0). */
-export function encodeModule(funcs: FuncDef[]): Uint8Array {
-  const out = new Bytes().bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-  const section = (id: number, body: Bytes) => out.byte(id).sized(body);
-  const types = new Bytes().u(funcs.length);
-  for (const f of funcs) {
-    types.byte(0x60).u(f.params.length).bytes(f.params).u(f.results.length).bytes(f.results);
+export interface ModuleDef {
+  /** Functions imported from `env` (function indices 0.., before the defined ones). */
+  imports?: readonly ({ name: string } & Signature)[];
+  funcs: readonly FuncDef[];
+  /** Types for call_indirect only, numbered after one type per import and per defined function. */
+  extraTypes?: readonly Signature[];
+  /** A funcref table of this size, exported under `tableExport`. */
+  table?: number;
+  tableExport?: string;
+}
+
+const out = new Bytes();
+
+/** A module importing memory `env.mem`; defined functions are numbered after the imported ones. */
+export function encodeModule(def: ModuleDef | FuncDef[]): Uint8Array {
+  const m: ModuleDef = Array.isArray(def) ? { funcs: def } : def;
+  const imports = m.imports ?? [];
+  const funcs = m.funcs;
+  const extra = m.extraTypes ?? [];
+  out.length = 0;
+  out.bytes(MAGIC);
+  let at = 0;
+  const open = (id: number) => {
+    out.byte(id);
+    at = out.reserve();
+  };
+  const sig = (s: Signature) => out.byte(0x60).u(s.params.length).bytes(s.params).u(s.results.length).bytes(s.results);
+  open(1);
+  out.u(imports.length + funcs.length + extra.length);
+  for (const f of imports) sig(f);
+  for (const f of funcs) sig(f);
+  for (const t of extra) sig(t);
+  out.patch(at);
+  open(2);
+  out.u(imports.length + 1);
+  imports.forEach((f, k) => out.name('env').name(f.name).byte(0x00).u(k));
+  out.name('env').name('mem').byte(0x02).byte(0x00).u(0);
+  out.patch(at);
+  open(3);
+  out.u(funcs.length);
+  for (let k = 0; k < funcs.length; k++) out.u(imports.length + k);
+  out.patch(at);
+  if (m.table !== undefined) {
+    open(4);
+    out.u(1).byte(0x70).byte(0x01).u(m.table).u(m.table);
+    out.patch(at);
   }
-  section(1, types);
-  section(2, new Bytes().u(1).name('env').name('mem').byte(0x02).byte(0x00).u(0));
-  const fns = new Bytes().u(funcs.length);
-  funcs.forEach((_, k) => fns.u(k));
-  section(3, fns);
-  const exported = funcs.map((f, k) => [f.export, k] as const).filter(([e]) => e !== undefined);
-  const exps = new Bytes().u(exported.length);
-  for (const [name, k] of exported) exps.name(name!).byte(0x00).u(k);
-  section(7, exps);
-  const code = new Bytes().u(funcs.length);
+  let exported = m.table !== undefined && m.tableExport !== undefined ? 1 : 0;
+  for (const f of funcs) if (f.export !== undefined) exported++;
+  open(7);
+  out.u(exported);
+  funcs.forEach(
+    (f, k) =>
+      f.export !== undefined &&
+      out
+        .name(f.export)
+        .byte(0x00)
+        .u(imports.length + k),
+  );
+  if (m.table !== undefined && m.tableExport !== undefined) out.name(m.tableExport).byte(0x01).u(0);
+  out.patch(at);
+  open(10);
+  out.u(funcs.length);
   for (const f of funcs) {
+    const size = out.reserve();
     // Locals as run-length groups of equal types.
-    const groups: [number, number][] = [];
-    for (const t of f.locals) {
-      if (groups.length && groups[groups.length - 1][1] === t) groups[groups.length - 1][0]++;
-      else groups.push([1, t]);
+    let groups = 0;
+    for (let k = 0; k < f.locals.length; k++) if (k === 0 || f.locals[k] !== f.locals[k - 1]) groups++;
+    out.u(groups);
+    for (let k = 0; k < f.locals.length; ) {
+      let j = k;
+      while (j < f.locals.length && f.locals[j] === f.locals[k]) j++;
+      out.u(j - k).byte(f.locals[k]);
+      k = j;
     }
-    const fixed = new Bytes();
-    fixed.u(groups.length);
-    for (const [n, t] of groups) fixed.u(n).byte(t);
-    const ins = f.body.done();
-    fixed.bytes(ins).byte(W.end);
-    code.sized(fixed);
+    if (f.prologue) out.append(f.prologue);
+    out.append(f.body).byte(W.end);
+    out.patch(size);
   }
-  section(10, code);
+  out.patch(at);
   return out.done();
+}
+
+const MAGIC = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+
+/** The signed 64-bit value whose two's-complement halves JS blocks would compute from the double `v`. */
+export function i64Of(v: number): number | bigint {
+  const hi = Math.floor(v / TWO32) | 0,
+    lo = (v | 0) >>> 0;
+  if (hi >= -0x100000 && hi < 0x100000) return hi * TWO32 + lo;
+  return BigInt.asIntN(64, BigInt(hi) * 4294967296n + BigInt(lo));
 }

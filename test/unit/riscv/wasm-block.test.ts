@@ -29,9 +29,9 @@ for (const sv39 of [false, true]) {
       const image = randomProgram({ seed, sv39 });
       const r = differential(image, { harts: 2, quantum: 997, blockBackend: 'wasm' }, 400_000, 4999);
       assert.ok(r.checkpoints > 10, `only ${r.checkpoints} checkpoints`);
-      assert.ok(r.wasmModules > 20, `only ${r.wasmModules} wasm blocks compiled: the comparison would be vacuous`);
+      assert.ok(r.wasmBlocks > 20, `only ${r.wasmBlocks} wasm blocks compiled: the comparison would be vacuous`);
       assert.equal(
-        r.wasmModules + r.jsInArena,
+        r.wasmBlocks + r.jsInArena,
         r.blocks,
         'every block was compiled by the wasm backend, or by JS where it holds more',
       );
@@ -47,7 +47,7 @@ for (const name of [...readGuests().map((g) => g.name), 'vm_bench']) {
   test(`${name}: wasm blocks agree with the interpreter at every checkpoint`, () => {
     const r = differential(image(name), { harts: hartsOf(name), quantum: 333, blockBackend: 'wasm' }, 3_000_000);
     assert.ok(r.checkpoints >= 1);
-    assert.equal(r.wasmModules + r.jsInArena, r.blocks);
+    assert.equal(r.wasmBlocks + r.jsInArena, r.blocks);
     // FP, AMO and CSR reads are held by JS blocks in the arena: the FP guest must have some, and they agree too.
     if (name === 'fpu') assert.ok(r.jsInArena > 0, 'the FP guest ran no JS block in the wasm arena');
   });
@@ -77,5 +77,5 @@ test('the paging guests really run in wasm blocks that go through the TLB', () =
   const m = Machine.fromElf(readFileSync(elfPath('vm_bench')), { blockBackend: 'wasm' });
   m.run(5_000_000);
   assert.ok(m.memory.blocks.translatedSize > 5, `only ${m.memory.blocks.translatedSize} translated blocks`);
-  assert.ok((m.memory.arena?.modules ?? 0) >= m.memory.blocks.size);
+  assert.ok((m.memory.arena?.moduleBlocks ?? 0) >= m.memory.blocks.size);
 });

@@ -33,7 +33,7 @@ export function differential(
   limit: number,
   step = 7919,
   hot = 4,
-): { checkpoints: number; blocks: number; stats: BlockStats; wasmModules: number; jsInArena: number } {
+): { checkpoints: number; blocks: number; stats: BlockStats; wasmBlocks: number; jsInArena: number } {
   return compareMachines(
     new Machine(image, { ...opts, compile: true }),
     new Machine(image, { ...opts, compile: false }),
@@ -50,7 +50,7 @@ export function compareMachines(
   limit: number,
   step: number,
   hot = 4,
-): { checkpoints: number; blocks: number; stats: BlockStats; output: string; wasmModules: number; jsInArena: number } {
+): { checkpoints: number; blocks: number; stats: BlockStats; output: string; wasmBlocks: number; jsInArena: number } {
   fast.exec.compile = true;
   slow.exec.compile = false;
   fast.memory.blocks.hot = hot;
@@ -78,7 +78,7 @@ export function compareMachines(
     blocks: fast.memory.blocks.compiledTotal,
     stats: fast.memory.blocks.stats,
     output: outSlow,
-    wasmModules: fast.memory.arena?.modules ?? 0,
+    wasmBlocks: fast.memory.arena?.moduleBlocks ?? 0,
     jsInArena: fast.memory.arena?.jsBlocks ?? 0,
   };
 }
