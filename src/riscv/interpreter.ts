@@ -8,7 +8,7 @@ import { Op } from './instructions';
 import { decodeOp } from './decode';
 import { expandCompressed } from './compressed';
 import { div64, divu64, divuw, divw, mul64, mulh64, out, sra64, sll64, srl64 } from './alu64';
-import { readCsr, writeCsr } from './csr';
+import { csrInstruction } from './csr';
 import { enterTrap, mret, pendingInterrupt, sret, UnhandledTrap } from './trap';
 import { executeAtomic } from './atomics';
 import { Access, Mmu } from './mmu';
@@ -147,40 +147,52 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
   /** The block that ran last when no instruction has been interpreted since, to be linked to the next one. */
   let prev: Block | null = null;
   let trapCause = -1;
-  let trapTval = 0n;
+  /** The trap's tval as an exact double (an address or an instruction word), made a bigint only when it is taken. */
+  let trapTval = 0;
   let w = 0;
+
+  // The fetch page: pcs in [fetchV, fetchV + 4096) are at RAM offset fetchOff + (pc - fetchV). Under Sv39 this is
+  // a copy of the fetch TLB's entry for the page, which only a fetch of another page (which leaves this one), an
+  // sfence.vma, a satp or privilege change or a trap can change, and each of those ends this call or the page.
+  let fetchV = NaN,
+    fetchOff = 0;
 
   while (n < budget) {
     x[0] = 0;
     x[1] = 0;
-    let off = pc - ramBase;
-    if (ivm) {
-      // A breakpoint stops before the fetch: translating first would set the A bit of a page not yet fetched from,
-      // a change of RAM at the stop that a replay to the same position does not make.
-      if (bps.size !== 0 && pc !== suppress && bps.has(pc)) {
-        h.pc = pc;
-        bus.stop = true;
-        opts.hit = true;
-        h.retired = base + n;
-        stats.inBlocks += inBlocks;
-        stats.interpreted += n - inBlocks;
-        return n;
+    // A breakpoint stops before the fetch: translating first would set the A bit of a page not yet fetched from,
+    // a change of RAM at the stop that a replay to the same position does not make.
+    if (ivm && bps.size !== 0 && pc !== suppress && bps.has(pc)) {
+      h.pc = pc;
+      bus.stop = true;
+      opts.hit = true;
+      h.retired = base + n;
+      stats.inBlocks += inBlocks;
+      stats.interpreted += n - inBlocks;
+      return n;
+    }
+    let off = pc - fetchV;
+    if (off >= 0 && off < 4096) off += fetchOff;
+    else {
+      off = pc - ramBase;
+      if (ivm) {
+        const p = mmu!.translate(h, pc, Access.fetch);
+        if (p < 0) {
+          trapCause = mmu!.fault;
+          trapTval = pc;
+          break;
+        }
+        off = p - ramBase;
       }
-      const p = mmu!.translate(h, pc, Access.fetch);
-      if (p < 0) {
-        trapCause = mmu!.fault;
-        trapTval = BigInt.asUintN(64, BigInt(pc));
+      if (!(off >= 0 && off < ramSize)) {
+        trapCause = CAUSE.fetchAccess;
+        trapTval = pc;
         break;
       }
-      off = p - ramBase;
-    }
-    if (!(off >= 0 && off < ramSize)) {
-      trapCause = CAUSE.fetchAccess;
-      trapTval = BigInt.asUintN(64, BigInt(pc));
-      break;
-    }
-    const pg = off >>> 12;
-    if (pg !== curPg) {
+      const inPage = off & 4095;
+      fetchV = pc - inPage;
+      fetchOff = off - inPage;
+      const pg = off >>> 12;
       curPg = pg;
       cache = codePages[pg] ?? bus.codePage(pg);
       if (compile) {
@@ -188,6 +200,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         heat = cache_.heat[pg];
       }
     }
+    const pg = curPg;
     const slot = off & 4094;
     if (!skipBlock) {
       let blk = blocks[slot >> 1];
@@ -238,13 +251,13 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       const p2 = mmu!.translate(h, pc + 2, Access.fetch);
       if (p2 < 0) {
         trapCause = mmu!.fault;
-        trapTval = BigInt.asUintN(64, BigInt(pc + 2));
+        trapTval = pc + 2;
         break;
       }
       const hiParcel = bus.fetch16(p2);
       if (hiParcel < 0) {
         trapCause = CAUSE.fetchAccess;
-        trapTval = BigInt.asUintN(64, BigInt(pc + 2));
+        trapTval = pc + 2;
         break;
       }
       w = ram16[off >> 1] | (hiParcel << 16) | 0;
@@ -349,7 +362,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           addr = translateData(h, mmu!, vaddr, 1, Access.load);
           if (addr === -1) {
             trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
+            trapTval = dataFault.vaddr;
             break;
           }
         }
@@ -364,7 +377,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           const r = dvm && addr === CROSS_PAGE ? crossPageLoad(h, bus, mmu!, vaddr, 1) : bus.load(h, addr, 1);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           lo = (bus.lo << 24) >> 24;
@@ -385,7 +398,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           addr = translateData(h, mmu!, vaddr, 2, Access.load);
           if (addr === -1) {
             trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
+            trapTval = dataFault.vaddr;
             break;
           }
         }
@@ -400,7 +413,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           const r = dvm && addr === CROSS_PAGE ? crossPageLoad(h, bus, mmu!, vaddr, 2) : bus.load(h, addr, 2);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           lo = (bus.lo << 16) >> 16;
@@ -421,7 +434,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           addr = translateData(h, mmu!, vaddr, 4, Access.load);
           if (addr === -1) {
             trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
+            trapTval = dataFault.vaddr;
             break;
           }
         }
@@ -436,7 +449,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           const r = dvm && addr === CROSS_PAGE ? crossPageLoad(h, bus, mmu!, vaddr, 4) : bus.load(h, addr, 4);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           lo = bus.lo;
@@ -457,7 +470,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           addr = translateData(h, mmu!, vaddr, 8, Access.load);
           if (addr === -1) {
             trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
+            trapTval = dataFault.vaddr;
             break;
           }
         }
@@ -472,7 +485,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           const r = dvm && addr === CROSS_PAGE ? crossPageLoad(h, bus, mmu!, vaddr, 8) : bus.load(h, addr, 8);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           lo = bus.lo;
@@ -493,7 +506,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           addr = translateData(h, mmu!, vaddr, 1, Access.load);
           if (addr === -1) {
             trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
+            trapTval = dataFault.vaddr;
             break;
           }
         }
@@ -508,7 +521,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           const r = dvm && addr === CROSS_PAGE ? crossPageLoad(h, bus, mmu!, vaddr, 1) : bus.load(h, addr, 1);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           lo = bus.lo & 255;
@@ -529,7 +542,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           addr = translateData(h, mmu!, vaddr, 2, Access.load);
           if (addr === -1) {
             trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
+            trapTval = dataFault.vaddr;
             break;
           }
         }
@@ -544,7 +557,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           const r = dvm && addr === CROSS_PAGE ? crossPageLoad(h, bus, mmu!, vaddr, 2) : bus.load(h, addr, 2);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           lo = bus.lo & 65535;
@@ -565,7 +578,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           addr = translateData(h, mmu!, vaddr, 4, Access.load);
           if (addr === -1) {
             trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
+            trapTval = dataFault.vaddr;
             break;
           }
         }
@@ -580,7 +593,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           const r = dvm && addr === CROSS_PAGE ? crossPageLoad(h, bus, mmu!, vaddr, 4) : bus.load(h, addr, 4);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           lo = bus.lo;
@@ -601,7 +614,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           addr = translateData(h, mmu!, vaddr, 1, Access.store);
           if (addr === -1) {
             trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
+            trapTval = dataFault.vaddr;
             break;
           }
         }
@@ -615,12 +628,12 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
             dvm && addr === CROSS_PAGE ? crossPageStore(h, bus, mmu!, vaddr, 1, lo, hi) : bus.store(h, addr, 1, lo, hi);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           if (bus.stop) budget = n + 1;
           // A store into the page being executed may have rewritten the code ahead of us.
-          if (a >= 0 && a >>> 12 === curPg) curPg = -1;
+          if (a >= 0 && a >>> 12 === curPg) fetchV = NaN;
         }
         pc = npc;
         break;
@@ -634,7 +647,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           addr = translateData(h, mmu!, vaddr, 2, Access.store);
           if (addr === -1) {
             trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
+            trapTval = dataFault.vaddr;
             break;
           }
         }
@@ -648,12 +661,12 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
             dvm && addr === CROSS_PAGE ? crossPageStore(h, bus, mmu!, vaddr, 2, lo, hi) : bus.store(h, addr, 2, lo, hi);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           if (bus.stop) budget = n + 1;
           // A store into the page being executed may have rewritten the code ahead of us.
-          if (a >= 0 && a >>> 12 === curPg) curPg = -1;
+          if (a >= 0 && a >>> 12 === curPg) fetchV = NaN;
         }
         pc = npc;
         break;
@@ -667,7 +680,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           addr = translateData(h, mmu!, vaddr, 4, Access.store);
           if (addr === -1) {
             trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
+            trapTval = dataFault.vaddr;
             break;
           }
         }
@@ -681,12 +694,12 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
             dvm && addr === CROSS_PAGE ? crossPageStore(h, bus, mmu!, vaddr, 4, lo, hi) : bus.store(h, addr, 4, lo, hi);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           if (bus.stop) budget = n + 1;
           // A store into the page being executed may have rewritten the code ahead of us.
-          if (a >= 0 && a >>> 12 === curPg) curPg = -1;
+          if (a >= 0 && a >>> 12 === curPg) fetchV = NaN;
         }
         pc = npc;
         break;
@@ -700,7 +713,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           addr = translateData(h, mmu!, vaddr, 8, Access.store);
           if (addr === -1) {
             trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
+            trapTval = dataFault.vaddr;
             break;
           }
         }
@@ -715,12 +728,12 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
             dvm && addr === CROSS_PAGE ? crossPageStore(h, bus, mmu!, vaddr, 8, lo, hi) : bus.store(h, addr, 8, lo, hi);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           if (bus.stop) budget = n + 1;
           // A store into the page being executed may have rewritten the code ahead of us.
-          if (a >= 0 && a >>> 12 === curPg) curPg = -1;
+          if (a >= 0 && a >>> 12 === curPg) fetchV = NaN;
         }
         pc = npc;
         break;
@@ -1177,7 +1190,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       }
       case Op.ECALL: {
         trapCause = h.priv === Priv.M ? CAUSE.ecallM : h.priv === Priv.S ? CAUSE.ecallS : CAUSE.ecallU;
-        trapTval = 0n;
+        trapTval = 0;
         break;
       }
       case Op.EBREAK: {
@@ -1189,13 +1202,13 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           break;
         }
         trapCause = CAUSE.breakpoint;
-        trapTval = 0n;
+        trapTval = 0;
         break;
       }
       case Op.MRET: {
         if (h.priv !== Priv.M) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
         }
         mret(h);
@@ -1206,7 +1219,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.SRET: {
         if (h.priv === Priv.U || (h.priv === Priv.S && (h.mstatus & MSTATUS.TSR) !== 0)) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
         }
         sret(h);
@@ -1217,7 +1230,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.WFI: {
         if (h.priv !== Priv.M && (h.mstatus & MSTATUS.TW) !== 0) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
         }
         pc = npc;
@@ -1228,7 +1241,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.SFENCE_VMA: {
         if (h.priv === Priv.U || (h.priv === Priv.S && (h.mstatus & MSTATUS.TVM) !== 0)) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
         }
         mmu?.flush();
@@ -1239,25 +1252,10 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.CSRRW: {
         h.pc = pc;
         h.retired = base + n;
-        const num = (w >>> 20) & 0xfff;
-        const src = (w >>> 15) & 31;
-        const old = readCsr(h, num, bus);
-        if (old === undefined) {
+        if (!csrInstruction(h, bus, w, 0, false)) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
-        }
-        {
-          const operand = h.readX(src);
-          if (!writeCsr(h, num, operand)) {
-            trapCause = CAUSE.illegal;
-            trapTval = BigInt(w >>> 0);
-            break;
-          }
-        }
-        if (rd !== 0) {
-          x[rd] = Number(BigInt.asIntN(32, old));
-          x[rd + 1] = Number(BigInt.asIntN(32, old >> 32n));
         }
         pc = npc;
         budget = n + 1; // interrupt enables, delegation or privilege may have changed
@@ -1266,25 +1264,10 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.CSRRS: {
         h.pc = pc;
         h.retired = base + n;
-        const num = (w >>> 20) & 0xfff;
-        const src = (w >>> 15) & 31;
-        const old = readCsr(h, num, bus);
-        if (old === undefined) {
+        if (!csrInstruction(h, bus, w, 1, false)) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
-        }
-        if (src !== 0) {
-          const operand = h.readX(src);
-          if (!writeCsr(h, num, old | operand)) {
-            trapCause = CAUSE.illegal;
-            trapTval = BigInt(w >>> 0);
-            break;
-          }
-        }
-        if (rd !== 0) {
-          x[rd] = Number(BigInt.asIntN(32, old));
-          x[rd + 1] = Number(BigInt.asIntN(32, old >> 32n));
         }
         pc = npc;
         budget = n + 1; // interrupt enables, delegation or privilege may have changed
@@ -1293,25 +1276,10 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.CSRRC: {
         h.pc = pc;
         h.retired = base + n;
-        const num = (w >>> 20) & 0xfff;
-        const src = (w >>> 15) & 31;
-        const old = readCsr(h, num, bus);
-        if (old === undefined) {
+        if (!csrInstruction(h, bus, w, 2, false)) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
-        }
-        if (src !== 0) {
-          const operand = h.readX(src);
-          if (!writeCsr(h, num, old & ~operand)) {
-            trapCause = CAUSE.illegal;
-            trapTval = BigInt(w >>> 0);
-            break;
-          }
-        }
-        if (rd !== 0) {
-          x[rd] = Number(BigInt.asIntN(32, old));
-          x[rd + 1] = Number(BigInt.asIntN(32, old >> 32n));
         }
         pc = npc;
         budget = n + 1; // interrupt enables, delegation or privilege may have changed
@@ -1320,25 +1288,10 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.CSRRWI: {
         h.pc = pc;
         h.retired = base + n;
-        const num = (w >>> 20) & 0xfff;
-        const src = (w >>> 15) & 31;
-        const old = readCsr(h, num, bus);
-        if (old === undefined) {
+        if (!csrInstruction(h, bus, w, 0, true)) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
-        }
-        {
-          const operand = BigInt(src);
-          if (!writeCsr(h, num, operand)) {
-            trapCause = CAUSE.illegal;
-            trapTval = BigInt(w >>> 0);
-            break;
-          }
-        }
-        if (rd !== 0) {
-          x[rd] = Number(BigInt.asIntN(32, old));
-          x[rd + 1] = Number(BigInt.asIntN(32, old >> 32n));
         }
         pc = npc;
         budget = n + 1; // interrupt enables, delegation or privilege may have changed
@@ -1347,25 +1300,10 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.CSRRSI: {
         h.pc = pc;
         h.retired = base + n;
-        const num = (w >>> 20) & 0xfff;
-        const src = (w >>> 15) & 31;
-        const old = readCsr(h, num, bus);
-        if (old === undefined) {
+        if (!csrInstruction(h, bus, w, 1, true)) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
-        }
-        if (src !== 0) {
-          const operand = BigInt(src);
-          if (!writeCsr(h, num, old | operand)) {
-            trapCause = CAUSE.illegal;
-            trapTval = BigInt(w >>> 0);
-            break;
-          }
-        }
-        if (rd !== 0) {
-          x[rd] = Number(BigInt.asIntN(32, old));
-          x[rd + 1] = Number(BigInt.asIntN(32, old >> 32n));
         }
         pc = npc;
         budget = n + 1; // interrupt enables, delegation or privilege may have changed
@@ -1374,25 +1312,10 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.CSRRCI: {
         h.pc = pc;
         h.retired = base + n;
-        const num = (w >>> 20) & 0xfff;
-        const src = (w >>> 15) & 31;
-        const old = readCsr(h, num, bus);
-        if (old === undefined) {
+        if (!csrInstruction(h, bus, w, 2, true)) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
-        }
-        if (src !== 0) {
-          const operand = BigInt(src);
-          if (!writeCsr(h, num, old & ~operand)) {
-            trapCause = CAUSE.illegal;
-            trapTval = BigInt(w >>> 0);
-            break;
-          }
-        }
-        if (rd !== 0) {
-          x[rd] = Number(BigInt.asIntN(32, old));
-          x[rd + 1] = Number(BigInt.asIntN(32, old >> 32n));
         }
         pc = npc;
         budget = n + 1; // interrupt enables, delegation or privilege may have changed
@@ -1401,7 +1324,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.FLW: {
         if (!h.fpEnabled) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
         }
         const vaddr = x[rs1 + 1] * TWO32 + (x[rs1] >>> 0) + (w >> 20);
@@ -1412,7 +1335,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           addr = translateData(h, mmu!, vaddr, 4, Access.load);
           if (addr === -1) {
             trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
+            trapTval = dataFault.vaddr;
             break;
           }
         }
@@ -1427,7 +1350,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           const r = dvm && addr === CROSS_PAGE ? crossPageLoad(h, bus, mmu!, vaddr, 4) : bus.load(h, addr, 4);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           lo = bus.lo;
@@ -1444,7 +1367,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.FLD: {
         if (!h.fpEnabled) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
         }
         const vaddr = x[rs1 + 1] * TWO32 + (x[rs1] >>> 0) + (w >> 20);
@@ -1455,7 +1378,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           addr = translateData(h, mmu!, vaddr, 8, Access.load);
           if (addr === -1) {
             trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
+            trapTval = dataFault.vaddr;
             break;
           }
         }
@@ -1470,7 +1393,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           const r = dvm && addr === CROSS_PAGE ? crossPageLoad(h, bus, mmu!, vaddr, 8) : bus.load(h, addr, 8);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           lo = bus.lo;
@@ -1487,7 +1410,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.FSW: {
         if (!h.fpEnabled) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
         }
         const vaddr = x[rs1 + 1] * TWO32 + (x[rs1] >>> 0) + (((w >> 25) << 5) | ((w >>> 7) & 31));
@@ -1499,7 +1422,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           addr = translateData(h, mmu!, vaddr, 4, Access.store);
           if (addr === -1) {
             trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
+            trapTval = dataFault.vaddr;
             break;
           }
         }
@@ -1513,12 +1436,12 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
             dvm && addr === CROSS_PAGE ? crossPageStore(h, bus, mmu!, vaddr, 4, lo, hi) : bus.store(h, addr, 4, lo, hi);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           if (bus.stop) budget = n + 1;
           // A store into the page being executed may have rewritten the code ahead of us.
-          if (a >= 0 && a >>> 12 === curPg) curPg = -1;
+          if (a >= 0 && a >>> 12 === curPg) fetchV = NaN;
         }
         pc = npc;
         break;
@@ -1526,7 +1449,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.FSD: {
         if (!h.fpEnabled) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
         }
         const vaddr = x[rs1 + 1] * TWO32 + (x[rs1] >>> 0) + (((w >> 25) << 5) | ((w >>> 7) & 31));
@@ -1538,7 +1461,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           addr = translateData(h, mmu!, vaddr, 8, Access.store);
           if (addr === -1) {
             trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
+            trapTval = dataFault.vaddr;
             break;
           }
         }
@@ -1553,19 +1476,19 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
             dvm && addr === CROSS_PAGE ? crossPageStore(h, bus, mmu!, vaddr, 8, lo, hi) : bus.store(h, addr, 8, lo, hi);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           if (bus.stop) budget = n + 1;
           // A store into the page being executed may have rewritten the code ahead of us.
-          if (a >= 0 && a >>> 12 === curPg) curPg = -1;
+          if (a >= 0 && a >>> 12 === curPg) fetchV = NaN;
         }
         pc = npc;
         break;
       }
       case Op.ILLEGAL: {
         trapCause = CAUSE.illegal;
-        trapTval = BigInt(w >>> 0);
+        trapTval = w >>> 0;
         break;
         break;
       }
@@ -1607,7 +1530,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         const r = executeAtomic(h, bus, op, w, dvm ? mmu! : undefined);
         if (r >= 0) {
           trapCause = r;
-          trapTval = BigInt.asUintN(64, BigInt(vaddr));
+          trapTval = vaddr;
           break;
         }
         if (bus.stop) budget = n + 1;
@@ -1674,13 +1597,13 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.FMV_D_X: {
         if (!h.fpEnabled) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
         }
         const r = execFp(h, op, w);
         if (r > 0) {
           trapCause = r;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
         }
         pc = npc;
@@ -1688,7 +1611,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       }
       default:
         trapCause = CAUSE.illegal;
-        trapTval = BigInt(w >>> 0);
+        trapTval = w >>> 0;
         break;
     }
     // ---- END GENERATED ----
@@ -1700,7 +1623,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
   h.pc = pc;
   if (trapCause >= 0) {
     // The instruction that raised the exception still takes a position: positions count executions.
-    const unhandled = enterTrap(h, trapCause, false, trapTval);
+    const unhandled = enterTrap(h, trapCause, false, BigInt.asUintN(64, BigInt(trapTval)));
     if (unhandled) {
       h.retired = base + n;
       opts.onUnhandledTrap(h, unhandled);

@@ -220,16 +220,16 @@ alu(Op.FENCE, () => '');
 system(Op.FENCE_I, 'pc = npc;');
 system(
   Op.ECALL,
-  'trapCause = h.priv === Priv.M ? CAUSE.ecallM : h.priv === Priv.S ? CAUSE.ecallS : CAUSE.ecallU; trapTval = 0n;',
+  'trapCause = h.priv === Priv.M ? CAUSE.ecallM : h.priv === Priv.S ? CAUSE.ecallS : CAUSE.ecallU; trapTval = 0;',
 );
 // QEMU 7.2 leaves mtval 0 for ebreak.
 system(
   Op.EBREAK,
   'h.pc = pc; h.retired = base + n;' +
     'if (bus.semihost(h)) { pc = npc; if (bus.stop) budget = n + 1; break; }' +
-    'trapCause = CAUSE.breakpoint; trapTval = 0n;',
+    'trapCause = CAUSE.breakpoint; trapTval = 0;',
 );
-const illegal = 'trapCause = CAUSE.illegal; trapTval = BigInt(w >>> 0); break;';
+const illegal = 'trapCause = CAUSE.illegal; trapTval = w >>> 0; break;';
 system(Op.MRET, `if (h.priv !== Priv.M) { ${illegal} } mret(h); pc = h.pc; budget = n + 1;`);
 system(
   Op.SRET,
