@@ -21,6 +21,7 @@ import { Plic, UART_IRQ } from './plic';
 import { bootImages } from './boot';
 import { debugTranslate, Mmu } from '../riscv/mmu';
 import { WasmArena } from '../riscv/wasm-block';
+import { warmUpInterpreter } from './warm-up';
 
 export interface MachineOptions {
   harts?: number;
@@ -116,6 +117,7 @@ export class Machine {
   private readonly resume = new Map<number, { pc: number; retired: number }>();
 
   constructor(image: ElfImage, opts: MachineOptions = {}) {
+    warmUpInterpreter();
     const harts = opts.harts ?? 1;
     const ramSize = opts.ramSize ?? DEFAULT_RAM;
     if (!Number.isInteger(harts) || harts < 1 || harts > MAX_HARTS)
