@@ -67,6 +67,7 @@ export function warmUpInterpreter(): void {
     suppressBreakAt: -1,
     hit: false,
     compile: false,
+    yielded: false,
     onUnhandledTrap: () => {},
   };
   // Sv39 root table: gigapages at index 2 (VA 0x80000000) and 510 (the kernel half), both onto RAM, RWX, A and D set.

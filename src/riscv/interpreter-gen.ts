@@ -38,8 +38,13 @@ function loadCase(s: Extract<Semantic, { kind: 'load' }>): string {
     const vaddr = x[rs1 + 1] * TWO32 + (x[rs1] >>> 0) + ${IMMEDIATES.I};
     let lo: number, hi: number, addr = vaddr;
     if (dvm) {
-      addr = translateData(h, mmu!, vaddr, ${s.size}, Access.load);
-      if (addr === -1) { trapCause = mmu!.fault; trapTval = dataFault.vaddr; break; }
+      // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+      const _o = vaddr & 4095, _vpn = (vaddr - _o) / 4096, _s = _vpn & 255;
+      if (dtl[_s] === _vpn && _o <= ${4096 - s.size}) addr = dbl[_s] + _o;
+      else {
+        addr = translateData(h, mmu!, vaddr, ${s.size}, Access.load);
+        if (addr === -1) { trapCause = mmu!.fault; trapTval = dataFault.vaddr; break; }
+      }
     }
     const a = addr - ramBase;
     if (a >= 0 && a <= ramLast8 && (a & ${s.size - 1}) === 0 && !(watchReads && (pf[a >>> 12] & PAGE.WATCH) !== 0)) {
@@ -66,8 +71,13 @@ function storeCase(s: Extract<Semantic, { kind: 'store' }>): string {
     const ${s.float ? 'fw = h.fw, lo = fw[rs2], hi = fw[rs2 + 1]' : 'lo = x[rs2], hi = x[rs2 + 1]'};
     let addr = vaddr;
     if (dvm) {
-      addr = translateData(h, mmu!, vaddr, ${s.size}, Access.store);
-      if (addr === -1) { trapCause = mmu!.fault; trapTval = dataFault.vaddr; break; }
+      // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+      const _o = vaddr & 4095, _vpn = (vaddr - _o) / 4096, _s = _vpn & 255;
+      if (dts[_s] === _vpn && _o <= ${4096 - s.size}) addr = dbs[_s] + _o;
+      else {
+        addr = translateData(h, mmu!, vaddr, ${s.size}, Access.store);
+        if (addr === -1) { trapCause = mmu!.fault; trapTval = dataFault.vaddr; break; }
+      }
     }
     const a = addr - ramBase;
     if (a >= 0 && a <= ramLast8 && (a & ${s.size - 1}) === 0 && pf[a >>> 12] === PAGE.DIRTY) {

@@ -91,6 +91,8 @@ export interface ExecOptions {
   hit: boolean;
   /** Compile hot code into blocks (false runs the pure interpreter, the reference for differential tests). */
   compile: boolean;
+  /** Set by the interpreter when the run ended at a wfi that could not sleep (its interrupt pending but masked). */
+  yielded: boolean;
 }
 
 /**
@@ -141,6 +143,11 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
     bctx.ts = mmu!.tags[Access.store];
     bctx.bs = mmu!.bases[Access.store];
   }
+  // The data TLB, read inline by loads and stores (a hit there is what mmu.translate would answer).
+  const dtl = dvm ? mmu!.tags[Access.load] : NO_TLB,
+    dbl = dvm ? mmu!.bases[Access.load] : NO_TLB,
+    dts = dvm ? mmu!.tags[Access.store] : NO_TLB,
+    dbs = dvm ? mmu!.bases[Access.store] : NO_TLB;
   // The fetch TLB: a link into another virtual page holds only while the interpreter would translate the same way.
   const ft = ivm ? mmu!.tags[Access.fetch] : NO_TLB,
     fb = ivm ? mmu!.bases[Access.fetch] : NO_TLB;
@@ -176,11 +183,19 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
     else {
       off = pc - ramBase;
       if (ivm) {
-        const p = mmu!.translate(h, pc, Access.fetch);
+        // The fetch TLB's hit inline: a call to translate would box pc and the answer as heap numbers, at every
+        // change of page, which kernel code makes every few instructions.
+        const inPage = pc & 4095,
+          vpn = (pc - inPage) / 4096,
+          s = vpn & 255;
+        let p = ft[s] === vpn ? fb[s] + inPage : -1;
         if (p < 0) {
-          trapCause = mmu!.fault;
-          trapTval = pc;
-          break;
+          p = mmu!.translate(h, pc, Access.fetch);
+          if (p < 0) {
+            trapCause = mmu!.fault;
+            trapTval = pc;
+            break;
+          }
         }
         off = p - ramBase;
       }
@@ -359,11 +374,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi: number,
           addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 1, Access.load);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = dataFault.vaddr;
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dtl[_s] === _vpn && _o <= 4095) addr = dbl[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 1, Access.load);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -395,11 +417,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi: number,
           addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 2, Access.load);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = dataFault.vaddr;
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dtl[_s] === _vpn && _o <= 4094) addr = dbl[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 2, Access.load);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -431,11 +460,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi: number,
           addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 4, Access.load);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = dataFault.vaddr;
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dtl[_s] === _vpn && _o <= 4092) addr = dbl[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 4, Access.load);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -467,11 +503,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi: number,
           addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 8, Access.load);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = dataFault.vaddr;
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dtl[_s] === _vpn && _o <= 4088) addr = dbl[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 8, Access.load);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -503,11 +546,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi: number,
           addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 1, Access.load);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = dataFault.vaddr;
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dtl[_s] === _vpn && _o <= 4095) addr = dbl[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 1, Access.load);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -539,11 +589,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi: number,
           addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 2, Access.load);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = dataFault.vaddr;
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dtl[_s] === _vpn && _o <= 4094) addr = dbl[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 2, Access.load);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -575,11 +632,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi: number,
           addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 4, Access.load);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = dataFault.vaddr;
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dtl[_s] === _vpn && _o <= 4092) addr = dbl[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 4, Access.load);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -611,11 +675,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi = x[rs2 + 1];
         let addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 1, Access.store);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = dataFault.vaddr;
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dts[_s] === _vpn && _o <= 4095) addr = dbs[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 1, Access.store);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -644,11 +715,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi = x[rs2 + 1];
         let addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 2, Access.store);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = dataFault.vaddr;
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dts[_s] === _vpn && _o <= 4094) addr = dbs[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 2, Access.store);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -677,11 +755,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi = x[rs2 + 1];
         let addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 4, Access.store);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = dataFault.vaddr;
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dts[_s] === _vpn && _o <= 4092) addr = dbs[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 4, Access.store);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -710,11 +795,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi = x[rs2 + 1];
         let addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 8, Access.store);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = dataFault.vaddr;
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dts[_s] === _vpn && _o <= 4088) addr = dbs[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 8, Access.store);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -1235,7 +1327,8 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         }
         pc = npc;
         if (((h.mipSoft | h.mipHw) & h.mie) === 0) h.run = HartRun.wfi;
-        if (h.run === HartRun.wfi || pendingInterrupt(h) >= 0) budget = n + 1;
+        opts.yielded = h.run !== HartRun.wfi && pendingInterrupt(h) < 0;
+        budget = n + 1;
         break;
       }
       case Op.SFENCE_VMA: {
@@ -1332,11 +1425,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi: number,
           addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 4, Access.load);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = dataFault.vaddr;
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dtl[_s] === _vpn && _o <= 4092) addr = dbl[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 4, Access.load);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -1375,11 +1475,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi: number,
           addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 8, Access.load);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = dataFault.vaddr;
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dtl[_s] === _vpn && _o <= 4088) addr = dbl[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 8, Access.load);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -1419,11 +1526,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi = fw[rs2 + 1];
         let addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 4, Access.store);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = dataFault.vaddr;
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dts[_s] === _vpn && _o <= 4092) addr = dbs[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 4, Access.store);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -1458,11 +1572,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi = fw[rs2 + 1];
         let addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 8, Access.store);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = dataFault.vaddr;
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dts[_s] === _vpn && _o <= 4088) addr = dbs[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 8, Access.store);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
