@@ -39,8 +39,11 @@ function xorshift(seed: number): () => number {
   };
 }
 
-/** The I-type immediate field of a word, so a pointer can be placed where base + offset lands. */
-const w0 = (w: number): number => w | 0;
+/** The offset a load or store word adds to its base register (S-type for stores, I-type otherwise). */
+function offsetOf(w: number): number {
+  const opcode = w & 0x7f;
+  return opcode === 0x23 || opcode === 0x27 ? ((w >> 25) << 5) | ((w >>> 7) & 31) : w >> 20;
+}
 
 /** Runs the warm-up once per process (later calls return at once). */
 export function warmUpInterpreter(): void {
@@ -107,8 +110,14 @@ export function warmUpInterpreter(): void {
       for (let r = 1; r < 32; r++) {
         if (r % 2 === 0) {
           const at = r % 6 === 0 ? STOPPER : priv === Priv.S && r % 4 === 0 ? KERNEL + (DATA - RAM_BASE) : DATA;
-          // Some point at the data page's last bytes, so that accesses cross into the next page.
-          const a = at + (r % 8 === 2 ? 0xffc + (rand() & 3) - (w0(words[i]) >> 20) : (rand() & 0xff8) + (r & 7));
+          // Some point at the data page's last bytes (accesses cross into the next page), some at the code page (a
+          // store there drops the fetch page).
+          const a =
+            r % 8 === 2
+              ? at + 0xffc + (rand() & 3) - offsetOf(words[i])
+              : r % 8 === 6
+                ? (priv === Priv.S ? KERNEL + (CODE - RAM_BASE) : CODE) + (rand() & 0xff8) - offsetOf(words[i])
+                : at + (rand() & 0xff8) + (r & 7);
           h.x[2 * r] = a | 0;
           h.x[2 * r + 1] = Math.floor(a / 2 ** 32) | 0;
         } else {
@@ -121,7 +130,8 @@ export function warmUpInterpreter(): void {
       h.priv = priv;
       h.satp = sat;
       h.mstatus = MSTATUS.FS | (priv === Priv.S ? MSTATUS.SUM : 0);
-      h.mtvec = 0n;
+      // Every other instruction traps into a handler (the path after enterTrap), the rest to none.
+      h.mtvec = i % 2 === 0 ? BigInt(CODE) : 0n;
       h.stvec = 0n;
       h.mie = 0;
       h.mipSoft = 0;
