@@ -21,7 +21,7 @@ import { Plic, UART_IRQ } from './plic';
 import { bootImages } from './boot';
 import { debugTranslate, Mmu } from '../riscv/mmu';
 import { WasmArena } from '../riscv/wasm-block';
-import { warmUpInterpreter } from './warm-up';
+import { WARM_UP_FROM, warmUpInterpreter } from './warm-up';
 
 export interface MachineOptions {
   harts?: number;
@@ -122,7 +122,6 @@ export class Machine {
   private readonly resume = new Map<number, { pc: number; retired: number }>();
 
   constructor(image: ElfImage, opts: MachineOptions = {}) {
-    warmUpInterpreter();
     const harts = opts.harts ?? 1;
     const ramSize = opts.ramSize ?? DEFAULT_RAM;
     if (!Number.isInteger(harts) || harts < 1 || harts > MAX_HARTS)
@@ -379,6 +378,7 @@ export class Machine {
    * and has not moved since steps through it, so two harts on one breakpoint do not bounce between each other.
    */
   run(limit: number, opts: { resume?: boolean } = {}): RunResult {
+    if (limit >= WARM_UP_FROM) warmUpInterpreter();
     if (opts.resume === false) {
       this.resume.clear();
       return this.runScheduled(limit);
