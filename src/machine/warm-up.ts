@@ -141,7 +141,8 @@ function warmInstructions(): void {
     for (const info of INSTRUCTIONS) {
       let word = ((rand() & ~info.mask) | info.match) >>> 0;
       // CSR instructions: every other one names sscratch or mscratch, which exist, so the write path runs too.
-      if (info.ext === 'Zicsr' && round % 2 === 0) word = ((word & 0xfffff) | ((round % 4 ? 0x140 : 0x340) << 20)) >>> 0;
+      if (info.ext === 'Zicsr' && round % 2 === 0)
+        word = ((word & 0xfffff) | ((round % 4 ? 0x140 : 0x340) << 20)) >>> 0;
       words.push(word);
     }
     // Compressed parcels, in quadrants 0 to 2, with a random upper half (the next instruction).
