@@ -21,6 +21,7 @@ import { Plic, UART_IRQ } from './plic';
 import { bootImages } from './boot';
 import { debugTranslate, Mmu } from '../riscv/mmu';
 import { WasmArena } from '../riscv/wasm-block';
+import { WARM_UP_FROM, warmUpInterpreter } from './warm-up';
 
 export interface MachineOptions {
   harts?: number;
@@ -88,6 +89,11 @@ export class Machine {
   timeOffsetNs = 0;
   /** The hart that ran last, -1 before the first slice. */
   current = -1;
+  /**
+   * The hart whose last slice ended at a wfi it could not sleep in (an interrupt pending but masked), or -1: it spins
+   * until another hart acts, so it gives the rest of its slice away (a recorder does not resume it).
+   */
+  yieldedHart = -1;
   exit: { code: number; message: string } | undefined;
   trap: { hart: number; message: string } | undefined;
   /** Guest console output, byte for byte. */
@@ -161,6 +167,7 @@ export class Machine {
       suppressBreakAt: -1,
       hit: false,
       compile: opts.compile ?? true,
+      yielded: false,
       onUnhandledTrap: (h, t) => this.unhandled(h, t),
     };
 
@@ -371,6 +378,7 @@ export class Machine {
    * and has not moved since steps through it, so two harts on one breakpoint do not bounce between each other.
    */
   run(limit: number, opts: { resume?: boolean } = {}): RunResult {
+    if (limit >= WARM_UP_FROM) warmUpInterpreter();
     if (opts.resume === false) {
       this.resume.clear();
       return this.runScheduled(limit);
@@ -417,6 +425,7 @@ export class Machine {
       this.onSwitch?.(this.position, h.id);
     }
     let left = budget;
+    this.yieldedHart = -1;
     while (left > 0 && !this.halted) {
       this.updateTimer(h);
       if (h.run === HartRun.wfi) {
@@ -447,6 +456,7 @@ export class Machine {
       this.runHart = h;
       this.runStartRetired = h.retired;
       this.exec.hit = false;
+      this.exec.yielded = false;
       const n = execute(h, this.memory, cap, this.exec);
       this.runHart = undefined;
       if (this.exec.suppressBreakAt !== -1) {
@@ -462,6 +472,10 @@ export class Machine {
         if (this.stopRequested) return false;
       }
       if (h.run !== HartRun.running) break;
+      if (this.exec.yielded) {
+        this.yieldedHart = h.id;
+        break;
+      }
     }
     return false;
   }

@@ -299,3 +299,25 @@ export function readCsrDebug(h: Hart, num: number, clock: CsrClock): bigint | un
     h.mstatus = status;
   }
 }
+
+/**
+ * One CSR instruction (csrrw/csrrs/csrrc, `variant` 0/1/2, with a uimm source when `immediate`) of word `w`: reads
+ * the CSR, writes it unless a set/clear has x0/0 as its source, then writes the old value to rd. Returns false when
+ * the access is illegal, before anything changed. Out of the interpreter's loop, which bigints would slow down.
+ */
+export function csrInstruction(h: Hart, clock: CsrClock, w: number, variant: number, immediate: boolean): boolean {
+  const num = (w >>> 20) & 0xfff;
+  const src = (w >>> 15) & 31;
+  const old = readCsr(h, num, clock);
+  if (old === undefined) return false;
+  if (variant === 0 || src !== 0) {
+    const operand = immediate ? BigInt(src) : h.readX(src);
+    if (!writeCsr(h, num, variant === 0 ? operand : variant === 1 ? old | operand : old & ~operand)) return false;
+  }
+  const rd = (w >>> 7) & 31;
+  if (rd !== 0) {
+    h.x[2 * rd] = Number(BigInt.asIntN(32, old));
+    h.x[2 * rd + 1] = Number(BigInt.asIntN(32, old >> 32n));
+  }
+  return true;
+}

@@ -23,7 +23,7 @@ function operands(imm: string): Operands {
   };
 }
 
-const ILLEGAL = 'trapCause = CAUSE.illegal; trapTval = BigInt(w >>> 0); break;';
+const ILLEGAL = 'trapCause = CAUSE.illegal; trapTval = w >>> 0; break;';
 const FP_OFF = `if (!h.fpEnabled) { ${ILLEGAL} }`;
 
 function loadCase(s: Extract<Semantic, { kind: 'load' }>): string {
@@ -38,8 +38,13 @@ function loadCase(s: Extract<Semantic, { kind: 'load' }>): string {
     const vaddr = x[rs1 + 1] * TWO32 + (x[rs1] >>> 0) + ${IMMEDIATES.I};
     let lo: number, hi: number, addr = vaddr;
     if (dvm) {
-      addr = translateData(h, mmu!, vaddr, ${s.size}, Access.load);
-      if (addr === -1) { trapCause = mmu!.fault; trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr)); break; }
+      // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+      const _o = vaddr & 4095, _vpn = (vaddr - _o) / 4096, _s = _vpn & 255;
+      if (dtl[_s] === _vpn && _o <= ${4096 - s.size}) addr = dbl[_s] + _o;
+      else {
+        addr = translateData(h, mmu!, vaddr, ${s.size}, Access.load);
+        if (addr === -1) { trapCause = mmu!.fault; trapTval = dataFault.vaddr; break; }
+      }
     }
     const a = addr - ramBase;
     if (a >= 0 && a <= ramLast8 && (a & ${s.size - 1}) === 0 && !(watchReads && (pf[a >>> 12] & PAGE.WATCH) !== 0)) {
@@ -49,7 +54,7 @@ function loadCase(s: Extract<Semantic, { kind: 'load' }>): string {
       h.pc = pc;
       h.retired = base + n;
       const r = dvm && addr === CROSS_PAGE ? crossPageLoad(h, bus, mmu!, vaddr, ${s.size}) : bus.load(h, addr, ${s.size});
-      if (r >= 0) { trapCause = r; trapTval = BigInt.asUintN(64, BigInt(vaddr)); break; }
+      if (r >= 0) { trapCause = r; trapTval = vaddr; break; }
       lo = ${slowLo}; hi = ${slowHi};
       if (bus.stop) budget = n + 1;
     }
@@ -66,8 +71,13 @@ function storeCase(s: Extract<Semantic, { kind: 'store' }>): string {
     const ${s.float ? 'fw = h.fw, lo = fw[rs2], hi = fw[rs2 + 1]' : 'lo = x[rs2], hi = x[rs2 + 1]'};
     let addr = vaddr;
     if (dvm) {
-      addr = translateData(h, mmu!, vaddr, ${s.size}, Access.store);
-      if (addr === -1) { trapCause = mmu!.fault; trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr)); break; }
+      // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+      const _o = vaddr & 4095, _vpn = (vaddr - _o) / 4096, _s = _vpn & 255;
+      if (dts[_s] === _vpn && _o <= ${4096 - s.size}) addr = dbs[_s] + _o;
+      else {
+        addr = translateData(h, mmu!, vaddr, ${s.size}, Access.store);
+        if (addr === -1) { trapCause = mmu!.fault; trapTval = dataFault.vaddr; break; }
+      }
     }
     const a = addr - ramBase;
     if (a >= 0 && a <= ramLast8 && (a & ${s.size - 1}) === 0 && pf[a >>> 12] === PAGE.DIRTY) {
@@ -78,10 +88,10 @@ function storeCase(s: Extract<Semantic, { kind: 'store' }>): string {
       const r = dvm && addr === CROSS_PAGE
         ? crossPageStore(h, bus, mmu!, vaddr, ${s.size}, lo, hi)
         : bus.store(h, addr, ${s.size}, lo, hi);
-      if (r >= 0) { trapCause = r; trapTval = BigInt.asUintN(64, BigInt(vaddr)); break; }
+      if (r >= 0) { trapCause = r; trapTval = vaddr; break; }
       if (bus.stop) budget = n + 1;
       // A store into the page being executed may have rewritten the code ahead of us.
-      if (a >= 0 && a >>> 12 === curPg) curPg = -1;
+      if (a >= 0 && a >>> 12 === curPg) fetchV = NaN;
     }
     pc = npc;
     break;
@@ -89,22 +99,10 @@ function storeCase(s: Extract<Semantic, { kind: 'store' }>): string {
 }
 
 function csrCase(s: Extract<Semantic, { kind: 'csr' }>): string {
-  const next = ['operand', 'old | operand', 'old & ~operand'][s.variant];
   return `{
     h.pc = pc;
     h.retired = base + n;
-    const num = ${IMMEDIATES.CSR};
-    const src = (w >>> 15) & 31;
-    const old = readCsr(h, num, bus);
-    if (old === undefined) { ${ILLEGAL} }
-    ${s.variant === 0 ? '' : 'if (src !== 0) '}{
-      const operand = ${s.immediate ? 'BigInt(src)' : 'h.readX(src)'};
-      if (!writeCsr(h, num, ${next})) { ${ILLEGAL} }
-    }
-    if (rd !== 0) {
-      x[rd] = Number(BigInt.asIntN(32, old));
-      x[rd + 1] = Number(BigInt.asIntN(32, old >> 32n));
-    }
+    if (!csrInstruction(h, bus, w, ${s.variant}, ${s.immediate})) { ${ILLEGAL} }
     pc = npc;
     budget = n + 1; // interrupt enables, delegation or privilege may have changed
     break;
@@ -116,7 +114,7 @@ const ATOMIC = `{
     h.retired = base + n;
     const vaddr = x[rs1 + 1] * TWO32 + (x[rs1] >>> 0);
     const r = executeAtomic(h, bus, op, w, dvm ? mmu! : undefined);
-    if (r >= 0) { trapCause = r; trapTval = BigInt.asUintN(64, BigInt(vaddr)); break; }
+    if (r >= 0) { trapCause = r; trapTval = vaddr; break; }
     if (bus.stop) budget = n + 1;
     pc = npc;
     break;
@@ -125,7 +123,7 @@ const ATOMIC = `{
 const FLOAT = `{
     ${FP_OFF}
     const r = execFp(h, op, w);
-    if (r > 0) { trapCause = r; trapTval = BigInt(w >>> 0); break; }
+    if (r > 0) { trapCause = r; trapTval = w >>> 0; break; }
     pc = npc;
     break;
   }`;

@@ -8,7 +8,7 @@ import { Op } from './instructions';
 import { decodeOp } from './decode';
 import { expandCompressed } from './compressed';
 import { div64, divu64, divuw, divw, mul64, mulh64, out, sra64, sll64, srl64 } from './alu64';
-import { readCsr, writeCsr } from './csr';
+import { csrInstruction } from './csr';
 import { enterTrap, mret, pendingInterrupt, sret, UnhandledTrap } from './trap';
 import { executeAtomic } from './atomics';
 import { Access, Mmu } from './mmu';
@@ -91,6 +91,8 @@ export interface ExecOptions {
   hit: boolean;
   /** Compile hot code into blocks (false runs the pure interpreter, the reference for differential tests). */
   compile: boolean;
+  /** Set by the interpreter when the run ended at a wfi that could not sleep (its interrupt pending but masked). */
+  yielded: boolean;
 }
 
 /**
@@ -141,46 +143,71 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
     bctx.ts = mmu!.tags[Access.store];
     bctx.bs = mmu!.bases[Access.store];
   }
+  // The data TLB, read inline by loads and stores (a hit there is what mmu.translate would answer).
+  const dtl = dvm ? mmu!.tags[Access.load] : NO_TLB,
+    dbl = dvm ? mmu!.bases[Access.load] : NO_TLB,
+    dts = dvm ? mmu!.tags[Access.store] : NO_TLB,
+    dbs = dvm ? mmu!.bases[Access.store] : NO_TLB;
   // The fetch TLB: a link into another virtual page holds only while the interpreter would translate the same way.
   const ft = ivm ? mmu!.tags[Access.fetch] : NO_TLB,
     fb = ivm ? mmu!.bases[Access.fetch] : NO_TLB;
   /** The block that ran last when no instruction has been interpreted since, to be linked to the next one. */
   let prev: Block | null = null;
   let trapCause = -1;
-  let trapTval = 0n;
+  /** The trap's tval as an exact double (an address or an instruction word), made a bigint only when it is taken. */
+  let trapTval = 0;
   let w = 0;
+
+  // The fetch page: pcs in [fetchV, fetchV + 4096) are at RAM offset fetchOff + (pc - fetchV). Under Sv39 this is
+  // a copy of the fetch TLB's entry for the page, which only a fetch of another page (which leaves this one), an
+  // sfence.vma, a satp or privilege change or a trap can change, and each of those ends this call or the page.
+  let fetchV = NaN,
+    fetchOff = 0;
 
   while (n < budget) {
     x[0] = 0;
     x[1] = 0;
-    let off = pc - ramBase;
-    if (ivm) {
-      // A breakpoint stops before the fetch: translating first would set the A bit of a page not yet fetched from,
-      // a change of RAM at the stop that a replay to the same position does not make.
-      if (bps.size !== 0 && pc !== suppress && bps.has(pc)) {
-        h.pc = pc;
-        bus.stop = true;
-        opts.hit = true;
-        h.retired = base + n;
-        stats.inBlocks += inBlocks;
-        stats.interpreted += n - inBlocks;
-        return n;
+    // A breakpoint stops before the fetch: translating first would set the A bit of a page not yet fetched from,
+    // a change of RAM at the stop that a replay to the same position does not make.
+    if (ivm && bps.size !== 0 && pc !== suppress && bps.has(pc)) {
+      h.pc = pc;
+      bus.stop = true;
+      opts.hit = true;
+      h.retired = base + n;
+      stats.inBlocks += inBlocks;
+      stats.interpreted += n - inBlocks;
+      return n;
+    }
+    let off = pc - fetchV;
+    if (off >= 0 && off < 4096) off += fetchOff;
+    else {
+      off = pc - ramBase;
+      if (ivm) {
+        // The fetch TLB's hit inline: a call to translate would box pc and the answer as heap numbers, at every
+        // change of page, which kernel code makes every few instructions.
+        const inPage = pc & 4095,
+          vpn = (pc - inPage) / 4096,
+          s = vpn & 255;
+        let p = ft[s] === vpn ? fb[s] + inPage : -1;
+        if (p < 0) {
+          p = mmu!.translate(h, pc, Access.fetch);
+          if (p < 0) {
+            trapCause = mmu!.fault;
+            trapTval = pc;
+            break;
+          }
+        }
+        off = p - ramBase;
       }
-      const p = mmu!.translate(h, pc, Access.fetch);
-      if (p < 0) {
-        trapCause = mmu!.fault;
-        trapTval = BigInt.asUintN(64, BigInt(pc));
+      if (!(off >= 0 && off < ramSize)) {
+        trapCause = CAUSE.fetchAccess;
+        trapTval = pc;
         break;
       }
-      off = p - ramBase;
-    }
-    if (!(off >= 0 && off < ramSize)) {
-      trapCause = CAUSE.fetchAccess;
-      trapTval = BigInt.asUintN(64, BigInt(pc));
-      break;
-    }
-    const pg = off >>> 12;
-    if (pg !== curPg) {
+      const inPage = off & 4095;
+      fetchV = pc - inPage;
+      fetchOff = off - inPage;
+      const pg = off >>> 12;
       curPg = pg;
       cache = codePages[pg] ?? bus.codePage(pg);
       if (compile) {
@@ -188,6 +215,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         heat = cache_.heat[pg];
       }
     }
+    const pg = curPg;
     const slot = off & 4094;
     if (!skipBlock) {
       let blk = blocks[slot >> 1];
@@ -243,13 +271,13 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       const p2 = mmu!.translate(h, pc + 2, Access.fetch);
       if (p2 < 0) {
         trapCause = mmu!.fault;
-        trapTval = BigInt.asUintN(64, BigInt(pc + 2));
+        trapTval = pc + 2;
         break;
       }
       const hiParcel = bus.fetch16(p2);
       if (hiParcel < 0) {
         trapCause = CAUSE.fetchAccess;
-        trapTval = BigInt.asUintN(64, BigInt(pc + 2));
+        trapTval = pc + 2;
         break;
       }
       w = ram16[off >> 1] | (hiParcel << 16) | 0;
@@ -351,11 +379,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi: number,
           addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 1, Access.load);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dtl[_s] === _vpn && _o <= 4095) addr = dbl[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 1, Access.load);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -369,7 +404,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           const r = dvm && addr === CROSS_PAGE ? crossPageLoad(h, bus, mmu!, vaddr, 1) : bus.load(h, addr, 1);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           lo = (bus.lo << 24) >> 24;
@@ -387,11 +422,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi: number,
           addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 2, Access.load);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dtl[_s] === _vpn && _o <= 4094) addr = dbl[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 2, Access.load);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -405,7 +447,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           const r = dvm && addr === CROSS_PAGE ? crossPageLoad(h, bus, mmu!, vaddr, 2) : bus.load(h, addr, 2);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           lo = (bus.lo << 16) >> 16;
@@ -423,11 +465,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi: number,
           addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 4, Access.load);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dtl[_s] === _vpn && _o <= 4092) addr = dbl[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 4, Access.load);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -441,7 +490,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           const r = dvm && addr === CROSS_PAGE ? crossPageLoad(h, bus, mmu!, vaddr, 4) : bus.load(h, addr, 4);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           lo = bus.lo;
@@ -459,11 +508,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi: number,
           addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 8, Access.load);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dtl[_s] === _vpn && _o <= 4088) addr = dbl[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 8, Access.load);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -477,7 +533,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           const r = dvm && addr === CROSS_PAGE ? crossPageLoad(h, bus, mmu!, vaddr, 8) : bus.load(h, addr, 8);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           lo = bus.lo;
@@ -495,11 +551,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi: number,
           addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 1, Access.load);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dtl[_s] === _vpn && _o <= 4095) addr = dbl[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 1, Access.load);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -513,7 +576,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           const r = dvm && addr === CROSS_PAGE ? crossPageLoad(h, bus, mmu!, vaddr, 1) : bus.load(h, addr, 1);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           lo = bus.lo & 255;
@@ -531,11 +594,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi: number,
           addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 2, Access.load);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dtl[_s] === _vpn && _o <= 4094) addr = dbl[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 2, Access.load);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -549,7 +619,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           const r = dvm && addr === CROSS_PAGE ? crossPageLoad(h, bus, mmu!, vaddr, 2) : bus.load(h, addr, 2);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           lo = bus.lo & 65535;
@@ -567,11 +637,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi: number,
           addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 4, Access.load);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dtl[_s] === _vpn && _o <= 4092) addr = dbl[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 4, Access.load);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -585,7 +662,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           const r = dvm && addr === CROSS_PAGE ? crossPageLoad(h, bus, mmu!, vaddr, 4) : bus.load(h, addr, 4);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           lo = bus.lo;
@@ -603,11 +680,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi = x[rs2 + 1];
         let addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 1, Access.store);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dts[_s] === _vpn && _o <= 4095) addr = dbs[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 1, Access.store);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -620,12 +704,12 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
             dvm && addr === CROSS_PAGE ? crossPageStore(h, bus, mmu!, vaddr, 1, lo, hi) : bus.store(h, addr, 1, lo, hi);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           if (bus.stop) budget = n + 1;
           // A store into the page being executed may have rewritten the code ahead of us.
-          if (a >= 0 && a >>> 12 === curPg) curPg = -1;
+          if (a >= 0 && a >>> 12 === curPg) fetchV = NaN;
         }
         pc = npc;
         break;
@@ -636,11 +720,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi = x[rs2 + 1];
         let addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 2, Access.store);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dts[_s] === _vpn && _o <= 4094) addr = dbs[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 2, Access.store);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -653,12 +744,12 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
             dvm && addr === CROSS_PAGE ? crossPageStore(h, bus, mmu!, vaddr, 2, lo, hi) : bus.store(h, addr, 2, lo, hi);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           if (bus.stop) budget = n + 1;
           // A store into the page being executed may have rewritten the code ahead of us.
-          if (a >= 0 && a >>> 12 === curPg) curPg = -1;
+          if (a >= 0 && a >>> 12 === curPg) fetchV = NaN;
         }
         pc = npc;
         break;
@@ -669,11 +760,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi = x[rs2 + 1];
         let addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 4, Access.store);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dts[_s] === _vpn && _o <= 4092) addr = dbs[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 4, Access.store);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -686,12 +784,12 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
             dvm && addr === CROSS_PAGE ? crossPageStore(h, bus, mmu!, vaddr, 4, lo, hi) : bus.store(h, addr, 4, lo, hi);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           if (bus.stop) budget = n + 1;
           // A store into the page being executed may have rewritten the code ahead of us.
-          if (a >= 0 && a >>> 12 === curPg) curPg = -1;
+          if (a >= 0 && a >>> 12 === curPg) fetchV = NaN;
         }
         pc = npc;
         break;
@@ -702,11 +800,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi = x[rs2 + 1];
         let addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 8, Access.store);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dts[_s] === _vpn && _o <= 4088) addr = dbs[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 8, Access.store);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -720,12 +825,12 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
             dvm && addr === CROSS_PAGE ? crossPageStore(h, bus, mmu!, vaddr, 8, lo, hi) : bus.store(h, addr, 8, lo, hi);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           if (bus.stop) budget = n + 1;
           // A store into the page being executed may have rewritten the code ahead of us.
-          if (a >= 0 && a >>> 12 === curPg) curPg = -1;
+          if (a >= 0 && a >>> 12 === curPg) fetchV = NaN;
         }
         pc = npc;
         break;
@@ -1182,7 +1287,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       }
       case Op.ECALL: {
         trapCause = h.priv === Priv.M ? CAUSE.ecallM : h.priv === Priv.S ? CAUSE.ecallS : CAUSE.ecallU;
-        trapTval = 0n;
+        trapTval = 0;
         break;
       }
       case Op.EBREAK: {
@@ -1194,13 +1299,13 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           break;
         }
         trapCause = CAUSE.breakpoint;
-        trapTval = 0n;
+        trapTval = 0;
         break;
       }
       case Op.MRET: {
         if (h.priv !== Priv.M) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
         }
         mret(h);
@@ -1211,7 +1316,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.SRET: {
         if (h.priv === Priv.U || (h.priv === Priv.S && (h.mstatus & MSTATUS.TSR) !== 0)) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
         }
         sret(h);
@@ -1222,18 +1327,19 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.WFI: {
         if (h.priv !== Priv.M && (h.mstatus & MSTATUS.TW) !== 0) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
         }
         pc = npc;
         if (((h.mipSoft | h.mipHw) & h.mie) === 0) h.run = HartRun.wfi;
-        if (h.run === HartRun.wfi || pendingInterrupt(h) >= 0) budget = n + 1;
+        opts.yielded = h.run !== HartRun.wfi && pendingInterrupt(h) < 0;
+        budget = n + 1;
         break;
       }
       case Op.SFENCE_VMA: {
         if (h.priv === Priv.U || (h.priv === Priv.S && (h.mstatus & MSTATUS.TVM) !== 0)) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
         }
         mmu?.flush();
@@ -1244,25 +1350,10 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.CSRRW: {
         h.pc = pc;
         h.retired = base + n;
-        const num = (w >>> 20) & 0xfff;
-        const src = (w >>> 15) & 31;
-        const old = readCsr(h, num, bus);
-        if (old === undefined) {
+        if (!csrInstruction(h, bus, w, 0, false)) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
-        }
-        {
-          const operand = h.readX(src);
-          if (!writeCsr(h, num, operand)) {
-            trapCause = CAUSE.illegal;
-            trapTval = BigInt(w >>> 0);
-            break;
-          }
-        }
-        if (rd !== 0) {
-          x[rd] = Number(BigInt.asIntN(32, old));
-          x[rd + 1] = Number(BigInt.asIntN(32, old >> 32n));
         }
         pc = npc;
         budget = n + 1; // interrupt enables, delegation or privilege may have changed
@@ -1271,25 +1362,10 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.CSRRS: {
         h.pc = pc;
         h.retired = base + n;
-        const num = (w >>> 20) & 0xfff;
-        const src = (w >>> 15) & 31;
-        const old = readCsr(h, num, bus);
-        if (old === undefined) {
+        if (!csrInstruction(h, bus, w, 1, false)) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
-        }
-        if (src !== 0) {
-          const operand = h.readX(src);
-          if (!writeCsr(h, num, old | operand)) {
-            trapCause = CAUSE.illegal;
-            trapTval = BigInt(w >>> 0);
-            break;
-          }
-        }
-        if (rd !== 0) {
-          x[rd] = Number(BigInt.asIntN(32, old));
-          x[rd + 1] = Number(BigInt.asIntN(32, old >> 32n));
         }
         pc = npc;
         budget = n + 1; // interrupt enables, delegation or privilege may have changed
@@ -1298,25 +1374,10 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.CSRRC: {
         h.pc = pc;
         h.retired = base + n;
-        const num = (w >>> 20) & 0xfff;
-        const src = (w >>> 15) & 31;
-        const old = readCsr(h, num, bus);
-        if (old === undefined) {
+        if (!csrInstruction(h, bus, w, 2, false)) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
-        }
-        if (src !== 0) {
-          const operand = h.readX(src);
-          if (!writeCsr(h, num, old & ~operand)) {
-            trapCause = CAUSE.illegal;
-            trapTval = BigInt(w >>> 0);
-            break;
-          }
-        }
-        if (rd !== 0) {
-          x[rd] = Number(BigInt.asIntN(32, old));
-          x[rd + 1] = Number(BigInt.asIntN(32, old >> 32n));
         }
         pc = npc;
         budget = n + 1; // interrupt enables, delegation or privilege may have changed
@@ -1325,25 +1386,10 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.CSRRWI: {
         h.pc = pc;
         h.retired = base + n;
-        const num = (w >>> 20) & 0xfff;
-        const src = (w >>> 15) & 31;
-        const old = readCsr(h, num, bus);
-        if (old === undefined) {
+        if (!csrInstruction(h, bus, w, 0, true)) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
-        }
-        {
-          const operand = BigInt(src);
-          if (!writeCsr(h, num, operand)) {
-            trapCause = CAUSE.illegal;
-            trapTval = BigInt(w >>> 0);
-            break;
-          }
-        }
-        if (rd !== 0) {
-          x[rd] = Number(BigInt.asIntN(32, old));
-          x[rd + 1] = Number(BigInt.asIntN(32, old >> 32n));
         }
         pc = npc;
         budget = n + 1; // interrupt enables, delegation or privilege may have changed
@@ -1352,25 +1398,10 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.CSRRSI: {
         h.pc = pc;
         h.retired = base + n;
-        const num = (w >>> 20) & 0xfff;
-        const src = (w >>> 15) & 31;
-        const old = readCsr(h, num, bus);
-        if (old === undefined) {
+        if (!csrInstruction(h, bus, w, 1, true)) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
-        }
-        if (src !== 0) {
-          const operand = BigInt(src);
-          if (!writeCsr(h, num, old | operand)) {
-            trapCause = CAUSE.illegal;
-            trapTval = BigInt(w >>> 0);
-            break;
-          }
-        }
-        if (rd !== 0) {
-          x[rd] = Number(BigInt.asIntN(32, old));
-          x[rd + 1] = Number(BigInt.asIntN(32, old >> 32n));
         }
         pc = npc;
         budget = n + 1; // interrupt enables, delegation or privilege may have changed
@@ -1379,25 +1410,10 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.CSRRCI: {
         h.pc = pc;
         h.retired = base + n;
-        const num = (w >>> 20) & 0xfff;
-        const src = (w >>> 15) & 31;
-        const old = readCsr(h, num, bus);
-        if (old === undefined) {
+        if (!csrInstruction(h, bus, w, 2, true)) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
-        }
-        if (src !== 0) {
-          const operand = BigInt(src);
-          if (!writeCsr(h, num, old & ~operand)) {
-            trapCause = CAUSE.illegal;
-            trapTval = BigInt(w >>> 0);
-            break;
-          }
-        }
-        if (rd !== 0) {
-          x[rd] = Number(BigInt.asIntN(32, old));
-          x[rd + 1] = Number(BigInt.asIntN(32, old >> 32n));
         }
         pc = npc;
         budget = n + 1; // interrupt enables, delegation or privilege may have changed
@@ -1406,7 +1422,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.FLW: {
         if (!h.fpEnabled) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
         }
         const vaddr = x[rs1 + 1] * TWO32 + (x[rs1] >>> 0) + (w >> 20);
@@ -1414,11 +1430,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi: number,
           addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 4, Access.load);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dtl[_s] === _vpn && _o <= 4092) addr = dbl[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 4, Access.load);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -1432,7 +1455,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           const r = dvm && addr === CROSS_PAGE ? crossPageLoad(h, bus, mmu!, vaddr, 4) : bus.load(h, addr, 4);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           lo = bus.lo;
@@ -1449,7 +1472,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.FLD: {
         if (!h.fpEnabled) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
         }
         const vaddr = x[rs1 + 1] * TWO32 + (x[rs1] >>> 0) + (w >> 20);
@@ -1457,11 +1480,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi: number,
           addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 8, Access.load);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dtl[_s] === _vpn && _o <= 4088) addr = dbl[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 8, Access.load);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -1475,7 +1505,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           const r = dvm && addr === CROSS_PAGE ? crossPageLoad(h, bus, mmu!, vaddr, 8) : bus.load(h, addr, 8);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           lo = bus.lo;
@@ -1492,7 +1522,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.FSW: {
         if (!h.fpEnabled) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
         }
         const vaddr = x[rs1 + 1] * TWO32 + (x[rs1] >>> 0) + (((w >> 25) << 5) | ((w >>> 7) & 31));
@@ -1501,11 +1531,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi = fw[rs2 + 1];
         let addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 4, Access.store);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dts[_s] === _vpn && _o <= 4092) addr = dbs[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 4, Access.store);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -1518,12 +1555,12 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
             dvm && addr === CROSS_PAGE ? crossPageStore(h, bus, mmu!, vaddr, 4, lo, hi) : bus.store(h, addr, 4, lo, hi);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           if (bus.stop) budget = n + 1;
           // A store into the page being executed may have rewritten the code ahead of us.
-          if (a >= 0 && a >>> 12 === curPg) curPg = -1;
+          if (a >= 0 && a >>> 12 === curPg) fetchV = NaN;
         }
         pc = npc;
         break;
@@ -1531,7 +1568,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.FSD: {
         if (!h.fpEnabled) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
         }
         const vaddr = x[rs1 + 1] * TWO32 + (x[rs1] >>> 0) + (((w >> 25) << 5) | ((w >>> 7) & 31));
@@ -1540,11 +1577,18 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
           hi = fw[rs2 + 1];
         let addr = vaddr;
         if (dvm) {
-          addr = translateData(h, mmu!, vaddr, 8, Access.store);
-          if (addr === -1) {
-            trapCause = mmu!.fault;
-            trapTval = BigInt.asUintN(64, BigInt(dataFault.vaddr));
-            break;
+          // The TLB hit inline (as translate's own hit, without a call that would box the addresses as heap numbers).
+          const _o = vaddr & 4095,
+            _vpn = (vaddr - _o) / 4096,
+            _s = _vpn & 255;
+          if (dts[_s] === _vpn && _o <= 4088) addr = dbs[_s] + _o;
+          else {
+            addr = translateData(h, mmu!, vaddr, 8, Access.store);
+            if (addr === -1) {
+              trapCause = mmu!.fault;
+              trapTval = dataFault.vaddr;
+              break;
+            }
           }
         }
         const a = addr - ramBase;
@@ -1558,19 +1602,19 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
             dvm && addr === CROSS_PAGE ? crossPageStore(h, bus, mmu!, vaddr, 8, lo, hi) : bus.store(h, addr, 8, lo, hi);
           if (r >= 0) {
             trapCause = r;
-            trapTval = BigInt.asUintN(64, BigInt(vaddr));
+            trapTval = vaddr;
             break;
           }
           if (bus.stop) budget = n + 1;
           // A store into the page being executed may have rewritten the code ahead of us.
-          if (a >= 0 && a >>> 12 === curPg) curPg = -1;
+          if (a >= 0 && a >>> 12 === curPg) fetchV = NaN;
         }
         pc = npc;
         break;
       }
       case Op.ILLEGAL: {
         trapCause = CAUSE.illegal;
-        trapTval = BigInt(w >>> 0);
+        trapTval = w >>> 0;
         break;
         break;
       }
@@ -1612,7 +1656,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         const r = executeAtomic(h, bus, op, w, dvm ? mmu! : undefined);
         if (r >= 0) {
           trapCause = r;
-          trapTval = BigInt.asUintN(64, BigInt(vaddr));
+          trapTval = vaddr;
           break;
         }
         if (bus.stop) budget = n + 1;
@@ -1679,13 +1723,13 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       case Op.FMV_D_X: {
         if (!h.fpEnabled) {
           trapCause = CAUSE.illegal;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
         }
         const r = execFp(h, op, w);
         if (r > 0) {
           trapCause = r;
-          trapTval = BigInt(w >>> 0);
+          trapTval = w >>> 0;
           break;
         }
         pc = npc;
@@ -1693,7 +1737,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       }
       default:
         trapCause = CAUSE.illegal;
-        trapTval = BigInt(w >>> 0);
+        trapTval = w >>> 0;
         break;
     }
     // ---- END GENERATED ----
@@ -1705,7 +1749,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
   h.pc = pc;
   if (trapCause >= 0) {
     // The instruction that raised the exception still takes a position: positions count executions.
-    const unhandled = enterTrap(h, trapCause, false, trapTval);
+    const unhandled = enterTrap(h, trapCause, false, BigInt.asUintN(64, BigInt(trapTval)));
     if (unhandled) {
       h.retired = base + n;
       opts.onUnhandledTrap(h, unhandled);

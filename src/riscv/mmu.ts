@@ -30,12 +30,13 @@ export interface WalkMemory {
 }
 
 export class Mmu {
-  // Per access kind: virtual page number tag (-1 = empty) and the physical page base it maps to. Compiled blocks
+  // Per access kind: virtual page number tag (NaN = empty, which no vpn equals: -1 is the top page's) and the physical
+  // page base it maps to. Compiled blocks
   // read the load and store entries inline (src/riscv/block-compiler.ts), so a hit there is the same as here.
   readonly tags = [
-    new Float64Array(TLB_SIZE).fill(-1),
-    new Float64Array(TLB_SIZE).fill(-1),
-    new Float64Array(TLB_SIZE).fill(-1),
+    new Float64Array(TLB_SIZE).fill(NaN),
+    new Float64Array(TLB_SIZE).fill(NaN),
+    new Float64Array(TLB_SIZE).fill(NaN),
   ];
   readonly bases = [new Float64Array(TLB_SIZE), new Float64Array(TLB_SIZE), new Float64Array(TLB_SIZE)];
   /** The translation context the TLB was filled under: satp, privilege and the mstatus bits that matter. */
@@ -50,13 +51,13 @@ export class Mmu {
   ) {
     if (tlb)
       for (let k = 0; k < 3; k++) {
-        this.tags[k] = tlb[k].fill(-1);
+        this.tags[k] = tlb[k].fill(NaN);
         this.bases[k] = tlb[3 + k];
       }
   }
 
   flush(): void {
-    for (const t of this.tags) t.fill(-1);
+    for (const t of this.tags) t.fill(NaN);
   }
 
   /** Whether data accesses of `h` are translated now (Sv39 active for the effective privilege). */

@@ -220,16 +220,16 @@ alu(Op.FENCE, () => '');
 system(Op.FENCE_I, 'pc = npc;');
 system(
   Op.ECALL,
-  'trapCause = h.priv === Priv.M ? CAUSE.ecallM : h.priv === Priv.S ? CAUSE.ecallS : CAUSE.ecallU; trapTval = 0n;',
+  'trapCause = h.priv === Priv.M ? CAUSE.ecallM : h.priv === Priv.S ? CAUSE.ecallS : CAUSE.ecallU; trapTval = 0;',
 );
 // QEMU 7.2 leaves mtval 0 for ebreak.
 system(
   Op.EBREAK,
   'h.pc = pc; h.retired = base + n;' +
     'if (bus.semihost(h)) { pc = npc; if (bus.stop) budget = n + 1; break; }' +
-    'trapCause = CAUSE.breakpoint; trapTval = 0n;',
+    'trapCause = CAUSE.breakpoint; trapTval = 0;',
 );
-const illegal = 'trapCause = CAUSE.illegal; trapTval = BigInt(w >>> 0); break;';
+const illegal = 'trapCause = CAUSE.illegal; trapTval = w >>> 0; break;';
 system(Op.MRET, `if (h.priv !== Priv.M) { ${illegal} } mret(h); pc = h.pc; budget = n + 1;`);
 system(
   Op.SRET,
@@ -240,9 +240,10 @@ system(
   Op.WFI,
   `if (h.priv !== Priv.M && (h.mstatus & MSTATUS.TW) !== 0) { ${illegal} }` +
     'pc = npc; if (((h.mipSoft | h.mipHw) & h.mie) === 0) h.run = HartRun.wfi;' +
-    // A wfi that does not sleep ends the run only when the pending interrupt can be taken: with it globally masked
-    // (OpenSBI's HSM wait loop, MIE off and MSIP pending), leaving would only re-enter here.
-    'if (h.run === HartRun.wfi || pendingInterrupt(h) >= 0) budget = n + 1;',
+    // A wfi always ends the run. One that cannot sleep because an interrupt is pending but globally masked (OpenSBI's
+    // HSM wait loop: MIE off, MSIP left pending by the cold boot) sets opts.yielded, and the machine ends the hart's
+    // slice there: the hart spins waiting for another, so the others run (the hint wfi gives a real core).
+    'opts.yielded = h.run !== HartRun.wfi && pendingInterrupt(h) < 0; budget = n + 1;',
 );
 system(
   Op.SFENCE_VMA,
