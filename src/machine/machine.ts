@@ -89,11 +89,6 @@ export class Machine {
   timeOffsetNs = 0;
   /** The hart that ran last, -1 before the first slice. */
   current = -1;
-  /**
-   * The hart whose last slice ended at a wfi it could not sleep in (an interrupt pending but masked), or -1: it spins
-   * until another hart acts, so it gives the rest of its slice away (a recorder does not resume it).
-   */
-  yieldedHart = -1;
   exit: { code: number; message: string } | undefined;
   trap: { hart: number; message: string } | undefined;
   /** Guest console output, byte for byte. */
@@ -167,7 +162,6 @@ export class Machine {
       suppressBreakAt: -1,
       hit: false,
       compile: opts.compile ?? true,
-      yielded: false,
       onUnhandledTrap: (h, t) => this.unhandled(h, t),
     };
 
@@ -425,7 +419,6 @@ export class Machine {
       this.onSwitch?.(this.position, h.id);
     }
     let left = budget;
-    this.yieldedHart = -1;
     while (left > 0 && !this.halted) {
       this.updateTimer(h);
       if (h.run === HartRun.wfi) {
@@ -456,7 +449,6 @@ export class Machine {
       this.runHart = h;
       this.runStartRetired = h.retired;
       this.exec.hit = false;
-      this.exec.yielded = false;
       const n = execute(h, this.memory, cap, this.exec);
       this.runHart = undefined;
       if (this.exec.suppressBreakAt !== -1) {
@@ -472,10 +464,6 @@ export class Machine {
         if (this.stopRequested) return false;
       }
       if (h.run !== HartRun.running) break;
-      if (this.exec.yielded) {
-        this.yieldedHart = h.id;
-        break;
-      }
     }
     return false;
   }

@@ -77,7 +77,6 @@ function warmBlocks(): void {
     suppressBreakAt: -1,
     hit: false,
     compile: true,
-    yielded: false,
     onUnhandledTrap: () => {},
   };
   const leaf = ((RAM_BASE / 4096) << 10) | 0xcf;
@@ -129,7 +128,6 @@ function warmInstructions(): void {
     suppressBreakAt: -1,
     hit: false,
     compile: false,
-    yielded: false,
     onUnhandledTrap: () => {},
   };
   // Sv39 root table: gigapages at index 2 (VA 0x80000000) and 510 (the kernel half), both onto RAM, RWX, A and D set.

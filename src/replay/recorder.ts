@@ -32,13 +32,7 @@ export class LiveSource {
 
   private next(runnable: readonly Hart[], current: number, position: number): Slice | undefined {
     // Resuming the granted slice keeps the schedule independent of where the engine chunks its runs.
-    // A hart that yielded at a wfi it could not sleep in gives the rest of its slice away.
-    if (
-      current === this.sliceHart &&
-      position < this.sliceEnd &&
-      this.m.yieldedHart !== current &&
-      runnable.some((h) => h.id === current)
-    ) {
+    if (current === this.sliceHart && position < this.sliceEnd && runnable.some((h) => h.id === current)) {
       return { hart: current, budget: this.sliceEnd - position };
     }
     const s = this.policy.next(runnable, current, position);

@@ -91,8 +91,6 @@ export interface ExecOptions {
   hit: boolean;
   /** Compile hot code into blocks (false runs the pure interpreter, the reference for differential tests). */
   compile: boolean;
-  /** Set by the interpreter when the run ended at a wfi that could not sleep (its interrupt pending but masked). */
-  yielded: boolean;
 }
 
 /**
@@ -1332,8 +1330,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
         }
         pc = npc;
         if (((h.mipSoft | h.mipHw) & h.mie) === 0) h.run = HartRun.wfi;
-        opts.yielded = h.run !== HartRun.wfi && pendingInterrupt(h) < 0;
-        budget = n + 1;
+        if (h.run === HartRun.wfi || pendingInterrupt(h) >= 0) budget = n + 1;
         break;
       }
       case Op.SFENCE_VMA: {

@@ -240,10 +240,9 @@ system(
   Op.WFI,
   `if (h.priv !== Priv.M && (h.mstatus & MSTATUS.TW) !== 0) { ${illegal} }` +
     'pc = npc; if (((h.mipSoft | h.mipHw) & h.mie) === 0) h.run = HartRun.wfi;' +
-    // A wfi always ends the run. One that cannot sleep because an interrupt is pending but globally masked (OpenSBI's
-    // HSM wait loop: MIE off, MSIP left pending by the cold boot) sets opts.yielded, and the machine ends the hart's
-    // slice there: the hart spins waiting for another, so the others run (the hint wfi gives a real core).
-    'opts.yielded = h.run !== HartRun.wfi && pendingInterrupt(h) < 0; budget = n + 1;',
+    // A wfi that does not sleep ends the run only when the pending interrupt can be taken: with it globally masked
+    // (OpenSBI's HSM wait loop, MIE off and MSIP pending), leaving would only re-enter here.
+    'if (h.run === HartRun.wfi || pendingInterrupt(h) >= 0) budget = n + 1;',
 );
 system(
   Op.SFENCE_VMA,

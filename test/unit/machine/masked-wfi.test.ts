@@ -1,5 +1,6 @@
-// A hart spinning on a wfi that cannot sleep (an interrupt pending but globally masked, as in OpenSBI's HSM wait loop
-// on Debian's OpenSBI) yields its slice at each wfi, so the other harts get the machine; stepping gives the same state.
+// A hart on a wfi that cannot sleep (an interrupt pending but globally masked, as in OpenSBI's HSM wait loop on
+// Debian's OpenSBI, and in Linux's idle loop just before it takes the interrupt) keeps its slice, and runs as
+// stepping it does. Giving the slice away there was tried and reverted (docs/architecture.md, the interpreter).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,16 +40,14 @@ const program = () =>
     'yield.elf',
   );
 
-test('a hart spinning on a wfi it cannot sleep in gives its slices to the other hart', () => {
+test('a hart on a wfi it cannot sleep in keeps its slices: round-robin quanta alternate between the harts', () => {
   const m = new Machine(program(), { harts: 2, compile: false });
   m.run(200_000);
   const h0 = m.harts[0],
     h1 = m.harts[1];
-  // Hart 0 runs one pass (wfi, addi, jal) per turn, one turn per 10,000-instruction quantum of hart 1.
-  assert.ok(h0.readX(6) >= 15n, `hart 0 made progress (${h0.readX(6)} passes)`);
-  // Without the yield each hart would take every other 10,000-instruction quantum (about half each).
-  assert.ok(h1.retired > 0.95 * m.position, `hart 1 retired ${h1.retired} of ${m.position}`);
-  assert.ok(h0.retired < 0.01 * m.position, `hart 0 retired ${h0.retired}`);
+  // Each hart takes every other 10,000-instruction quantum: hart 0's passes (wfi, addi, jal) fill its own.
+  assert.ok(h0.readX(6) > 20_000n, `hart 0 made ${h0.readX(6)} passes`);
+  assert.ok(Math.abs(h0.retired - h1.retired) <= 10_000, `harts retired ${h0.retired} and ${h1.retired}`);
 });
 
 test('one hart alone on such a wfi runs exactly as stepping it does', () => {
