@@ -9,7 +9,7 @@ import { Op } from './instructions';
 import { decodeOp } from './decode';
 import { compileBlock, fetchWord, pageEndOf } from './block-compiler';
 import type { Block, BlockContext, BlockFn, BlockSource } from './block-compiler';
-import type { BlockCompiler, Successors } from './block-cache';
+import type { BlockCompiler } from './block-cache';
 import { Code, encodeModule, F64, I32, I64, i64Of, W } from './wasm-module';
 import { semanticsOf } from './semantics';
 import {
@@ -220,14 +220,7 @@ export class WasmArena {
   // that stopped it is one the JS backend has semantics for (it may still stop there: then wasm is kept).
   // With `successors`, the block's static successors in its page that the block cache wants (warm, not compiled)
   // go into the same module, and theirs, up to MAX_BATCH blocks: a module's fixed cost is most of a small one's.
-  readonly compile: BlockCompiler = (
-    src: BlockSource,
-    ppc: number,
-    vpc: number,
-    dvm: boolean,
-    stopAt: ReadonlySet<number>,
-    successors?: Successors,
-  ): Block | null => {
+  readonly compile: BlockCompiler = (src, ppc, vpc, dvm, stopAt, successors) => {
     const s = scan(src, ppc, stopAt);
     const js = this.jsInstead(src, s, ppc, vpc, dvm, stopAt);
     if (js !== null) return js;
