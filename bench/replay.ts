@@ -63,6 +63,7 @@ export async function benchReplay(): Promise<object[]> {
       reference: 'plain Machine.run of the same guest in this process',
       ratio: +(r.record / r.plain).toFixed(3),
       cpuRatio: +(r.recordCpu / r.plainCpu).toFixed(3),
+      medianCpuRatio: +r.medianCpuRatio.toFixed(3),
       target: 1.05,
     });
   }
