@@ -144,10 +144,14 @@ export function interpreterSwitch(): string {
     const label = `case Op.${name}:`;
     switch (s.kind) {
       case 'alu':
-        cases.push(`${label} { ${aluText(s.value, operands(s.imm ? IMMEDIATES[s.imm] : '0'), s.imm)} pc = npc; break; }`);
+        cases.push(
+          `${label} { ${aluText(s.value, operands(s.imm ? IMMEDIATES[s.imm] : '0'), s.imm)} pc = npc; break; }`,
+        );
         break;
       case 'branch':
-        cases.push(`${label} ${condText(s.cond, operands('0'), (c) => `pc = ${c} ? pc + ${IMMEDIATES.B} : npc;`)} break;`);
+        cases.push(
+          `${label} ${condText(s.cond, operands('0'), (c) => `pc = ${c} ? pc + ${IMMEDIATES.B} : npc;`)} break;`,
+        );
         break;
       case 'jump': {
         const o = operands(IMMEDIATES[s.imm]);

@@ -299,7 +299,10 @@ const LOCALS = [I32, I32, I32, I32, F64, I64, I64, I64, ...new Array(31).fill(I6
  */
 const wasmHolds = (s: Semantic | undefined) =>
   s !== undefined &&
-  (s.kind === 'alu' || s.kind === 'branch' || s.kind === 'jump' || ((s.kind === 'load' || s.kind === 'store') && !s.float));
+  (s.kind === 'alu' ||
+    s.kind === 'branch' ||
+    s.kind === 'jump' ||
+    ((s.kind === 'load' || s.kind === 'store') && !s.float));
 const SUPPORTED = new Set<Op>(
   Array.from({ length: Op.BREAKPOINT + 1 }, (_, op) => op as Op).filter((op) => wasmHolds(semanticsOf(op))),
 );
@@ -572,7 +575,9 @@ class BlockGen {
       }
       case 'load':
         this.address(at.rs1, immediate.I(w), s.size, false, k, pc);
-        c.get(L_A).op(W.i32_wrap_i64).mem(LOADS[s.size][s.signed ? 1 : 0], Math.log2(s.size));
+        c.get(L_A)
+          .op(W.i32_wrap_i64)
+          .mem(LOADS[s.size][s.signed ? 1 : 0], Math.log2(s.size));
         return this.setReg(rd);
       case 'store':
         this.address(at.rs1, immediate.S(w), s.size, true, k, pc);
