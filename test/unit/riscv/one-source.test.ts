@@ -12,6 +12,7 @@ import { define, immediate, ir, semanticsOf } from '../../../src/riscv/semantics
 import type { Binary, Binary32, Call, CompareOp, Semantic, Value, Word } from '../../../src/riscv/semantics';
 import { interpreterSwitch } from '../../../src/riscv/interpreter-gen';
 import { compileBlock } from '../../../src/riscv/block-compiler';
+import type { Block } from '../../../src/riscv/block-compiler';
 import { WasmArena, WasmBlock } from '../../../src/riscv/wasm-block';
 import { Memory } from '../../../src/machine/memory';
 import * as alu from '../../../src/riscv/alu64';
@@ -225,7 +226,7 @@ function randomReg(rnd: () => number): bigint {
   return s64((BigInt(rnd() >>> 0) << 32n) | BigInt(rnd() >>> 0));
 }
 
-/** The interpreter's generated case for `name`, as a function of its locals, with rd's halves returned. */
+/** The interpreter's generated case for `name`, as a function of its locals that returns the next pc. */
 function interpreterCase(name: string) {
   const text = interpreterSwitch();
   const at = text.indexOf(`case Op.${name}:`);
@@ -241,11 +242,11 @@ function interpreterCase(name: string) {
     'pc',
     'npc',
     ...Object.keys(helpers),
-    `switch (0) { default: ${body} }`,
+    `switch (0) { default: ${body} } return pc;`,
   );
   return {
     body,
-    run: (x: Int32Array, w: number, pc: number) => {
+    run: (x: Int32Array, w: number, pc: number): number =>
       run(
         x,
         2 * ((w >>> 15) & 31),
@@ -255,9 +256,21 @@ function interpreterCase(name: string) {
         pc,
         pc + 4,
         ...Object.values(helpers),
-      );
-    },
+      ),
   };
+}
+
+/** Runs `b` once on registers `regs` as the chain loop calls a block; returns its count and next pc. */
+function runBlock(mem: Memory, arena: WasmArena, b: Block, regs: bigint[]) {
+  const ctx = mem.blocks.ctx;
+  ctx.x = arena.registers(0);
+  regs.forEach((v, r) => ctx.x.set(halves(v), 2 * r));
+  ctx.budget = 10;
+  ctx.bail = 0;
+  ctx.last = b;
+  ctx.calls = 1;
+  b.fn(ctx);
+  return { count: ctx.count, pc: ctx.pc, x: ctx.x };
 }
 
 const halves = (v: bigint): [number, number] => [Number(s32(v)), Number(s32(v >> 32n))];
@@ -305,17 +318,10 @@ test('an op re-bound to a random IR value changes the interpreter, JS blocks and
           ['JS', js],
           ['wasm', wasm],
         ] as const) {
-          const ctx = mem.blocks.ctx;
-          ctx.x = arena.registers(0);
-          regs.forEach((v, r) => ctx.x.set(halves(v), 2 * r));
-          ctx.budget = 10;
-          ctx.bail = 0;
-          ctx.last = b;
-          ctx.calls = 1;
-          b.fn(ctx);
-          assert.equal(ctx.count, 1, `${name} block: ${where}`);
-          assert.equal(ctx.pc, BASE + 4);
-          assert.equal(join(ctx.x[2 * rd], ctx.x[2 * rd + 1]), want, `${name} block: ${where}`);
+          const r = runBlock(mem, arena, b, regs);
+          assert.equal(r.count, 1, `${name} block: ${where}`);
+          assert.equal(r.pc, BASE + 4);
+          assert.equal(join(r.x[2 * rd], r.x[2 * rd + 1]), want, `${name} block: ${where}`);
         }
         checked++;
       }
@@ -325,4 +331,51 @@ test('an op re-bound to a random IR value changes the interpreter, JS blocks and
   }
   assert.equal(interpreterCase('ADDI').body, before);
   assert.equal(checked, 900);
+});
+
+test('a branch re-bound to a random IR condition is taken by the interpreter, JS blocks and wasm blocks alike', () => {
+  const rnd = prng(7);
+  const bne = INSTRUCTIONS.find((r) => r.op === Op.BNE)!;
+  const original = semanticsOf(Op.BNE)!;
+  const before = interpreterCase('BNE').body;
+  const taken = [0, 0];
+  try {
+    for (let t = 0; t < 120; t++) {
+      const cond = ir.cmp(COMPARE[t % COMPARE.length], randomValue(rnd, t % 3), randomValue(rnd, (t >> 1) % 3));
+      define(Op.BNE, { kind: 'branch', cond });
+      const interp = interpreterCase('BNE');
+      assert.notEqual(interp.body, before, 'the generated interpreter case did not follow the entry');
+      const { arena, mem, put } = machine();
+      for (let k = 0; k < 4; k++) {
+        // A forward branch within the page, so that both exits are plain pcs.
+        const w = (wordOf(bne, rnd) & 0x01fff07f & ~(1 << 7)) | 0x100;
+        const target = BASE + immediate.B(w);
+        const regs = Array.from({ length: 32 }, (_, r) => (r === 0 ? 0n : randomReg(rnd)));
+        // The branch has no immediate of its own kind: `imm` reads 0 in its condition, and pcImm the pc.
+        const env: Env = { rs1: regs[(w >>> 15) & 31], rs2: regs[(w >>> 20) & 31], imm: 0, pc: BASE };
+        const want = evaluate(cond, env) === 1n ? target : BASE + 4;
+        taken[want === target ? 1 : 0]++;
+        const where = `${JSON.stringify(cond)} on ${(w >>> 0).toString(16)} rs1=${env.rs1} rs2=${env.rs2}`;
+        const x = new Int32Array(64);
+        regs.forEach((v, r) => x.set(halves(v), 2 * r));
+        assert.equal(interp.run(x, w, BASE), want, `interpreter: ${where}`);
+        put(w, 0x00000073);
+        const js = compileBlock(mem, BASE, BASE, false, new Set())!;
+        const wasm = arena.compile(mem, BASE, BASE, false, new Set())!;
+        assert.ok(wasm instanceof WasmBlock && wasm.len === 1, `not a wasm block: ${where}`);
+        for (const [name, b] of [
+          ['JS', js],
+          ['wasm', wasm],
+        ] as const) {
+          const r = runBlock(mem, arena, b, regs);
+          assert.equal(r.count, 1, `${name} block: ${where}`);
+          assert.equal(r.pc, want, `${name} block: ${where}`);
+        }
+      }
+    }
+  } finally {
+    define(Op.BNE, original);
+  }
+  assert.equal(interpreterCase('BNE').body, before);
+  assert.ok(taken[0] > 50 && taken[1] > 50, `branches taken ${taken[1]}, not taken ${taken[0]}: too one-sided`);
 });
