@@ -124,32 +124,32 @@ export function define(op: Op, s: Semantic): Semantic | undefined {
   return old;
 }
 
-const { rs1, rs2, imm, pcImm, bin, cmp, word, sext32, call } = ir;
+const { rs1, rs2, imm, pcImm, sext32, call } = ir;
 const alu = (op: Op, value: Value | null, imm?: Imm) => define(op, { kind: 'alu', imm, value });
-const branch = (op: Op, c: CompareOp) => define(op, { kind: 'branch', cond: cmp(c, rs1, rs2) });
+const branch = (op: Op, cond: Compare) => define(op, { kind: 'branch', cond });
 const system = (op: Op, code: string) => define(op, { kind: 'system', code });
-/** The register-register form and, when `immOp` is given, the register-immediate one of a 64-bit operation. */
-const alu2 = (f: (a: Value, b: Value) => Value, regOp: Op, immOp?: Op, k: Imm = 'I') => {
-  alu(regOp, f(rs1, rs2));
-  if (immOp !== undefined) alu(immOp, f(rs1, imm), k);
-};
-/** The same for a 32-bit operation whose word is sign-extended (the W instructions). */
-const aluW = (o: Binary32, regOp: Op, immOp?: Op, k: Imm = 'I') => {
-  alu(regOp, sext32(word(o, rs1, rs2)));
-  if (immOp !== undefined) alu(immOp, sext32(word(o, rs1, imm)), k);
-};
+// The IR's operations by name, for the entries below.
+const [add, sub, xor, or, and, shl, shr_u, shr_s, mul] = (
+  ['add', 'sub', 'xor', 'or', 'and', 'shl', 'shr_u', 'shr_s', 'mul'] as const
+).map((op) => (a: Value, b: Value) => ir.bin(op, a, b));
+const [eq, ne, lt_s, ge_s, lt_u, ge_u] = (['eq', 'ne', 'lt_s', 'ge_s', 'lt_u', 'ge_u'] as const).map(
+  (op) => (a: Value, b: Value) => ir.cmp(op, a, b),
+);
+const [add32, sub32, shl32, shr_u32, shr_s32, mul32] = (
+  ['add32', 'sub32', 'shl32', 'shr_u32', 'shr_s32', 'mul32'] as const
+).map((op) => (a: Value, b: Value) => ir.word(op, a, b));
 
 // ---- RV64I ----
 alu(Op.LUI, imm, 'U');
 alu(Op.AUIPC, pcImm, 'U');
 define(Op.JAL, { kind: 'jump', imm: 'J', target: { op: 'pcImm' } });
 define(Op.JALR, { kind: 'jump', imm: 'I', target: { op: 'rs1ImmEven' } });
-branch(Op.BEQ, 'eq');
-branch(Op.BNE, 'ne');
-branch(Op.BLT, 'lt_s');
-branch(Op.BGE, 'ge_s');
-branch(Op.BLTU, 'lt_u');
-branch(Op.BGEU, 'ge_u');
+branch(Op.BEQ, eq(rs1, rs2));
+branch(Op.BNE, ne(rs1, rs2));
+branch(Op.BLT, lt_s(rs1, rs2));
+branch(Op.BGE, ge_s(rs1, rs2));
+branch(Op.BLTU, lt_u(rs1, rs2));
+branch(Op.BGEU, ge_u(rs1, rs2));
 
 const load = (op: Op, size: 1 | 2 | 4 | 8, signed: boolean, float = false) =>
   define(op, { kind: 'load', size, signed, float });
@@ -170,24 +170,37 @@ store(Op.SD, 8);
 store(Op.FSW, 4, true);
 store(Op.FSD, 8, true);
 
-alu2((a, b) => bin('add', a, b), Op.ADD, Op.ADDI);
-alu(Op.SUB, bin('sub', rs1, rs2));
-alu2((a, b) => cmp('lt_s', a, b), Op.SLT, Op.SLTI);
-alu2((a, b) => cmp('lt_u', a, b), Op.SLTU, Op.SLTIU);
-alu2((a, b) => bin('xor', a, b), Op.XOR, Op.XORI);
-alu2((a, b) => bin('or', a, b), Op.OR, Op.ORI);
-alu2((a, b) => bin('and', a, b), Op.AND, Op.ANDI);
-alu2((a, b) => bin('shl', a, b), Op.SLL, Op.SLLI, 'SH6');
-alu2((a, b) => bin('shr_u', a, b), Op.SRL, Op.SRLI, 'SH6');
-alu2((a, b) => bin('shr_s', a, b), Op.SRA, Op.SRAI, 'SH6');
-aluW('add32', Op.ADDW, Op.ADDIW);
-aluW('sub32', Op.SUBW);
-aluW('shl32', Op.SLLW, Op.SLLIW, 'SH5');
-aluW('shr_u32', Op.SRLW, Op.SRLIW, 'SH5');
-aluW('shr_s32', Op.SRAW, Op.SRAIW, 'SH5');
+alu(Op.ADDI, add(rs1, imm), 'I');
+alu(Op.SLTI, lt_s(rs1, imm), 'I');
+alu(Op.SLTIU, lt_u(rs1, imm), 'I');
+alu(Op.XORI, xor(rs1, imm), 'I');
+alu(Op.ORI, or(rs1, imm), 'I');
+alu(Op.ANDI, and(rs1, imm), 'I');
+alu(Op.SLLI, shl(rs1, imm), 'SH6');
+alu(Op.SRLI, shr_u(rs1, imm), 'SH6');
+alu(Op.SRAI, shr_s(rs1, imm), 'SH6');
+alu(Op.ADD, add(rs1, rs2));
+alu(Op.SUB, sub(rs1, rs2));
+alu(Op.SLL, shl(rs1, rs2));
+alu(Op.SRL, shr_u(rs1, rs2));
+alu(Op.SRA, shr_s(rs1, rs2));
+alu(Op.SLT, lt_s(rs1, rs2));
+alu(Op.SLTU, lt_u(rs1, rs2));
+alu(Op.XOR, xor(rs1, rs2));
+alu(Op.OR, or(rs1, rs2));
+alu(Op.AND, and(rs1, rs2));
+alu(Op.ADDIW, sext32(add32(rs1, imm)), 'I');
+alu(Op.SLLIW, sext32(shl32(rs1, imm)), 'SH5');
+alu(Op.SRLIW, sext32(shr_u32(rs1, imm)), 'SH5');
+alu(Op.SRAIW, sext32(shr_s32(rs1, imm)), 'SH5');
+alu(Op.ADDW, sext32(add32(rs1, rs2)));
+alu(Op.SUBW, sext32(sub32(rs1, rs2)));
+alu(Op.SLLW, sext32(shl32(rs1, rs2)));
+alu(Op.SRLW, sext32(shr_u32(rs1, rs2)));
+alu(Op.SRAW, sext32(shr_s32(rs1, rs2)));
 
 // ---- M ----
-alu(Op.MUL, bin('mul', rs1, rs2));
+alu(Op.MUL, mul(rs1, rs2));
 alu(Op.MULH, call('mulh', rs1, rs2));
 alu(Op.MULHSU, call('mulhsu', rs1, rs2));
 alu(Op.MULHU, call('mulhu', rs1, rs2));
@@ -195,7 +208,7 @@ alu(Op.DIV, call('div', rs1, rs2));
 alu(Op.DIVU, call('divu', rs1, rs2));
 alu(Op.REM, call('rem', rs1, rs2));
 alu(Op.REMU, call('remu', rs1, rs2));
-aluW('mul32', Op.MULW);
+alu(Op.MULW, sext32(mul32(rs1, rs2)));
 alu(Op.DIVW, call('divw', rs1, rs2));
 alu(Op.DIVUW, call('divuw', rs1, rs2));
 alu(Op.REMW, call('remw', rs1, rs2));
