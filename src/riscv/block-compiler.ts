@@ -7,7 +7,9 @@ import { Op } from './instructions';
 import { decodeOp } from './decode';
 import { expandCompressed } from './compressed';
 import * as alu from './alu64';
-import { FP_CSRS, immediate, loadValue, Operands, PURE_CSRS, ramRead, ramWrite, semanticsOf } from './semantics';
+import { FP_CSRS, immediate, loadValue, Operands, PURE_CSRS, ramRead, ramWrite, reads, semanticsOf } from './semantics';
+import type { Target, Value, Word } from './semantics';
+import { aluText, condText, targetText } from './semantics-js';
 import { Hart, MSTATUS } from './hart';
 import { CsrClock, readCsr, writeCsr } from './csr';
 import { execFp } from './fpu';
@@ -346,19 +348,24 @@ function gen(c: Ctx, op: Op, w: number, pc: number, npc: number, i: number, bail
     return `l${r}=x[${2 * r}];h${r}=x[${2 * r + 1}];`;
   };
   const fpOff = `if((h.mstatus&${MSTATUS.FS})===0)${bail(i)}`;
+  /** Marks the registers an IR value reads as used: only they become locals. */
+  const useRegs = (v: Value | Word | Target) => {
+    if (reads(v, 'rs1')) useReg(c, rs1);
+    if (reads(v, 'rs2')) useReg(c, rs2);
+  };
   switch (s.kind) {
     case 'alu':
-      useReg(c, rs1, rs2);
-      return t(s.code(o(s.imm ? immediate[s.imm](w) : 0)));
+      if (s.value !== null) useRegs(s.value);
+      return t(aluText(s.value, o(s.imm ? immediate[s.imm](w) : 0), s.imm));
     case 'branch':
-      useReg(c, rs1, rs2);
+      useRegs(s.cond);
       // The taken side exits (or loops); the block goes on along the fall-through path, so hot paths through
       // several conditional branches run as one function.
-      return t(`if(${s.cond(o(0))}){${exit(num(pc + immediate.B(w)))}}`);
+      return t(condText(s.cond, o(0), (cond) => `if(${cond}){${exit(num(pc + immediate.B(w)))}}`));
     case 'jump': {
-      useReg(c, rs1);
+      useRegs(s.target);
       const ops = o(immediate[s.imm](w));
-      const target = fold(s.target(ops)),
+      const target = fold(targetText(s.target, ops)),
         link = ops.set(num(npc | 0), num(Math.floor(npc / TWO32) | 0));
       // A static target stays a literal, so that a jump back to the block's start loops.
       if (/^-?\d+$/.test(target)) return t(link + exit(target), true);

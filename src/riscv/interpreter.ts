@@ -290,10 +290,10 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
     switch (op) {
       case Op.LUI: {
         {
-          const _v = w & 0xfffff000;
+          const _i = w & 0xfffff000;
           {
-            const _l = _v,
-              _h = _v >> 31;
+            const _l = _i,
+              _h = _i >> 31;
             x[rd] = _l;
             x[rd + 1] = _h;
           }
@@ -303,10 +303,10 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       }
       case Op.AUIPC: {
         {
-          const _v = pc + (w & 0xfffff000);
+          const _p = pc + (w & 0xfffff000);
           {
-            const _l = _v | 0,
-              _h = Math.floor(_v / TWO32) | 0;
+            const _l = _p | 0,
+              _h = Math.floor(_p / TWO32) | 0;
             x[rd] = _l;
             x[rd + 1] = _h;
           }
@@ -835,8 +835,8 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       }
       case Op.ADDI: {
         {
-          const _a = x[rs1],
-            _r = (_a + (w >> 20)) | 0;
+          const _a = x[rs1];
+          const _r = (_a + (w >> 20)) | 0;
           {
             const _l = _r,
               _h = (x[rs1 + 1] + ((w >> 20) >> 31) + (_r >>> 0 < _a >>> 0 ? 1 : 0)) | 0;
@@ -951,8 +951,8 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       }
       case Op.ADD: {
         {
-          const _a = x[rs1],
-            _r = (_a + x[rs2]) | 0;
+          const _a = x[rs1];
+          const _r = (_a + x[rs2]) | 0;
           {
             const _l = _r,
               _h = (x[rs1 + 1] + x[rs2 + 1] + (_r >>> 0 < _a >>> 0 ? 1 : 0)) | 0;
@@ -965,8 +965,8 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       }
       case Op.SUB: {
         {
-          const _a = x[rs1],
-            _b = x[rs2];
+          const _a = x[rs1];
+          const _b = x[rs2];
           {
             const _l = (_a - _b) | 0,
               _h = (x[rs1 + 1] - x[rs2 + 1] - (_a >>> 0 < _b >>> 0 ? 1 : 0)) | 0;
@@ -1117,7 +1117,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       }
       case Op.SLLW: {
         {
-          const _w = x[rs1] << (x[rs2] & 31);
+          const _w = x[rs1] << x[rs2];
           x[rd] = _w;
           x[rd + 1] = _w >> 31;
         }
@@ -1126,7 +1126,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       }
       case Op.SRLW: {
         {
-          const _w = (x[rs1] >>> (x[rs2] & 31)) | 0;
+          const _w = (x[rs1] >>> x[rs2]) | 0;
           x[rd] = _w;
           x[rd + 1] = _w >> 31;
         }
@@ -1135,7 +1135,7 @@ export function execute(h: Hart, bus: HartBus, budget: number, opts: ExecOptions
       }
       case Op.SRAW: {
         {
-          const _w = x[rs1] >> (x[rs2] & 31);
+          const _w = x[rs1] >> x[rs2];
           x[rd] = _w;
           x[rd + 1] = _w >> 31;
         }

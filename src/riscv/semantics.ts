@@ -1,12 +1,13 @@
 // The meaning of every instruction, written once. The interpreter's instruction switch is generated from this table
-// (scripts/gen-semantics.mjs writes it into interpreter.ts) and the block compiler emits code from the same entries.
+// (scripts/gen-semantics.mjs writes it into interpreter.ts) and both block compilers, JS and wasm, emit code from the
+// same entries: the integer instructions are written in a small IR that each backend translates op by op.
 
 import { INSTRUCTIONS, Op } from './instructions';
 
 /**
- * What a template is written against. Each backend binds the names: the interpreter to its register file and the
- * instruction word (`x[rs1]`, `(w >> 20)`), the block compiler to register locals and literals (`l5`, `-16`).
- * Helpers a template may call by name: the exports of alu64.ts (`lt64`, `sll64`, `out`, ...) and `TWO32`.
+ * What JS text is written against (semantics-js.ts writes the IR in it). Each JS backend binds the names: the
+ * interpreter to its register file and the instruction word (`x[rs1]`, `(w >> 20)`), the JS block compiler to
+ * register locals and literals (`l5`, `-16`). The text calls helpers by name: the exports of alu64.ts and `TWO32`.
  */
 export interface Operands {
   /** rs1 and rs2 as signed 32-bit low and high halves. */
@@ -46,13 +47,55 @@ export const immediate: Record<Imm, (w: number) => number> = Object.fromEntries(
   Object.entries(IMMEDIATES).map(([k, text]) => [k, new Function('w', `return ${text};`) as (w: number) => number]),
 ) as Record<Imm, (w: number) => number>;
 
+/**
+ * The integer IR: a 64-bit value computed from rs1, rs2, the entry's immediate and the pc. Every integer entry is
+ * written in it once; semantics-js.ts turns an IR op into JS over int32 halves (the interpreter and JS blocks) and
+ * wasm-block.ts into WebAssembly i64/i32 instructions. The ops mean what RISC-V and WebAssembly mean by them:
+ * arithmetic wraps modulo 2^64, shift amounts are taken modulo 64 (modulo 32 for the 32-bit ops), comparisons give
+ * 0 or 1, and a 32-bit op (`add32`, ...) works on the low words of its operands and yields a word that `sext32`
+ * sign-extends. `call` names a helper both backends have (alu64.ts in JS, wasm-dispatch.ts in wasm).
+ */
+export type Value =
+  /** rs1, rs2; the entry's immediate sign-extended; the constant pc + immediate. */
+  | { readonly op: 'rs1' | 'rs2' | 'imm' | 'pcImm' }
+  | { readonly op: Binary; readonly a: Value; readonly b: Value }
+  | Compare
+  | { readonly op: 'sext32'; readonly a: Word }
+  | { readonly op: 'call'; readonly fn: Call; readonly a: Value; readonly b: Value };
+export type Binary = 'add' | 'sub' | 'xor' | 'or' | 'and' | 'shl' | 'shr_u' | 'shr_s' | 'mul';
+export type Compare = { readonly op: CompareOp; readonly a: Value; readonly b: Value };
+export type CompareOp = 'eq' | 'ne' | 'lt_s' | 'ge_s' | 'lt_u' | 'ge_u';
+/** A 32-bit value, from the low words of two 64-bit ones. */
+export type Word = { readonly op: Binary32; readonly a: Value; readonly b: Value };
+export type Binary32 = 'add32' | 'sub32' | 'shl32' | 'shr_u32' | 'shr_s32' | 'mul32';
+/** Helpers of both backends, (i64, i64) -> i64: high products, and division with RISC-V's rules for 0 and overflow. */
+export type Call = 'mulh' | 'mulhsu' | 'mulhu' | 'div' | 'divu' | 'rem' | 'remu' | 'divw' | 'divuw' | 'remw' | 'remuw';
+/**
+ * Where a jump goes, as a pc (pcs are doubles): the constant pc + immediate, or rs1 + immediate with bit 0 cleared,
+ * added in doubles (hi * 2^32 + unsigned lo + imm) as every pc is.
+ */
+export type Target = { readonly op: 'pcImm' } | { readonly op: 'rs1ImmEven' };
+
+/** The IR's leaves and operations, to write entries with (and tests to build values). */
+export const ir = {
+  rs1: { op: 'rs1' } as Value,
+  rs2: { op: 'rs2' } as Value,
+  imm: { op: 'imm' } as Value,
+  pcImm: { op: 'pcImm' } as Value,
+  bin: (op: Binary, a: Value, b: Value): Value => ({ op, a, b }),
+  cmp: (op: CompareOp, a: Value, b: Value): Compare => ({ op, a, b }),
+  word: (op: Binary32, a: Value, b: Value): Word => ({ op, a, b }),
+  sext32: (a: Word): Value => ({ op: 'sext32', a }),
+  call: (fn: Call, a: Value, b: Value): Value => ({ op: 'call', fn, a, b }),
+};
+
 export type Semantic =
-  /** Computes rd from registers and the immediate; falls through to the next instruction. */
-  | { readonly kind: 'alu'; readonly imm?: Imm; readonly code: (o: Operands) => string }
+  /** rd = `value` (nothing at all when null: FENCE); falls through to the next instruction. */
+  | { readonly kind: 'alu'; readonly imm?: Imm; readonly value: Value | null }
   /** Goes to pc + B-immediate when `cond` holds, else falls through. */
-  | { readonly kind: 'branch'; readonly cond: (o: Operands) => string }
+  | { readonly kind: 'branch'; readonly cond: Compare }
   /** rd = npc and goes to `target` (computed before rd is written). */
-  | { readonly kind: 'jump'; readonly imm: Imm; readonly target: (o: Operands) => string }
+  | { readonly kind: 'jump'; readonly imm: Imm; readonly target: Target }
   /** Loads `size` bytes at rs1 + I-immediate, sign- or zero-extended; `float` loads go to f[rd] (NaN-boxed when 4). */
   | { readonly kind: 'load'; readonly size: 1 | 2 | 4 | 8; readonly signed: boolean; readonly float: boolean }
   /** Stores the low `size` bytes of rs2 (f[rs2] when `float`) at rs1 + S-immediate. */
@@ -70,38 +113,46 @@ export type Semantic =
   | { readonly kind: 'system'; readonly code: string };
 
 const SEMANTICS: Semantic[] = [];
-const alu = (op: Op, code: (o: Operands) => string, imm?: Imm) => (SEMANTICS[op] = { kind: 'alu', imm, code });
-const branch = (op: Op, cond: (o: Operands) => string) => (SEMANTICS[op] = { kind: 'branch', cond });
-const system = (op: Op, code: string) => (SEMANTICS[op] = { kind: 'system', code });
 
-// A 64-bit result from a helper that leaves it in alu64's `out`.
-const viaOut = (call: string) => (o: Operands) => `${call};${o.set('out.lo', 'out.hi')}`;
-/** Signed and unsigned 64-bit a < b over halves, inline so compiled code needs no call. */
-const lt = (al: string, ah: string, bl: string, bh: string) =>
-  `(${ah} < ${bh} || (${ah} === ${bh} && ${al} >>> 0 < ${bl} >>> 0))`;
-const ltu = (al: string, ah: string, bl: string, bh: string) =>
-  `(${ah} >>> 0 < ${bh} >>> 0 || (${ah} === ${bh} && ${al} >>> 0 < ${bl} >>> 0))`;
-const lt12 = (o: Operands) => lt(o.l1, o.h1, o.l2, o.h2);
-const ltu12 = (o: Operands) => ltu(o.l1, o.h1, o.l2, o.h2);
+/**
+ * Sets the entry of `op` and returns the one it replaces. The table below is built with it; a test also uses it to
+ * re-bind an op and watch every backend follow (the interpreter's switch only through the generator).
+ */
+export function define(op: Op, s: Semantic): Semantic | undefined {
+  const old = SEMANTICS[op];
+  SEMANTICS[op] = s;
+  return old;
+}
+
+const { rs1, rs2, imm, pcImm, sext32, call } = ir;
+const alu = (op: Op, value: Value | null, imm?: Imm) => define(op, { kind: 'alu', imm, value });
+const branch = (op: Op, cond: Compare) => define(op, { kind: 'branch', cond });
+const system = (op: Op, code: string) => define(op, { kind: 'system', code });
+// The IR's operations by name, for the entries below.
+const [add, sub, xor, or, and, shl, shr_u, shr_s, mul] = (
+  ['add', 'sub', 'xor', 'or', 'and', 'shl', 'shr_u', 'shr_s', 'mul'] as const
+).map((op) => (a: Value, b: Value) => ir.bin(op, a, b));
+const [eq, ne, lt_s, ge_s, lt_u, ge_u] = (['eq', 'ne', 'lt_s', 'ge_s', 'lt_u', 'ge_u'] as const).map(
+  (op) => (a: Value, b: Value) => ir.cmp(op, a, b),
+);
+const [add32, sub32, shl32, shr_u32, shr_s32, mul32] = (
+  ['add32', 'sub32', 'shl32', 'shr_u32', 'shr_s32', 'mul32'] as const
+).map((op) => (a: Value, b: Value) => ir.word(op, a, b));
 
 // ---- RV64I ----
-alu(Op.LUI, (o) => `{const _v = ${o.imm};${o.set('_v', '_v >> 31')}}`, 'U');
-alu(Op.AUIPC, (o) => `{const _v = ${o.pc} + ${o.imm};${o.set('_v | 0', 'Math.floor(_v / TWO32) | 0')}}`, 'U');
-SEMANTICS[Op.JAL] = { kind: 'jump', imm: 'J', target: (o) => `${o.pc} + ${o.imm}` };
-SEMANTICS[Op.JALR] = {
-  kind: 'jump',
-  imm: 'I',
-  target: (o) => `${o.h1} * TWO32 + (${o.l1} >>> 0) + ${o.imm} - ((${o.l1} + ${o.imm}) & 1)`,
-};
-branch(Op.BEQ, (o) => `${o.l1} === ${o.l2} && ${o.h1} === ${o.h2}`);
-branch(Op.BNE, (o) => `${o.l1} !== ${o.l2} || ${o.h1} !== ${o.h2}`);
-branch(Op.BLT, lt12);
-branch(Op.BGE, (o) => `!${lt12(o)}`);
-branch(Op.BLTU, ltu12);
-branch(Op.BGEU, (o) => `!${ltu12(o)}`);
+alu(Op.LUI, imm, 'U');
+alu(Op.AUIPC, pcImm, 'U');
+define(Op.JAL, { kind: 'jump', imm: 'J', target: { op: 'pcImm' } });
+define(Op.JALR, { kind: 'jump', imm: 'I', target: { op: 'rs1ImmEven' } });
+branch(Op.BEQ, eq(rs1, rs2));
+branch(Op.BNE, ne(rs1, rs2));
+branch(Op.BLT, lt_s(rs1, rs2));
+branch(Op.BGE, ge_s(rs1, rs2));
+branch(Op.BLTU, lt_u(rs1, rs2));
+branch(Op.BGEU, ge_u(rs1, rs2));
 
 const load = (op: Op, size: 1 | 2 | 4 | 8, signed: boolean, float = false) =>
-  (SEMANTICS[op] = { kind: 'load', size, signed, float });
+  define(op, { kind: 'load', size, signed, float });
 load(Op.LB, 1, true);
 load(Op.LH, 2, true);
 load(Op.LW, 4, true);
@@ -111,7 +162,7 @@ load(Op.LHU, 2, false);
 load(Op.LWU, 4, false);
 load(Op.FLW, 4, false, true);
 load(Op.FLD, 8, false, true);
-const store = (op: Op, size: 1 | 2 | 4 | 8, float = false) => (SEMANTICS[op] = { kind: 'store', size, float });
+const store = (op: Op, size: 1 | 2 | 4 | 8, float = false) => define(op, { kind: 'store', size, float });
 store(Op.SB, 1);
 store(Op.SH, 2);
 store(Op.SW, 4);
@@ -119,104 +170,53 @@ store(Op.SD, 8);
 store(Op.FSW, 4, true);
 store(Op.FSD, 8, true);
 
-alu(
-  Op.ADDI,
-  (o) =>
-    `{const _a = ${o.l1}, _r = (_a + ${o.imm}) | 0;` +
-    o.set('_r', `(${o.h1} + (${o.imm} >> 31) + (_r >>> 0 < _a >>> 0 ? 1 : 0)) | 0`) +
-    '}',
-  'I',
-);
-alu(Op.SLTI, (o) => `{const _i = ${o.imm};${o.set(`${lt(o.l1, o.h1, '_i', '(_i >> 31)')} ? 1 : 0`, '0')}}`, 'I');
-alu(Op.SLTIU, (o) => `{const _i = ${o.imm};${o.set(`${ltu(o.l1, o.h1, '_i', '(_i >> 31)')} ? 1 : 0`, '0')}}`, 'I');
-alu(Op.XORI, (o) => o.set(`${o.l1} ^ ${o.imm}`, `${o.h1} ^ (${o.imm} >> 31)`), 'I');
-alu(Op.ORI, (o) => o.set(`${o.l1} | ${o.imm}`, `${o.h1} | (${o.imm} >> 31)`), 'I');
-alu(Op.ANDI, (o) => o.set(`${o.l1} & ${o.imm}`, `${o.h1} & (${o.imm} >> 31)`), 'I');
-// Shifts by an immediate: written out so that with a literal amount the compiled code folds to one case.
-alu(
-  Op.SLLI,
-  (o) =>
-    `{const _s = ${o.imm};` +
-    o.set(
-      `_s < 32 ? ${o.l1} << _s : 0`,
-      `_s === 0 ? ${o.h1} : _s < 32 ? (${o.h1} << _s) | (${o.l1} >>> (32 - _s)) : ${o.l1} << (_s - 32)`,
-    ) +
-    '}',
-  'SH6',
-);
-alu(
-  Op.SRLI,
-  (o) =>
-    `{const _s = ${o.imm};` +
-    o.set(
-      `_s === 0 ? ${o.l1} : _s < 32 ? ((${o.l1} >>> _s) | (${o.h1} << (32 - _s))) | 0 : (${o.h1} >>> (_s - 32)) | 0`,
-      `_s < 32 ? (${o.h1} >>> _s) | 0 : 0`,
-    ) +
-    '}',
-  'SH6',
-);
-alu(
-  Op.SRAI,
-  (o) =>
-    `{const _s = ${o.imm};` +
-    o.set(
-      `_s === 0 ? ${o.l1} : _s < 32 ? (${o.l1} >>> _s) | (${o.h1} << (32 - _s)) : ${o.h1} >> (_s - 32)`,
-      `_s < 32 ? ${o.h1} >> _s : ${o.h1} >> 31`,
-    ) +
-    '}',
-  'SH6',
-);
-alu(
-  Op.ADD,
-  (o) =>
-    `{const _a = ${o.l1}, _r = (_a + ${o.l2}) | 0;` +
-    o.set('_r', `(${o.h1} + ${o.h2} + (_r >>> 0 < _a >>> 0 ? 1 : 0)) | 0`) +
-    '}',
-);
-alu(
-  Op.SUB,
-  (o) =>
-    `{const _a = ${o.l1}, _b = ${o.l2};` +
-    o.set('(_a - _b) | 0', `(${o.h1} - ${o.h2} - (_a >>> 0 < _b >>> 0 ? 1 : 0)) | 0`) +
-    '}',
-);
-alu(Op.SLL, (o) => viaOut(`sll64(${o.l1}, ${o.h1}, ${o.l2} & 63)`)(o));
-alu(Op.SRL, (o) => viaOut(`srl64(${o.l1}, ${o.h1}, ${o.l2} & 63)`)(o));
-alu(Op.SRA, (o) => viaOut(`sra64(${o.l1}, ${o.h1}, ${o.l2} & 63)`)(o));
-alu(Op.SLT, (o) => o.set(`${lt12(o)} ? 1 : 0`, '0'));
-alu(Op.SLTU, (o) => o.set(`${ltu12(o)} ? 1 : 0`, '0'));
-alu(Op.XOR, (o) => o.set(`${o.l1} ^ ${o.l2}`, `${o.h1} ^ ${o.h2}`));
-alu(Op.OR, (o) => o.set(`${o.l1} | ${o.l2}`, `${o.h1} | ${o.h2}`));
-alu(Op.AND, (o) => o.set(`${o.l1} & ${o.l2}`, `${o.h1} & ${o.h2}`));
-alu(Op.ADDIW, (o) => o.setW(`(${o.l1} + ${o.imm}) | 0`), 'I');
-alu(Op.SLLIW, (o) => o.setW(`${o.l1} << ${o.imm}`), 'SH5');
-alu(Op.SRLIW, (o) => o.setW(`(${o.l1} >>> ${o.imm}) | 0`), 'SH5');
-alu(Op.SRAIW, (o) => o.setW(`${o.l1} >> ${o.imm}`), 'SH5');
-alu(Op.ADDW, (o) => o.setW(`(${o.l1} + ${o.l2}) | 0`));
-alu(Op.SUBW, (o) => o.setW(`(${o.l1} - ${o.l2}) | 0`));
-alu(Op.SLLW, (o) => o.setW(`${o.l1} << (${o.l2} & 31)`));
-alu(Op.SRLW, (o) => o.setW(`(${o.l1} >>> (${o.l2} & 31)) | 0`));
-alu(Op.SRAW, (o) => o.setW(`${o.l1} >> (${o.l2} & 31)`));
+alu(Op.ADDI, add(rs1, imm), 'I');
+alu(Op.SLTI, lt_s(rs1, imm), 'I');
+alu(Op.SLTIU, lt_u(rs1, imm), 'I');
+alu(Op.XORI, xor(rs1, imm), 'I');
+alu(Op.ORI, or(rs1, imm), 'I');
+alu(Op.ANDI, and(rs1, imm), 'I');
+alu(Op.SLLI, shl(rs1, imm), 'SH6');
+alu(Op.SRLI, shr_u(rs1, imm), 'SH6');
+alu(Op.SRAI, shr_s(rs1, imm), 'SH6');
+alu(Op.ADD, add(rs1, rs2));
+alu(Op.SUB, sub(rs1, rs2));
+alu(Op.SLL, shl(rs1, rs2));
+alu(Op.SRL, shr_u(rs1, rs2));
+alu(Op.SRA, shr_s(rs1, rs2));
+alu(Op.SLT, lt_s(rs1, rs2));
+alu(Op.SLTU, lt_u(rs1, rs2));
+alu(Op.XOR, xor(rs1, rs2));
+alu(Op.OR, or(rs1, rs2));
+alu(Op.AND, and(rs1, rs2));
+alu(Op.ADDIW, sext32(add32(rs1, imm)), 'I');
+alu(Op.SLLIW, sext32(shl32(rs1, imm)), 'SH5');
+alu(Op.SRLIW, sext32(shr_u32(rs1, imm)), 'SH5');
+alu(Op.SRAIW, sext32(shr_s32(rs1, imm)), 'SH5');
+alu(Op.ADDW, sext32(add32(rs1, rs2)));
+alu(Op.SUBW, sext32(sub32(rs1, rs2)));
+alu(Op.SLLW, sext32(shl32(rs1, rs2)));
+alu(Op.SRLW, sext32(shr_u32(rs1, rs2)));
+alu(Op.SRAW, sext32(shr_s32(rs1, rs2)));
 
 // ---- M ----
-const args = (o: Operands) => `${o.l1}, ${o.h1}, ${o.l2}, ${o.h2}`;
-alu(Op.MUL, (o) => viaOut(`mul64(${args(o)})`)(o));
-alu(Op.MULH, (o) => viaOut(`mulh64(${args(o)}, 0)`)(o));
-alu(Op.MULHSU, (o) => viaOut(`mulh64(${args(o)}, 1)`)(o));
-alu(Op.MULHU, (o) => viaOut(`mulh64(${args(o)}, 2)`)(o));
-alu(Op.DIV, (o) => viaOut(`div64(${args(o)}, false)`)(o));
-alu(Op.DIVU, (o) => viaOut(`divu64(${args(o)}, false)`)(o));
-alu(Op.REM, (o) => viaOut(`div64(${args(o)}, true)`)(o));
-alu(Op.REMU, (o) => viaOut(`divu64(${args(o)}, true)`)(o));
-alu(Op.MULW, (o) => o.setW(`Math.imul(${o.l1}, ${o.l2})`));
-alu(Op.DIVW, (o) => o.setW(`divw(${o.l1}, ${o.l2}, false)`));
-alu(Op.DIVUW, (o) => o.setW(`divuw(${o.l1}, ${o.l2}, false)`));
-alu(Op.REMW, (o) => o.setW(`divw(${o.l1}, ${o.l2}, true)`));
-alu(Op.REMUW, (o) => o.setW(`divuw(${o.l1}, ${o.l2}, true)`));
+alu(Op.MUL, mul(rs1, rs2));
+alu(Op.MULH, call('mulh', rs1, rs2));
+alu(Op.MULHSU, call('mulhsu', rs1, rs2));
+alu(Op.MULHU, call('mulhu', rs1, rs2));
+alu(Op.DIV, call('div', rs1, rs2));
+alu(Op.DIVU, call('divu', rs1, rs2));
+alu(Op.REM, call('rem', rs1, rs2));
+alu(Op.REMU, call('remu', rs1, rs2));
+alu(Op.MULW, sext32(mul32(rs1, rs2)));
+alu(Op.DIVW, call('divw', rs1, rs2));
+alu(Op.DIVUW, call('divuw', rs1, rs2));
+alu(Op.REMW, call('remw', rs1, rs2));
+alu(Op.REMUW, call('remuw', rs1, rs2));
 
 // ---- System ----
 // Memory is coherent (harts run one at a time) and stores invalidate decoded code, so fences do nothing.
-alu(Op.FENCE, () => '');
+alu(Op.FENCE, null);
 system(Op.FENCE_I, 'pc = npc;');
 system(
   Op.ECALL,
@@ -257,12 +257,12 @@ system(
     'stats.inBlocks += inBlocks; stats.interpreted += n - inBlocks; return n;',
 );
 
-SEMANTICS[Op.CSRRW] = { kind: 'csr', variant: 0, immediate: false };
-SEMANTICS[Op.CSRRS] = { kind: 'csr', variant: 1, immediate: false };
-SEMANTICS[Op.CSRRC] = { kind: 'csr', variant: 2, immediate: false };
-SEMANTICS[Op.CSRRWI] = { kind: 'csr', variant: 0, immediate: true };
-SEMANTICS[Op.CSRRSI] = { kind: 'csr', variant: 1, immediate: true };
-SEMANTICS[Op.CSRRCI] = { kind: 'csr', variant: 2, immediate: true };
+define(Op.CSRRW, { kind: 'csr', variant: 0, immediate: false });
+define(Op.CSRRS, { kind: 'csr', variant: 1, immediate: false });
+define(Op.CSRRC, { kind: 'csr', variant: 2, immediate: false });
+define(Op.CSRRWI, { kind: 'csr', variant: 0, immediate: true });
+define(Op.CSRRSI, { kind: 'csr', variant: 1, immediate: true });
+define(Op.CSRRCI, { kind: 'csr', variant: 2, immediate: true });
 
 // ---- A and F/D: the rest of the table, by group ----
 for (const row of INSTRUCTIONS) {
@@ -279,6 +279,14 @@ for (const row of INSTRUCTIONS) {
       readsX: row.format === 'FFX' || row.format === 'FFXRM',
       writesX: row.format === 'FXF' || row.format === 'FXFRM' || row.format === 'FXFF',
     };
+}
+
+/** Whether IR `v` (a value, word or jump target) reads register `r`: backends load only the registers read. */
+export function reads(v: Value | Word | Target, r: 'rs1' | 'rs2'): boolean {
+  if (v.op === r) return true;
+  if (v.op === 'rs1ImmEven') return r === 'rs1';
+  if ('b' in v) return reads(v.a, r) || reads(v.b, r);
+  return 'a' in v && reads(v.a, r);
 }
 
 /** The semantics of `op`, or undefined for an id without any (a test asserts every table row has one). */

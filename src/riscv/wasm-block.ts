@@ -11,7 +11,8 @@ import { compileBlock, fetchWord, pageEndOf } from './block-compiler';
 import type { Block, BlockContext, BlockFn, BlockSource } from './block-compiler';
 import type { BlockCompiler } from './block-cache';
 import { Code, encodeModule, F64, I32, I64, i64Of, W } from './wasm-module';
-import { semanticsOf } from './semantics';
+import { immediate, semanticsOf } from './semantics';
+import type { Binary, Binary32, Compare, CompareOp, Semantic, Target, Value, Word } from './semantics';
 import {
   BLOCK_SIG,
   buildDispatcher,
@@ -292,17 +293,64 @@ const P_X = 0,
 const R = (r: number) => 14 + r;
 const LOCALS = [I32, I32, I32, I32, F64, I64, I64, I64, ...new Array(31).fill(I64)];
 
-/** The instructions block-compiler.ts compiles; the scan stops before any other, as it does there. */
-// prettier-ignore
-const SUPPORTED = new Set<Op>([
-  Op.LUI, Op.AUIPC, Op.JAL, Op.JALR, Op.BEQ, Op.BNE, Op.BLT, Op.BGE, Op.BLTU, Op.BGEU,
-  Op.LB, Op.LH, Op.LW, Op.LD, Op.LBU, Op.LHU, Op.LWU, Op.SB, Op.SH, Op.SW, Op.SD,
-  Op.ADDI, Op.SLTI, Op.SLTIU, Op.XORI, Op.ORI, Op.ANDI, Op.SLLI, Op.SRLI, Op.SRAI,
-  Op.ADD, Op.SUB, Op.SLL, Op.SRL, Op.SRA, Op.SLT, Op.SLTU, Op.XOR, Op.OR, Op.AND,
-  Op.ADDIW, Op.SLLIW, Op.SRLIW, Op.SRAIW, Op.ADDW, Op.SUBW, Op.SLLW, Op.SRLW, Op.SRAW,
-  Op.MUL, Op.MULH, Op.MULHSU, Op.MULHU, Op.DIV, Op.DIVU, Op.REM, Op.REMU,
-  Op.MULW, Op.DIVW, Op.DIVUW, Op.REMW, Op.REMUW, Op.FENCE,
-]);
+/**
+ * The instructions wasm blocks hold: every entry of a kind BlockGen.insn emits (the integer IR, and the integer
+ * loads and stores); the scan stops before any other, as block-compiler.ts does before what it cannot hold.
+ */
+const wasmHolds = (s: Semantic | undefined) =>
+  s !== undefined &&
+  (s.kind === 'alu' ||
+    s.kind === 'branch' ||
+    s.kind === 'jump' ||
+    ((s.kind === 'load' || s.kind === 'store') && !s.float));
+const SUPPORTED = new Set<Op>(
+  Array.from({ length: Op.BREAKPOINT + 1 }, (_, op) => op as Op).filter((op) => wasmHolds(semanticsOf(op))),
+);
+
+/** Each IR op is one wasm instruction (comparisons leave an i32, as `if` wants). */
+const BINARY: Record<Binary, W> = {
+  add: W.i64_add,
+  sub: W.i64_sub,
+  xor: W.i64_xor,
+  or: W.i64_or,
+  and: W.i64_and,
+  shl: W.i64_shl,
+  shr_u: W.i64_shr_u,
+  shr_s: W.i64_shr_s,
+  mul: W.i64_mul,
+};
+const BINARY32: Record<Binary32, W> = {
+  add32: W.i32_add,
+  sub32: W.i32_sub,
+  shl32: W.i32_shl,
+  shr_u32: W.i32_shr_u,
+  shr_s32: W.i32_shr_s,
+  mul32: W.i32_mul,
+};
+const COMPARE: Record<CompareOp, W> = {
+  eq: W.i64_eq,
+  ne: W.i64_ne,
+  lt_s: W.i64_lt_s,
+  ge_s: W.i64_ge_s,
+  lt_u: W.i64_lt_u,
+  ge_u: W.i64_ge_u,
+};
+/** The load of `size` bytes, [zero-extending, sign-extending], and the store. */
+const LOADS: Record<number, [W, W]> = {
+  1: [W.i64_load8_u, W.i64_load8_s],
+  2: [W.i64_load16_u, W.i64_load16_s],
+  4: [W.i64_load32_u, W.i64_load32_s],
+  8: [W.i64_load, W.i64_load],
+};
+const STORES: Record<number, W> = { 1: W.i64_store8, 2: W.i64_store16, 4: W.i64_store32, 8: W.i64_store };
+
+/** The operands of the instruction being emitted: register numbers, its immediate's value and its virtual pc. */
+interface At {
+  rs1: number;
+  rs2: number;
+  imm: number;
+  pc: number;
+}
 
 interface Insn {
   op: Op;
@@ -323,8 +371,6 @@ interface Scanned extends Scan {
 const prefersJs = (s: Scan) =>
   s.unsupported !== undefined && s.insns.length < SHORT_PREFIX && semanticsOf(s.unsupported) !== undefined;
 
-const BRANCHES = new Set<Op>([Op.BEQ, Op.BNE, Op.BLT, Op.BGE, Op.BLTU, Op.BGEU]);
-
 /**
  * The virtual pcs a block exits to statically (taken branches, a jal's target, the fall-through at its end), and
  * where a call returns to (after a jal or jalr that links): where its successors will start.
@@ -333,14 +379,12 @@ function targetsOf(b: Scanned): number[] {
   const out: number[] = [];
   for (const ins of b.insns) {
     const w = ins.w,
-      pc = b.vpc + (ins.pc - b.ppc);
-    if ((ins.op === Op.JAL || ins.op === Op.JALR) && ((w >>> 7) & 31) !== 0) out.push(b.vpc + (ins.npc - b.ppc));
-    if (ins.op === Op.JAL)
-      out.push(
-        pc + (((w >> 31) << 20) | (((w >>> 12) & 255) << 12) | (((w >>> 20) & 1) << 11) | (((w >>> 21) & 1023) << 1)),
-      );
-    else if (BRANCHES.has(ins.op))
-      out.push(pc + (((w >> 31) << 12) | (((w >>> 7) & 1) << 11) | (((w >>> 25) & 63) << 5) | (((w >>> 8) & 15) << 1)));
+      pc = b.vpc + (ins.pc - b.ppc),
+      s = semanticsOf(ins.op)!;
+    if (s.kind === 'jump') {
+      if (((w >>> 7) & 31) !== 0) out.push(b.vpc + (ins.npc - b.ppc));
+      if (s.target.op === 'pcImm') out.push(pc + immediate[s.imm](w));
+    } else if (s.kind === 'branch') out.push(pc + immediate.B(w));
   }
   if (!b.ended) out.push(b.vpc + (b.end - b.ppc));
   return out;
@@ -370,7 +414,7 @@ function scan(src: BlockSource, ppc: number, stopAt: ReadonlySet<number>): Scan 
       unsupported = op;
       break;
     }
-    if (op === Op.JAL || op === Op.JALR) ended = true;
+    if (semanticsOf(op)!.kind === 'jump') ended = true;
     insns.push({ op, w, pc: p, npc: p + size });
     p += size;
   }
@@ -501,221 +545,126 @@ class BlockGen {
     }
   }
 
+  /** Code for instruction `k` of the block from its entry in the semantic table (SUPPORTED holds only these kinds). */
   insn(k: number, ins: Insn): void {
-    const { op, w } = ins;
+    const s = semanticsOf(ins.op)!;
+    const { w } = ins;
     const c = this.c;
     const pc = this.v(ins.pc),
       npc = this.v(ins.npc);
-    const rd = (w >>> 7) & 31,
-      rs1 = (w >>> 15) & 31,
-      rs2 = (w >>> 20) & 31;
-    const immI = w >> 20;
-    const bin = (o: W) => {
-      this.reg(rs1);
-      this.reg(rs2);
-      c.op(o);
-      this.setReg(rd);
-    };
-    const imm = (o: W) => {
-      this.reg(rs1);
-      c.i64(immI).op(o);
-      this.setReg(rd);
-    };
-    const binW = (o: W) => {
-      this.reg32(rs1);
-      this.reg32(rs2);
-      c.op(o);
-      this.setW(rd);
-    };
-    const help = (h: Helper) => {
-      this.reg(rs1);
-      this.reg(rs2);
-      this.call(h);
-      this.setReg(rd);
-    };
-    switch (op) {
-      case Op.LUI:
-        c.i64(w & 0xfffff000);
+    const rd = (w >>> 7) & 31;
+    const at: At = { rs1: (w >>> 15) & 31, rs2: (w >>> 20) & 31, imm: 0, pc };
+    switch (s.kind) {
+      case 'alu':
+        if (s.value === null) return;
+        at.imm = s.imm ? immediate[s.imm](w) : 0;
+        this.value(s.value, at);
         return this.setReg(rd);
-      case Op.AUIPC:
-        c.i64(i64Of(pc + (w & 0xfffff000)));
-        return this.setReg(rd);
-      case Op.JAL: {
-        const off =
-          ((w >> 31) << 20) | (((w >>> 12) & 255) << 12) | (((w >>> 20) & 1) << 11) | (((w >>> 21) & 1023) << 1);
-        c.i64(i64Of(npc));
-        this.setReg(rd);
-        return this.exit(k, pc + off);
-      }
-      case Op.JALR: {
-        // The target as JS blocks compute it, rounding included: hi * 2^32 + lo + imm - ((lo + imm) & 1).
-        this.reg(rs1);
-        c.i64(32).op(W.i64_shr_s).op(W.i32_wrap_i64).op(W.f64_convert_i32_s).f64c(TWO32).op(W.f64_mul);
-        this.reg32(rs1);
-        c.op(W.f64_convert_i32_u).op(W.f64_add).f64c(immI).op(W.f64_add);
-        this.reg32(rs1);
-        c.i32(immI).op(W.i32_add).i32(1).op(W.i32_and).op(W.f64_convert_i32_u).op(W.f64_sub).set(L_PC);
-        c.i64(i64Of(npc));
-        this.setReg(rd);
-        return this.exit(k, null);
-      }
-      case Op.BEQ:
-      case Op.BNE:
-      case Op.BLT:
-      case Op.BGE:
-      case Op.BLTU:
-      case Op.BGEU: {
-        const off = ((w >> 31) << 12) | (((w >>> 7) & 1) << 11) | (((w >>> 25) & 63) << 5) | (((w >>> 8) & 15) << 1);
-        const cmp = {
-          [Op.BEQ]: W.i64_eq,
-          [Op.BNE]: W.i64_ne,
-          [Op.BLT]: W.i64_lt_s,
-          [Op.BGE]: W.i64_ge_s,
-          [Op.BLTU]: W.i64_lt_u,
-          [Op.BGEU]: W.i64_ge_u,
-        }[op as Op.BEQ];
-        this.reg(rs1);
-        this.reg(rs2);
-        c.op(cmp).open(W.if_);
-        this.exit(k, pc + off);
+      case 'branch':
+        this.cond(s.cond, at);
+        c.open(W.if_);
+        this.exit(k, pc + immediate.B(w));
         c.close();
         return;
+      case 'jump': {
+        at.imm = immediate[s.imm](w);
+        const target = this.target(s.target, at);
+        c.i64(i64Of(npc));
+        this.setReg(rd);
+        return this.exit(k, target);
       }
-      case Op.LB:
-      case Op.LH:
-      case Op.LW:
-      case Op.LD:
-      case Op.LBU:
-      case Op.LHU:
-      case Op.LWU: {
-        const [size, o] = {
-          [Op.LB]: [1, W.i64_load8_s],
-          [Op.LBU]: [1, W.i64_load8_u],
-          [Op.LH]: [2, W.i64_load16_s],
-          [Op.LHU]: [2, W.i64_load16_u],
-          [Op.LW]: [4, W.i64_load32_s],
-          [Op.LWU]: [4, W.i64_load32_u],
-          [Op.LD]: [8, W.i64_load],
-        }[op];
-        this.address(rs1, immI, size, false, k, pc);
-        c.get(L_A).op(W.i32_wrap_i64).mem(o, Math.log2(size));
+      case 'load':
+        this.address(at.rs1, immediate.I(w), s.size, false, k, pc);
+        c.get(L_A)
+          .op(W.i32_wrap_i64)
+          .mem(LOADS[s.size][s.signed ? 1 : 0], Math.log2(s.size));
         return this.setReg(rd);
-      }
-      case Op.SB:
-      case Op.SH:
-      case Op.SW:
-      case Op.SD: {
-        const [size, o] = {
-          [Op.SB]: [1, W.i64_store8],
-          [Op.SH]: [2, W.i64_store16],
-          [Op.SW]: [4, W.i64_store32],
-          [Op.SD]: [8, W.i64_store],
-        }[op];
-        this.address(rs1, ((w >> 25) << 5) | ((w >>> 7) & 31), size, true, k, pc);
+      case 'store':
+        this.address(at.rs1, immediate.S(w), s.size, true, k, pc);
         c.get(L_A).op(W.i32_wrap_i64);
-        this.reg(rs2);
-        c.mem(o, Math.log2(size));
-        return;
-      }
-      case Op.ADDI:
-        return imm(W.i64_add);
-      case Op.SLTI:
-        this.reg(rs1);
-        c.i64(immI).op(W.i64_lt_s).op(W.i64_extend_i32_u);
-        return this.setReg(rd);
-      case Op.SLTIU:
-        this.reg(rs1);
-        c.i64(immI).op(W.i64_lt_u).op(W.i64_extend_i32_u);
-        return this.setReg(rd);
-      case Op.XORI:
-        return imm(W.i64_xor);
-      case Op.ORI:
-        return imm(W.i64_or);
-      case Op.ANDI:
-        return imm(W.i64_and);
-      case Op.SLLI:
-      case Op.SRLI:
-      case Op.SRAI:
-        this.reg(rs1);
-        c.i64((w >>> 20) & 63).op(op === Op.SLLI ? W.i64_shl : op === Op.SRLI ? W.i64_shr_u : W.i64_shr_s);
-        return this.setReg(rd);
-      case Op.ADD:
-        return bin(W.i64_add);
-      case Op.SUB:
-        return bin(W.i64_sub);
-      case Op.SLL:
-        return bin(W.i64_shl);
-      case Op.SRL:
-        return bin(W.i64_shr_u);
-      case Op.SRA:
-        return bin(W.i64_shr_s);
-      case Op.SLT:
-        this.reg(rs1);
-        this.reg(rs2);
-        c.op(W.i64_lt_s).op(W.i64_extend_i32_u);
-        return this.setReg(rd);
-      case Op.SLTU:
-        this.reg(rs1);
-        this.reg(rs2);
-        c.op(W.i64_lt_u).op(W.i64_extend_i32_u);
-        return this.setReg(rd);
-      case Op.XOR:
-        return bin(W.i64_xor);
-      case Op.OR:
-        return bin(W.i64_or);
-      case Op.AND:
-        return bin(W.i64_and);
-      case Op.ADDIW:
-        this.reg32(rs1);
-        c.i32(immI).op(W.i32_add);
-        return this.setW(rd);
-      case Op.SLLIW:
-      case Op.SRLIW:
-      case Op.SRAIW:
-        this.reg32(rs1);
-        c.i32((w >>> 20) & 31).op(op === Op.SLLIW ? W.i32_shl : op === Op.SRLIW ? W.i32_shr_u : W.i32_shr_s);
-        return this.setW(rd);
-      case Op.ADDW:
-        return binW(W.i32_add);
-      case Op.SUBW:
-        return binW(W.i32_sub);
-      case Op.SLLW:
-        return binW(W.i32_shl);
-      case Op.SRLW:
-        return binW(W.i32_shr_u);
-      case Op.SRAW:
-        return binW(W.i32_shr_s);
-      case Op.MUL:
-        return bin(W.i64_mul);
-      case Op.MULH:
-        return help('mulh');
-      case Op.MULHSU:
-        return help('mulhsu');
-      case Op.MULHU:
-        return help('mulhu');
-      case Op.DIV:
-        return help('div');
-      case Op.DIVU:
-        return help('divu');
-      case Op.REM:
-        return help('rem');
-      case Op.REMU:
-        return help('remu');
-      case Op.MULW:
-        return binW(W.i32_mul);
-      case Op.DIVW:
-        return help('divw');
-      case Op.DIVUW:
-        return help('divuw');
-      case Op.REMW:
-        return help('remw');
-      case Op.REMUW:
-        return help('remuw');
-      case Op.FENCE:
+        this.reg(at.rs2);
+        c.mem(STORES[s.size], Math.log2(s.size));
         return;
       default:
-        throw new Error(`wasm block: no code for op ${op}`);
+        throw new Error(`wasm block: no code for the ${s.kind} entry of op ${ins.op}`);
     }
+  }
+
+  /** Pushes IR value `v` as an i64. */
+  private value(v: Value, at: At): void {
+    const c = this.c;
+    switch (v.op) {
+      case 'rs1':
+        return this.reg(at.rs1);
+      case 'rs2':
+        return this.reg(at.rs2);
+      case 'imm':
+        c.i64(at.imm);
+        return;
+      case 'pcImm':
+        c.i64(i64Of(at.pc + at.imm));
+        return;
+      case 'sext32':
+        this.word(v.a, at);
+        c.op(W.i64_extend_i32_s);
+        return;
+      case 'call':
+        this.value(v.a, at);
+        this.value(v.b, at);
+        return this.call(v.fn);
+      case 'eq':
+      case 'ne':
+      case 'lt_s':
+      case 'ge_s':
+      case 'lt_u':
+      case 'ge_u':
+        this.cond(v, at);
+        c.op(W.i64_extend_i32_u);
+        return;
+      default:
+        this.value(v.a, at);
+        this.value(v.b, at);
+        c.op(BINARY[v.op]);
+    }
+  }
+
+  /** Pushes the low word of IR value `v` as an i32. */
+  private low(v: Value, at: At): void {
+    if (v.op === 'imm') this.c.i32(at.imm);
+    else if (v.op === 'sext32') this.word(v.a, at);
+    else {
+      this.value(v, at);
+      this.c.op(W.i32_wrap_i64);
+    }
+  }
+
+  /** Pushes IR word `v` as an i32 (wasm takes 32-bit shift amounts modulo 32, as the IR does). */
+  private word(v: Word, at: At): void {
+    this.low(v.a, at);
+    this.low(v.b, at);
+    this.c.op(BINARY32[v.op]);
+  }
+
+  /** Pushes IR comparison `v` as an i32, 0 or 1. */
+  private cond(v: Compare, at: At): void {
+    this.value(v.a, at);
+    this.value(v.b, at);
+    this.c.op(COMPARE[v.op]);
+  }
+
+  /** A jump's target: a static pc, or null after leaving a computed one in L_PC. */
+  private target(t: Target, at: At): number | null {
+    if (t.op === 'pcImm') return at.pc + at.imm;
+    // rs1 + imm with bit 0 cleared, in doubles as JS blocks compute it, rounding included:
+    // hi * 2^32 + lo + imm - ((lo + imm) & 1).
+    const c = this.c;
+    this.reg(at.rs1);
+    c.i64(32).op(W.i64_shr_s).op(W.i32_wrap_i64).op(W.f64_convert_i32_s).f64c(TWO32).op(W.f64_mul);
+    this.reg32(at.rs1);
+    c.op(W.f64_convert_i32_u).op(W.f64_add).f64c(at.imm).op(W.f64_add);
+    this.reg32(at.rs1);
+    c.i32(at.imm).op(W.i32_add).i32(1).op(W.i32_and).op(W.f64_convert_i32_u).op(W.f64_sub).set(L_PC);
+    return null;
   }
 
   /** Virtual pc of physical `p`. */
