@@ -1,6 +1,6 @@
 // The Linux boot benchmark: the test kernel (scripts/linux/build.sh) behind OpenSBI fw_jump, to smp_race's output
 // and power-off, on 1 and 4 harts, with compiled blocks and with the interpreter alone, timed on Hartline (one run
-// each, each boot in a fresh process) and on QEMU 7.2 (best of 3), as a ratio.
+// each, each boot in a fresh process) and on QEMU 7.2 (best of 3, multi-threaded TCG and -icount shift=0), as ratios.
 // `node out/bench/linux-boot.js [harts...] [--compile|--interpret] [--no-qemu]` runs chosen lines alone.
 
 import { spawnSync } from 'node:child_process';
@@ -33,11 +33,12 @@ export function bootOnce(
   };
 }
 
-function qemuBest(k: LinuxKernel, harts: number): number {
+/** QEMU's best of 3 boots: multi-threaded TCG as users run it, or with `extra` (`-icount shift=0`: one thread). */
+function qemuBest(k: LinuxKernel, harts: number, extra: readonly string[] = []): number {
   let qemu = Infinity;
   for (let run = 0; run < 3; run++) {
     const q0 = process.hrtime.bigint();
-    const q = bootOnQemu(k, harts, 120_000);
+    const q = bootOnQemu(k, harts, 120_000, extra);
     if (q.code === 0 && q.out.includes('reboot: Power down'))
       qemu = Math.min(qemu, Number(process.hrtime.bigint() - q0) / 1e9);
   }
@@ -73,6 +74,8 @@ export async function benchLinuxBoot(
   const out: object[] = [];
   for (const harts of hartCounts) {
     const qemu = withQemu ? qemuBest(k, harts) : Infinity;
+    // The deterministic reference: with -icount QEMU runs every hart on one thread, in turn, as Hartline does.
+    const icount = withQemu ? qemuBest(k, harts, ['-icount', 'shift=0']) : Infinity;
     for (const compile of modes) {
       const b = inFreshProcess ? bootInChild(harts, compile) : bootOnce(k, harts, compile);
       out.push({
@@ -80,7 +83,9 @@ export async function benchLinuxBoot(
         ...b,
         qemuSeconds: qemu === Infinity ? null : +qemu.toFixed(2),
         ratio: qemu === Infinity ? null : +(qemu / b.seconds).toFixed(3),
-        note: 'ratio = QEMU time / Hartline time (1 = as fast as QEMU)',
+        qemuIcountSeconds: icount === Infinity ? null : +icount.toFixed(2),
+        icountRatio: icount === Infinity ? null : +(icount / b.seconds).toFixed(3),
+        note: 'ratio = QEMU time / Hartline time (1 = as fast as QEMU); icountRatio against QEMU -icount shift=0',
       });
     }
   }

@@ -76,10 +76,17 @@ export function linuxMachine(
 export const BOOT_LIMIT = 20_000_000_000;
 
 /** The same boot on QEMU 7.2: console on stdio, no monitor. */
-export function bootOnQemu(k: LinuxKernel, harts: number, timeout: number): { out: string; code: number | null } {
+/** Boots `k` on QEMU 7.2; `extra` adds options (the benchmark's `-icount shift=0` reference). */
+export function bootOnQemu(
+  k: LinuxKernel,
+  harts: number,
+  timeout: number,
+  extra: readonly string[] = [],
+): { out: string; code: number | null } {
   const r = spawnSync(
     'qemu-system-riscv64',
     ['-M', 'virt', '-smp', String(harts), '-bios', FW_JUMP, '-kernel', k.image, '-initrd', k.initrd].concat([
+      ...extra,
       '-nographic',
       '-monitor',
       'none',
