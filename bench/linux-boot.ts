@@ -1,25 +1,47 @@
 // The Linux boot benchmark: the test kernel (scripts/linux/build.sh) behind OpenSBI fw_jump, to smp_race's output
 // and power-off, on 1 and 4 harts, with compiled blocks and with the interpreter alone, timed on Hartline (one run
 // each, each boot in a fresh process) and on QEMU 7.2 (best of 3), as a ratio.
-// `node out/bench/linux-boot.js [harts...] [--compile|--interpret] [--no-qemu]` runs chosen lines alone.
+// `node out/bench/linux-boot.js [harts...] [--compile|--interpret] [--no-qemu] [--hot N]` runs chosen lines alone
+// (`--hot` sets the block cache's threshold, to sweep it).
 
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BOOT_LIMIT, bootOnQemu, LinuxKernel, linuxKernel, linuxMachine } from '../test/full/support/linux-kernel';
+
+/**
+ * CPU seconds of this process's main thread alone (Linux: /proc/self/task/PID/stat, utime + stime), or NaN. The
+ * process's figure also counts V8's background threads (TurboFan, wasm tier-up, GC), which compete with the main
+ * thread for the cores; the main thread's figure is the one least disturbed by other load on a shared machine.
+ */
+export function mainThreadCpuSeconds(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'latin1');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of stat(5), counted from the state field (3): clock ticks, 100 per second on Linux.
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
 
 /** One boot on Hartline: its time, whether it reached power-off, and the block cache's counters. */
 export function bootOnce(
   k: LinuxKernel,
   harts: number,
   compile: boolean,
+  hot?: number,
 ): Record<string, unknown> & { seconds: number } {
   const { m, console } = linuxMachine(k, harts);
   m.exec.compile = compile;
+  if (hot !== undefined) m.memory.blocks.hot = hot;
   const t0 = process.hrtime.bigint(),
-    c0 = process.cpuUsage();
+    c0 = process.cpuUsage(),
+    m0 = mainThreadCpuSeconds();
   const r = m.run(BOOT_LIMIT);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = process.cpuUsage(c0);
+  const mainCpu = mainThreadCpuSeconds() - m0;
   const booted = r.reason === 'exit' && r.exitCode === 0 && console().includes('reboot: Power down');
   return {
     harts,
@@ -28,6 +50,7 @@ export function bootOnce(
     instructions: m.position,
     seconds: +seconds.toFixed(2),
     cpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(2),
+    mainCpuSeconds: Number.isNaN(mainCpu) ? null : +mainCpu.toFixed(2),
     mips: +(m.position / seconds / 1e6).toFixed(1),
     blocks: compile ? { ...m.memory.blocks.stats } : undefined,
   };
@@ -48,10 +71,12 @@ function qemuBest(k: LinuxKernel, harts: number): number {
  * The same boot in a fresh Node process (this file with --child), so that each mode pays for warming V8 itself
  * rather than the first line of a run paying for all of them.
  */
-function bootInChild(harts: number, compile: boolean): Record<string, unknown> & { seconds: number } {
+function bootInChild(harts: number, compile: boolean, hot?: number): Record<string, unknown> & { seconds: number } {
   const r = spawnSync(
     process.execPath,
-    [join(__dirname, 'linux-boot.js'), '--child', String(harts), compile ? '--compile' : '--interpret'],
+    [join(__dirname, 'linux-boot.js'), '--child', String(harts), compile ? '--compile' : '--interpret'].concat(
+      hot === undefined ? [] : ['--hot', String(hot)],
+    ),
     {
       encoding: 'utf8',
       timeout: 600_000,
@@ -67,6 +92,7 @@ export async function benchLinuxBoot(
   modes: readonly boolean[] = [true, false],
   withQemu = true,
   inFreshProcess = true,
+  hot?: number,
 ): Promise<object[]> {
   const k = linuxKernel();
   if ('missing' in k) return [{ bench: 'linux-boot', skipped: k.missing }];
@@ -74,7 +100,7 @@ export async function benchLinuxBoot(
   for (const harts of hartCounts) {
     const qemu = withQemu ? qemuBest(k, harts) : Infinity;
     for (const compile of modes) {
-      const b = inFreshProcess ? bootInChild(harts, compile) : bootOnce(k, harts, compile);
+      const b = inFreshProcess ? bootInChild(harts, compile, hot) : bootOnce(k, harts, compile, hot);
       out.push({
         bench: 'linux-boot',
         ...b,
@@ -92,12 +118,19 @@ const standalone = /[\/]linux-boot\.js$/.test(process.argv[1] ?? '');
 if (standalone && process.argv[2] === '--child') {
   const k = linuxKernel();
   if ('missing' in k) throw new Error(k.missing);
-  process.stdout.write(JSON.stringify(bootOnce(k, Number(process.argv[3]), process.argv[4] === '--compile')) + '\n');
+  const h = process.argv.indexOf('--hot');
+  const hot = h > 0 ? Number(process.argv[h + 1]) : undefined;
+  process.stdout.write(
+    JSON.stringify(bootOnce(k, Number(process.argv[3]), process.argv[4] === '--compile', hot)) + '\n',
+  );
 } else if (standalone) {
   const args = process.argv.slice(2);
+  const h = args.indexOf('--hot');
+  const hot = h >= 0 ? Number(args[h + 1]) : undefined;
+  if (h >= 0) args.splice(h, 2);
   const harts = args.filter((a) => /^\d+$/.test(a)).map(Number);
   const modes = args.includes('--interpret') ? [false] : args.includes('--compile') ? [true] : [true, false];
-  benchLinuxBoot(harts.length ? harts : [1, 4], modes, !args.includes('--no-qemu')).then((lines) => {
+  benchLinuxBoot(harts.length ? harts : [1, 4], modes, !args.includes('--no-qemu'), true, hot).then((lines) => {
     for (const l of lines) process.stdout.write(JSON.stringify(l) + '\n');
   });
 }

@@ -65,7 +65,7 @@ export function warmUpInterpreter(): void {
  * low threshold and run in M-mode and in S-mode under Sv39 (entry, chaining into itself, and a bail-out on a
  * misaligned load at the end).
  */
-function warmBlocks(): void {
+export function warmBlocks(): Memory {
   const arena = new WasmArena(RAM, 1);
   const mem = new Memory(RAM, arena);
   const h = new Hart(0, arena.registers(0));
@@ -100,6 +100,60 @@ function warmBlocks(): void {
     h.pc = CODE + base;
     for (let k = 0; k < 8 && h.pc !== CODE + base + 20; k++) {
       if (k === 6) h.writeX(18, BigInt.asUintN(64, BigInt(DATA + base + 1)));
+      mem.stop = false;
+      execute(h, mem, 200, opts);
+    }
+  }
+  warmMixedChain(mem, h, opts);
+  return mem;
+}
+
+/** A B-type branch word (funct3 `f3`) from `rs1`, `rs2` to pc + `imm`. */
+function branch(f3: number, rs1: number, rs2: number, imm: number): number {
+  const i = imm & 0x1fff;
+  return (
+    ((i >> 12) << 31) |
+    (((i >> 5) & 0x3f) << 25) |
+    (rs2 << 20) |
+    (rs1 << 15) |
+    (f3 << 12) |
+    (((i >> 1) & 0xf) << 8) |
+    (((i >> 11) & 1) << 7) |
+    0x63
+  );
+}
+
+/**
+ * A loop of a JS block and a wasm block in two pages, linked both ways, as the boot makes at lower thresholds (FP
+ * code, whose blocks the JS backend builds, next to integer code): the block call site then sees both kinds of
+ * block, and the JS chain loop follows a link into another virtual page (the fetch-TLB check) under Sv39. Without
+ * it, each of these first happened in the boot and deoptimized execute() (bench/README.md, "Block backend").
+ */
+function warmMixedChain(mem: Memory, h: Hart, opts: ExecOptions): void {
+  const a = CODE + 0x1ff0,
+    b = a + 0x18;
+  // a: fadd.d f1, f1, f2; addi t1, t1, 1; j b.  b: bne t1, t3, a; then a spin.
+  const words: [number, number][] = [
+    [a, 0x022080d3],
+    [a + 4, 0x00130313],
+    [a + 8, 0x0100006f],
+    [b, branch(1, 6, 28, a - b)],
+    [b + 4, 0x0000006f],
+  ];
+  for (const [at, w] of words) mem.store(h, at, 4, w | 0, 0);
+  mem.blocks.hot = 4;
+  for (const [priv, sat, base] of [
+    [Priv.M, 0n, 0],
+    [Priv.S, (8n << 60n) | BigInt(ROOT / 4096), KERNEL - RAM_BASE],
+  ] as const) {
+    h.priv = priv;
+    h.satp = sat;
+    h.mstatus = MSTATUS.FS;
+    h.run = HartRun.running;
+    h.writeX(6, 0n);
+    h.writeX(28, 300n);
+    h.pc = a + base;
+    for (let k = 0; k < 8 && h.pc !== b + 4 + base; k++) {
       mem.stop = false;
       execute(h, mem, 200, opts);
     }
