@@ -21,6 +21,13 @@ import { WasmArena } from '../riscv/wasm-block';
 let warmed = false;
 
 /**
+ * The warm-up's machines, kept for the process's life: V8's optimized execute() refers weakly to what its feedback
+ * saw (maps, closures), and when the warm-up's objects were collected, in the middle of the first boot, that code
+ * was thrown away ("weak objects") and compiled again (bench/README.md, "Block backend").
+ */
+const kept: unknown[] = [];
+
+/**
  * Machine.run warms up before a run of at least this many instructions: the warm-up costs about 0.2 s of CPU, what
  * a short run (most tests, a debugger's steps) never gets back, and it pays for itself in a long one.
  */
@@ -105,6 +112,7 @@ export function warmBlocks(): Memory {
     }
   }
   warmMixedChain(mem, h, opts);
+  kept.push(mem, h, opts);
   return mem;
 }
 
@@ -184,6 +192,7 @@ function warmInstructions(): void {
     compile: false,
     onUnhandledTrap: () => {},
   };
+  kept.push(mem, h, opts);
   // Sv39 root table: gigapages at index 2 (VA 0x80000000) and 510 (the kernel half), both onto RAM, RWX, A and D set.
   const leaf = ((RAM_BASE / 4096) << 10) | 0xcf;
   const satp = (8n << 60n) | BigInt(ROOT / 4096);
