@@ -131,20 +131,38 @@ function branch(f3: number, rs1: number, rs2: number, imm: number): number {
   );
 }
 
+/** A JAL word to pc + `imm` (rd = x0). */
+function jump(imm: number): number {
+  return (
+    (((imm >> 20) & 1) << 31) |
+    (((imm >> 1) & 0x3ff) << 21) |
+    (((imm >> 11) & 1) << 20) |
+    (((imm >> 12) & 0xff) << 12) |
+    0x6f
+  );
+}
+
 /**
- * A loop of a JS block and a wasm block in two pages, linked both ways, as the boot makes at lower thresholds (FP
+ * A loop of JS blocks and a wasm block in two pages, linked every way the boot links them at lower thresholds (FP
  * code, whose blocks the JS backend builds, next to integer code): the block call site then sees both kinds of
- * block, and the JS chain loop follows a link into another virtual page (the fetch-TLB check) under Sv39. Without
- * it, each of these first happened in the boot and deoptimized execute() (bench/README.md, "Block backend").
+ * block, a block's two exits both get linked (JS to JS and JS to wasm), and the JS chain loop follows a link into
+ * another virtual page (the fetch-TLB check) under Sv39. Without it, each of these first happened in the boot and
+ * deoptimized execute() (bench/README.md, "Block backend").
  */
 function warmMixedChain(mem: Memory, h: Hart, opts: ExecOptions): void {
-  const a = CODE + 0x1ff0,
-    b = a + 0x18;
-  // a: fadd.d f1, f1, f2; addi t1, t1, 1; j b.  b: bne t1, t3, a; then a spin.
+  const a = CODE + 0x1fd0,
+    a2 = a + 0x20,
+    b = CODE + 0x2008;
+  // a: fadd.d f1, f1, f2; andi t0, t1, 1; addi t1, t1, 1; bnez t0, a2; j b.  a2: fadd.d f1, f1, f2; j b.
+  // b: bne t1, t3, a; then a spin.
   const words: [number, number][] = [
     [a, 0x022080d3],
-    [a + 4, 0x00130313],
-    [a + 8, 0x0100006f],
+    [a + 4, 0x00137293],
+    [a + 8, 0x00130313],
+    [a + 12, branch(1, 5, 0, a2 - (a + 12))],
+    [a + 16, jump(b - (a + 16))],
+    [a2, 0x022080d3],
+    [a2 + 4, jump(b - (a2 + 4))],
     [b, branch(1, 6, 28, a - b)],
     [b + 4, 0x0000006f],
   ];
@@ -292,4 +310,18 @@ function warmInstructions(): void {
   h.mstatus = MSTATUS.FS;
   h.pc = KERNEL + (straddle - RAM_BASE);
   execute(h, mem, 2, opts);
+  // A wfi whose interrupt is pending and enabled in mie but masked by mstatus.MIE (M-mode): it does not sleep, and
+  // asks whether an interrupt is to be taken (Linux's idle loop does this on every hart of an SMP boot).
+  mem.store(h, CODE, 4, 0x10500073, 0);
+  h.priv = Priv.M;
+  h.satp = 0n;
+  h.mstatus = 0;
+  h.mie = h.mipSoft = 1 << 3;
+  for (let k = 0; k < 4; k++) {
+    h.run = HartRun.running;
+    h.pc = CODE;
+    mem.stop = false;
+    execute(h, mem, 2, opts);
+  }
+  h.mie = h.mipSoft = 0;
 }
