@@ -1,8 +1,9 @@
 // The Linux boot benchmark: the test kernel (scripts/linux/build.sh) behind OpenSBI fw_jump, to smp_race's output
 // and power-off, on 1 and 4 harts, with compiled blocks and with the interpreter alone, timed on Hartline (one run
 // each, each boot in a fresh process) and on QEMU 7.2 (best of 3), as a ratio.
-// `node out/bench/linux-boot.js [harts...] [--compile|--interpret] [--no-qemu] [--hot N]` runs chosen lines alone
-// (`--hot` sets the block cache's threshold, to sweep it).
+// `node out/bench/linux-boot.js [harts...] [--compile|--interpret] [--no-qemu] [--hot N] [--warm N] [--batch N]`
+// runs chosen lines alone; the last three set the block cache's threshold, warm divisor and the wasm arena's
+// blocks per module, to sweep them.
 
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -25,16 +26,42 @@ export function mainThreadCpuSeconds(): number {
   }
 }
 
+/** Block cache settings a sweep sets instead of the defaults (BlockCache.hot, .warmDivisor, WasmArena.maxBatch). */
+export interface Tuning {
+  hot?: number;
+  warm?: number;
+  batch?: number;
+}
+const TUNING = ['--hot', '--warm', '--batch'];
+
+function parseTuning(argv: readonly string[]): Tuning {
+  const t: Tuning = {};
+  for (const flag of TUNING) {
+    const k = argv.indexOf(flag);
+    if (k >= 0) t[flag.slice(2) as keyof Tuning] = Number(argv[k + 1]);
+  }
+  return t;
+}
+
+function tuningArgs(t: Tuning): string[] {
+  return TUNING.flatMap((flag) => {
+    const v = t[flag.slice(2) as keyof Tuning];
+    return v === undefined ? [] : [flag, String(v)];
+  });
+}
+
 /** One boot on Hartline: its time, whether it reached power-off, and the block cache's counters. */
 export function bootOnce(
   k: LinuxKernel,
   harts: number,
   compile: boolean,
-  hot?: number,
+  tuning: Tuning = {},
 ): Record<string, unknown> & { seconds: number } {
   const { m, console } = linuxMachine(k, harts);
   m.exec.compile = compile;
-  if (hot !== undefined) m.memory.blocks.hot = hot;
+  if (tuning.hot !== undefined) m.memory.blocks.hot = tuning.hot;
+  if (tuning.warm !== undefined) m.memory.blocks.warmDivisor = tuning.warm;
+  if (tuning.batch !== undefined && m.memory.arena) m.memory.arena.maxBatch = tuning.batch;
   const t0 = process.hrtime.bigint(),
     c0 = process.cpuUsage(),
     m0 = mainThreadCpuSeconds();
@@ -71,11 +98,11 @@ function qemuBest(k: LinuxKernel, harts: number): number {
  * The same boot in a fresh Node process (this file with --child), so that each mode pays for warming V8 itself
  * rather than the first line of a run paying for all of them.
  */
-function bootInChild(harts: number, compile: boolean, hot?: number): Record<string, unknown> & { seconds: number } {
+function bootInChild(harts: number, compile: boolean, tuning: Tuning): Record<string, unknown> & { seconds: number } {
   const r = spawnSync(
     process.execPath,
     [join(__dirname, 'linux-boot.js'), '--child', String(harts), compile ? '--compile' : '--interpret'].concat(
-      hot === undefined ? [] : ['--hot', String(hot)],
+      tuningArgs(tuning),
     ),
     {
       encoding: 'utf8',
@@ -92,7 +119,7 @@ export async function benchLinuxBoot(
   modes: readonly boolean[] = [true, false],
   withQemu = true,
   inFreshProcess = true,
-  hot?: number,
+  tuning: Tuning = {},
 ): Promise<object[]> {
   const k = linuxKernel();
   if ('missing' in k) return [{ bench: 'linux-boot', skipped: k.missing }];
@@ -100,7 +127,7 @@ export async function benchLinuxBoot(
   for (const harts of hartCounts) {
     const qemu = withQemu ? qemuBest(k, harts) : Infinity;
     for (const compile of modes) {
-      const b = inFreshProcess ? bootInChild(harts, compile, hot) : bootOnce(k, harts, compile, hot);
+      const b = inFreshProcess ? bootInChild(harts, compile, tuning) : bootOnce(k, harts, compile, tuning);
       out.push({
         bench: 'linux-boot',
         ...b,
@@ -118,19 +145,16 @@ const standalone = /[\/]linux-boot\.js$/.test(process.argv[1] ?? '');
 if (standalone && process.argv[2] === '--child') {
   const k = linuxKernel();
   if ('missing' in k) throw new Error(k.missing);
-  const h = process.argv.indexOf('--hot');
-  const hot = h > 0 ? Number(process.argv[h + 1]) : undefined;
   process.stdout.write(
-    JSON.stringify(bootOnce(k, Number(process.argv[3]), process.argv[4] === '--compile', hot)) + '\n',
+    JSON.stringify(bootOnce(k, Number(process.argv[3]), process.argv[4] === '--compile', parseTuning(process.argv))) +
+      '\n',
   );
 } else if (standalone) {
-  const args = process.argv.slice(2);
-  const h = args.indexOf('--hot');
-  const hot = h >= 0 ? Number(args[h + 1]) : undefined;
-  if (h >= 0) args.splice(h, 2);
+  const tuning = parseTuning(process.argv);
+  const args = process.argv.slice(2).filter((a, k, all) => !TUNING.includes(a) && !TUNING.includes(all[k - 1]));
   const harts = args.filter((a) => /^\d+$/.test(a)).map(Number);
   const modes = args.includes('--interpret') ? [false] : args.includes('--compile') ? [true] : [true, false];
-  benchLinuxBoot(harts.length ? harts : [1, 4], modes, !args.includes('--no-qemu'), true, hot).then((lines) => {
+  benchLinuxBoot(harts.length ? harts : [1, 4], modes, !args.includes('--no-qemu'), true, tuning).then((lines) => {
     for (const l of lines) process.stdout.write(JSON.stringify(l) + '\n');
   });
 }

@@ -113,7 +113,31 @@ export function warmBlocks(): Memory {
   }
   warmMixedChain(mem, h, opts);
   kept.push(mem, h, opts);
+  for (const o of [h, h.mmu, mem, mem.blocks, mem.blocks.stats, arena]) unfreeze(o);
+  for (const page of mem.blocks.pages) if (page) for (const b of page) if (b) unfreeze(b);
   return mem;
+}
+
+/**
+ * Stores a second value into every number, bigint, boolean and null field of `o`, then its own value again. V8
+ * treats a field stored once as a constant of its map and lets optimized code depend on that; the second store, made
+ * in the middle of a boot (a block's second link, a hart's second trap into S-mode, a counter's second increment),
+ * then threw execute()'s optimized code away ("code dependencies", bench/README.md, "Block backend"). Made here,
+ * before execute() is optimized, the fields are mutable from the start. The values stored keep each field's kind,
+ * so no representation changes.
+ */
+function unfreeze(o: object | undefined): void {
+  if (o === undefined) return;
+  const r = o as Record<string, unknown>;
+  for (const k of Object.keys(r)) {
+    const v = r[k];
+    if (typeof v === 'number') r[k] = v === 0 ? 1 : 0;
+    else if (typeof v === 'bigint') r[k] = v + 1n;
+    else if (typeof v === 'boolean') r[k] = !v;
+    else if (v === null) r[k] = o;
+    else continue;
+    r[k] = v;
+  }
 }
 
 /** A B-type branch word (funct3 `f3`) from `rs1`, `rs2` to pc + `imm`. */
@@ -211,6 +235,8 @@ function warmInstructions(): void {
     onUnhandledTrap: () => {},
   };
   kept.push(mem, h, opts);
+  unfreeze(h);
+  unfreeze(h.mmu);
   // Sv39 root table: gigapages at index 2 (VA 0x80000000) and 510 (the kernel half), both onto RAM, RWX, A and D set.
   const leaf = ((RAM_BASE / 4096) << 10) | 0xcf;
   const satp = (8n << 60n) | BigInt(ROOT / 4096);
