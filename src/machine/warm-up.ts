@@ -169,16 +169,18 @@ function jump(imm: number): number {
 /**
  * A loop of JS blocks and a wasm block in two pages, linked every way the boot links them at lower thresholds (FP
  * code, whose blocks the JS backend builds, next to integer code): the block call site then sees both kinds of
- * block, a block's two exits both get linked (JS to JS and JS to wasm), and the JS chain loop follows a link into
- * another virtual page (the fetch-TLB check) under Sv39. Without it, each of these first happened in the boot and
+ * block, both exits of a JS block and of a wasm block get linked and followed (JS to JS, JS to wasm, wasm to JS),
+ * and the JS chain loop follows a link into another virtual page (the fetch-TLB check) under Sv39. Without it, each of these first happened in the boot and
  * deoptimized execute() (bench/README.md, "Block backend").
  */
 function warmMixedChain(mem: Memory, h: Hart, opts: ExecOptions): void {
   const a = CODE + 0x1fd0,
     a2 = a + 0x20,
-    b = CODE + 0x2008;
+    b = CODE + 0x2008,
+    c = b + 0x20;
   // a: fadd.d f1, f1, f2; andi t0, t1, 1; addi t1, t1, 1; bnez t0, a2; j b.  a2: fadd.d f1, f1, f2; j b.
-  // b: bne t1, t3, a; then a spin.
+  // b: bnez t0, a; j c (wasm).  c: fadd.d f1, f1, f2; j a.  So a and b each take both exits, in turn; the loop runs
+  // until the budget ends it.
   const words: [number, number][] = [
     [a, 0x022080d3],
     [a + 4, 0x00137293],
@@ -187,8 +189,10 @@ function warmMixedChain(mem: Memory, h: Hart, opts: ExecOptions): void {
     [a + 16, jump(b - (a + 16))],
     [a2, 0x022080d3],
     [a2 + 4, jump(b - (a2 + 4))],
-    [b, branch(1, 6, 28, a - b)],
-    [b + 4, 0x0000006f],
+    [b, branch(1, 5, 0, a - b)],
+    [b + 4, jump(c - (b + 4))],
+    [c, 0x022080d3],
+    [c + 4, jump(a - (c + 4))],
   ];
   for (const [at, w] of words) mem.store(h, at, 4, w | 0, 0);
   mem.blocks.hot = 4;
@@ -201,9 +205,8 @@ function warmMixedChain(mem: Memory, h: Hart, opts: ExecOptions): void {
     h.mstatus = MSTATUS.FS;
     h.run = HartRun.running;
     h.writeX(6, 0n);
-    h.writeX(28, 300n);
     h.pc = a + base;
-    for (let k = 0; k < 8 && h.pc !== b + 4 + base; k++) {
+    for (let k = 0; k < 12; k++) {
       mem.stop = false;
       execute(h, mem, 200, opts);
     }
