@@ -21,6 +21,13 @@ import { WasmArena } from '../riscv/wasm-block';
 let warmed = false;
 
 /**
+ * The warm-up's machines, kept for the process's life: V8's optimized execute() refers weakly to what its feedback
+ * saw (maps, closures), and when the warm-up's objects were collected, in the middle of the first boot, that code
+ * was thrown away ("weak objects") and compiled again (bench/README.md, "Block backend").
+ */
+const kept: unknown[] = [];
+
+/**
  * Machine.run warms up before a run of at least this many instructions: the warm-up costs about 0.2 s of CPU, what
  * a short run (most tests, a debugger's steps) never gets back, and it pays for itself in a long one.
  */
@@ -65,7 +72,7 @@ export function warmUpInterpreter(): void {
  * low threshold and run in M-mode and in S-mode under Sv39 (entry, chaining into itself, and a bail-out on a
  * misaligned load at the end).
  */
-function warmBlocks(): void {
+export function warmBlocks(): Memory {
   const arena = new WasmArena(RAM, 1);
   const mem = new Memory(RAM, arena);
   const h = new Hart(0, arena.registers(0));
@@ -104,6 +111,106 @@ function warmBlocks(): void {
       execute(h, mem, 200, opts);
     }
   }
+  warmMixedChain(mem, h, opts);
+  kept.push(mem, h, opts);
+  for (const o of [h, h.mmu, mem, mem.blocks, mem.blocks.stats, arena]) unfreeze(o);
+  for (const page of mem.blocks.pages) if (page) for (const b of page) if (b) unfreeze(b);
+  return mem;
+}
+
+/**
+ * Stores a second value into every number, bigint, boolean and null field of `o`, then its own value again. V8
+ * treats a field stored once as a constant of its map and lets optimized code depend on that; the second store, made
+ * in the middle of a boot (a block's second link, a hart's second trap into S-mode, a counter's second increment),
+ * then threw execute()'s optimized code away ("code dependencies", bench/README.md, "Block backend"). Made here,
+ * before execute() is optimized, the fields are mutable from the start. The values stored keep each field's kind,
+ * so no representation changes.
+ */
+function unfreeze(o: object | undefined): void {
+  if (o === undefined) return;
+  const r = o as Record<string, unknown>;
+  for (const k of Object.keys(r)) {
+    const v = r[k];
+    if (typeof v === 'number') r[k] = v === 0 ? 1 : 0;
+    else if (typeof v === 'bigint') r[k] = v + 1n;
+    else if (typeof v === 'boolean') r[k] = !v;
+    else if (v === null) r[k] = o;
+    else continue;
+    r[k] = v;
+  }
+}
+
+/** A B-type branch word (funct3 `f3`) from `rs1`, `rs2` to pc + `imm`. */
+function branch(f3: number, rs1: number, rs2: number, imm: number): number {
+  const i = imm & 0x1fff;
+  return (
+    ((i >> 12) << 31) |
+    (((i >> 5) & 0x3f) << 25) |
+    (rs2 << 20) |
+    (rs1 << 15) |
+    (f3 << 12) |
+    (((i >> 1) & 0xf) << 8) |
+    (((i >> 11) & 1) << 7) |
+    0x63
+  );
+}
+
+/** A JAL word to pc + `imm` (rd = x0). */
+function jump(imm: number): number {
+  return (
+    (((imm >> 20) & 1) << 31) |
+    (((imm >> 1) & 0x3ff) << 21) |
+    (((imm >> 11) & 1) << 20) |
+    (((imm >> 12) & 0xff) << 12) |
+    0x6f
+  );
+}
+
+/**
+ * A loop of JS blocks and a wasm block in two pages, linked every way the boot links them at lower thresholds (FP
+ * code, whose blocks the JS backend builds, next to integer code): the block call site then sees both kinds of
+ * block, both exits of a JS block and of a wasm block get linked and followed (JS to JS, JS to wasm, wasm to JS),
+ * and the JS chain loop follows a link into another virtual page (the fetch-TLB check) under Sv39. Without it, each of these first happened in the boot and
+ * deoptimized execute() (bench/README.md, "Block backend").
+ */
+function warmMixedChain(mem: Memory, h: Hart, opts: ExecOptions): void {
+  const a = CODE + 0x1fd0,
+    a2 = a + 0x20,
+    b = CODE + 0x2008,
+    c = b + 0x20;
+  // a: fadd.d f1, f1, f2; andi t0, t1, 1; addi t1, t1, 1; bnez t0, a2; j b.  a2: fadd.d f1, f1, f2; j b.
+  // b: bnez t0, a; j c (wasm).  c: fadd.d f1, f1, f2; j a.  So a and b each take both exits, in turn; the loop runs
+  // until the budget ends it.
+  const words: [number, number][] = [
+    [a, 0x022080d3],
+    [a + 4, 0x00137293],
+    [a + 8, 0x00130313],
+    [a + 12, branch(1, 5, 0, a2 - (a + 12))],
+    [a + 16, jump(b - (a + 16))],
+    [a2, 0x022080d3],
+    [a2 + 4, jump(b - (a2 + 4))],
+    [b, branch(1, 5, 0, a - b)],
+    [b + 4, jump(c - (b + 4))],
+    [c, 0x022080d3],
+    [c + 4, jump(a - (c + 4))],
+  ];
+  for (const [at, w] of words) mem.store(h, at, 4, w | 0, 0);
+  mem.blocks.hot = 4;
+  for (const [priv, sat, base] of [
+    [Priv.M, 0n, 0],
+    [Priv.S, (8n << 60n) | BigInt(ROOT / 4096), KERNEL - RAM_BASE],
+  ] as const) {
+    h.priv = priv;
+    h.satp = sat;
+    h.mstatus = MSTATUS.FS;
+    h.run = HartRun.running;
+    h.writeX(6, 0n);
+    h.pc = a + base;
+    for (let k = 0; k < 12; k++) {
+      mem.stop = false;
+      execute(h, mem, 200, opts);
+    }
+  }
 }
 
 function warmInstructions(): void {
@@ -130,6 +237,9 @@ function warmInstructions(): void {
     compile: false,
     onUnhandledTrap: () => {},
   };
+  kept.push(mem, h, opts);
+  unfreeze(h);
+  unfreeze(h.mmu);
   // Sv39 root table: gigapages at index 2 (VA 0x80000000) and 510 (the kernel half), both onto RAM, RWX, A and D set.
   const leaf = ((RAM_BASE / 4096) << 10) | 0xcf;
   const satp = (8n << 60n) | BigInt(ROOT / 4096);
@@ -229,4 +339,18 @@ function warmInstructions(): void {
   h.mstatus = MSTATUS.FS;
   h.pc = KERNEL + (straddle - RAM_BASE);
   execute(h, mem, 2, opts);
+  // A wfi whose interrupt is pending and enabled in mie but masked by mstatus.MIE (M-mode): it does not sleep, and
+  // asks whether an interrupt is to be taken (Linux's idle loop does this on every hart of an SMP boot).
+  mem.store(h, CODE, 4, 0x10500073, 0);
+  h.priv = Priv.M;
+  h.satp = 0n;
+  h.mstatus = 0;
+  h.mie = h.mipSoft = 1 << 3;
+  for (let k = 0; k < 4; k++) {
+    h.run = HartRun.running;
+    h.pc = CODE;
+    mem.stop = false;
+    execute(h, mem, 2, opts);
+  }
+  h.mie = h.mipSoft = 0;
 }

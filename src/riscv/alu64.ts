@@ -219,20 +219,25 @@ export function sll64(lo: number, hi: number, sh: number): void {
   }
 }
 
-/** Logical shift right by 0..63. */
+/**
+ * Logical shift right by 0..63. The halves are made int32 before they are stored: storing `hi >>> 0` (a uint32, not a
+ * small integer) into `out`, even for a moment, changes the representation of its field and so its map, which
+ * deoptimized execute() in the middle of a Linux boot (bench/README.md, "Block backend").
+ */
 export function srl64(lo: number, hi: number, sh: number): void {
+  let l: number, h: number;
   if (sh === 0) {
-    out.lo = lo;
-    out.hi = hi;
+    l = lo;
+    h = hi;
   } else if (sh < 32) {
-    out.lo = (lo >>> sh) | (hi << (32 - sh));
-    out.hi = hi >>> sh;
+    l = (lo >>> sh) | (hi << (32 - sh));
+    h = hi >>> sh;
   } else {
-    out.lo = hi >>> (sh - 32);
-    out.hi = 0;
+    l = hi >>> (sh - 32);
+    h = 0;
   }
-  out.lo |= 0;
-  out.hi |= 0;
+  out.lo = l | 0;
+  out.hi = h | 0;
 }
 
 /** Arithmetic shift right by 0..63. */

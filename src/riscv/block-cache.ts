@@ -79,6 +79,8 @@ export class BlockCache {
   readonly stats = new BlockStats();
   /** Arrivals before a compile (HOT unless a benchmark or test sets another). */
   hot = HOT;
+  /** A successor is warm, and compiled with the block being compiled, from hot / warmDivisor arrivals (WARM_DIVISOR). */
+  warmDivisor = WARM_DIVISOR;
   /** The one argument every compiled block takes (the machine runs one hart at a time). */
   readonly ctx: BlockContext;
 
@@ -137,7 +139,7 @@ export class BlockCache {
         pg = Math.floor(off / PAGE);
       if (off < 0 || off >= this.src.ramSize || !this.pages[pg] || this.stopAt.has(ppc)) return false;
       const slot = (off & (PAGE - 1)) >> 1;
-      return this.pages[pg][slot] === undefined && this.heat[pg][slot] * WARM_DIVISOR >= this.hot;
+      return this.pages[pg][slot] === undefined && this.heat[pg][slot] * this.warmDivisor >= this.hot;
     },
     add: (blk: Block) => {
       const off = blk.start - this.src.ramBase,

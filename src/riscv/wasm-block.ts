@@ -230,13 +230,13 @@ export class WasmArena {
     if (successors !== undefined) {
       const seen = new Set([ppc]);
       // Its warm successors, and theirs.
-      for (let k = 0; k < batch.length && batch.length < MAX_BATCH; k++) {
+      for (let k = 0; k < batch.length && batch.length < this.maxBatch; k++) {
         const b = batch[k];
         for (const t of targetsOf(b)) {
           // Only within the virtual page: there the physical address follows from the block's own.
           if (Math.floor(t / PAGE) !== Math.floor(b.vpc / PAGE)) continue;
           const tp = b.ppc + (t - b.vpc);
-          if (seen.has(tp) || batch.length >= MAX_BATCH) continue;
+          if (seen.has(tp) || batch.length >= this.maxBatch) continue;
           seen.add(tp);
           if (!successors.want(tp, t)) continue;
           const ts = scan(src, tp, stopAt);
@@ -270,6 +270,8 @@ export class WasmArena {
   /** Blocks the JS backend compiled instead, because they hold instructions wasm blocks do not; JS compiles tried. */
   jsBlocks = 0;
   jsTried = 0;
+  /** Blocks compiled into one module at most (MAX_BATCH unless a benchmark sets another). */
+  maxBatch = MAX_BATCH;
 }
 
 const align = (v: number, a: number) => Math.ceil(v / a) * a;

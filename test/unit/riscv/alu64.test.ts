@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { div64, divu64, out } from '../../../src/riscv/alu64';
+import { div64, divu64, out, srl64 } from '../../../src/riscv/alu64';
 
 const M64 = (1n << 64n) - 1n;
 const split = (v: bigint) => [Number(BigInt.asIntN(32, v)), Number(BigInt.asIntN(32, v >> 32n))];
@@ -63,4 +63,17 @@ test('divu64 and div64 agree with BigInt division (RISC-V semantics) on random a
     }
   }
   assert.ok(checked > 100_000);
+});
+
+test('srl64 matches BigInt for every shift, and leaves int32 halves in out (never a uint32)', () => {
+  const values = [0n, 1n, M64, 1n << 63n, 0x80000000n, 0xffffffff00000000n, 0x8000000080000000n, 0x123456789abcdef0n];
+  for (const v of operands(0x9e3779b97f4a7c15n, 64)) values.push(v);
+  for (const v of values) {
+    const [lo, hi] = split(v);
+    for (let sh = 0; sh < 64; sh++) {
+      srl64(lo, hi, sh);
+      assert.equal(join(), v >> BigInt(sh), `${v.toString(16)} >> ${sh}`);
+      assert.ok(out.lo === (out.lo | 0) && out.hi === (out.hi | 0), `int32 halves for ${v.toString(16)} >> ${sh}`);
+    }
+  }
 });

@@ -202,3 +202,35 @@ test('a hot block takes its warm, not yet compiled successors in the page into i
   const r = s.call(a, 7);
   assert.deepEqual([r.calls, r.count, r.pc, r.last], [3, 7, A, c]);
 });
+
+test('the warm divisor and the blocks per module a benchmark sets bound what a hot block takes along', () => {
+  const s = setup();
+  const A = BASE,
+    B = BASE + 0x100,
+    C = BASE + 0x200;
+  const put = (paddr: number, ...ws: number[]) =>
+    assert.ok(s.mem.loadBytes(paddr, new Uint8Array(new Int32Array(ws).buffer), ws.length * 4));
+  // a -> b -> c -> a, b and c both reached hot / 32 times (rounded up).
+  put(A, addi(T0, T0, 1), jal(0, B - (A + 4)));
+  put(B, addi(T0, T0, 1), jal(0, C - (B + 4)));
+  put(C, addi(T0, T0, 1), jal(0, A - (C + 4)));
+  const cache = s.mem.blocks;
+  cache.openPage(0);
+  const slot = (p: number) => ((p - BASE) & 4095) >> 1;
+  const heat = cache.heat[0];
+  // With the default divisor (8) neither is warm: a is compiled alone.
+  heat[slot(B)] = heat[slot(C)] = Math.ceil(cache.hot / 32);
+  cache.arrive(0, A, A, false, new Set());
+  assert.equal(cache.stats.batched, 0);
+  // Divisor 32 makes both warm, and a module of at most 2 blocks takes only b.
+  cache.invalidateAll();
+  heat[slot(B)] = heat[slot(C)] = Math.ceil(cache.hot / 32);
+  cache.warmDivisor = 32;
+  s.arena.maxBatch = 2;
+  const modules = s.arena.modules;
+  cache.arrive(0, A, A, false, new Set());
+  assert.equal(s.arena.modules, modules + 1, 'one module');
+  assert.equal(cache.stats.batched, 1, 'b came along, c did not fit');
+  assert.ok(cache.pages[0][slot(B)] instanceof WasmBlock);
+  assert.equal(cache.pages[0][slot(C)], undefined);
+});
