@@ -291,7 +291,9 @@ const P_X = 0,
   L_VP = 13,
   L_A = 14;
 const R = (r: number) => 14 + r;
-const LOCALS = [I32, I32, I32, I32, F64, I64, I64, I64, ...new Array(31).fill(I64)];
+/** After the registers: which entry of a block that loops into its middle the next pass starts at. */
+const L_E = R(31) + 1;
+const LOCALS = [I32, I32, I32, I32, F64, I64, I64, I64, ...new Array(31).fill(I64), I32];
 
 /**
  * The instructions wasm blocks hold: every entry of a kind BlockGen.insn emits (the integer IR, and the integer
@@ -426,10 +428,25 @@ const TWO32 = 4294967296;
 /** Generates the function body of one block. */
 class BlockGen {
   readonly c = new Code();
-  readonly used = new Set<number>();
+  /** Registers read before this block writes them (on the path emitted so far): the prologue loads only these. */
+  readonly loaded = new Set<number>();
+  /** Registers written by the instructions emitted so far. */
   readonly written = new Set<number>();
-  out = 0;
+  /**
+   * Per exit point k (before instruction k; k = len is the end), the registers an exit there stores and the label
+   * of the block whose end leads into exactly those stores (see blockFunc).
+   */
+  stores: ReadonlySet<number>[] = [];
+  labels: number[] = [];
   top = 0;
+  /**
+   * The instructions a static exit of this block may loop back to (by index, with the ordinal of each in the
+   * pass's entry switch): the start, and when `multi`, others inside the block too.
+   */
+  entries = new Map<number, number>([[0, 0]]);
+  multi = false;
+  /** The index of the instruction at each virtual pc. */
+  readonly indexAt = new Map<number, number>();
   constructor(
     /** The helpers the module imports, shared by every block function in it. */
     readonly helpers: Helper[],
@@ -450,7 +467,7 @@ class BlockGen {
   reg(r: number): void {
     if (r === 0) this.c.i64(0);
     else {
-      this.used.add(r);
+      if (this.multi || !this.written.has(r)) this.loaded.add(r);
       this.c.get(R(r));
     }
   }
@@ -464,39 +481,63 @@ class BlockGen {
       this.c.op(W.drop);
       return;
     }
-    this.used.add(rd);
     this.written.add(rd);
+    if (this.multi) this.loaded.add(rd);
     this.c.set(R(rd));
   }
   setW(rd: number): void {
     this.c.op(W.i64_extend_i32_s);
     this.setReg(rd);
   }
+  /**
+   * Branches to the stores of exit point k. An exit stores the registers written before it and, in a block that
+   * loops, those of a whole pass up to its loop-back: one not yet written on this pass keeps its value from the last
+   * pass or, on the first, the one the prologue must then load.
+   */
+  leave(k: number): void {
+    const s = this.stores[k];
+    for (const r of this.written)
+      if (!s.has(r)) throw new Error(`wasm block: x${r} written before exit point ${k} but not stored there`);
+    for (const r of s) if (!this.written.has(r)) this.loaded.add(r);
+    this.c.br(this.labels[k]);
+  }
   bail(i: number, pc: number): void {
-    this.c.get(L_N).i32(i).op(W.i32_add).set(L_CNT).i32(1).set(L_BAIL).f64c(pc).set(L_PC).br(this.out);
+    this.c.get(L_N).i32(i).op(W.i32_add).set(L_CNT).i32(1).set(L_BAIL).f64c(pc).set(L_PC);
+    this.leave(i);
   }
   /** Leaves through a static or computed (already in L_PC) exit after instruction `i`; to the start it loops. */
   exit(i: number, target: number | null): void {
     const c = this.c;
-    if (target !== null && target === this.start) {
+    const t = target === null ? undefined : this.indexAt.get(target);
+    const entry = t === undefined ? undefined : this.entries.get(t);
+    if (target !== null && t !== undefined && entry !== undefined) {
+      // L_N counts as if every pass began at instruction 0: entering at t after i + 1 instructions of this pass
+      // adds i + 1 - t. The next pass runs at most len - t instructions: it must fit the budget, as the block at
+      // the target would have to in the interpreter's chain loop.
       c.get(L_N)
-        .i32(i + 1)
+        .i32(i + 1 - t)
         .op(W.i32_add)
         .tee(L_N)
         .i32(this.len)
         .op(W.i32_add)
         .get(P_B)
-        .op(W.i32_le_s)
-        .brIf(this.top);
-      c.get(L_N).set(L_CNT).f64c(target).set(L_PC).br(this.out);
-      return;
+        .op(W.i32_le_s);
+      if (this.multi) {
+        c.open(W.if_);
+        c.i32(entry).set(L_E).br(this.top);
+        c.close();
+      } else c.brIf(this.top);
+      c.get(L_N);
+      if (t !== 0) c.i32(t).op(W.i32_add);
+      c.set(L_CNT).f64c(target).set(L_PC);
+      return this.leave(i + 1);
     }
     c.get(L_N)
       .i32(i + 1)
       .op(W.i32_add)
       .set(L_CNT);
     if (target !== null) c.f64c(target).set(L_PC);
-    c.br(this.out);
+    this.leave(i + 1);
   }
 
   /** Leaves the physical RAM offset of the access at rs1 + imm in L_A, or bails out (miss, off RAM, misaligned). */
@@ -694,27 +735,112 @@ function blockFunc(arena: WasmArena, src: BlockSource, s: Scanned, helpers: Help
   const g = new BlockGen(helpers, arena, src, dvm, vpc, len);
   g.v = (p) => vpc + (p - ppc);
   const c = g.c;
-  g.out = c.open(W.block);
+  // The exits store only what the block wrote before them. Their register sets only grow along the block, so
+  // they nest: one wasm block per distinct set, the largest innermost; an exit branches out of the block of its
+  // set, and the code after each block's end stores what its set adds to the next smaller one, then falls into
+  // the stores of the smaller sets.
+  insns.forEach((ins, k) => g.indexAt.set(g.v(ins.pc), k));
+  // Static exits into the block itself (other than its start) loop too, through a switch on the entry at the top
+  // of each pass. Such a pass may skip writes, so every exit of such a block stores all it writes and the
+  // prologue loads every register it touches.
+  const inner = innerTargets(insns, g.v).filter((t) => t > 0);
+  g.multi = inner.length > 0;
+  g.entries = new Map([0, ...inner].map((t, j) => [t, j]));
+  g.stores = g.multi ? insns.map(() => allWrites(insns)).concat([allWrites(insns)]) : exitStores(insns, g.v, vpc);
+  const sizes = [...new Set(g.stores.map((s) => s.size))];
+  const labelOf = new Map(sizes.map((n) => [n, c.open(W.block)]));
+  g.labels = g.stores.map((s) => labelOf.get(s.size)!);
   g.top = c.open(W.loop);
-  insns.forEach((ins, k) => g.insn(k, ins));
+  if (g.multi) {
+    // One block per entry, the start innermost: the switch leaves the block of the entry it takes, and the code
+    // after that block's end is the entry's instruction.
+    for (let j = 0; j < g.entries.size; j++) c.open(W.block);
+    c.get(L_E).op(W.br_table).u(g.entries.size);
+    for (let j = 0; j < g.entries.size; j++) c.u(j);
+    c.u(0);
+    c.close();
+  }
+  insns.forEach((ins, k) => {
+    if (k > 0 && g.multi && g.entries.has(k)) c.close();
+    g.insn(k, ins);
+  });
   if (!ended) c.get(L_N).i32(len).op(W.i32_add).set(L_CNT).f64c(g.v(end)).set(L_PC);
+  // The fall-through at the end stores the largest set: it leaves the loop and the innermost block.
   c.close();
-  c.close();
-  for (const r of [...g.written].sort((a, b) => a - b))
-    c.get(P_X)
-      .get(R(r))
-      .mem(W.i64_store, 3, 8 * r);
+  const bySize = new Map(g.stores.map((s) => [s.size, s]));
+  for (let j = sizes.length - 1; j >= 0; j--) {
+    c.close();
+    const smaller = j > 0 ? bySize.get(sizes[j - 1])! : new Set<number>();
+    for (const r of [...bySize.get(sizes[j])!].filter((r) => !smaller.has(r)).sort((a, b) => a - b))
+      c.get(P_X)
+        .get(R(r))
+        .mem(W.i64_store, 3, 8 * r);
+  }
   c.i32(arena.resultOffset).get(L_PC).mem(W.f64_store, 3);
   c.i32(arena.resultOffset).get(L_BAIL).mem(W.i32_store, 2, 8);
   c.get(L_CNT);
   // Registers the block uses enter as locals; the prologue goes in front of the body.
   const pro = new Code();
-  for (const r of [...g.used].sort((a, b) => a - b))
+  for (const r of [...g.loaded].sort((a, b) => a - b))
     pro
       .get(P_X)
       .mem(W.i64_load, 3, 8 * r)
       .set(R(r));
   return { ...BLOCK_SIG, locals: LOCALS, prologue: pro, body: c, export: name };
+}
+
+/** The register instruction `ins` writes (BlockGen.setReg's rd), or 0 for none. */
+function writes(ins: Insn): number {
+  const s = semanticsOf(ins.op)!;
+  const rd = (ins.w >>> 7) & 31;
+  return (s.kind === 'alu' && s.value !== null) || s.kind === 'jump' || s.kind === 'load' ? rd : 0;
+}
+
+/** Every register the block writes. */
+const allWrites = (insns: Insn[]) => new Set(insns.map(writes).filter((r) => r !== 0));
+
+/** Indices of the instructions that a branch or pc-relative jump of the block goes to, sorted. */
+function innerTargets(insns: Insn[], v: (p: number) => number): number[] {
+  const at = new Map(insns.map((ins, k) => [v(ins.pc), k]));
+  const out = new Set<number>();
+  for (const ins of insns) {
+    const s = semanticsOf(ins.op)!;
+    const pc = v(ins.pc);
+    const t =
+      s.kind === 'branch'
+        ? pc + immediate.B(ins.w)
+        : s.kind === 'jump' && s.target.op === 'pcImm'
+          ? pc + immediate[s.imm](ins.w)
+          : undefined;
+    const k = t === undefined ? undefined : at.get(t);
+    if (k !== undefined) out.add(k);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+/**
+ * For each exit point k of a block (0..len: before instruction k, len the end), the registers an exit there
+ * stores: those instructions 0..k-1 write and, when the block loops back to its start, those of the instructions up
+ * to its last loop-back (an earlier exit may come on a later pass). Each set holds the one before it.
+ */
+export function exitStores(insns: Insn[], v: (p: number) => number, vpc: number): Set<number>[] {
+  let back = -1;
+  insns.forEach((ins, k) => {
+    const s = semanticsOf(ins.op)!;
+    const pc = v(ins.pc);
+    if (s.kind === 'branch' && pc + immediate.B(ins.w) === vpc) back = k;
+    if (s.kind === 'jump' && s.target.op === 'pcImm' && pc + immediate[s.imm](ins.w) === vpc) back = k;
+  });
+  const loop = new Set<number>();
+  for (let k = 0; k <= back; k++) loop.add(writes(insns[k]));
+  const out: Set<number>[] = [];
+  const acc = new Set(loop);
+  for (let k = 0; k <= insns.length; k++) {
+    acc.delete(0);
+    out.push(new Set(acc));
+    if (k < insns.length) acc.add(writes(insns[k]));
+  }
+  return out;
 }
 
 const MAX_BUDGET = 0x7fffffff;
