@@ -12,7 +12,7 @@ import type { Block, BlockContext, BlockFn, BlockSource } from './block-compiler
 import type { BlockCompiler } from './block-cache';
 import { Code, encodeModule, F64, I32, I64, i64Of, W } from './wasm-module';
 import { immediate, semanticsOf } from './semantics';
-import type { Binary, Binary32, Compare, CompareOp, Semantic, Target, Value, Word } from './semantics';
+import type { Binary, Binary32, Call, Compare, CompareOp, Semantic, Target, Value, Word } from './semantics';
 import {
   BLOCK_SIG,
   buildDispatcher,
@@ -424,6 +424,9 @@ function scan(src: BlockSource, ppc: number, stopAt: ReadonlySet<number>): Scan 
 }
 
 const TWO32 = 4294967296;
+const MIN64 = -(1n << 63n);
+/** IR values pushed by one wasm instruction (a register or a constant). */
+const leaf = (v: Value) => v.op === 'rs1' || v.op === 'rs2' || v.op === 'imm' || v.op === 'pcImm';
 
 /** Generates the function body of one block. */
 class BlockGen {
@@ -650,6 +653,7 @@ class BlockGen {
         c.op(W.i64_extend_i32_s);
         return;
       case 'call':
+        if (leaf(v.a) && leaf(v.b) && this.divide(v.fn, v.a, v.b, at)) return;
         this.value(v.a, at);
         this.value(v.b, at);
         return this.call(v.fn);
@@ -666,6 +670,119 @@ class BlockGen {
         this.value(v.a, at);
         this.value(v.b, at);
         c.op(BINARY[v.op]);
+    }
+  }
+
+  /**
+   * Division and remainder inline, with RISC-V's results for a zero divisor and for overflow exactly as the
+   * helpers of wasm-dispatch.ts give them (a call into another instance costs more than the division). Only for
+   * operands that are leaves, pushed again for each use; false for the high multiplies, which stay calls.
+   */
+  private divide(fn: Call, a: Value, b: Value, at: At): boolean {
+    const c = this.c;
+    const A = () => this.value(a, at),
+      B = () => this.value(b, at),
+      a32 = () => this.low(a, at),
+      b32 = () => this.low(b, at);
+    const sext = () => c.op(W.i64_extend_i32_s);
+    switch (fn) {
+      case 'div':
+        B();
+        c.op(W.i64_eqz).open(W.if_, I64);
+        c.i64(-1).op(W.else_);
+        A();
+        c.i64(MIN64).op(W.i64_eq);
+        B();
+        c.i64(-1).op(W.i64_eq).op(W.i32_and).open(W.if_, I64);
+        A();
+        c.op(W.else_);
+        A();
+        B();
+        c.op(W.i64_div_s).close().close();
+        return true;
+      case 'divu':
+        B();
+        c.op(W.i64_eqz).open(W.if_, I64);
+        c.i64(-1).op(W.else_);
+        A();
+        B();
+        c.op(W.i64_div_u).close();
+        return true;
+      case 'rem':
+        B();
+        c.op(W.i64_eqz).open(W.if_, I64);
+        A();
+        c.op(W.else_);
+        B();
+        c.i64(-1).op(W.i64_eq).open(W.if_, I64);
+        c.i64(0).op(W.else_);
+        A();
+        B();
+        c.op(W.i64_rem_s).close().close();
+        return true;
+      case 'remu':
+        B();
+        c.op(W.i64_eqz).open(W.if_, I64);
+        A();
+        c.op(W.else_);
+        A();
+        B();
+        c.op(W.i64_rem_u).close();
+        return true;
+      case 'divw':
+        b32();
+        c.op(W.i32_eqz).open(W.if_, I64);
+        c.i64(-1).op(W.else_);
+        a32();
+        c.i32(-0x80000000).op(W.i32_eq);
+        b32();
+        c.i32(-1).op(W.i32_eq).op(W.i32_and).open(W.if_, I64);
+        c.i64(-0x80000000).op(W.else_);
+        a32();
+        b32();
+        c.op(W.i32_div_s);
+        sext();
+        c.close().close();
+        return true;
+      case 'divuw':
+        b32();
+        c.op(W.i32_eqz).open(W.if_, I64);
+        c.i64(-1).op(W.else_);
+        a32();
+        b32();
+        c.op(W.i32_div_u);
+        sext();
+        c.close();
+        return true;
+      case 'remw':
+        b32();
+        c.op(W.i32_eqz).open(W.if_, I64);
+        a32();
+        sext();
+        c.op(W.else_);
+        b32();
+        c.i32(-1).op(W.i32_eq).open(W.if_, I64);
+        c.i64(0).op(W.else_);
+        a32();
+        b32();
+        c.op(W.i32_rem_s);
+        sext();
+        c.close().close();
+        return true;
+      case 'remuw':
+        b32();
+        c.op(W.i32_eqz).open(W.if_, I64);
+        a32();
+        sext();
+        c.op(W.else_);
+        a32();
+        b32();
+        c.op(W.i32_rem_u);
+        sext();
+        c.close();
+        return true;
+      default:
+        return false;
     }
   }
 
@@ -697,14 +814,25 @@ class BlockGen {
   private target(t: Target, at: At): number | null {
     if (t.op === 'pcImm') return at.pc + at.imm;
     // rs1 + imm with bit 0 cleared, in doubles as JS blocks compute it, rounding included:
-    // hi * 2^32 + lo + imm - ((lo + imm) & 1).
+    // hi * 2^32 + lo + imm - ((lo + imm) & 1). Below 2^52 in magnitude every step of that is exact, and so is
+    // the integer sum converted once: the common case takes that.
     const c = this.c;
+    this.reg(at.rs1);
+    c.i64(2 ** 52)
+      .op(W.i64_add)
+      .i64(2 ** 53)
+      .op(W.i64_lt_u)
+      .open(W.if_);
+    this.reg(at.rs1);
+    c.i64(at.imm).op(W.i64_add).i64(-2).op(W.i64_and).op(W.f64_convert_i64_s).set(L_PC);
+    c.op(W.else_);
     this.reg(at.rs1);
     c.i64(32).op(W.i64_shr_s).op(W.i32_wrap_i64).op(W.f64_convert_i32_s).f64c(TWO32).op(W.f64_mul);
     this.reg32(at.rs1);
     c.op(W.f64_convert_i32_u).op(W.f64_add).f64c(at.imm).op(W.f64_add);
     this.reg32(at.rs1);
     c.i32(at.imm).op(W.i32_add).i32(1).op(W.i32_and).op(W.f64_convert_i32_u).op(W.f64_sub).set(L_PC);
+    c.close();
     return null;
   }
 
