@@ -12,7 +12,7 @@ import type { Block, BlockContext, BlockFn, BlockSource } from './block-compiler
 import type { BlockCompiler } from './block-cache';
 import { Code, encodeModule, F64, I32, I64, i64Of, W } from './wasm-module';
 import { immediate, semanticsOf } from './semantics';
-import type { Binary, Binary32, Compare, CompareOp, Semantic, Target, Value, Word } from './semantics';
+import type { Binary, Binary32, Call, Compare, CompareOp, Semantic, Target, Value, Word } from './semantics';
 import {
   BLOCK_SIG,
   buildDispatcher,
@@ -293,7 +293,9 @@ const P_X = 0,
   L_VP = 13,
   L_A = 14;
 const R = (r: number) => 14 + r;
-const LOCALS = [I32, I32, I32, I32, F64, I64, I64, I64, ...new Array(31).fill(I64)];
+/** After the registers: which entry of a block that loops into its middle the next pass starts at. */
+const L_E = R(31) + 1;
+const LOCALS = [I32, I32, I32, I32, F64, I64, I64, I64, ...new Array(31).fill(I64), I32];
 
 /**
  * The instructions wasm blocks hold: every entry of a kind BlockGen.insn emits (the integer IR, and the integer
@@ -424,14 +426,32 @@ function scan(src: BlockSource, ppc: number, stopAt: ReadonlySet<number>): Scan 
 }
 
 const TWO32 = 4294967296;
+const MIN64 = -(1n << 63n);
+/** IR values pushed by one wasm instruction (a register or a constant). */
+const leaf = (v: Value) => v.op === 'rs1' || v.op === 'rs2' || v.op === 'imm' || v.op === 'pcImm';
 
 /** Generates the function body of one block. */
 class BlockGen {
   readonly c = new Code();
-  readonly used = new Set<number>();
+  /** Registers read before this block writes them (on the path emitted so far): the prologue loads only these. */
+  readonly loaded = new Set<number>();
+  /** Registers written by the instructions emitted so far. */
   readonly written = new Set<number>();
-  out = 0;
+  /**
+   * Per exit point k (before instruction k; k = len is the end), the registers an exit there stores and the label
+   * of the block whose end leads into exactly those stores (see blockFunc).
+   */
+  stores: ReadonlySet<number>[] = [];
+  labels: number[] = [];
   top = 0;
+  /**
+   * The instructions a static exit of this block may loop back to (by index, with the ordinal of each in the
+   * pass's entry switch): the start, and when `multi`, others inside the block too.
+   */
+  entries = new Map<number, number>([[0, 0]]);
+  multi = false;
+  /** The index of the instruction at each virtual pc. */
+  readonly indexAt = new Map<number, number>();
   constructor(
     /** The helpers the module imports, shared by every block function in it. */
     readonly helpers: Helper[],
@@ -452,7 +472,7 @@ class BlockGen {
   reg(r: number): void {
     if (r === 0) this.c.i64(0);
     else {
-      this.used.add(r);
+      if (this.multi || !this.written.has(r)) this.loaded.add(r);
       this.c.get(R(r));
     }
   }
@@ -466,39 +486,63 @@ class BlockGen {
       this.c.op(W.drop);
       return;
     }
-    this.used.add(rd);
     this.written.add(rd);
+    if (this.multi) this.loaded.add(rd);
     this.c.set(R(rd));
   }
   setW(rd: number): void {
     this.c.op(W.i64_extend_i32_s);
     this.setReg(rd);
   }
+  /**
+   * Branches to the stores of exit point k. An exit stores the registers written before it and, in a block that
+   * loops, those of a whole pass up to its loop-back: one not yet written on this pass keeps its value from the last
+   * pass or, on the first, the one the prologue must then load.
+   */
+  leave(k: number): void {
+    const s = this.stores[k];
+    for (const r of this.written)
+      if (!s.has(r)) throw new Error(`wasm block: x${r} written before exit point ${k} but not stored there`);
+    for (const r of s) if (!this.written.has(r)) this.loaded.add(r);
+    this.c.br(this.labels[k]);
+  }
   bail(i: number, pc: number): void {
-    this.c.get(L_N).i32(i).op(W.i32_add).set(L_CNT).i32(1).set(L_BAIL).f64c(pc).set(L_PC).br(this.out);
+    this.c.get(L_N).i32(i).op(W.i32_add).set(L_CNT).i32(1).set(L_BAIL).f64c(pc).set(L_PC);
+    this.leave(i);
   }
   /** Leaves through a static or computed (already in L_PC) exit after instruction `i`; to the start it loops. */
   exit(i: number, target: number | null): void {
     const c = this.c;
-    if (target !== null && target === this.start) {
+    const t = target === null ? undefined : this.indexAt.get(target);
+    const entry = t === undefined ? undefined : this.entries.get(t);
+    if (target !== null && t !== undefined && entry !== undefined) {
+      // L_N counts as if every pass began at instruction 0: entering at t after i + 1 instructions of this pass
+      // adds i + 1 - t. The next pass runs at most len - t instructions: it must fit the budget, as the block at
+      // the target would have to in the interpreter's chain loop.
       c.get(L_N)
-        .i32(i + 1)
+        .i32(i + 1 - t)
         .op(W.i32_add)
         .tee(L_N)
         .i32(this.len)
         .op(W.i32_add)
         .get(P_B)
-        .op(W.i32_le_s)
-        .brIf(this.top);
-      c.get(L_N).set(L_CNT).f64c(target).set(L_PC).br(this.out);
-      return;
+        .op(W.i32_le_s);
+      if (this.multi) {
+        c.open(W.if_);
+        c.i32(entry).set(L_E).br(this.top);
+        c.close();
+      } else c.brIf(this.top);
+      c.get(L_N);
+      if (t !== 0) c.i32(t).op(W.i32_add);
+      c.set(L_CNT).f64c(target).set(L_PC);
+      return this.leave(i + 1);
     }
     c.get(L_N)
       .i32(i + 1)
       .op(W.i32_add)
       .set(L_CNT);
     if (target !== null) c.f64c(target).set(L_PC);
-    c.br(this.out);
+    this.leave(i + 1);
   }
 
   /** Leaves the physical RAM offset of the access at rs1 + imm in L_A, or bails out (miss, off RAM, misaligned). */
@@ -611,6 +655,7 @@ class BlockGen {
         c.op(W.i64_extend_i32_s);
         return;
       case 'call':
+        if (leaf(v.a) && leaf(v.b) && this.divide(v.fn, v.a, v.b, at)) return;
         this.value(v.a, at);
         this.value(v.b, at);
         return this.call(v.fn);
@@ -627,6 +672,119 @@ class BlockGen {
         this.value(v.a, at);
         this.value(v.b, at);
         c.op(BINARY[v.op]);
+    }
+  }
+
+  /**
+   * Division and remainder inline, with RISC-V's results for a zero divisor and for overflow exactly as the
+   * helpers of wasm-dispatch.ts give them (a call into another instance costs more than the division). Only for
+   * operands that are leaves, pushed again for each use; false for the high multiplies, which stay calls.
+   */
+  private divide(fn: Call, a: Value, b: Value, at: At): boolean {
+    const c = this.c;
+    const A = () => this.value(a, at),
+      B = () => this.value(b, at),
+      a32 = () => this.low(a, at),
+      b32 = () => this.low(b, at);
+    const sext = () => c.op(W.i64_extend_i32_s);
+    switch (fn) {
+      case 'div':
+        B();
+        c.op(W.i64_eqz).open(W.if_, I64);
+        c.i64(-1).op(W.else_);
+        A();
+        c.i64(MIN64).op(W.i64_eq);
+        B();
+        c.i64(-1).op(W.i64_eq).op(W.i32_and).open(W.if_, I64);
+        A();
+        c.op(W.else_);
+        A();
+        B();
+        c.op(W.i64_div_s).close().close();
+        return true;
+      case 'divu':
+        B();
+        c.op(W.i64_eqz).open(W.if_, I64);
+        c.i64(-1).op(W.else_);
+        A();
+        B();
+        c.op(W.i64_div_u).close();
+        return true;
+      case 'rem':
+        B();
+        c.op(W.i64_eqz).open(W.if_, I64);
+        A();
+        c.op(W.else_);
+        B();
+        c.i64(-1).op(W.i64_eq).open(W.if_, I64);
+        c.i64(0).op(W.else_);
+        A();
+        B();
+        c.op(W.i64_rem_s).close().close();
+        return true;
+      case 'remu':
+        B();
+        c.op(W.i64_eqz).open(W.if_, I64);
+        A();
+        c.op(W.else_);
+        A();
+        B();
+        c.op(W.i64_rem_u).close();
+        return true;
+      case 'divw':
+        b32();
+        c.op(W.i32_eqz).open(W.if_, I64);
+        c.i64(-1).op(W.else_);
+        a32();
+        c.i32(-0x80000000).op(W.i32_eq);
+        b32();
+        c.i32(-1).op(W.i32_eq).op(W.i32_and).open(W.if_, I64);
+        c.i64(-0x80000000).op(W.else_);
+        a32();
+        b32();
+        c.op(W.i32_div_s);
+        sext();
+        c.close().close();
+        return true;
+      case 'divuw':
+        b32();
+        c.op(W.i32_eqz).open(W.if_, I64);
+        c.i64(-1).op(W.else_);
+        a32();
+        b32();
+        c.op(W.i32_div_u);
+        sext();
+        c.close();
+        return true;
+      case 'remw':
+        b32();
+        c.op(W.i32_eqz).open(W.if_, I64);
+        a32();
+        sext();
+        c.op(W.else_);
+        b32();
+        c.i32(-1).op(W.i32_eq).open(W.if_, I64);
+        c.i64(0).op(W.else_);
+        a32();
+        b32();
+        c.op(W.i32_rem_s);
+        sext();
+        c.close().close();
+        return true;
+      case 'remuw':
+        b32();
+        c.op(W.i32_eqz).open(W.if_, I64);
+        a32();
+        sext();
+        c.op(W.else_);
+        a32();
+        b32();
+        c.op(W.i32_rem_u);
+        sext();
+        c.close();
+        return true;
+      default:
+        return false;
     }
   }
 
@@ -658,14 +816,25 @@ class BlockGen {
   private target(t: Target, at: At): number | null {
     if (t.op === 'pcImm') return at.pc + at.imm;
     // rs1 + imm with bit 0 cleared, in doubles as JS blocks compute it, rounding included:
-    // hi * 2^32 + lo + imm - ((lo + imm) & 1).
+    // hi * 2^32 + lo + imm - ((lo + imm) & 1). Below 2^52 in magnitude every step of that is exact, and so is
+    // the integer sum converted once: the common case takes that.
     const c = this.c;
+    this.reg(at.rs1);
+    c.i64(2 ** 52)
+      .op(W.i64_add)
+      .i64(2 ** 53)
+      .op(W.i64_lt_u)
+      .open(W.if_);
+    this.reg(at.rs1);
+    c.i64(at.imm).op(W.i64_add).i64(-2).op(W.i64_and).op(W.f64_convert_i64_s).set(L_PC);
+    c.op(W.else_);
     this.reg(at.rs1);
     c.i64(32).op(W.i64_shr_s).op(W.i32_wrap_i64).op(W.f64_convert_i32_s).f64c(TWO32).op(W.f64_mul);
     this.reg32(at.rs1);
     c.op(W.f64_convert_i32_u).op(W.f64_add).f64c(at.imm).op(W.f64_add);
     this.reg32(at.rs1);
     c.i32(at.imm).op(W.i32_add).i32(1).op(W.i32_and).op(W.f64_convert_i32_u).op(W.f64_sub).set(L_PC);
+    c.close();
     return null;
   }
 
@@ -696,27 +865,112 @@ function blockFunc(arena: WasmArena, src: BlockSource, s: Scanned, helpers: Help
   const g = new BlockGen(helpers, arena, src, dvm, vpc, len);
   g.v = (p) => vpc + (p - ppc);
   const c = g.c;
-  g.out = c.open(W.block);
+  // The exits store only what the block wrote before them. Their register sets only grow along the block, so
+  // they nest: one wasm block per distinct set, the largest innermost; an exit branches out of the block of its
+  // set, and the code after each block's end stores what its set adds to the next smaller one, then falls into
+  // the stores of the smaller sets.
+  insns.forEach((ins, k) => g.indexAt.set(g.v(ins.pc), k));
+  // Static exits into the block itself (other than its start) loop too, through a switch on the entry at the top
+  // of each pass. Such a pass may skip writes, so every exit of such a block stores all it writes and the
+  // prologue loads every register it touches.
+  const inner = innerTargets(insns, g.v).filter((t) => t > 0);
+  g.multi = inner.length > 0;
+  g.entries = new Map([0, ...inner].map((t, j) => [t, j]));
+  g.stores = g.multi ? insns.map(() => allWrites(insns)).concat([allWrites(insns)]) : exitStores(insns, g.v, vpc);
+  const sizes = [...new Set(g.stores.map((s) => s.size))];
+  const labelOf = new Map(sizes.map((n) => [n, c.open(W.block)]));
+  g.labels = g.stores.map((s) => labelOf.get(s.size)!);
   g.top = c.open(W.loop);
-  insns.forEach((ins, k) => g.insn(k, ins));
+  if (g.multi) {
+    // One block per entry, the start innermost: the switch leaves the block of the entry it takes, and the code
+    // after that block's end is the entry's instruction.
+    for (let j = 0; j < g.entries.size; j++) c.open(W.block);
+    c.get(L_E).op(W.br_table).u(g.entries.size);
+    for (let j = 0; j < g.entries.size; j++) c.u(j);
+    c.u(0);
+    c.close();
+  }
+  insns.forEach((ins, k) => {
+    if (k > 0 && g.multi && g.entries.has(k)) c.close();
+    g.insn(k, ins);
+  });
   if (!ended) c.get(L_N).i32(len).op(W.i32_add).set(L_CNT).f64c(g.v(end)).set(L_PC);
+  // The fall-through at the end stores the largest set: it leaves the loop and the innermost block.
   c.close();
-  c.close();
-  for (const r of [...g.written].sort((a, b) => a - b))
-    c.get(P_X)
-      .get(R(r))
-      .mem(W.i64_store, 3, 8 * r);
+  const bySize = new Map(g.stores.map((s) => [s.size, s]));
+  for (let j = sizes.length - 1; j >= 0; j--) {
+    c.close();
+    const smaller = j > 0 ? bySize.get(sizes[j - 1])! : new Set<number>();
+    for (const r of [...bySize.get(sizes[j])!].filter((r) => !smaller.has(r)).sort((a, b) => a - b))
+      c.get(P_X)
+        .get(R(r))
+        .mem(W.i64_store, 3, 8 * r);
+  }
   c.i32(arena.resultOffset).get(L_PC).mem(W.f64_store, 3);
   c.i32(arena.resultOffset).get(L_BAIL).mem(W.i32_store, 2, 8);
   c.get(L_CNT);
   // Registers the block uses enter as locals; the prologue goes in front of the body.
   const pro = new Code();
-  for (const r of [...g.used].sort((a, b) => a - b))
+  for (const r of [...g.loaded].sort((a, b) => a - b))
     pro
       .get(P_X)
       .mem(W.i64_load, 3, 8 * r)
       .set(R(r));
   return { ...BLOCK_SIG, locals: LOCALS, prologue: pro, body: c, export: name };
+}
+
+/** The register instruction `ins` writes (BlockGen.setReg's rd), or 0 for none. */
+function writes(ins: Insn): number {
+  const s = semanticsOf(ins.op)!;
+  const rd = (ins.w >>> 7) & 31;
+  return (s.kind === 'alu' && s.value !== null) || s.kind === 'jump' || s.kind === 'load' ? rd : 0;
+}
+
+/** Every register the block writes. */
+const allWrites = (insns: Insn[]) => new Set(insns.map(writes).filter((r) => r !== 0));
+
+/** Indices of the instructions that a branch or pc-relative jump of the block goes to, sorted. */
+function innerTargets(insns: Insn[], v: (p: number) => number): number[] {
+  const at = new Map(insns.map((ins, k) => [v(ins.pc), k]));
+  const out = new Set<number>();
+  for (const ins of insns) {
+    const s = semanticsOf(ins.op)!;
+    const pc = v(ins.pc);
+    const t =
+      s.kind === 'branch'
+        ? pc + immediate.B(ins.w)
+        : s.kind === 'jump' && s.target.op === 'pcImm'
+          ? pc + immediate[s.imm](ins.w)
+          : undefined;
+    const k = t === undefined ? undefined : at.get(t);
+    if (k !== undefined) out.add(k);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+/**
+ * For each exit point k of a block (0..len: before instruction k, len the end), the registers an exit there
+ * stores: those instructions 0..k-1 write and, when the block loops back to its start, those of the instructions up
+ * to its last loop-back (an earlier exit may come on a later pass). Each set holds the one before it.
+ */
+export function exitStores(insns: Insn[], v: (p: number) => number, vpc: number): Set<number>[] {
+  let back = -1;
+  insns.forEach((ins, k) => {
+    const s = semanticsOf(ins.op)!;
+    const pc = v(ins.pc);
+    if (s.kind === 'branch' && pc + immediate.B(ins.w) === vpc) back = k;
+    if (s.kind === 'jump' && s.target.op === 'pcImm' && pc + immediate[s.imm](ins.w) === vpc) back = k;
+  });
+  const loop = new Set<number>();
+  for (let k = 0; k <= back; k++) loop.add(writes(insns[k]));
+  const out: Set<number>[] = [];
+  const acc = new Set(loop);
+  for (let k = 0; k <= insns.length; k++) {
+    acc.delete(0);
+    out.push(new Set(acc));
+    if (k < insns.length) acc.add(writes(insns[k]));
+  }
+  return out;
 }
 
 const MAX_BUDGET = 0x7fffffff;

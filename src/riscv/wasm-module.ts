@@ -123,6 +123,7 @@ export const enum W {
   f64_convert_i32_s = 0xb7,
   f64_convert_i32_u = 0xb8,
   f64_convert_i64_s = 0xb9,
+  br_table = 0x0e,
 }
 
 const f64Bytes = new DataView(new ArrayBuffer(8));
