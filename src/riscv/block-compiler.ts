@@ -12,7 +12,8 @@ import type { Target, Value, Word } from './semantics';
 import { aluText, condText, targetText } from './semantics-js';
 import { Hart, MSTATUS } from './hart';
 import { CsrClock, readCsr, writeCsr } from './csr';
-import { execFp } from './fpu';
+import * as fpu from './fpu';
+import { VARIANT } from './instructions';
 
 /** Compiled code for the instructions starting at one physical pc, under one virtual pc. */
 export interface Block {
@@ -291,7 +292,21 @@ const HELPERS: Record<string, unknown> = {
   TWO32,
   readCsr,
   writeCsr,
-  execFp,
+  execFp: fpu.execFp,
+  fadd32: fpu.fadd32,
+  fsub32: fpu.fsub32,
+  fmul32: fpu.fmul32,
+  fdiv32: fpu.fdiv32,
+  fma32op: fpu.fma32op,
+  fsqrt32: fpu.fsqrt32,
+  fadd64: fpu.fadd64,
+  fsub64: fpu.fsub64,
+  fmul64: fpu.fmul64,
+  fdiv64: fpu.fdiv64,
+  fma64op: fpu.fma64op,
+  fsqrt64: fpu.fsqrt64,
+  fcmp32: fpu.fcmp32,
+  fcmp64: fpu.fcmp64,
   executeAtomic: () => {
     throw new Error('block-compiler: bindAtomics was not called');
   },
@@ -405,6 +420,8 @@ function gen(c: Ctx, op: Op, w: number, pc: number, npc: number, i: number, bail
       );
     }
     case 'float': {
+      const direct = floatText(c, op, w, bail(i));
+      if (direct !== null) return t(`{${fpOff}${direct}}`);
       if (s.readsX) useReg(c, rs1);
       // execFp checks the rounding mode before it changes anything: a trap there bails out exactly.
       return t(
@@ -415,6 +432,20 @@ function gen(c: Ctx, op: Op, w: number, pc: number, npc: number, i: number, bail
       const src = (w >>> 15) & 31,
         csr = immediate.CSR(w);
       const writes = s.variant === 0 || src !== 0;
+      if (FP_CSRS.has(csr)) {
+        // fflags, frm and fcsr exist at every privilege and only need FS on: plain integer code, no BigInt.
+        const now = csr === 1 ? 'h.fflags' : csr === 2 ? 'h.frm' : '(h.frm<<5|h.fflags)';
+        let update = '';
+        if (writes) {
+          if (!s.immediate) useReg(c, src);
+          const o = s.immediate ? String(src) : L(src);
+          const v = ['_o', '_c|_o', '_c&~_o'][s.variant];
+          const store =
+            csr === 1 ? 'h.fflags=_v&31;' : csr === 2 ? 'h.frm=_v&7;' : 'h.fflags=_v&31;h.frm=(_v>>>5)&7;';
+          update = `{const _o=${o},_v=${v};${store}h.mstatus|=${MSTATUS.FS};}`;
+        }
+        return t(`{${fpOff}const _c=${now};${update}${set(c, rd, '_c', '0')}}`);
+      }
       // Reads of CSRs without side effects, and any access to the FP CSRs (which only FP state depends on); other
       // writes may change interrupt state, privilege or translation, and end the block.
       if (!FP_CSRS.has(csr) && (writes || !PURE_CSRS.has(csr))) return null;
@@ -434,4 +465,63 @@ function gen(c: Ctx, op: Op, w: number, pc: number, npc: number, i: number, bail
     case 'system':
       return null;
   }
+}
+
+/** The helper (fpu.ts) and kind of the F/D operations that compiled code calls directly, without execFp. */
+const FP_DIRECT: Partial<Record<Op, [name: string, kind: 'rr' | 'r' | 'fma' | 'cmp']>> = {
+  [Op.FADD_S]: ['fadd32', 'rr'],
+  [Op.FSUB_S]: ['fsub32', 'rr'],
+  [Op.FMUL_S]: ['fmul32', 'rr'],
+  [Op.FDIV_S]: ['fdiv32', 'rr'],
+  [Op.FSQRT_S]: ['fsqrt32', 'r'],
+  [Op.FMADD_S]: ['fma32op', 'fma'],
+  [Op.FMSUB_S]: ['fma32op', 'fma'],
+  [Op.FNMSUB_S]: ['fma32op', 'fma'],
+  [Op.FNMADD_S]: ['fma32op', 'fma'],
+  [Op.FADD_D]: ['fadd64', 'rr'],
+  [Op.FSUB_D]: ['fsub64', 'rr'],
+  [Op.FMUL_D]: ['fmul64', 'rr'],
+  [Op.FDIV_D]: ['fdiv64', 'rr'],
+  [Op.FSQRT_D]: ['fsqrt64', 'r'],
+  [Op.FMADD_D]: ['fma64op', 'fma'],
+  [Op.FMSUB_D]: ['fma64op', 'fma'],
+  [Op.FNMSUB_D]: ['fma64op', 'fma'],
+  [Op.FNMADD_D]: ['fma64op', 'fma'],
+  [Op.FEQ_S]: ['fcmp32', 'cmp'],
+  [Op.FLT_S]: ['fcmp32', 'cmp'],
+  [Op.FLE_S]: ['fcmp32', 'cmp'],
+  [Op.FEQ_D]: ['fcmp64', 'cmp'],
+  [Op.FLT_D]: ['fcmp64', 'cmp'],
+  [Op.FLE_D]: ['fcmp64', 'cmp'],
+};
+
+/**
+ * The direct call of an F/D arithmetic or compare instruction (after the FS check), or null for execFp. A static
+ * rounding mode becomes a literal; an illegal one (5, 6) bails out so that the interpreter raises the trap, and a
+ * dynamic one is read from frm, bailing out when frm holds an illegal mode, before anything changes.
+ */
+function floatText(c: Ctx, op: Op, w: number, bail: string): string | null {
+  const entry = FP_DIRECT[op];
+  if (entry === undefined) return null;
+  const [name, kind] = entry;
+  const rd = (w >>> 7) & 31,
+    rs1 = (w >>> 15) & 31,
+    rs2 = (w >>> 20) & 31,
+    rs3 = w >>> 27;
+  if (kind === 'cmp') {
+    const k = op === Op.FEQ_S || op === Op.FEQ_D ? 0 : op === Op.FLT_S || op === Op.FLT_D ? 1 : 2;
+    const call = `${name}(h,${k},${rs1},${rs2})`;
+    return rd === 0 ? `${call};` : setW(c, rd, call);
+  }
+  const rm = (w >>> 12) & 7;
+  if (rm === 5 || rm === 6) return bail;
+  const pre = rm === 7 ? `const _m=h.frm;if(_m>4)${bail}` : '';
+  const m = rm === 7 ? '_m' : String(rm);
+  const args =
+    kind === 'rr'
+      ? `${rd},${rs1},${rs2}`
+      : kind === 'r'
+        ? `${rd},${rs1}`
+        : `${VARIANT[op]},${rd},${rs1},${rs2},${rs3}`;
+  return `${pre}${name}(h,${args},${m});`;
 }

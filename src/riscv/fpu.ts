@@ -87,6 +87,21 @@ function classIndex(sign: boolean, expMax: boolean, expZero: boolean, fracZero: 
   return sign ? 1 : 6;
 }
 
+/**
+ * The flags of a binary32 operation with a NaN operand (a, b, c read through read32; r3 < 0 when not fused), whose
+ * result is the canonical NaN: invalid for a signaling operand, and for inf * 0 even when the addend is a quiet NaN
+ * (RISC-V and QEMU do so).
+ */
+function nanFlags32(r1: number, r2: number, r3: number, a: number, b: number): number {
+  if (r3 >= 0 && ((isInf(a) && b === 0) || (a === 0 && isInf(b)))) return NV;
+  return isSNaN32(bits32(r1)) || isSNaN32(bits32(r2)) || (r3 >= 0 && isSNaN32(bits32(r3))) ? NV : 0;
+}
+
+function nanFlags64(r1: number, r2: number, r3: number, a: number, b: number): number {
+  if (r3 >= 0 && ((isInf(a) && b === 0) || (a === 0 && isInf(b)))) return NV;
+  return isSNaN64(r1) || isSNaN64(r2) || (r3 >= 0 && isSNaN64(r3)) ? NV : 0;
+}
+
 /** Binary32 add/sub/mul/div/fma; `k` selects the operation (0 add, 1 sub, 2 mul, 3 div, 4..7 fused). */
 function arith32(k: number, rd: number, r1: number, r2: number, r3: number, rm: number): number {
   const a = read32(r1),
@@ -94,11 +109,7 @@ function arith32(k: number, rd: number, r1: number, r2: number, r3: number, rm: 
     c = k >= 4 ? read32(r3) : 0;
   let flags: number;
   if (a !== a || b !== b || c !== c) {
-    const ab = bits32(r1),
-      bb = bits32(r2);
-    flags = isSNaN32(ab) || isSNaN32(bb) || (k >= 4 && isSNaN32(bits32(r3))) ? NV : 0;
-    // RISC-V (and QEMU) signal invalid for inf * 0 even when the addend is a quiet NaN.
-    if (k >= 4 && ((isInf(a) && b === 0) || (a === 0 && isInf(b)))) flags = NV;
+    flags = nanFlags32(r1, r2, k >= 4 ? r3 : -1, a, b);
     out[0] = CANON32;
   } else {
     switch (k) {
@@ -129,8 +140,7 @@ function arith64(k: number, rd: number, r1: number, r2: number, r3: number, rm: 
     c = k >= 4 ? fd[r3] : 0;
   let flags: number;
   if (a !== a || b !== b || c !== c) {
-    flags = isSNaN64(r1) || isSNaN64(r2) || (k >= 4 && isSNaN64(r3)) ? NV : 0;
-    if (k >= 4 && ((isInf(a) && b === 0) || (a === 0 && isInf(b)))) flags = NV;
+    flags = nanFlags64(r1, r2, k >= 4 ? r3 : -1, a, b);
     out[0] = 0;
     out[1] = CANON64_HI;
   } else {
@@ -437,4 +447,198 @@ export function execFp(h: Hart, op: Op, w: number): number {
   if (flags !== 0) h.fflags |= flags;
   if (wroteF) h.markFsDirty();
   return 0;
+}
+
+// ---- Entry points for compiled blocks (block-compiler.ts) ----
+// The block compiler decodes the instruction when it builds the block and passes register numbers and the
+// rounding mode as literals: a static rm is resolved there (5 and 6 never reach these), a dynamic one is read from
+// frm and checked by the block before the call. So none of them can fail; each changes exactly what execFp does.
+// One small function per operation keeps every call site monomorphic and lets V8 inline it into the block.
+
+/** Accrues `flags` and marks the F state dirty, as execFp does after an instruction that writes an f register. */
+function retireF(h: Hart, flags: number): void {
+  if (flags !== 0) h.fflags |= flags;
+  h.markFsDirty();
+}
+
+export function fadd32(h: Hart, rd: number, r1: number, r2: number, rm: number): void {
+  if (h !== bound) bind(h);
+  const a = read32(r1),
+    b = read32(r2);
+  let flags: number;
+  if (a !== a || b !== b) {
+    flags = nanFlags32(r1, r2, -1, a, b);
+    out[0] = CANON32;
+  } else flags = add32(a, b, rm);
+  setS(rd, out[0]);
+  retireF(h, flags);
+}
+
+export function fsub32(h: Hart, rd: number, r1: number, r2: number, rm: number): void {
+  if (h !== bound) bind(h);
+  const a = read32(r1),
+    b = read32(r2);
+  let flags: number;
+  if (a !== a || b !== b) {
+    flags = nanFlags32(r1, r2, -1, a, b);
+    out[0] = CANON32;
+  } else flags = add32(a, -b, rm);
+  setS(rd, out[0]);
+  retireF(h, flags);
+}
+
+export function fmul32(h: Hart, rd: number, r1: number, r2: number, rm: number): void {
+  if (h !== bound) bind(h);
+  const a = read32(r1),
+    b = read32(r2);
+  let flags: number;
+  if (a !== a || b !== b) {
+    flags = nanFlags32(r1, r2, -1, a, b);
+    out[0] = CANON32;
+  } else flags = mul32(a, b, rm);
+  setS(rd, out[0]);
+  retireF(h, flags);
+}
+
+export function fdiv32(h: Hart, rd: number, r1: number, r2: number, rm: number): void {
+  if (h !== bound) bind(h);
+  const a = read32(r1),
+    b = read32(r2);
+  let flags: number;
+  if (a !== a || b !== b) {
+    flags = nanFlags32(r1, r2, -1, a, b);
+    out[0] = CANON32;
+  } else flags = div32(a, b, rm);
+  setS(rd, out[0]);
+  retireF(h, flags);
+}
+
+/** fmadd/fmsub/fnmsub/fnmadd.s: `v` is the op's VARIANT (bit 0 negates the addend, bit 1 the product). */
+export function fma32op(h: Hart, v: number, rd: number, r1: number, r2: number, r3: number, rm: number): void {
+  if (h !== bound) bind(h);
+  const a = read32(r1),
+    b = read32(r2),
+    c = read32(r3);
+  let flags: number;
+  if (a !== a || b !== b || c !== c) {
+    flags = nanFlags32(r1, r2, r3, a, b);
+    out[0] = CANON32;
+  } else flags = fma32(v >= 2 ? -a : a, b, (v & 1) === 1 ? -c : c, rm);
+  setS(rd, out[0]);
+  retireF(h, flags);
+}
+
+export function fsqrt32(h: Hart, rd: number, r1: number, rm: number): void {
+  if (h !== bound) bind(h);
+  const a = read32(r1);
+  let flags: number;
+  if (a !== a) {
+    flags = isSNaN32(bits32(r1)) ? NV : 0;
+    out[0] = CANON32;
+  } else flags = sqrt32(a, rm);
+  setS(rd, out[0]);
+  retireF(h, flags);
+}
+
+export function fadd64(h: Hart, rd: number, r1: number, r2: number, rm: number): void {
+  if (h !== bound) bind(h);
+  const a = fd[r1],
+    b = fd[r2];
+  let flags: number;
+  if (a !== a || b !== b) {
+    flags = nanFlags64(r1, r2, -1, a, b);
+    out[0] = 0;
+    out[1] = CANON64_HI;
+  } else flags = add64(a, b, rm);
+  setDFromOut(rd);
+  retireF(h, flags);
+}
+
+export function fsub64(h: Hart, rd: number, r1: number, r2: number, rm: number): void {
+  if (h !== bound) bind(h);
+  const a = fd[r1],
+    b = fd[r2];
+  let flags: number;
+  if (a !== a || b !== b) {
+    flags = nanFlags64(r1, r2, -1, a, b);
+    out[0] = 0;
+    out[1] = CANON64_HI;
+  } else flags = add64(a, -b, rm);
+  setDFromOut(rd);
+  retireF(h, flags);
+}
+
+export function fmul64(h: Hart, rd: number, r1: number, r2: number, rm: number): void {
+  if (h !== bound) bind(h);
+  const a = fd[r1],
+    b = fd[r2];
+  let flags: number;
+  if (a !== a || b !== b) {
+    flags = nanFlags64(r1, r2, -1, a, b);
+    out[0] = 0;
+    out[1] = CANON64_HI;
+  } else flags = mul64(a, b, rm);
+  setDFromOut(rd);
+  retireF(h, flags);
+}
+
+export function fdiv64(h: Hart, rd: number, r1: number, r2: number, rm: number): void {
+  if (h !== bound) bind(h);
+  const a = fd[r1],
+    b = fd[r2];
+  let flags: number;
+  if (a !== a || b !== b) {
+    flags = nanFlags64(r1, r2, -1, a, b);
+    out[0] = 0;
+    out[1] = CANON64_HI;
+  } else flags = div64(a, b, rm);
+  setDFromOut(rd);
+  retireF(h, flags);
+}
+
+export function fma64op(h: Hart, v: number, rd: number, r1: number, r2: number, r3: number, rm: number): void {
+  if (h !== bound) bind(h);
+  const a = fd[r1],
+    b = fd[r2],
+    c = fd[r3];
+  let flags: number;
+  if (a !== a || b !== b || c !== c) {
+    flags = nanFlags64(r1, r2, r3, a, b);
+    out[0] = 0;
+    out[1] = CANON64_HI;
+  } else flags = fma64(v >= 2 ? -a : a, b, (v & 1) === 1 ? -c : c, rm);
+  setDFromOut(rd);
+  retireF(h, flags);
+}
+
+export function fsqrt64(h: Hart, rd: number, r1: number, rm: number): void {
+  if (h !== bound) bind(h);
+  const a = fd[r1];
+  let flags: number;
+  if (a !== a) {
+    flags = isSNaN64(r1) ? NV : 0;
+    out[0] = 0;
+    out[1] = CANON64_HI;
+  } else flags = sqrt64(a, rm);
+  setDFromOut(rd);
+  retireF(h, flags);
+}
+
+/** feq/flt/fle.s (`k` 0, 1, 2): returns the 0 or 1 for rd and accrues flags; FS stays as it is (see execFp). */
+export function fcmp32(h: Hart, k: number, r1: number, r2: number): number {
+  if (h !== bound) bind(h);
+  const ab = bits32(r1),
+    bb = bits32(r2);
+  const flags = compare(k, value32(ab), value32(bb), isNaN32(ab), isNaN32(bb), isSNaN32(ab) || isSNaN32(bb));
+  if (flags !== 0) h.fflags |= flags;
+  return out[0];
+}
+
+export function fcmp64(h: Hart, k: number, r1: number, r2: number): number {
+  if (h !== bound) bind(h);
+  const a = fd[r1],
+    b = fd[r2];
+  const flags = compare(k, a, b, a !== a, b !== b, isSNaN64(r1) || isSNaN64(r2));
+  if (flags !== 0) h.fflags |= flags;
+  return out[0];
 }
