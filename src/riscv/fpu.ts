@@ -102,69 +102,6 @@ function nanFlags64(r1: number, r2: number, r3: number, a: number, b: number): n
   return isSNaN64(r1) || isSNaN64(r2) || (r3 >= 0 && isSNaN64(r3)) ? NV : 0;
 }
 
-/** Binary32 add/sub/mul/div/fma; `k` selects the operation (0 add, 1 sub, 2 mul, 3 div, 4..7 fused). */
-function arith32(k: number, rd: number, r1: number, r2: number, r3: number, rm: number): number {
-  const a = read32(r1),
-    b = read32(r2),
-    c = k >= 4 ? read32(r3) : 0;
-  let flags: number;
-  if (a !== a || b !== b || c !== c) {
-    flags = nanFlags32(r1, r2, k >= 4 ? r3 : -1, a, b);
-    out[0] = CANON32;
-  } else {
-    switch (k) {
-      case 0:
-        flags = add32(a, b, rm);
-        break;
-      case 1:
-        flags = add32(a, -b, rm);
-        break;
-      case 2:
-        flags = mul32(a, b, rm);
-        break;
-      case 3:
-        flags = div32(a, b, rm);
-        break;
-      // fmadd, fmsub, fnmsub, fnmadd: negate the product (via a) and/or the addend; both are exact.
-      default:
-        flags = fma32(k >= 6 ? -a : a, b, (k & 1) === 1 ? -c : c, rm);
-    }
-  }
-  setS(rd, out[0]);
-  return flags;
-}
-
-function arith64(k: number, rd: number, r1: number, r2: number, r3: number, rm: number): number {
-  const a = fd[r1],
-    b = fd[r2],
-    c = k >= 4 ? fd[r3] : 0;
-  let flags: number;
-  if (a !== a || b !== b || c !== c) {
-    flags = nanFlags64(r1, r2, k >= 4 ? r3 : -1, a, b);
-    out[0] = 0;
-    out[1] = CANON64_HI;
-  } else {
-    switch (k) {
-      case 0:
-        flags = add64(a, b, rm);
-        break;
-      case 1:
-        flags = add64(a, -b, rm);
-        break;
-      case 2:
-        flags = mul64(a, b, rm);
-        break;
-      case 3:
-        flags = div64(a, b, rm);
-        break;
-      default:
-        flags = fma64(k >= 6 ? -a : a, b, (k & 1) === 1 ? -c : c, rm);
-    }
-  }
-  setDFromOut(rd);
-  return flags;
-}
-
 /** fmin/fmax (IEEE 754-2019 minimumNumber/maximumNumber): a lone NaN loses, and -0 < +0. */
 function minMax32(isMax: boolean, rd: number, ab: number, bb: number): number {
   const an = isNaN32(ab),
@@ -243,61 +180,50 @@ export function execFp(h: Hart, op: Op, w: number): number {
   let flags = 0;
   let wroteF = true;
   switch (op) {
+    // The arithmetic has one entry per operation, shared with compiled blocks (below): it accrues fflags and
+    // marks FS dirty itself.
     case Op.FADD_S:
-      flags = arith32(0, rd, rs1, rs2, 0, rm);
-      break;
+      fadd32(h, rd, rs1, rs2, rm);
+      return 0;
     case Op.FSUB_S:
-      flags = arith32(1, rd, rs1, rs2, 0, rm);
-      break;
+      fsub32(h, rd, rs1, rs2, rm);
+      return 0;
     case Op.FMUL_S:
-      flags = arith32(2, rd, rs1, rs2, 0, rm);
-      break;
+      fmul32(h, rd, rs1, rs2, rm);
+      return 0;
     case Op.FDIV_S:
-      flags = arith32(3, rd, rs1, rs2, 0, rm);
-      break;
+      fdiv32(h, rd, rs1, rs2, rm);
+      return 0;
     case Op.FMADD_S:
     case Op.FMSUB_S:
     case Op.FNMSUB_S:
     case Op.FNMADD_S:
-      flags = arith32(4 + VARIANT[op], rd, rs1, rs2, rs3Of(w), rm);
-      break;
+      fma32op(h, VARIANT[op], rd, rs1, rs2, rs3Of(w), rm);
+      return 0;
+    case Op.FSQRT_S:
+      fsqrt32(h, rd, rs1, rm);
+      return 0;
     case Op.FADD_D:
-      flags = arith64(0, rd, rs1, rs2, 0, rm);
-      break;
+      fadd64(h, rd, rs1, rs2, rm);
+      return 0;
     case Op.FSUB_D:
-      flags = arith64(1, rd, rs1, rs2, 0, rm);
-      break;
+      fsub64(h, rd, rs1, rs2, rm);
+      return 0;
     case Op.FMUL_D:
-      flags = arith64(2, rd, rs1, rs2, 0, rm);
-      break;
+      fmul64(h, rd, rs1, rs2, rm);
+      return 0;
     case Op.FDIV_D:
-      flags = arith64(3, rd, rs1, rs2, 0, rm);
-      break;
+      fdiv64(h, rd, rs1, rs2, rm);
+      return 0;
     case Op.FMADD_D:
     case Op.FMSUB_D:
     case Op.FNMSUB_D:
     case Op.FNMADD_D:
-      flags = arith64(4 + VARIANT[op], rd, rs1, rs2, rs3Of(w), rm);
-      break;
-    case Op.FSQRT_S: {
-      const a = read32(rs1);
-      if (a !== a) {
-        flags = isSNaN32(bits32(rs1)) ? NV : 0;
-        out[0] = CANON32;
-      } else flags = sqrt32(a, rm);
-      setS(rd, out[0]);
-      break;
-    }
-    case Op.FSQRT_D: {
-      const a = fd[rs1];
-      if (a !== a) {
-        flags = isSNaN64(rs1) ? NV : 0;
-        out[0] = 0;
-        out[1] = CANON64_HI;
-      } else flags = sqrt64(a, rm);
-      setDFromOut(rd);
-      break;
-    }
+      fma64op(h, VARIANT[op], rd, rs1, rs2, rs3Of(w), rm);
+      return 0;
+    case Op.FSQRT_D:
+      fsqrt64(h, rd, rs1, rm);
+      return 0;
     case Op.FSGNJ_S:
     case Op.FSGNJN_S:
     case Op.FSGNJX_S: {
@@ -449,11 +375,12 @@ export function execFp(h: Hart, op: Op, w: number): number {
   return 0;
 }
 
-// ---- Entry points for compiled blocks (block-compiler.ts) ----
-// The block compiler decodes the instruction when it builds the block and passes register numbers and the
-// rounding mode as literals: a static rm is resolved there (5 and 6 never reach these), a dynamic one is read from
-// frm and checked by the block before the call. So none of them can fail; each changes exactly what execFp does.
-// One small function per operation keeps every call site monomorphic and lets V8 inline it into the block.
+// ---- One entry per arithmetic operation, for execFp and for compiled blocks (block-compiler.ts) ----
+// They take decoded register numbers and a legal rounding mode (0..4), so none of them can fail. execFp calls them
+// after its own decode and rm check; the block compiler decodes when it builds the block and passes literals (a
+// static rm resolved there, a dynamic one read from frm and checked by the block before the call), so a block
+// changes exactly what the interpreter does. One small function per operation keeps every call site monomorphic
+// and lets V8 inline it into the block.
 
 /** Accrues `flags` and marks the F state dirty, as execFp does after an instruction that writes an f register. */
 function retireF(h: Hart, flags: number): void {
