@@ -214,6 +214,7 @@ export function compileBlock(
   if (/\bB\b/.test(code)) views.push('B');
   const reads = ['x=c.x', ...views.map((v) => (v === 'B' ? 'B=c.budget' : `${v}=c.${v}`))];
   if (/\bfw\b/.test(code)) reads.push('fw=c.h.fw');
+  if (/\bff\b/.test(code)) reads.push('ff=singles(c.h)');
   // Parenthesized, V8 compiles the inner function with the outer one instead of parsing it a second time at its first call.
   const body = `"use strict";return (function(c){const ${reads.join(',')};${decl}${code}});`;
   const make = new Function('ram8', 'ram16', 'ram32', 'pf', ...HELPER_NAMES, body) as (...v: unknown[]) => BlockFn;
@@ -307,6 +308,7 @@ const HELPERS: Record<string, unknown> = {
   fsqrt64: fpu.fsqrt64,
   fcmp32: fpu.fcmp32,
   fcmp64: fpu.fcmp64,
+  singles: fpu.singles,
   executeAtomic: () => {
     throw new Error('block-compiler: bindAtomics was not called');
   },
@@ -523,5 +525,60 @@ function floatText(c: Ctx, op: Op, w: number, bail: string): string | null {
       : kind === 'r'
         ? `${rd},${rs1}`
         : `${VARIANT[op]},${rd},${rs1},${rs2},${rs3}`;
-  return `${pre}${name}(h,${args},${m});`;
+  const call = `${name}(h,${args},${m});`;
+  // Round to nearest even (static, or frm 0 at run time) has an inline path for binary32 add, sub, mul and fma.
+  if (rm !== 0 && rm !== 7) return pre + call;
+  const fast = fastText32(name, VARIANT[op], rd, rs1, rs2, rs3, rm === 7 ? '_m===0&&' : '');
+  return fast === null ? pre + call : `${pre}${fast}else ${call}`;
+}
+
+/** Below this magnitude a binary32 result may be tiny (float32.ts's MIN_SAFE): the helper decides underflow. */
+const MIN_SAFE32 = String(2 ** -125);
+
+/**
+ * The inline round-to-nearest-even path of fadd/fsub/fmul/fmadd-family .s, as an `if(...){...}` that the caller
+ * follows with `else` and the helper's call. It takes the case float32.ts's add32/mul32/fma32 finish on their
+ * first step (every operand NaN-boxed, a finite result that is not tiny, and for fma a double sum whose TwoSum
+ * error is zero): a double holds every binary32 product exactly and rounding a double sum to binary32 there is
+ * correct (see float32.ts), so Math.fround gives the result and the inexact flag is whether anything was lost.
+ * Anything else (NaNs, infinities, zeros, tiny or overflowing results) goes to the helper, unchanged.
+ */
+function fastText32(
+  name: string,
+  variant: number,
+  rd: number,
+  rs1: number,
+  rs2: number,
+  rs3: number,
+  cond: string,
+): string | null {
+  const f = (r: number) => `ff[${2 * r}]`,
+    boxed = (r: number) => `fw[${2 * r + 1}]===-1`;
+  const ok = (extra: string) =>
+    `if(${cond}${extra}_r-_r===0&&(_r>=${MIN_SAFE32}||_r<=-${MIN_SAFE32})`;
+  const store = (inexact: string) =>
+    `{${f(rd)}=_r;fw[${2 * rd + 1}]=-1;if(${inexact})h.fflags|=1;h.mstatus|=${MSTATUS.FS};}`;
+  const both = `${boxed(rs1)}&&${boxed(rs2)}&&`;
+  switch (name) {
+    case 'fmul32':
+      return `const _a=${f(rs1)},_b=${f(rs2)},_d=_a*_b,_r=Math.fround(_d);${ok(both)})${store('_d!==_r')}`;
+    case 'fadd32':
+    case 'fsub32': {
+      const b = name === 'fsub32' ? `-${f(rs2)}` : f(rs2);
+      // TwoSum: the exact error of the double sum, as add32 computes it.
+      return (
+        `const _a=${f(rs1)},_b=${b},_d=_a+_b,_e=_d-_a,_r=Math.fround(_d);` +
+        `${ok(both)})${store('_d!==_r||_a-(_d-_e)+(_b-_e)!==0')}`
+      );
+    }
+    case 'fma32op': {
+      const a = variant >= 2 ? `-${f(rs1)}` : f(rs1),
+        c = (variant & 1) === 1 ? `-${f(rs3)}` : f(rs3);
+      return (
+        `const _a=${a},_b=${f(rs2)},_c=${c},_p=_a*_b,_d=_p+_c,_e=_d-_p,_r=Math.fround(_d);` +
+        `${ok(both + boxed(rs3) + '&&')}&&_p-(_d-_e)+(_c-_e)===0)${store('_d!==_r')}`
+      );
+    }
+  }
+  return null;
 }

@@ -569,3 +569,9 @@ export function fcmp64(h: Hart, k: number, r1: number, r2: number): number {
   if (flags !== 0) h.fflags |= flags;
   return out[0];
 }
+
+/** The f registers of `h` as binary32 values (the low word of f[i] at index 2i), for the inline paths of blocks. */
+export function singles(h: Hart): Float32Array {
+  if (h !== bound) bind(h);
+  return ff;
+}
