@@ -442,8 +442,7 @@ function gen(c: Ctx, op: Op, w: number, pc: number, npc: number, i: number, bail
           if (!s.immediate) useReg(c, src);
           const o = s.immediate ? String(src) : L(src);
           const v = ['_o', '_c|_o', '_c&~_o'][s.variant];
-          const store =
-            csr === 1 ? 'h.fflags=_v&31;' : csr === 2 ? 'h.frm=_v&7;' : 'h.fflags=_v&31;h.frm=(_v>>>5)&7;';
+          const store = csr === 1 ? 'h.fflags=_v&31;' : csr === 2 ? 'h.frm=_v&7;' : 'h.fflags=_v&31;h.frm=(_v>>>5)&7;';
           update = `{const _o=${o},_v=${v};${store}h.mstatus|=${MSTATUS.FS};}`;
         }
         return t(`{${fpOff}const _c=${now};${update}${set(c, rd, '_c', '0')}}`);
@@ -520,11 +519,7 @@ function floatText(c: Ctx, op: Op, w: number, bail: string): string | null {
   const pre = rm === 7 ? `const _m=h.frm;if(_m>4)${bail}` : '';
   const m = rm === 7 ? '_m' : String(rm);
   const args =
-    kind === 'rr'
-      ? `${rd},${rs1},${rs2}`
-      : kind === 'r'
-        ? `${rd},${rs1}`
-        : `${VARIANT[op]},${rd},${rs1},${rs2},${rs3}`;
+    kind === 'rr' ? `${rd},${rs1},${rs2}` : kind === 'r' ? `${rd},${rs1}` : `${VARIANT[op]},${rd},${rs1},${rs2},${rs3}`;
   const call = `${name}(h,${args},${m});`;
   // Round to nearest even (static, or frm 0 at run time) has an inline path for binary32 add, sub, mul and fma.
   if (rm !== 0 && rm !== 7) return pre + call;
@@ -554,8 +549,7 @@ function fastText32(
 ): string | null {
   const f = (r: number) => `ff[${2 * r}]`,
     boxed = (r: number) => `fw[${2 * r + 1}]===-1`;
-  const ok = (extra: string) =>
-    `if(${cond}${extra}_r-_r===0&&(_r>=${MIN_SAFE32}||_r<=-${MIN_SAFE32})`;
+  const ok = (extra: string) => `if(${cond}${extra}_r-_r===0&&(_r>=${MIN_SAFE32}||_r<=-${MIN_SAFE32})`;
   const store = (inexact: string) =>
     `{${f(rd)}=_r;fw[${2 * rd + 1}]=-1;if(${inexact})h.fflags|=1;h.mstatus|=${MSTATUS.FS};}`;
   const both = `${boxed(rs1)}&&${boxed(rs2)}&&`;
