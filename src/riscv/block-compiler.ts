@@ -12,7 +12,8 @@ import type { Target, Value, Word } from './semantics';
 import { aluText, condText, targetText } from './semantics-js';
 import { Hart, MSTATUS } from './hart';
 import { CsrClock, readCsr, writeCsr } from './csr';
-import { execFp } from './fpu';
+import * as fpu from './fpu';
+import { VARIANT } from './instructions';
 
 /** Compiled code for the instructions starting at one physical pc, under one virtual pc. */
 export interface Block {
@@ -213,6 +214,7 @@ export function compileBlock(
   if (/\bB\b/.test(code)) views.push('B');
   const reads = ['x=c.x', ...views.map((v) => (v === 'B' ? 'B=c.budget' : `${v}=c.${v}`))];
   if (/\bfw\b/.test(code)) reads.push('fw=c.h.fw');
+  if (/\bff\b/.test(code)) reads.push('ff=singles(c.h)');
   // Parenthesized, V8 compiles the inner function with the outer one instead of parsing it a second time at its first call.
   const body = `"use strict";return (function(c){const ${reads.join(',')};${decl}${code}});`;
   const make = new Function('ram8', 'ram16', 'ram32', 'pf', ...HELPER_NAMES, body) as (...v: unknown[]) => BlockFn;
@@ -291,7 +293,22 @@ const HELPERS: Record<string, unknown> = {
   TWO32,
   readCsr,
   writeCsr,
-  execFp,
+  execFp: fpu.execFp,
+  fadd32: fpu.fadd32,
+  fsub32: fpu.fsub32,
+  fmul32: fpu.fmul32,
+  fdiv32: fpu.fdiv32,
+  fma32op: fpu.fma32op,
+  fsqrt32: fpu.fsqrt32,
+  fadd64: fpu.fadd64,
+  fsub64: fpu.fsub64,
+  fmul64: fpu.fmul64,
+  fdiv64: fpu.fdiv64,
+  fma64op: fpu.fma64op,
+  fsqrt64: fpu.fsqrt64,
+  fcmp32: fpu.fcmp32,
+  fcmp64: fpu.fcmp64,
+  singles: fpu.singles,
   executeAtomic: () => {
     throw new Error('block-compiler: bindAtomics was not called');
   },
@@ -405,6 +422,8 @@ function gen(c: Ctx, op: Op, w: number, pc: number, npc: number, i: number, bail
       );
     }
     case 'float': {
+      const direct = floatText(c, op, w, bail(i));
+      if (direct !== null) return t(`{${fpOff}${direct}}`);
       if (s.readsX) useReg(c, rs1);
       // execFp checks the rounding mode before it changes anything: a trap there bails out exactly.
       return t(
@@ -415,6 +434,19 @@ function gen(c: Ctx, op: Op, w: number, pc: number, npc: number, i: number, bail
       const src = (w >>> 15) & 31,
         csr = immediate.CSR(w);
       const writes = s.variant === 0 || src !== 0;
+      if (FP_CSRS.has(csr)) {
+        // fflags, frm and fcsr exist at every privilege and only need FS on: plain integer code, no BigInt.
+        const now = csr === 1 ? 'h.fflags' : csr === 2 ? 'h.frm' : '(h.frm<<5|h.fflags)';
+        let update = '';
+        if (writes) {
+          if (!s.immediate) useReg(c, src);
+          const o = s.immediate ? String(src) : L(src);
+          const v = ['_o', '_c|_o', '_c&~_o'][s.variant];
+          const store = csr === 1 ? 'h.fflags=_v&31;' : csr === 2 ? 'h.frm=_v&7;' : 'h.fflags=_v&31;h.frm=(_v>>>5)&7;';
+          update = `{const _o=${o},_v=${v};${store}h.mstatus|=${MSTATUS.FS};}`;
+        }
+        return t(`{${fpOff}const _c=${now};${update}${set(c, rd, '_c', '0')}}`);
+      }
       // Reads of CSRs without side effects, and any access to the FP CSRs (which only FP state depends on); other
       // writes may change interrupt state, privilege or translation, and end the block.
       if (!FP_CSRS.has(csr) && (writes || !PURE_CSRS.has(csr))) return null;
@@ -434,4 +466,113 @@ function gen(c: Ctx, op: Op, w: number, pc: number, npc: number, i: number, bail
     case 'system':
       return null;
   }
+}
+
+/** The helper (fpu.ts) and kind of the F/D operations that compiled code calls directly, without execFp. */
+const FP_DIRECT: Partial<Record<Op, [name: string, kind: 'rr' | 'r' | 'fma' | 'cmp']>> = {
+  [Op.FADD_S]: ['fadd32', 'rr'],
+  [Op.FSUB_S]: ['fsub32', 'rr'],
+  [Op.FMUL_S]: ['fmul32', 'rr'],
+  [Op.FDIV_S]: ['fdiv32', 'rr'],
+  [Op.FSQRT_S]: ['fsqrt32', 'r'],
+  [Op.FMADD_S]: ['fma32op', 'fma'],
+  [Op.FMSUB_S]: ['fma32op', 'fma'],
+  [Op.FNMSUB_S]: ['fma32op', 'fma'],
+  [Op.FNMADD_S]: ['fma32op', 'fma'],
+  [Op.FADD_D]: ['fadd64', 'rr'],
+  [Op.FSUB_D]: ['fsub64', 'rr'],
+  [Op.FMUL_D]: ['fmul64', 'rr'],
+  [Op.FDIV_D]: ['fdiv64', 'rr'],
+  [Op.FSQRT_D]: ['fsqrt64', 'r'],
+  [Op.FMADD_D]: ['fma64op', 'fma'],
+  [Op.FMSUB_D]: ['fma64op', 'fma'],
+  [Op.FNMSUB_D]: ['fma64op', 'fma'],
+  [Op.FNMADD_D]: ['fma64op', 'fma'],
+  [Op.FEQ_S]: ['fcmp32', 'cmp'],
+  [Op.FLT_S]: ['fcmp32', 'cmp'],
+  [Op.FLE_S]: ['fcmp32', 'cmp'],
+  [Op.FEQ_D]: ['fcmp64', 'cmp'],
+  [Op.FLT_D]: ['fcmp64', 'cmp'],
+  [Op.FLE_D]: ['fcmp64', 'cmp'],
+};
+
+/**
+ * The direct call of an F/D arithmetic or compare instruction (after the FS check), or null for execFp. A static
+ * rounding mode becomes a literal; an illegal one (5, 6) bails out so that the interpreter raises the trap, and a
+ * dynamic one is read from frm, bailing out when frm holds an illegal mode, before anything changes.
+ */
+function floatText(c: Ctx, op: Op, w: number, bail: string): string | null {
+  const entry = FP_DIRECT[op];
+  if (entry === undefined) return null;
+  const [name, kind] = entry;
+  const rd = (w >>> 7) & 31,
+    rs1 = (w >>> 15) & 31,
+    rs2 = (w >>> 20) & 31,
+    rs3 = w >>> 27;
+  if (kind === 'cmp') {
+    const k = op === Op.FEQ_S || op === Op.FEQ_D ? 0 : op === Op.FLT_S || op === Op.FLT_D ? 1 : 2;
+    const call = `${name}(h,${k},${rs1},${rs2})`;
+    return rd === 0 ? `${call};` : setW(c, rd, call);
+  }
+  const rm = (w >>> 12) & 7;
+  if (rm === 5 || rm === 6) return bail;
+  const pre = rm === 7 ? `const _m=h.frm;if(_m>4)${bail}` : '';
+  const m = rm === 7 ? '_m' : String(rm);
+  const args =
+    kind === 'rr' ? `${rd},${rs1},${rs2}` : kind === 'r' ? `${rd},${rs1}` : `${VARIANT[op]},${rd},${rs1},${rs2},${rs3}`;
+  const call = `${name}(h,${args},${m});`;
+  // Round to nearest even (static, or frm 0 at run time) has an inline path for binary32 add, sub, mul and fma.
+  if (rm !== 0 && rm !== 7) return pre + call;
+  const fast = fastText32(name, VARIANT[op], rd, rs1, rs2, rs3, rm === 7 ? '_m===0&&' : '');
+  return fast === null ? pre + call : `${pre}${fast}else ${call}`;
+}
+
+/** Below this magnitude a binary32 result may be tiny (float32.ts's MIN_SAFE): the helper decides underflow. */
+const MIN_SAFE32 = String(2 ** -125);
+
+/**
+ * The inline round-to-nearest-even path of fadd/fsub/fmul/fmadd-family .s, as an `if(...){...}` that the caller
+ * follows with `else` and the helper's call. It takes the case float32.ts's add32/mul32/fma32 finish on their
+ * first step (every operand NaN-boxed, a finite result that is not tiny, and for fma a double sum whose TwoSum
+ * error is zero): a double holds every binary32 product exactly and rounding a double sum to binary32 there is
+ * correct (see float32.ts), so Math.fround gives the result and the inexact flag is whether anything was lost.
+ * Anything else (NaNs, infinities, zeros, tiny or overflowing results) goes to the helper, unchanged.
+ */
+function fastText32(
+  name: string,
+  variant: number,
+  rd: number,
+  rs1: number,
+  rs2: number,
+  rs3: number,
+  cond: string,
+): string | null {
+  const f = (r: number) => `ff[${2 * r}]`,
+    boxed = (r: number) => `fw[${2 * r + 1}]===-1`;
+  const ok = (extra: string) => `if(${cond}${extra}_r-_r===0&&(_r>=${MIN_SAFE32}||_r<=-${MIN_SAFE32})`;
+  const store = (inexact: string) =>
+    `{${f(rd)}=_r;fw[${2 * rd + 1}]=-1;if(${inexact})h.fflags|=1;h.mstatus|=${MSTATUS.FS};}`;
+  const both = `${boxed(rs1)}&&${boxed(rs2)}&&`;
+  switch (name) {
+    case 'fmul32':
+      return `const _a=${f(rs1)},_b=${f(rs2)},_d=_a*_b,_r=Math.fround(_d);${ok(both)})${store('_d!==_r')}`;
+    case 'fadd32':
+    case 'fsub32': {
+      const b = name === 'fsub32' ? `-${f(rs2)}` : f(rs2);
+      // TwoSum: the exact error of the double sum, as add32 computes it.
+      return (
+        `const _a=${f(rs1)},_b=${b},_d=_a+_b,_e=_d-_a,_r=Math.fround(_d);` +
+        `${ok(both)})${store('_d!==_r||_a-(_d-_e)+(_b-_e)!==0')}`
+      );
+    }
+    case 'fma32op': {
+      const a = variant >= 2 ? `-${f(rs1)}` : f(rs1),
+        c = (variant & 1) === 1 ? `-${f(rs3)}` : f(rs3);
+      return (
+        `const _a=${a},_b=${f(rs2)},_c=${c},_p=_a*_b,_d=_p+_c,_e=_d-_p,_r=Math.fround(_d);` +
+        `${ok(both + boxed(rs3) + '&&')}&&_p-(_d-_e)+(_c-_e)===0)${store('_d!==_r')}`
+      );
+    }
+  }
+  return null;
 }

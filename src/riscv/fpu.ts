@@ -87,72 +87,19 @@ function classIndex(sign: boolean, expMax: boolean, expZero: boolean, fracZero: 
   return sign ? 1 : 6;
 }
 
-/** Binary32 add/sub/mul/div/fma; `k` selects the operation (0 add, 1 sub, 2 mul, 3 div, 4..7 fused). */
-function arith32(k: number, rd: number, r1: number, r2: number, r3: number, rm: number): number {
-  const a = read32(r1),
-    b = read32(r2),
-    c = k >= 4 ? read32(r3) : 0;
-  let flags: number;
-  if (a !== a || b !== b || c !== c) {
-    const ab = bits32(r1),
-      bb = bits32(r2);
-    flags = isSNaN32(ab) || isSNaN32(bb) || (k >= 4 && isSNaN32(bits32(r3))) ? NV : 0;
-    // RISC-V (and QEMU) signal invalid for inf * 0 even when the addend is a quiet NaN.
-    if (k >= 4 && ((isInf(a) && b === 0) || (a === 0 && isInf(b)))) flags = NV;
-    out[0] = CANON32;
-  } else {
-    switch (k) {
-      case 0:
-        flags = add32(a, b, rm);
-        break;
-      case 1:
-        flags = add32(a, -b, rm);
-        break;
-      case 2:
-        flags = mul32(a, b, rm);
-        break;
-      case 3:
-        flags = div32(a, b, rm);
-        break;
-      // fmadd, fmsub, fnmsub, fnmadd: negate the product (via a) and/or the addend; both are exact.
-      default:
-        flags = fma32(k >= 6 ? -a : a, b, (k & 1) === 1 ? -c : c, rm);
-    }
-  }
-  setS(rd, out[0]);
-  return flags;
+/**
+ * The flags of a binary32 operation with a NaN operand (a, b, c read through read32; r3 < 0 when not fused), whose
+ * result is the canonical NaN: invalid for a signaling operand, and for inf * 0 even when the addend is a quiet NaN
+ * (RISC-V and QEMU do so).
+ */
+function nanFlags32(r1: number, r2: number, r3: number, a: number, b: number): number {
+  if (r3 >= 0 && ((isInf(a) && b === 0) || (a === 0 && isInf(b)))) return NV;
+  return isSNaN32(bits32(r1)) || isSNaN32(bits32(r2)) || (r3 >= 0 && isSNaN32(bits32(r3))) ? NV : 0;
 }
 
-function arith64(k: number, rd: number, r1: number, r2: number, r3: number, rm: number): number {
-  const a = fd[r1],
-    b = fd[r2],
-    c = k >= 4 ? fd[r3] : 0;
-  let flags: number;
-  if (a !== a || b !== b || c !== c) {
-    flags = isSNaN64(r1) || isSNaN64(r2) || (k >= 4 && isSNaN64(r3)) ? NV : 0;
-    if (k >= 4 && ((isInf(a) && b === 0) || (a === 0 && isInf(b)))) flags = NV;
-    out[0] = 0;
-    out[1] = CANON64_HI;
-  } else {
-    switch (k) {
-      case 0:
-        flags = add64(a, b, rm);
-        break;
-      case 1:
-        flags = add64(a, -b, rm);
-        break;
-      case 2:
-        flags = mul64(a, b, rm);
-        break;
-      case 3:
-        flags = div64(a, b, rm);
-        break;
-      default:
-        flags = fma64(k >= 6 ? -a : a, b, (k & 1) === 1 ? -c : c, rm);
-    }
-  }
-  setDFromOut(rd);
-  return flags;
+function nanFlags64(r1: number, r2: number, r3: number, a: number, b: number): number {
+  if (r3 >= 0 && ((isInf(a) && b === 0) || (a === 0 && isInf(b)))) return NV;
+  return isSNaN64(r1) || isSNaN64(r2) || (r3 >= 0 && isSNaN64(r3)) ? NV : 0;
 }
 
 /** fmin/fmax (IEEE 754-2019 minimumNumber/maximumNumber): a lone NaN loses, and -0 < +0. */
@@ -233,61 +180,50 @@ export function execFp(h: Hart, op: Op, w: number): number {
   let flags = 0;
   let wroteF = true;
   switch (op) {
+    // The arithmetic has one entry per operation, shared with compiled blocks (below): it accrues fflags and
+    // marks FS dirty itself.
     case Op.FADD_S:
-      flags = arith32(0, rd, rs1, rs2, 0, rm);
-      break;
+      fadd32(h, rd, rs1, rs2, rm);
+      return 0;
     case Op.FSUB_S:
-      flags = arith32(1, rd, rs1, rs2, 0, rm);
-      break;
+      fsub32(h, rd, rs1, rs2, rm);
+      return 0;
     case Op.FMUL_S:
-      flags = arith32(2, rd, rs1, rs2, 0, rm);
-      break;
+      fmul32(h, rd, rs1, rs2, rm);
+      return 0;
     case Op.FDIV_S:
-      flags = arith32(3, rd, rs1, rs2, 0, rm);
-      break;
+      fdiv32(h, rd, rs1, rs2, rm);
+      return 0;
     case Op.FMADD_S:
     case Op.FMSUB_S:
     case Op.FNMSUB_S:
     case Op.FNMADD_S:
-      flags = arith32(4 + VARIANT[op], rd, rs1, rs2, rs3Of(w), rm);
-      break;
+      fma32op(h, VARIANT[op], rd, rs1, rs2, rs3Of(w), rm);
+      return 0;
+    case Op.FSQRT_S:
+      fsqrt32(h, rd, rs1, rm);
+      return 0;
     case Op.FADD_D:
-      flags = arith64(0, rd, rs1, rs2, 0, rm);
-      break;
+      fadd64(h, rd, rs1, rs2, rm);
+      return 0;
     case Op.FSUB_D:
-      flags = arith64(1, rd, rs1, rs2, 0, rm);
-      break;
+      fsub64(h, rd, rs1, rs2, rm);
+      return 0;
     case Op.FMUL_D:
-      flags = arith64(2, rd, rs1, rs2, 0, rm);
-      break;
+      fmul64(h, rd, rs1, rs2, rm);
+      return 0;
     case Op.FDIV_D:
-      flags = arith64(3, rd, rs1, rs2, 0, rm);
-      break;
+      fdiv64(h, rd, rs1, rs2, rm);
+      return 0;
     case Op.FMADD_D:
     case Op.FMSUB_D:
     case Op.FNMSUB_D:
     case Op.FNMADD_D:
-      flags = arith64(4 + VARIANT[op], rd, rs1, rs2, rs3Of(w), rm);
-      break;
-    case Op.FSQRT_S: {
-      const a = read32(rs1);
-      if (a !== a) {
-        flags = isSNaN32(bits32(rs1)) ? NV : 0;
-        out[0] = CANON32;
-      } else flags = sqrt32(a, rm);
-      setS(rd, out[0]);
-      break;
-    }
-    case Op.FSQRT_D: {
-      const a = fd[rs1];
-      if (a !== a) {
-        flags = isSNaN64(rs1) ? NV : 0;
-        out[0] = 0;
-        out[1] = CANON64_HI;
-      } else flags = sqrt64(a, rm);
-      setDFromOut(rd);
-      break;
-    }
+      fma64op(h, VARIANT[op], rd, rs1, rs2, rs3Of(w), rm);
+      return 0;
+    case Op.FSQRT_D:
+      fsqrt64(h, rd, rs1, rm);
+      return 0;
     case Op.FSGNJ_S:
     case Op.FSGNJN_S:
     case Op.FSGNJX_S: {
@@ -437,4 +373,205 @@ export function execFp(h: Hart, op: Op, w: number): number {
   if (flags !== 0) h.fflags |= flags;
   if (wroteF) h.markFsDirty();
   return 0;
+}
+
+// ---- One entry per arithmetic operation, for execFp and for compiled blocks (block-compiler.ts) ----
+// They take decoded register numbers and a legal rounding mode (0..4), so none of them can fail. execFp calls them
+// after its own decode and rm check; the block compiler decodes when it builds the block and passes literals (a
+// static rm resolved there, a dynamic one read from frm and checked by the block before the call), so a block
+// changes exactly what the interpreter does. One small function per operation keeps every call site monomorphic
+// and lets V8 inline it into the block.
+
+/** Accrues `flags` and marks the F state dirty, as execFp does after an instruction that writes an f register. */
+function retireF(h: Hart, flags: number): void {
+  if (flags !== 0) h.fflags |= flags;
+  h.markFsDirty();
+}
+
+export function fadd32(h: Hart, rd: number, r1: number, r2: number, rm: number): void {
+  if (h !== bound) bind(h);
+  const a = read32(r1),
+    b = read32(r2);
+  let flags: number;
+  if (a !== a || b !== b) {
+    flags = nanFlags32(r1, r2, -1, a, b);
+    out[0] = CANON32;
+  } else flags = add32(a, b, rm);
+  setS(rd, out[0]);
+  retireF(h, flags);
+}
+
+export function fsub32(h: Hart, rd: number, r1: number, r2: number, rm: number): void {
+  if (h !== bound) bind(h);
+  const a = read32(r1),
+    b = read32(r2);
+  let flags: number;
+  if (a !== a || b !== b) {
+    flags = nanFlags32(r1, r2, -1, a, b);
+    out[0] = CANON32;
+  } else flags = add32(a, -b, rm);
+  setS(rd, out[0]);
+  retireF(h, flags);
+}
+
+export function fmul32(h: Hart, rd: number, r1: number, r2: number, rm: number): void {
+  if (h !== bound) bind(h);
+  const a = read32(r1),
+    b = read32(r2);
+  let flags: number;
+  if (a !== a || b !== b) {
+    flags = nanFlags32(r1, r2, -1, a, b);
+    out[0] = CANON32;
+  } else flags = mul32(a, b, rm);
+  setS(rd, out[0]);
+  retireF(h, flags);
+}
+
+export function fdiv32(h: Hart, rd: number, r1: number, r2: number, rm: number): void {
+  if (h !== bound) bind(h);
+  const a = read32(r1),
+    b = read32(r2);
+  let flags: number;
+  if (a !== a || b !== b) {
+    flags = nanFlags32(r1, r2, -1, a, b);
+    out[0] = CANON32;
+  } else flags = div32(a, b, rm);
+  setS(rd, out[0]);
+  retireF(h, flags);
+}
+
+/** fmadd/fmsub/fnmsub/fnmadd.s: `v` is the op's VARIANT (bit 0 negates the addend, bit 1 the product). */
+export function fma32op(h: Hart, v: number, rd: number, r1: number, r2: number, r3: number, rm: number): void {
+  if (h !== bound) bind(h);
+  const a = read32(r1),
+    b = read32(r2),
+    c = read32(r3);
+  let flags: number;
+  if (a !== a || b !== b || c !== c) {
+    flags = nanFlags32(r1, r2, r3, a, b);
+    out[0] = CANON32;
+  } else flags = fma32(v >= 2 ? -a : a, b, (v & 1) === 1 ? -c : c, rm);
+  setS(rd, out[0]);
+  retireF(h, flags);
+}
+
+export function fsqrt32(h: Hart, rd: number, r1: number, rm: number): void {
+  if (h !== bound) bind(h);
+  const a = read32(r1);
+  let flags: number;
+  if (a !== a) {
+    flags = isSNaN32(bits32(r1)) ? NV : 0;
+    out[0] = CANON32;
+  } else flags = sqrt32(a, rm);
+  setS(rd, out[0]);
+  retireF(h, flags);
+}
+
+export function fadd64(h: Hart, rd: number, r1: number, r2: number, rm: number): void {
+  if (h !== bound) bind(h);
+  const a = fd[r1],
+    b = fd[r2];
+  let flags: number;
+  if (a !== a || b !== b) {
+    flags = nanFlags64(r1, r2, -1, a, b);
+    out[0] = 0;
+    out[1] = CANON64_HI;
+  } else flags = add64(a, b, rm);
+  setDFromOut(rd);
+  retireF(h, flags);
+}
+
+export function fsub64(h: Hart, rd: number, r1: number, r2: number, rm: number): void {
+  if (h !== bound) bind(h);
+  const a = fd[r1],
+    b = fd[r2];
+  let flags: number;
+  if (a !== a || b !== b) {
+    flags = nanFlags64(r1, r2, -1, a, b);
+    out[0] = 0;
+    out[1] = CANON64_HI;
+  } else flags = add64(a, -b, rm);
+  setDFromOut(rd);
+  retireF(h, flags);
+}
+
+export function fmul64(h: Hart, rd: number, r1: number, r2: number, rm: number): void {
+  if (h !== bound) bind(h);
+  const a = fd[r1],
+    b = fd[r2];
+  let flags: number;
+  if (a !== a || b !== b) {
+    flags = nanFlags64(r1, r2, -1, a, b);
+    out[0] = 0;
+    out[1] = CANON64_HI;
+  } else flags = mul64(a, b, rm);
+  setDFromOut(rd);
+  retireF(h, flags);
+}
+
+export function fdiv64(h: Hart, rd: number, r1: number, r2: number, rm: number): void {
+  if (h !== bound) bind(h);
+  const a = fd[r1],
+    b = fd[r2];
+  let flags: number;
+  if (a !== a || b !== b) {
+    flags = nanFlags64(r1, r2, -1, a, b);
+    out[0] = 0;
+    out[1] = CANON64_HI;
+  } else flags = div64(a, b, rm);
+  setDFromOut(rd);
+  retireF(h, flags);
+}
+
+export function fma64op(h: Hart, v: number, rd: number, r1: number, r2: number, r3: number, rm: number): void {
+  if (h !== bound) bind(h);
+  const a = fd[r1],
+    b = fd[r2],
+    c = fd[r3];
+  let flags: number;
+  if (a !== a || b !== b || c !== c) {
+    flags = nanFlags64(r1, r2, r3, a, b);
+    out[0] = 0;
+    out[1] = CANON64_HI;
+  } else flags = fma64(v >= 2 ? -a : a, b, (v & 1) === 1 ? -c : c, rm);
+  setDFromOut(rd);
+  retireF(h, flags);
+}
+
+export function fsqrt64(h: Hart, rd: number, r1: number, rm: number): void {
+  if (h !== bound) bind(h);
+  const a = fd[r1];
+  let flags: number;
+  if (a !== a) {
+    flags = isSNaN64(r1) ? NV : 0;
+    out[0] = 0;
+    out[1] = CANON64_HI;
+  } else flags = sqrt64(a, rm);
+  setDFromOut(rd);
+  retireF(h, flags);
+}
+
+/** feq/flt/fle.s (`k` 0, 1, 2): returns the 0 or 1 for rd and accrues flags; FS stays as it is (see execFp). */
+export function fcmp32(h: Hart, k: number, r1: number, r2: number): number {
+  if (h !== bound) bind(h);
+  const ab = bits32(r1),
+    bb = bits32(r2);
+  const flags = compare(k, value32(ab), value32(bb), isNaN32(ab), isNaN32(bb), isSNaN32(ab) || isSNaN32(bb));
+  if (flags !== 0) h.fflags |= flags;
+  return out[0];
+}
+
+export function fcmp64(h: Hart, k: number, r1: number, r2: number): number {
+  if (h !== bound) bind(h);
+  const a = fd[r1],
+    b = fd[r2];
+  const flags = compare(k, a, b, a !== a, b !== b, isSNaN64(r1) || isSNaN64(r2));
+  if (flags !== 0) h.fflags |= flags;
+  return out[0];
+}
+
+/** The f registers of `h` as binary32 values (the low word of f[i] at index 2i), for the inline paths of blocks. */
+export function singles(h: Hart): Float32Array {
+  if (h !== bound) bind(h);
+  return ff;
 }
