@@ -88,16 +88,19 @@ function classIndex(sign: boolean, expMax: boolean, expZero: boolean, fracZero: 
 }
 
 /**
- * The flags of a binary32 operation with a NaN operand (a, b, c read through read32; r3 < 0 when not fused), whose
- * result is the canonical NaN: invalid for a signaling operand, and for inf * 0 even when the addend is a quiet NaN
- * (RISC-V and QEMU do so).
+ * A binary32 operation with a NaN operand (a, b, c read through read32; r3 < 0 when not fused): leaves its result,
+ * the canonical NaN, in `out` and returns its flags: invalid for a signaling operand, and for inf * 0 even when the
+ * addend is a quiet NaN (RISC-V and QEMU do so). nanResult64 is the same for binary64.
  */
-function nanFlags32(r1: number, r2: number, r3: number, a: number, b: number): number {
+function nanResult32(r1: number, r2: number, r3: number, a: number, b: number): number {
+  out[0] = CANON32;
   if (r3 >= 0 && ((isInf(a) && b === 0) || (a === 0 && isInf(b)))) return NV;
   return isSNaN32(bits32(r1)) || isSNaN32(bits32(r2)) || (r3 >= 0 && isSNaN32(bits32(r3))) ? NV : 0;
 }
 
-function nanFlags64(r1: number, r2: number, r3: number, a: number, b: number): number {
+function nanResult64(r1: number, r2: number, r3: number, a: number, b: number): number {
+  out[0] = 0;
+  out[1] = CANON64_HI;
   if (r3 >= 0 && ((isInf(a) && b === 0) || (a === 0 && isInf(b)))) return NV;
   return isSNaN64(r1) || isSNaN64(r2) || (r3 >= 0 && isSNaN64(r3)) ? NV : 0;
 }
@@ -388,56 +391,44 @@ function retireF(h: Hart, flags: number): void {
   h.markFsDirty();
 }
 
+/** Writes the binary32 result left in `out` to f[rd] and retires with `flags`. */
+function retireS(h: Hart, rd: number, flags: number): void {
+  setS(rd, out[0]);
+  retireF(h, flags);
+}
+
+/** Writes the binary64 result left in `out` to f[rd] and retires with `flags`. */
+function retireD(h: Hart, rd: number, flags: number): void {
+  setDFromOut(rd);
+  retireF(h, flags);
+}
+
 export function fadd32(h: Hart, rd: number, r1: number, r2: number, rm: number): void {
   if (h !== bound) bind(h);
   const a = read32(r1),
     b = read32(r2);
-  let flags: number;
-  if (a !== a || b !== b) {
-    flags = nanFlags32(r1, r2, -1, a, b);
-    out[0] = CANON32;
-  } else flags = add32(a, b, rm);
-  setS(rd, out[0]);
-  retireF(h, flags);
+  retireS(h, rd, a !== a || b !== b ? nanResult32(r1, r2, -1, a, b) : add32(a, b, rm));
 }
 
 export function fsub32(h: Hart, rd: number, r1: number, r2: number, rm: number): void {
   if (h !== bound) bind(h);
   const a = read32(r1),
     b = read32(r2);
-  let flags: number;
-  if (a !== a || b !== b) {
-    flags = nanFlags32(r1, r2, -1, a, b);
-    out[0] = CANON32;
-  } else flags = add32(a, -b, rm);
-  setS(rd, out[0]);
-  retireF(h, flags);
+  retireS(h, rd, a !== a || b !== b ? nanResult32(r1, r2, -1, a, b) : add32(a, -b, rm));
 }
 
 export function fmul32(h: Hart, rd: number, r1: number, r2: number, rm: number): void {
   if (h !== bound) bind(h);
   const a = read32(r1),
     b = read32(r2);
-  let flags: number;
-  if (a !== a || b !== b) {
-    flags = nanFlags32(r1, r2, -1, a, b);
-    out[0] = CANON32;
-  } else flags = mul32(a, b, rm);
-  setS(rd, out[0]);
-  retireF(h, flags);
+  retireS(h, rd, a !== a || b !== b ? nanResult32(r1, r2, -1, a, b) : mul32(a, b, rm));
 }
 
 export function fdiv32(h: Hart, rd: number, r1: number, r2: number, rm: number): void {
   if (h !== bound) bind(h);
   const a = read32(r1),
     b = read32(r2);
-  let flags: number;
-  if (a !== a || b !== b) {
-    flags = nanFlags32(r1, r2, -1, a, b);
-    out[0] = CANON32;
-  } else flags = div32(a, b, rm);
-  setS(rd, out[0]);
-  retireF(h, flags);
+  retireS(h, rd, a !== a || b !== b ? nanResult32(r1, r2, -1, a, b) : div32(a, b, rm));
 }
 
 /** fmadd/fmsub/fnmsub/fnmadd.s: `v` is the op's VARIANT (bit 0 negates the addend, bit 1 the product). */
@@ -446,13 +437,13 @@ export function fma32op(h: Hart, v: number, rd: number, r1: number, r2: number, 
   const a = read32(r1),
     b = read32(r2),
     c = read32(r3);
-  let flags: number;
-  if (a !== a || b !== b || c !== c) {
-    flags = nanFlags32(r1, r2, r3, a, b);
-    out[0] = CANON32;
-  } else flags = fma32(v >= 2 ? -a : a, b, (v & 1) === 1 ? -c : c, rm);
-  setS(rd, out[0]);
-  retireF(h, flags);
+  retireS(
+    h,
+    rd,
+    a !== a || b !== b || c !== c
+      ? nanResult32(r1, r2, r3, a, b)
+      : fma32(v >= 2 ? -a : a, b, (v & 1) === 1 ? -c : c, rm),
+  );
 }
 
 export function fsqrt32(h: Hart, rd: number, r1: number, rm: number): void {
@@ -471,56 +462,28 @@ export function fadd64(h: Hart, rd: number, r1: number, r2: number, rm: number):
   if (h !== bound) bind(h);
   const a = fd[r1],
     b = fd[r2];
-  let flags: number;
-  if (a !== a || b !== b) {
-    flags = nanFlags64(r1, r2, -1, a, b);
-    out[0] = 0;
-    out[1] = CANON64_HI;
-  } else flags = add64(a, b, rm);
-  setDFromOut(rd);
-  retireF(h, flags);
+  retireD(h, rd, a !== a || b !== b ? nanResult64(r1, r2, -1, a, b) : add64(a, b, rm));
 }
 
 export function fsub64(h: Hart, rd: number, r1: number, r2: number, rm: number): void {
   if (h !== bound) bind(h);
   const a = fd[r1],
     b = fd[r2];
-  let flags: number;
-  if (a !== a || b !== b) {
-    flags = nanFlags64(r1, r2, -1, a, b);
-    out[0] = 0;
-    out[1] = CANON64_HI;
-  } else flags = add64(a, -b, rm);
-  setDFromOut(rd);
-  retireF(h, flags);
+  retireD(h, rd, a !== a || b !== b ? nanResult64(r1, r2, -1, a, b) : add64(a, -b, rm));
 }
 
 export function fmul64(h: Hart, rd: number, r1: number, r2: number, rm: number): void {
   if (h !== bound) bind(h);
   const a = fd[r1],
     b = fd[r2];
-  let flags: number;
-  if (a !== a || b !== b) {
-    flags = nanFlags64(r1, r2, -1, a, b);
-    out[0] = 0;
-    out[1] = CANON64_HI;
-  } else flags = mul64(a, b, rm);
-  setDFromOut(rd);
-  retireF(h, flags);
+  retireD(h, rd, a !== a || b !== b ? nanResult64(r1, r2, -1, a, b) : mul64(a, b, rm));
 }
 
 export function fdiv64(h: Hart, rd: number, r1: number, r2: number, rm: number): void {
   if (h !== bound) bind(h);
   const a = fd[r1],
     b = fd[r2];
-  let flags: number;
-  if (a !== a || b !== b) {
-    flags = nanFlags64(r1, r2, -1, a, b);
-    out[0] = 0;
-    out[1] = CANON64_HI;
-  } else flags = div64(a, b, rm);
-  setDFromOut(rd);
-  retireF(h, flags);
+  retireD(h, rd, a !== a || b !== b ? nanResult64(r1, r2, -1, a, b) : div64(a, b, rm));
 }
 
 export function fma64op(h: Hart, v: number, rd: number, r1: number, r2: number, r3: number, rm: number): void {
@@ -528,14 +491,13 @@ export function fma64op(h: Hart, v: number, rd: number, r1: number, r2: number, 
   const a = fd[r1],
     b = fd[r2],
     c = fd[r3];
-  let flags: number;
-  if (a !== a || b !== b || c !== c) {
-    flags = nanFlags64(r1, r2, r3, a, b);
-    out[0] = 0;
-    out[1] = CANON64_HI;
-  } else flags = fma64(v >= 2 ? -a : a, b, (v & 1) === 1 ? -c : c, rm);
-  setDFromOut(rd);
-  retireF(h, flags);
+  retireD(
+    h,
+    rd,
+    a !== a || b !== b || c !== c
+      ? nanResult64(r1, r2, r3, a, b)
+      : fma64(v >= 2 ? -a : a, b, (v & 1) === 1 ? -c : c, rm),
+  );
 }
 
 export function fsqrt64(h: Hart, rd: number, r1: number, rm: number): void {
