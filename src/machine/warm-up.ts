@@ -42,6 +42,23 @@ const STOPPER = 0x10000000;
 /** The kernel half: VA 0xffffffff80000000 (a negative pc, as Linux runs) maps the same gigapage as VA RAM_BASE. */
 const KERNEL = -(2 ** 31);
 
+/**
+ * The two translation contexts the block warm-ups run in: M-mode with no translation, and S-mode under the Sv39 root
+ * table, where code and data sit at `base` above their physical address (the kernel half).
+ */
+const MODES = [
+  { priv: Priv.M, satp: 0n, base: 0 },
+  { priv: Priv.S, satp: (8n << 60n) | BigInt(ROOT / 4096), base: KERNEL - RAM_BASE },
+] as const;
+
+/** Puts scratch hart `h` in a mode of MODES, running, with the FP unit on. */
+function enter(h: Hart, priv: Priv, satp: bigint): void {
+  h.priv = priv;
+  h.satp = satp;
+  h.mstatus = MSTATUS.FS;
+  h.run = HartRun.running;
+}
+
 /** A fixed 32-bit xorshift, so the warm-up is the same in every process. */
 function xorshift(seed: number): () => number {
   let s = seed | 0;
@@ -92,14 +109,8 @@ export function warmBlocks(): Memory {
   const bneBack16 = (1 << 31) | (0x3f << 25) | (28 << 20) | (6 << 15) | (1 << 12) | (0x8 << 8) | (1 << 7) | 0x63;
   const loop = [0x00130313, 0x00093383, 0x00793423, 0x01d90933, bneBack16, 0x0000006f];
   loop.forEach((w, k) => mem.store(h, CODE + 4 * k, 4, w | 0, 0));
-  for (const [priv, sat, base] of [
-    [Priv.M, 0n, 0],
-    [Priv.S, (8n << 60n) | BigInt(ROOT / 4096), KERNEL - RAM_BASE],
-  ] as const) {
-    h.priv = priv;
-    h.satp = sat;
-    h.mstatus = MSTATUS.FS;
-    h.run = HartRun.running;
+  for (const { priv, satp, base } of MODES) {
+    enter(h, priv, satp);
     h.writeX(6, 0n);
     h.writeX(28, 400n); // t3: passes
     h.writeX(29, 0n); // t4: stride 0, so s2 stays on DATA, until a misaligned one makes the block bail
@@ -196,14 +207,8 @@ function warmMixedChain(mem: Memory, h: Hart, opts: ExecOptions): void {
   ];
   for (const [at, w] of words) mem.store(h, at, 4, w | 0, 0);
   mem.blocks.hot = 4;
-  for (const [priv, sat, base] of [
-    [Priv.M, 0n, 0],
-    [Priv.S, (8n << 60n) | BigInt(ROOT / 4096), KERNEL - RAM_BASE],
-  ] as const) {
-    h.priv = priv;
-    h.satp = sat;
-    h.mstatus = MSTATUS.FS;
-    h.run = HartRun.running;
+  for (const { priv, satp, base } of MODES) {
+    enter(h, priv, satp);
     h.writeX(6, 0n);
     h.pc = a + base;
     for (let k = 0; k < 12; k++) {
